@@ -1,0 +1,68 @@
+# rolefit — run `make help` for the targets.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-dev
+RUN_STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## Show this help
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@ $(RUN_STAMP)
+
+.PHONY: install
+install: $(STAMP) ## Create .venv and install rolefit with the dev tools
+
+.PHONY: run
+run: $(RUN_STAMP) ## Start the service on http://127.0.0.1:8000 (dev mode, SQLite in ./data)
+	ROLEFIT_DEV_MODE=$${ROLEFIT_DEV_MODE:-true} $(BIN)/uvicorn --factory service.app:create_app --host $(HOST) --port $(PORT)
+
+.PHONY: test
+test: $(STAMP) ## Run the whole test suite (installs what it needs first)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+.PHONY: format
+format: $(STAMP) ## Format the code
+	$(BIN)/ruff format matcher service taxonomy tests bench eval
+	$(BIN)/ruff check --fix matcher service taxonomy tests bench eval
+
+.PHONY: lint
+lint: $(STAMP) ## ruff
+	$(BIN)/ruff check matcher service taxonomy tests bench eval
+	$(BIN)/ruff format --check matcher service taxonomy tests bench eval
+
+.PHONY: typecheck
+typecheck: $(STAMP) ## mypy --strict on matcher, taxonomy and service
+	$(BIN)/mypy
+
+.PHONY: check
+check: lint typecheck test ## lint + typecheck + tests
+
+.PHONY: eval
+eval: $(STAMP) ## Score the labelled corpus in ../shared/corpus (accuracy)
+	$(BIN)/python -m eval.run
+
+.PHONY: bench
+bench: $(STAMP) ## Benchmarks (speed, memory); BENCH_ARGS=--quick for a smoke run
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+.PHONY: docker
+docker: ## Build the container image (needs a Docker engine)
+	docker build -t rolefit .

@@ -1,0 +1,405 @@
+"""Typed values passed between the stages (frozen dataclasses, picklable, JSON-ready).
+
+```
+bytes ─ parse ─► DocumentText ─ sections ─► Document
+      ─ extract ─► SkillMention*      ─ normalize ─► CanonicalSkill*
+      ─ score ─► RoleScore*           ─ suggest ─► Suggestion*      = MatchReport
+```
+
+Offsets (``start``/``end``) are character offsets into ``Document.text``. Pages and lines are
+1-based. ``to_dict()`` turns any of these into plain JSON types.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+__all__ = [
+    "CanonicalSkill",
+    "Contact",
+    "Document",
+    "DocumentText",
+    "Evidence",
+    "ExperienceEntry",
+    "JobPosting",
+    "LayoutWarning",
+    "Line",
+    "MatchHow",
+    "MatchReport",
+    "MentionContext",
+    "RoleScore",
+    "Section",
+    "SectionKind",
+    "SkillMatch",
+    "SkillMention",
+    "Suggestion",
+    "TierScore",
+    "to_dict",
+]
+
+
+class SectionKind(enum.StrEnum):
+    """What a resume section is about."""
+
+    HEADER = "header"  # text before the first heading (name, contact line, title)
+    SUMMARY = "summary"
+    SKILLS = "skills"
+    EXPERIENCE = "experience"
+    EDUCATION = "education"
+    PROJECTS = "projects"
+    CERTIFICATIONS = "certifications"
+    PUBLICATIONS = "publications"
+    AWARDS = "awards"
+    LANGUAGES = "languages"
+    INTERESTS = "interests"
+    CONTACT = "contact"
+    OTHER = "other"
+
+
+DocumentFormat = Literal["pdf", "docx", "text", "html", "jsonld"]
+
+
+# --------------------------------------------------------------------------- parse stage
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One visual line of the document, in reading order.
+
+    ``start``/``end`` locate the line in ``DocumentText.text``; hidden lines are not part of that
+    text (``start == end == -1``) but are kept so warnings can point at them.
+    """
+
+    text: str
+    page: int
+    number: int  # 1-based line number within the whole document (reading order)
+    start: int
+    end: int
+    x0: float = 0.0
+    top: float = 0.0  # distance from the top of the page, in points
+    x1: float = 0.0
+    bottom: float = 0.0
+    font_size: float = 0.0
+    bold: bool = False
+    column: int = 0  # 0 = full width / single column, 1 = left, 2 = right, ...
+    table_row: int | None = None  # row index when the line is a table row
+    hidden: bool = False
+    in_header_footer: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class LayoutWarning:
+    """Something about the file's layout that applicant-tracking systems may misread.
+
+    Codes: ``multi-column``, ``image-only-page``, ``header-footer-text``, ``small-text``,
+    ``hidden-text``, ``partial-document``, ``unusual-heading``, ``table-layout``,
+    ``icon-font-glyphs``.
+    """
+
+    code: str
+    message: str
+    pages: tuple[int, ...] = ()
+    count: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentText:
+    """Clean text plus layout, straight out of a file reader (pdf, docx, text).
+
+    ``text`` is the visible text in reading order, cleaned once (NFKC, hyphenation, control
+    characters, letter-spacing, bullets normalised to "•"), lines joined by "\\n".
+    ``hidden_text`` holds text that was invisible on the page (white, tiny, render mode 3,
+    off-page): reported, never scored.
+    """
+
+    text: str
+    lines: tuple[Line, ...]
+    pages: int
+    format: DocumentFormat
+    warnings: tuple[LayoutWarning, ...] = ()
+    hidden_text: str = ""
+    producer: str | None = None
+    partial: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A titled part of the document. ``heading`` is as printed ("" for the header block)."""
+
+    kind: SectionKind
+    heading: str
+    text: str
+    start: int
+    end: int
+    page: int
+    first_line: int
+    last_line: int
+    rows: tuple[tuple[str, ...], ...] = ()  # table rows inside the section, cells kept apart
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """Contact details: shown to the person, never seen by scoring."""
+
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    location: str | None = None
+    links: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ExperienceEntry:
+    """One job: title, employer and date range where they could be read."""
+
+    title: str | None
+    employer: str | None
+    start: str | None  # "YYYY-MM" (month 01 when only a year is given)
+    end: str | None  # "YYYY-MM", or None with current=True
+    current: bool
+    line: int  # line number of the entry's first line
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A parsed resume or posting: text, layout, sections, contact and experience."""
+
+    text: str
+    lines: tuple[Line, ...]
+    pages: int
+    format: DocumentFormat
+    sections: tuple[Section, ...]
+    contact: Contact
+    experience: tuple[ExperienceEntry, ...] = ()
+    years_experience: float | None = None
+    warnings: tuple[LayoutWarning, ...] = ()
+    hidden_text: str = ""
+    producer: str | None = None
+    partial: bool = False
+
+    def section_at(self, offset: int) -> Section | None:
+        """The section containing a character offset of ``text``."""
+        for section in self.sections:
+            if section.start <= offset < section.end:
+                return section
+        return None
+
+
+# --------------------------------------------------------------------------- extract stage
+
+MentionContext = Literal["list", "table", "bullet", "prose", "heading"]
+
+
+@dataclass(frozen=True, slots=True)
+class SkillMention:
+    """A span of the document that names (or may name) a skill.
+
+    ``skill_id`` is set when a taxonomy pattern matched; ``None`` marks a list-item candidate
+    phrase left for the fuzzy step. ``rule`` names the matcher rule that fired
+    (``phrase-lower``, ``phrase-orth``, ``guarded``, ``candidate``).
+    """
+
+    surface: str
+    start: int
+    end: int
+    section: SectionKind
+    page: int
+    line: int
+    rule: str
+    context: MentionContext
+    skill_id: str | None = None
+
+
+# --------------------------------------------------------------------------- normalize stage
+
+MatchHow = Literal["exact", "alias", "fuzzy"]
+EvidenceStrength = Literal["used", "listed", "mentioned"]
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Where a skill was seen. ``strength``: ``used`` in an experience/project bullet,
+    ``listed`` in a skills section or table, ``mentioned`` anywhere else."""
+
+    surface: str
+    section: SectionKind
+    page: int
+    line: int
+    start: int
+    end: int
+    how: MatchHow
+    score: float  # 100 for exact/alias; rapidfuzz similarity for fuzzy
+    strength: EvidenceStrength
+
+
+@dataclass(frozen=True, slots=True)
+class CanonicalSkill:
+    """A taxonomy skill found in the document, with every piece of evidence for it."""
+
+    skill_id: str
+    name: str
+    category: str
+    how: MatchHow  # the best way it matched: exact > alias > fuzzy
+    score: float
+    evidence: tuple[Evidence, ...]
+
+    @property
+    def strength(self) -> EvidenceStrength:
+        order: dict[str, int] = {"used": 0, "listed": 1, "mentioned": 2}
+        return min((e.strength for e in self.evidence), key=order.__getitem__, default="mentioned")
+
+
+# --------------------------------------------------------------------------- score stage
+
+
+@dataclass(frozen=True, slots=True)
+class SkillMatch:
+    """One of a role's skills and how the resume covers it."""
+
+    skill_id: str
+    name: str
+    importance: Literal["core", "important", "bonus"]
+    weight: float
+    credit: float  # 0..1: 1 = used in a bullet, less for listed-only or a related skill
+    status: Literal["matched", "partial", "missing"]
+    via: str | None = None  # the related skill that earned partial credit (e.g. a child skill)
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TierScore:
+    """Coverage of one importance tier (or one category)."""
+
+    name: str
+    weight: float
+    earned: float
+    matched: int
+    total: int
+
+    @property
+    def score(self) -> float:
+        return 0.0 if self.weight <= 0 else round(100.0 * self.earned / self.weight, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class RoleScore:
+    """How well the document fits one role (or a job posting as an ad-hoc role)."""
+
+    role_id: str
+    title: str
+    score: float  # 0..100
+    band: Literal["strong", "good", "partial", "weak"]
+    matched: tuple[SkillMatch, ...]
+    partial: tuple[SkillMatch, ...]
+    missing: tuple[SkillMatch, ...]
+    by_importance: tuple[TierScore, ...]
+    by_category: tuple[TierScore, ...]
+    parent_id: str | None = None  # title variants point to their parent role
+    kind: Literal["role", "variant", "job"] = "role"
+    years_required: float | None = None
+    years_found: float | None = None
+
+
+# --------------------------------------------------------------------------- suggest stage
+
+SuggestionKind = Literal[
+    "missing-core-skill",
+    "show-evidence",
+    "use-exact-term",
+    "add-to-summary",
+    "move-to-skills",
+    "quantify-impact",
+    "trim-irrelevant",
+    "missing-section",
+    "ats-format",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """One concrete edit, for one target role or posting."""
+
+    kind: SuggestionKind
+    priority: Literal["high", "medium", "low"]
+    target: str  # role id, or "job" for the posting
+    message: str
+    skill_id: str | None = None
+    section: SectionKind | None = None
+    evidence: tuple[Evidence, ...] = ()
+    impact: float = 0.0  # score points this edit could be worth (ordering key)
+
+
+# --------------------------------------------------------------------------- job postings
+
+
+@dataclass(frozen=True, slots=True)
+class JobPosting:
+    """A job posting read into requirements; scored as an ad-hoc role."""
+
+    title: str
+    text: str
+    required: tuple[CanonicalSkill, ...]
+    preferred: tuple[CanonicalSkill, ...]
+    mentioned: tuple[CanonicalSkill, ...] = ()
+    years_required: float | None = None
+    education: tuple[str, ...] = ()
+    external_id: str | None = None
+    organization: str | None = None
+    nearest_roles: tuple[tuple[str, float], ...] = ()  # (role_id, similarity 0..100), best first
+
+
+# --------------------------------------------------------------------------- the report
+
+
+@dataclass(frozen=True, slots=True)
+class MatchReport:
+    """Everything rolefit says about one resume: skills, role fits, suggestions.
+
+    ``excluded_fields`` lists the personal fields scoring never read.
+    """
+
+    skills: tuple[CanonicalSkill, ...]
+    roles: tuple[RoleScore, ...]  # ranked, best first
+    suggestions: tuple[Suggestion, ...]
+    taxonomy_version: str
+    method: str
+    job: RoleScore | None = None
+    posting: JobPosting | None = None
+    sections: tuple[tuple[SectionKind, str], ...] = ()  # (kind, heading as printed)
+    warnings: tuple[LayoutWarning, ...] = ()
+    years_experience: float | None = None
+    pages: int = 0
+    excluded_fields: tuple[str, ...] = (
+        "name",
+        "email",
+        "phone",
+        "location",
+        "links",
+        "photo",
+        "age",
+        "date_of_birth",
+        "gender",
+        "address",
+    )
+    timings: dict[str, float] = field(default_factory=dict)  # stage -> milliseconds
+
+
+def to_dict(value: Any) -> Any:
+    """Convert a model (or nested containers of them) into plain JSON types."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out = {f.name: to_dict(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        if isinstance(value, CanonicalSkill):
+            out["strength"] = value.strength
+        if isinstance(value, TierScore):
+            out["score"] = value.score
+        return out
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {str(k): to_dict(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_dict(v) for v in value]
+    return value

@@ -1,0 +1,46 @@
+"""MatchOptions: every tuning knob of the library and its default.
+
+The library never reads the environment; ``service.settings.Settings.to_options()`` and the CLI
+build a ``MatchOptions`` and pass it in.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Literal
+
+PdfEngine = Literal["pdfminer", "pdfium"]
+
+
+@dataclass(frozen=True, slots=True)
+class MatchOptions:
+    """Limits and knobs for parsing and matching.
+
+    Attributes:
+        max_bytes: largest accepted input in bytes.
+        max_pages: largest accepted page count (PDF).
+        parse_timeout: seconds one document may take to parse when run isolated in a worker.
+        max_text_chars: text beyond this many characters is not scored (memory guard).
+        pdf_engine: ``pdfminer`` (default, the reference) or ``pdfium`` (faster, optional).
+        fuzzy_cutoff: minimum rapidfuzz Indel similarity (0-100) for a misspelling to match.
+        fuzzy_min_length: candidate phrases shorter than this are never fuzzy-matched.
+        method: the scoring method's versioned name; recorded in every report.
+        strong_cutoff / good_cutoff / partial_cutoff: score bands (labels, never a reject).
+    """
+
+    max_bytes: int = 20 * 1024 * 1024
+    max_pages: int = 60
+    parse_timeout: float = 30.0
+    max_text_chars: int = 2_000_000
+    pdf_engine: PdfEngine = "pdfminer"
+    fuzzy_cutoff: float = 88.0
+    fuzzy_min_length: int = 5
+    method: str = "weighted-coverage.v1"
+    strong_cutoff: float = 75.0
+    good_cutoff: float = 55.0
+    partial_cutoff: float = 35.0
+
+    def replace(self, **changes: object) -> MatchOptions:
+        """A copy with some fields changed."""
+        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
