@@ -1,0 +1,407 @@
+"""A bounded pool of worker processes that parse and match documents in isolation.
+
+pdfminer can be kept busy for minutes by an adversarial PDF, and a decompression bomb can eat
+memory, so the service, the batch runner and the CLI never parse in their own process. Each
+worker builds one ``Matcher`` (taxonomy + spaCy pipeline) when it starts and then runs tasks
+sent over a pipe. A task that overruns its time budget gets its worker killed and replaced, and
+the caller gets ``ParseTimeoutError``; a worker that dies gets ``WorkerCrashedError``. Workers
+are started with ``forkserver`` so that a threaded parent (uvicorn) is never forked.
+
+```
+caller thread ──run(func, *args)──► idle queue ──► worker process: func(matcher, *args)
+               ◄──result / MatcherError───────────┘  (timeout → kill + replace)
+```
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import multiprocessing
+import multiprocessing.connection
+import os
+import queue
+import threading
+import time
+import traceback
+import weakref
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from multiprocessing.context import BaseContext
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from matcher.errors import MatcherError, ParseTimeoutError, WorkerCrashedError
+from matcher.options import MatchOptions
+
+if TYPE_CHECKING:
+    from matcher.models import Document, MatchReport
+    from matcher.pipeline import Matcher
+
+__all__ = ["WorkerPool", "build_matcher", "match_task", "match_text_task", "parse_task"]
+
+log = logging.getLogger("rolefit.workers")
+
+T = TypeVar("T")
+I = TypeVar("I")  # noqa: E741 - item type
+
+READY_TIMEOUT = 180.0  # seconds a new worker may take to build its Matcher
+
+
+# --------------------------------------------------------------------------- task functions
+
+
+def build_matcher(options: MatchOptions) -> Matcher:
+    """The default worker factory: the packaged taxonomy and a blank English pipeline."""
+    from matcher.pipeline import Matcher
+
+    return Matcher.default(options)
+
+
+def parse_task(matcher: Matcher, data: bytes, filename: str | None = None) -> Document:
+    """Parse one document in a worker."""
+    return matcher.parse(data, filename=filename)
+
+
+def match_task(
+    matcher: Matcher,
+    data: bytes,
+    roles: Sequence[str] | None = None,
+    job: Any = None,
+    filename: str | None = None,
+) -> MatchReport:
+    """Parse and match one resume in a worker."""
+    return matcher.match(data, roles=roles, job=job, filename=filename)
+
+
+def match_text_task(
+    matcher: Matcher, text: str, roles: Sequence[str] | None = None, job: Any = None
+) -> MatchReport:
+    """Match pasted resume text in a worker."""
+    return matcher.match_text(text, roles=roles, job=job)
+
+
+# --------------------------------------------------------------------------- worker process
+
+
+def _safe_traceback(exc: BaseException) -> str:
+    """A traceback without the exception's message, which may quote document content."""
+    frames = "".join(traceback.format_tb(exc.__traceback__))
+    return f"{frames}{type(exc).__module__}.{type(exc).__qualname__} (message withheld)"
+
+
+def _set_memory_limit(megabytes: int | None) -> None:
+    if not megabytes:
+        return
+    try:
+        import resource
+
+        limit = megabytes * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (ImportError, ValueError, OSError):  # pragma: no cover - platform dependent
+        log.warning("could not set the worker memory limit")
+
+
+def _worker_main(
+    conn: multiprocessing.connection.Connection,
+    factory: Callable[[MatchOptions], Any],
+    options: MatchOptions,
+    memory_limit_mb: int | None,
+) -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    try:
+        state = factory(options)
+    except BaseException as exc:
+        conn.send(("init-failed", _safe_traceback(exc)))
+        return
+    _set_memory_limit(memory_limit_mb)
+    conn.send(("ready", os.getpid()))
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return  # the parent went away
+        if message is None:
+            return
+        func, args, kwargs = message
+        try:
+            result = func(state, *args, **kwargs)
+        except MatcherError as exc:
+            reply: tuple[str, Any] = ("error", exc)
+        except MemoryError:
+            reply = ("memory", None)
+        except BaseException as exc:
+            reply = ("bug", _safe_traceback(exc))
+        else:
+            reply = ("ok", result)
+        try:
+            conn.send(reply)
+        except Exception as exc:  # the result could not be pickled
+            conn.send(("bug", _safe_traceback(exc)))
+
+
+class _Worker:
+    """The parent's handle on one worker process."""
+
+    def __init__(self, ctx: BaseContext, pool: WorkerPool) -> None:
+        parent_conn, child_conn = ctx.Pipe(duplex=True)
+        self.conn = parent_conn
+        self.process = ctx.Process(  # type: ignore[attr-defined]
+            target=_worker_main,
+            args=(child_conn, pool._factory, pool.options, pool.memory_limit_mb),
+            name="rolefit-worker",
+            daemon=True,
+        )
+        self.process.start()
+        child_conn.close()
+        self.ready = False
+        self.tasks = 0
+
+    def wait_ready(self) -> None:
+        if self.ready:
+            return
+        if not self.conn.poll(READY_TIMEOUT):
+            raise WorkerCrashedError("A worker did not start in time.")
+        status, payload = self.conn.recv()
+        if status != "ready":
+            log.error("worker failed to start:\n%s", payload)
+            raise WorkerCrashedError("A worker failed to start.")
+        self.ready = True
+
+    def kill(self) -> None:
+        with contextlib.suppress(Exception):
+            self.process.kill()
+        with contextlib.suppress(Exception):
+            self.process.join(5)
+        with contextlib.suppress(Exception):
+            self.conn.close()
+
+    def stop(self, timeout: float) -> None:
+        with contextlib.suppress(Exception):
+            self.conn.send(None)
+        self.process.join(timeout)
+        if self.process.is_alive():
+            self.kill()
+        with contextlib.suppress(Exception):
+            self.conn.close()
+
+
+def _shutdown(workers: list[_Worker]) -> None:
+    for worker in list(workers):
+        worker.kill()
+
+
+class WorkerPool:
+    """Worker processes, each holding one Matcher; thread-safe, bounded, self-healing.
+
+    Args:
+        size: number of worker processes (default: all cores).
+        options: the MatchOptions every worker's Matcher is built with.
+        task_timeout: default seconds per task (default: ``options.parse_timeout``).
+        memory_limit_mb: address-space limit per worker (None: no limit).
+        max_tasks_per_worker: recycle a worker after this many tasks (None: never).
+        factory: builds the per-worker state passed to tasks (default: ``build_matcher``);
+            must be a module-level function.
+    """
+
+    def __init__(
+        self,
+        size: int | None = None,
+        *,
+        options: MatchOptions | None = None,
+        task_timeout: float | None = None,
+        memory_limit_mb: int | None = None,
+        max_tasks_per_worker: int | None = None,
+        factory: Callable[[MatchOptions], Any] = build_matcher,
+    ) -> None:
+        self.size = max(1, size or os.cpu_count() or 1)
+        self.options = options or MatchOptions()
+        self.task_timeout = task_timeout if task_timeout is not None else self.options.parse_timeout
+        self.memory_limit_mb = memory_limit_mb
+        self.max_tasks_per_worker = max_tasks_per_worker
+        self._factory = factory
+        self._ctx = multiprocessing.get_context("forkserver")
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._workers: list[_Worker] = []
+        self._lock = threading.Lock()
+        self._closed = False
+        self._busy = 0
+        self.restarts = 0
+        self.tasks_done = 0
+        for _ in range(self.size):
+            self._spawn()
+        self._finalizer = weakref.finalize(self, _shutdown, self._workers)
+
+    # -- bookkeeping -----------------------------------------------------------
+
+    @property
+    def busy(self) -> int:
+        """Workers running a task right now."""
+        return self._busy
+
+    def _spawn(self) -> None:
+        worker = _Worker(self._ctx, self)
+        with self._lock:
+            self._workers.append(worker)
+        self._idle.put(worker)
+
+    def _retire(self, worker: _Worker, *, replace: bool) -> None:
+        worker.kill()
+        with self._lock:
+            if worker in self._workers:
+                self._workers.remove(worker)
+            if replace:
+                self.restarts += 1
+        if replace and not self._closed:
+            self._spawn()
+
+    def wait_ready(self) -> None:
+        """Block until every worker has built its Matcher (used by readiness checks)."""
+        taken = [self._idle.get() for _ in range(self.size)]
+        try:
+            for worker in taken:
+                worker.wait_ready()
+        finally:
+            for worker in taken:
+                self._idle.put(worker)
+
+    # -- running tasks ---------------------------------------------------------
+
+    def run(
+        self,
+        func: Callable[..., T],
+        *args: Any,
+        timeout: float | None = None,
+        **kwargs: Any,
+    ) -> T:
+        """Run ``func(matcher, *args, **kwargs)`` in a worker and return its result.
+
+        Raises:
+            MatcherError: whatever the task raised on purpose (InputError, UnknownRoleError...).
+            ParseTimeoutError: the task overran its time budget; its worker was replaced.
+            WorkerCrashedError: the worker died or the task hit a bug; the worker was replaced.
+        """
+        if self._closed:
+            raise WorkerCrashedError("The worker pool is closed.")
+        budget = self.task_timeout if timeout is None else timeout
+        worker = self._idle.get()
+        with self._lock:
+            self._busy += 1
+        healthy = False
+        try:
+            worker.wait_ready()
+            worker.conn.send((func, args, kwargs))
+            if not worker.conn.poll(budget):
+                log.warning(
+                    "task exceeded its %.1fs budget; worker %s killed", budget, worker.process.pid
+                )
+                raise ParseTimeoutError()
+            status, payload = worker.conn.recv()
+            healthy = status in ("ok", "error")
+            if status == "ok":
+                return payload  # type: ignore[no-any-return]
+            if status == "error":
+                raise payload
+            if status == "memory":
+                from matcher.errors import DocumentTooLargeError
+
+                raise DocumentTooLargeError(
+                    "The document is too large to process: it exceeds the memory limit."
+                )
+            log.error("unexpected error in a worker task:\n%s", payload)
+            raise WorkerCrashedError("An unexpected error occurred while processing the document.")
+        except (EOFError, OSError, BrokenPipeError) as exc:
+            raise WorkerCrashedError() from exc
+        finally:
+            with self._lock:
+                self._busy -= 1
+                self.tasks_done += 1
+            worker.tasks += 1
+            recycle = self.max_tasks_per_worker is not None and (
+                worker.tasks >= self.max_tasks_per_worker
+            )
+            if healthy and not recycle and not self._closed:
+                self._idle.put(worker)
+            elif healthy and recycle:
+                worker.stop(5)
+                self._retire(worker, replace=True)
+            else:
+                self._retire(worker, replace=True)
+
+    def map_unordered(
+        self,
+        func: Callable[..., T],
+        items: Iterable[I],
+        *,
+        timeout: float | None = None,
+    ) -> Iterator[tuple[I, T | MatcherError]]:
+        """Run ``func(matcher, item)`` for every item on all workers; yield as each finishes.
+
+        Items are pulled lazily (at most one per worker in flight), so memory stays flat for any
+        number of items. A failing item yields its ``MatcherError`` and the rest go on.
+        """
+        source = iter(items)
+        source_lock = threading.Lock()
+        results: queue.Queue[tuple[I, T | MatcherError] | None] = queue.Queue(self.size * 2)
+        stop = threading.Event()
+
+        def feed() -> None:
+            try:
+                while not stop.is_set():
+                    with source_lock:
+                        try:
+                            item = next(source)
+                        except StopIteration:
+                            return
+                    try:
+                        outcome: T | MatcherError = self.run(func, item, timeout=timeout)
+                    except MatcherError as exc:
+                        outcome = exc
+                    except Exception as exc:  # pickling problems and the like
+                        log.error("task could not be sent: %s", type(exc).__name__)
+                        outcome = WorkerCrashedError("The task could not be sent to a worker.")
+                    results.put((item, outcome))
+            finally:
+                results.put(None)
+
+        threads = [
+            threading.Thread(target=feed, name=f"rolefit-feed-{i}", daemon=True)
+            for i in range(self.size)
+        ]
+        for thread in threads:
+            thread.start()
+        finished = 0
+        try:
+            while finished < len(threads):
+                entry = results.get()
+                if entry is None:
+                    finished += 1
+                    continue
+                yield entry
+        finally:
+            stop.set()
+            # Drain so that feeders blocked on a full queue can finish.
+            while any(t.is_alive() for t in threads):
+                with contextlib.suppress(queue.Empty):
+                    results.get(timeout=0.1)
+
+    # -- lifecycle ---------------------------------------------------------------
+
+    def close(self, timeout: float = 5.0) -> None:
+        """Stop every worker (idle ones cleanly, busy ones are killed)."""
+        if self._closed:
+            return
+        self._closed = True
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            workers = list(self._workers)
+            self._workers.clear()
+        for worker in workers:
+            worker.stop(max(0.1, deadline - time.monotonic()))
+        self._finalizer.detach()
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()

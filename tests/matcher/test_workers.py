@@ -1,0 +1,149 @@
+"""WorkerPool: isolation, time budgets, crashes and clean shutdown."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+import time
+from typing import Any
+
+import pytest
+
+from matcher.errors import (
+    DocumentTooLargeError,
+    EmptyDocumentError,
+    ParseTimeoutError,
+    WorkerCrashedError,
+)
+from matcher.options import MatchOptions
+from matcher.workers import WorkerPool
+
+
+def counting_factory(options: MatchOptions) -> dict[str, Any]:
+    return {"pid": os.getpid(), "max_pages": options.max_pages}
+
+
+def echo(state: dict[str, Any], value: int) -> tuple[int, int, int]:
+    return value, state["pid"], state["max_pages"]
+
+
+def sleepy(state: dict[str, Any], seconds: float) -> float:
+    time.sleep(seconds)
+    return seconds
+
+
+def raise_input_error(state: dict[str, Any], _: object = None) -> None:
+    raise EmptyDocumentError()
+
+
+def die(state: dict[str, Any], _: object = None) -> None:
+    os._exit(3)
+
+
+SECRET = "jane.doe@example.org"
+
+
+def buggy(state: dict[str, Any], _: object = None) -> None:
+    content = {"email": SECRET}
+    raise KeyError(content["email"])
+
+
+def allocate(state: dict[str, Any], megabytes: int) -> int:
+    return len(bytearray(megabytes * 1024 * 1024))
+
+
+@pytest.fixture
+def pool() -> Any:
+    with WorkerPool(2, options=MatchOptions(max_pages=7), factory=counting_factory) as p:
+        yield p
+
+
+def test_workers_run_returns_result_from_a_worker_process(pool: WorkerPool) -> None:
+    value, pid, max_pages = pool.run(echo, 41)
+    assert value == 41
+    assert pid != os.getpid()
+    assert max_pages == 7  # the worker's state was built with the pool's options
+
+
+def test_workers_state_is_built_once_per_worker(pool: WorkerPool) -> None:
+    pids = {pool.run(echo, i)[1] for i in range(20)}
+    assert len(pids) <= 2
+
+
+def test_workers_matcher_errors_are_reraised(pool: WorkerPool) -> None:
+    with pytest.raises(EmptyDocumentError):
+        pool.run(raise_input_error)
+    assert pool.run(echo, 1)[0] == 1  # the worker is still usable
+
+
+def test_workers_timeout_kills_and_replaces_worker(pool: WorkerPool) -> None:
+    started = time.monotonic()
+    with pytest.raises(ParseTimeoutError):
+        pool.run(sleepy, 30, timeout=0.5)
+    assert time.monotonic() - started < 10
+    assert pool.restarts == 1
+    assert pool.run(echo, 5)[0] == 5
+
+
+def test_workers_other_tasks_go_on_while_one_is_stuck(pool: WorkerPool) -> None:
+    errors: list[BaseException] = []
+
+    def stuck() -> None:
+        try:
+            pool.run(sleepy, 30, timeout=2)
+        except ParseTimeoutError as exc:
+            errors.append(exc)
+
+    thread = threading.Thread(target=stuck)
+    thread.start()
+    time.sleep(0.2)
+    assert [pool.run(echo, i)[0] for i in range(5)] == list(range(5))
+    thread.join()
+    assert len(errors) == 1
+
+
+def test_workers_crash_is_reported_and_worker_replaced(pool: WorkerPool) -> None:
+    with pytest.raises(WorkerCrashedError):
+        pool.run(die)
+    assert pool.run(echo, 2)[0] == 2
+
+
+def test_workers_bug_becomes_crash_error_without_message(
+    pool: WorkerPool, caplog: pytest.LogCaptureFixture
+) -> None:
+    with pytest.raises(WorkerCrashedError):
+        pool.run(buggy)
+    assert SECRET not in caplog.text
+    assert "KeyError" in caplog.text
+
+
+def test_workers_memory_limit_turns_into_too_large() -> None:
+    with WorkerPool(1, factory=counting_factory, memory_limit_mb=1536) as p:
+        with pytest.raises(DocumentTooLargeError):
+            p.run(allocate, 4096)
+        assert p.run(allocate, 8) == 8 * 1024 * 1024
+
+
+def test_workers_map_unordered_yields_every_item_once(pool: WorkerPool) -> None:
+    items = [1, 2, 3, 4, 5, 6]
+    out = dict(pool.map_unordered(echo, iter(items)))
+    assert sorted(out) == items
+    assert all(result[0] == item for item, result in out.items())  # type: ignore[index]
+
+
+def test_workers_map_unordered_keeps_going_past_failures(pool: WorkerPool) -> None:
+    out = list(pool.map_unordered(sleepy, [0.0, 5.0, 0.0], timeout=0.5))
+    outcomes = sorted((type(r).__name__ for _, r in out))
+    assert outcomes == ["ParseTimeoutError", "float", "float"]
+
+
+def test_workers_close_leaves_no_processes() -> None:
+    p = WorkerPool(2, factory=counting_factory)
+    p.run(echo, 1)
+    pids = {w.process.pid for w in p._workers}
+    p.close()
+    alive = {c.pid for c in multiprocessing.active_children()}
+    assert not (pids & alive)
+    with pytest.raises(WorkerCrashedError):
+        p.run(echo, 1)
