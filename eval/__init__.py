@@ -1,0 +1,1 @@
+"""Accuracy evaluation on the labelled corpus (`make eval`)."""
