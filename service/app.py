@@ -1,0 +1,360 @@
+"""The FastAPI application: ``create_app(settings=None)`` builds it, the lifespan loads the rest.
+
+```
+request ─► RequestContext (request id, 413 on Content-Length, log line, metrics)
+        ─► routes (auth scope ─► read body while streaming ─► WorkerPool in a thread)
+        ─► problem+json for every failure (service/problems.py)
+lifespan: logging ─► migrations ─► taxonomy ─► WorkerPool (workers build their Matcher)
+          ─► /readyz turns ready when every worker is up
+```
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+import threading
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import anyio
+import anyio.to_thread
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from service.db import make_engine, session_factory, upgrade
+from service.logging import configure_logging, request_id_var
+from service.metrics import Metrics
+from service.problems import (
+    NotReadyError,
+    RequestTooLargeError,
+    ServiceBusyError,
+    install_problem_handlers,
+    problem_response,
+    safe_traceback,
+)
+from service.settings import Settings
+
+if True:  # imported for their side effect on Base.metadata (tables known to migrations)
+    import service.auth  # noqa: F401
+
+__all__ = ["Services", "create_app"]
+
+log = logging.getLogger("rolefit.service")
+T = TypeVar("T")
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
+
+DESCRIPTION = """
+rolefit reads a resume (PDF, DOCX or text) and says how well it fits target roles or a job
+posting, with the evidence, the gaps and concrete edits.
+
+* **Auth**: `Authorization: Bearer <key>` (create keys with `rolefit keys create`). Scopes:
+  `taxonomy:read`, `resumes:parse`, `resumes:match`. `/healthz`, `/readyz`, `/metrics` are open.
+* **Errors**: every failure is `application/problem+json` (RFC 9457) with a stable `type`
+  (`/problems/<code>`), a `code` and the `request_id`.
+* **Limits**: request size (413 while streaming), pages, a per-document time budget (the worker is
+  killed), and a bounded queue (503 with `Retry-After` when full).
+"""
+
+
+@dataclass
+class Services:
+    """What the lifespan builds and the routes use (one per app)."""
+
+    settings: Settings
+    metrics: Metrics
+    engine: Engine
+    sessions: sessionmaker[Session]
+    taxonomy: Any = None  # taxonomy.Taxonomy, loaded in the lifespan
+    pool: Any = None  # matcher.workers.WorkerPool
+    ready: bool = False
+    failure: str | None = None
+    in_flight: int = 0
+    limiter: anyio.CapacityLimiter | None = None
+    _ready_thread: threading.Thread | None = field(default=None, repr=False)
+
+    async def run_task(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run a worker task off the event loop, bounded by workers + queue_limit.
+
+        Raises:
+            NotReadyError: the workers are not up yet.
+            ServiceBusyError: every worker is busy and the queue is full.
+            MatcherError: whatever the task raised (ParseTimeoutError on the time budget).
+        """
+        if not self.ready or self.pool is None or self.limiter is None:
+            raise NotReadyError(self.failure)
+        if self.in_flight >= self.settings.max_in_flight:
+            self.metrics.rejected.inc()
+            retry = max(1, int(self.settings.parse_timeout // 4) or 1)
+            raise ServiceBusyError(retry_after=min(retry, 30))
+        self.in_flight += 1
+        self.metrics.in_flight.set(self.in_flight)
+        try:
+            call = functools.partial(self.pool.run, func, *args, **kwargs)
+            return await anyio.to_thread.run_sync(call, limiter=self.limiter)
+        finally:
+            self.in_flight -= 1
+            self.metrics.in_flight.set(self.in_flight)
+            self.metrics.worker_restarts.set(self.pool.restarts)
+
+
+# --------------------------------------------------------------------------- middleware
+
+
+class RequestContext:
+    """Pure ASGI middleware: request id, early 413, one log line and metrics per request.
+
+    It also turns an unexpected exception into a 500 problem itself, so the request id, the
+    log line and the metrics stay right and no traceback reaches the client.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        services: Services = scope["app"].state.services
+        settings = services.settings
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        incoming = headers.get("x-request-id", "")
+        rid = incoming if _REQUEST_ID.match(incoming) else str(uuid.uuid4())
+        scope.setdefault("state", {})["request_id"] = rid
+        token = request_id_var.set(rid)
+        started = time.perf_counter()
+        info: dict[str, Any] = {"status": 500, "bytes_in": 0, "bytes_out": 0, "started": False}
+        limit = settings.max_upload_bytes
+
+        async def counted_receive() -> Message:
+            message = await receive()
+            if message["type"] == "http.request":
+                info["bytes_in"] += len(message.get("body", b""))
+                if info["bytes_in"] > limit:
+                    raise RequestTooLargeError(limit)
+            return message
+
+        async def tagged_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                info["started"] = True
+                info["status"] = message["status"]
+                message.setdefault("headers", [])
+                message["headers"] = [
+                    *message["headers"],
+                    (b"x-request-id", rid.encode("latin-1")),
+                ]
+            elif message["type"] == "http.response.body":
+                info["bytes_out"] += len(message.get("body", b""))
+            await send(message)
+
+        try:
+            declared = headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > limit:
+                request = Request(scope)
+                response = problem_response(
+                    request,
+                    status=413,
+                    code="document-too-large",
+                    title="Document too large",
+                    detail=f"The upload is too large: it exceeds the limit of {limit} bytes.",
+                    headers={"Connection": "close"},
+                )
+                await response(scope, receive, tagged_send)
+            else:
+                await self.app(scope, counted_receive, tagged_send)
+        except Exception as exc:
+            log.error(
+                "unexpected error\n%s", safe_traceback(exc), extra={"error_code": "internal-error"}
+            )
+            if info["started"]:
+                raise
+            response = problem_response(
+                Request(scope),
+                status=500,
+                code="internal-error",
+                title="Internal server error",
+                detail="An unexpected error occurred. Quote the request id when reporting it.",
+            )
+            await response(scope, receive, tagged_send)
+        finally:
+            elapsed = time.perf_counter() - started
+            route = scope.get("route")
+            route_path = getattr(route, "path", None) or "unmatched"
+            state = scope.get("state", {})
+            services.metrics.observe_request(scope["method"], route_path, info["status"], elapsed)
+            log.info(
+                "request",
+                extra={
+                    "method": scope["method"],
+                    "route": route_path,
+                    "status": info["status"],
+                    "duration_ms": round(elapsed * 1000, 1),
+                    "bytes_in": info["bytes_in"],
+                    "bytes_out": info["bytes_out"],
+                    "error_code": state.get("error_code"),
+                    "key_id": state.get("key_id"),
+                },
+            )
+            request_id_var.reset(token)
+
+
+# --------------------------------------------------------------------------- lifespan
+
+
+def _start_workers(services: Services) -> None:
+    from matcher.workers import WorkerPool
+
+    settings = services.settings
+    try:
+        pool = WorkerPool(
+            settings.workers,
+            options=settings.to_options(),
+            task_timeout=settings.parse_timeout,
+            memory_limit_mb=settings.worker_memory_mb,
+        )
+    except Exception as exc:
+        services.failure = "The worker pool could not start."
+        log.error("worker pool failed to start\n%s", safe_traceback(exc))
+        return
+    services.pool = pool
+
+    def wait() -> None:
+        try:
+            pool.wait_ready()
+        except Exception as exc:
+            services.failure = "The workers could not build the matching pipeline."
+            log.error("workers failed to become ready\n%s", safe_traceback(exc))
+            return
+        services.ready = True
+        log.info("workers ready", extra={"workers": settings.workers})
+
+    thread = threading.Thread(target=wait, name="rolefit-ready", daemon=True)
+    thread.start()
+    services._ready_thread = thread
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    services: Services = app.state.services
+    settings = services.settings
+    if settings.dev_mode:
+        log.warning(
+            "DEV MODE: requests WITHOUT an API key are accepted. Never run dev mode in "
+            "production (unset ROLEFIT_DEV_MODE and create keys with `rolefit keys create`).",
+            extra={"dev_mode": True},
+        )
+    if settings.migrate_on_startup:
+        await anyio.to_thread.run_sync(upgrade, settings.db_url)
+    from taxonomy import load_taxonomy
+
+    services.taxonomy = await anyio.to_thread.run_sync(load_taxonomy, settings.taxonomy_path)
+    services.limiter = anyio.CapacityLimiter(settings.max_in_flight)
+    _start_workers(services)
+    log.info(
+        "rolefit service started",
+        extra={
+            "workers": settings.workers,
+            "dev_mode": settings.dev_mode,
+            "taxonomy_version": services.taxonomy.version,
+        },
+    )
+    try:
+        yield
+    finally:
+        services.ready = False
+        if services.pool is not None:
+            await anyio.to_thread.run_sync(services.pool.close)
+        services.engine.dispose()
+        log.info("rolefit service stopped")
+
+
+# --------------------------------------------------------------------------- the app
+
+
+def _openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
+    from service.schemas import MatchTextRequest, Problem, ValidationProblem
+
+    def build() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = get_openapi(
+            title=app.title,
+            version=app.version,
+            openapi_version="3.1.0",
+            description=app.description,
+            routes=app.routes,
+            tags=app.openapi_tags,
+        )
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        for model in (Problem, ValidationProblem, MatchTextRequest):
+            generated = model.model_json_schema(ref_template="#/components/schemas/{model}")
+            for name, sub in generated.pop("$defs", {}).items():
+                components.setdefault(name, sub)
+            components.setdefault(model.__name__, generated)
+        app.openapi_schema = schema
+        return schema
+
+    return build
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the service. Settings come from ``ROLEFIT_*`` when not given."""
+    from importlib.metadata import version
+
+    from service.routes import health, match, taxonomy
+
+    settings = settings or Settings()
+    configure_logging(settings.log_level, json_logs=settings.log_json)
+    engine = make_engine(settings.db_url)
+    services = Services(
+        settings=settings,
+        metrics=Metrics(),
+        engine=engine,
+        sessions=session_factory(engine),
+    )
+    app = FastAPI(
+        title="rolefit",
+        version=version("rolefit"),
+        description=DESCRIPTION,
+        lifespan=_lifespan,
+        openapi_tags=[
+            {"name": "match", "description": "Parse resumes and match them to roles and postings."},
+            {"name": "taxonomy", "description": "Roles and skills, with their sources."},
+            {"name": "operations", "description": "Health, readiness and metrics."},
+        ],
+    )
+    app.state.services = services
+    install_problem_handlers(app)
+    app.add_middleware(RequestContext)
+    app.include_router(health.router)
+    app.include_router(taxonomy.router)
+    app.include_router(match.router)
+    _include_optional_routers(app)
+    app.openapi = _openapi(app)  # type: ignore[method-assign]
+    return app
+
+
+def _include_optional_routers(app: FastAPI) -> None:
+    """Routers of other areas (job board) that register themselves when present."""
+    import importlib
+
+    for name in ("jobs", "applications", "batches", "webhooks", "events", "candidates"):
+        try:
+            module = importlib.import_module(f"service.routes.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"service.routes.{name}":
+                continue
+            raise
+        router = getattr(module, "router", None)
+        if router is not None:
+            app.include_router(router)

@@ -1,0 +1,430 @@
+"""Every failure as RFC 9457 ``application/problem+json``, with a stable ``type`` per error code.
+
+```
+MatcherError (library)      ──► status from STATUS_BY_ERROR (walks the MRO)
+ServiceError (this package) ──► its own ``status`` (401, 403, 404, 409, 429, 503)
+HTTPException / routing     ──► code from HTTP_CODES (404 not-found, 405, 413, ...)
+RequestValidationError      ──► 422 validation-error with an ``errors`` list (inputs never echoed)
+anything else               ──► 500 internal-error; the traceback goes to the log, not the client
+```
+
+A problem body has ``type`` (``/problems/<code>``), ``title``, ``status``, ``detail`` (a message
+that never quotes resume content), ``instance`` (``urn:uuid:<request id>``), ``code`` and
+``request_id``. ``problem_responses()`` lists a route's problems for OpenAPI.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from matcher.errors import (
+    CorruptDocumentError,
+    DocumentTooLargeError,
+    EmptyDocumentError,
+    InputError,
+    InvalidJobPostingError,
+    MatcherError,
+    NoTextError,
+    ParseTimeoutError,
+    PdfEncryptedError,
+    TaxonomyError,
+    UnknownRoleError,
+    UnsupportedTypeError,
+    WorkerCrashedError,
+    error_classes,
+)
+
+__all__ = [
+    "MEDIA_TYPE",
+    "PROBLEM_BASE",
+    "ConflictError",
+    "ForbiddenError",
+    "NotAuthenticatedError",
+    "NotFoundError",
+    "NotReadyError",
+    "ProblemType",
+    "RateLimitedError",
+    "RequestTooLargeError",
+    "ServiceBusyError",
+    "ServiceError",
+    "install_problem_handlers",
+    "problem_response",
+    "problem_responses",
+    "problem_types",
+    "request_id_of",
+    "safe_traceback",
+    "status_for",
+]
+
+MEDIA_TYPE = "application/problem+json"
+PROBLEM_BASE = "/problems/"
+
+log = logging.getLogger("rolefit.service")
+
+# The HTTP status of each library error; a subclass inherits its parent's (walk the MRO).
+STATUS_BY_ERROR: dict[type[MatcherError], int] = {
+    MatcherError: 500,
+    InputError: 422,
+    EmptyDocumentError: 422,
+    UnsupportedTypeError: 415,
+    DocumentTooLargeError: 413,
+    ParseTimeoutError: 422,
+    CorruptDocumentError: 422,
+    PdfEncryptedError: 422,
+    NoTextError: 422,
+    InvalidJobPostingError: 422,
+    UnknownRoleError: 404,
+    WorkerCrashedError: 500,
+    TaxonomyError: 500,
+}
+
+
+def status_for(exc: MatcherError | type[MatcherError]) -> int:
+    """The HTTP status of a library error (its nearest mapped ancestor's)."""
+    cls = exc if isinstance(exc, type) else type(exc)
+    for klass in cls.__mro__:
+        if klass in STATUS_BY_ERROR:
+            return STATUS_BY_ERROR[klass]
+    return 500
+
+
+class ServiceError(Exception):
+    """An expected failure of the HTTP layer itself (auth, limits, readiness, lookups)."""
+
+    code: ClassVar[str] = "service-error"
+    title: ClassVar[str] = "Service error"
+    status: ClassVar[int] = 500
+    default_message: ClassVar[str] = "The request could not be served."
+
+    def __init__(self, message: str | None = None, *, headers: Mapping[str, str] | None = None):
+        self.message = message or self.default_message
+        self.headers = dict(headers or {})
+        super().__init__(self.message)
+
+
+class NotAuthenticatedError(ServiceError):
+    code = "unauthenticated"
+    title = "Not authenticated"
+    status = 401
+    default_message = "A valid API key is required: send it as 'Authorization: Bearer <key>'."
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message, headers={"WWW-Authenticate": 'Bearer realm="rolefit"'})
+
+
+class ForbiddenError(ServiceError):
+    code = "forbidden"
+    title = "Forbidden"
+    status = 403
+    default_message = "This API key does not have the scope this operation needs."
+
+
+class NotFoundError(ServiceError):
+    code = "not-found"
+    title = "Not found"
+    status = 404
+    default_message = "The requested resource does not exist."
+
+
+class ConflictError(ServiceError):
+    code = "conflict"
+    title = "Conflict"
+    status = 409
+    default_message = "The request conflicts with the current state of the resource."
+
+
+class RateLimitedError(ServiceError):
+    code = "rate-limited"
+    title = "Too many requests"
+    status = 429
+    default_message = "Too many requests: slow down and retry later."
+
+
+class ServiceBusyError(ServiceError):
+    code = "service-busy"
+    title = "Service busy"
+    status = 503
+    default_message = "All workers are busy and the queue is full: retry after a few seconds."
+
+    def __init__(self, message: str | None = None, *, retry_after: int = 2) -> None:
+        super().__init__(message, headers={"Retry-After": str(retry_after)})
+
+
+class NotReadyError(ServiceError):
+    code = "not-ready"
+    title = "Service not ready"
+    status = 503
+    default_message = "The service is starting: the taxonomy and workers are not ready yet."
+
+    def __init__(self, message: str | None = None, *, retry_after: int = 5) -> None:
+        super().__init__(message, headers={"Retry-After": str(retry_after)})
+
+
+class RequestTooLargeError(HTTPException):
+    """Raised from the body stream when a request exceeds ``max_upload_bytes``.
+
+    It is an ``HTTPException`` so that FastAPI's own body parsing re-raises it unchanged.
+    """
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(
+            status_code=413,
+            detail=f"The request is too large: it exceeds the limit of {limit} bytes.",
+        )
+
+
+# Codes for statuses raised by routing or plain HTTPExceptions.
+HTTP_CODES: dict[int, tuple[str, str]] = {
+    400: ("bad-request", "Bad request"),
+    401: (NotAuthenticatedError.code, NotAuthenticatedError.title),
+    403: (ForbiddenError.code, ForbiddenError.title),
+    404: (NotFoundError.code, NotFoundError.title),
+    405: ("method-not-allowed", "Method not allowed"),
+    406: ("not-acceptable", "Not acceptable"),
+    409: (ConflictError.code, ConflictError.title),
+    413: (DocumentTooLargeError.code, DocumentTooLargeError.title),
+    415: (UnsupportedTypeError.code, UnsupportedTypeError.title),
+    422: ("validation-error", "Validation error"),
+    429: (RateLimitedError.code, RateLimitedError.title),
+    500: ("internal-error", "Internal server error"),
+    503: ("service-unavailable", "Service unavailable"),
+}
+
+VALIDATION_CODE = "validation-error"
+INTERNAL_CODE = "internal-error"
+
+
+@dataclass(frozen=True)
+class ProblemType:
+    """One row of the error table (docs, OpenAPI and the ``/problems/{code}`` page)."""
+
+    code: str
+    status: int
+    title: str
+    description: str
+
+    @property
+    def type(self) -> str:
+        return PROBLEM_BASE + self.code
+
+
+def problem_types() -> list[ProblemType]:
+    """Every problem the service can return, library errors first."""
+    rows: dict[str, ProblemType] = {}
+    for cls in error_classes():
+        rows[cls.code] = ProblemType(cls.code, status_for(cls), cls.title, cls.default_message)
+    for svc in (
+        NotAuthenticatedError,
+        ForbiddenError,
+        NotFoundError,
+        ConflictError,
+        RateLimitedError,
+        ServiceBusyError,
+        NotReadyError,
+    ):
+        rows.setdefault(svc.code, ProblemType(svc.code, svc.status, svc.title, svc.default_message))
+    extra = {
+        400: "The request could not be read (for example a malformed multipart body).",
+        405: "The HTTP method is not allowed on this path.",
+        406: "The requested media type cannot be produced.",
+        422: "The request is well-formed but a field is missing or invalid; see 'errors'.",
+        500: "An unexpected error: the log has the details under the request id.",
+        503: "The service cannot answer right now; retry later.",
+    }
+    for status, description in extra.items():
+        code, title = HTTP_CODES[status]
+        rows.setdefault(code, ProblemType(code, status, title, description))
+    return sorted(rows.values(), key=lambda p: (p.status, p.code))
+
+
+def request_id_of(request: Request) -> str:
+    """The request id set by the request middleware (a fresh one if there is none)."""
+    rid = getattr(request.state, "request_id", None)
+    if not isinstance(rid, str):
+        rid = str(uuid.uuid4())
+        request.state.request_id = rid
+    return rid
+
+
+def problem_response(
+    request: Request,
+    *,
+    status: int,
+    code: str,
+    title: str,
+    detail: str,
+    headers: Mapping[str, str] | None = None,
+    extra: Mapping[str, Any] | None = None,
+) -> JSONResponse:
+    """Build an ``application/problem+json`` response and tag the request with its error code."""
+    rid = request_id_of(request)
+    request.state.error_code = code
+    body: dict[str, Any] = {
+        "type": PROBLEM_BASE + code,
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": f"urn:uuid:{rid}" if _is_uuid(rid) else f"urn:rolefit:request:{rid}",
+        "code": code,
+        "request_id": rid,
+    }
+    if extra:
+        body.update(extra)
+    return JSONResponse(
+        body, status_code=status, headers=dict(headers or {}), media_type=MEDIA_TYPE
+    )
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+def safe_traceback(exc: BaseException) -> str:
+    """A traceback without the exception's message, which may quote document content."""
+    frames = "".join(traceback.format_tb(exc.__traceback__))
+    return f"{frames}{type(exc).__module__}.{type(exc).__qualname__} (message withheld)"
+
+
+# --------------------------------------------------------------------------- handlers
+
+
+async def _matcher_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, MatcherError)
+    status = status_for(exc)
+    if status >= 500:
+        log.error("library error %s", exc.code, extra={"error_code": exc.code})
+    return problem_response(
+        request, status=status, code=exc.code, title=exc.title, detail=exc.message
+    )
+
+
+async def _service_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ServiceError)
+    return problem_response(
+        request,
+        status=exc.status,
+        code=exc.code,
+        title=exc.title,
+        detail=exc.message,
+        headers=exc.headers,
+    )
+
+
+async def _http_exception(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    code, title = HTTP_CODES.get(exc.status_code, (f"http-{exc.status_code}", "HTTP error"))
+    detail = exc.detail if isinstance(exc.detail, str) else title
+    if exc.status_code == 404 and detail == "Not Found":
+        detail = "No such path: see /docs for the API."
+    return problem_response(
+        request,
+        status=exc.status_code,
+        code=code,
+        title=title,
+        detail=detail,
+        headers=exc.headers,
+    )
+
+
+def _clean_errors(errors: Iterable[Any]) -> list[dict[str, Any]]:
+    # Never echo the offending input: it may be resume text.
+    out: list[dict[str, Any]] = []
+    for err in errors:
+        loc = [str(part) for part in err.get("loc", ())]
+        out.append({"loc": loc, "msg": str(err.get("msg", "")), "type": str(err.get("type", ""))})
+    return out
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = _clean_errors(exc.errors())
+    fields = ", ".join(".".join(e["loc"]) for e in errors[:5]) or "the request"
+    return problem_response(
+        request,
+        status=422,
+        code=VALIDATION_CODE,
+        title="Validation error",
+        detail=f"The request is invalid: check {fields}.",
+        extra={"errors": errors},
+    )
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.error(
+        "unexpected error\n%s",
+        safe_traceback(exc),
+        extra={"error_code": INTERNAL_CODE},
+    )
+    return problem_response(
+        request,
+        status=500,
+        code=INTERNAL_CODE,
+        title="Internal server error",
+        detail="An unexpected error occurred. Quote the request id when reporting it.",
+    )
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    """Register the problem+json handlers on an app."""
+    app.add_exception_handler(MatcherError, _matcher_error)
+    app.add_exception_handler(ServiceError, _service_error)
+    app.add_exception_handler(StarletteHTTPException, _http_exception)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(Exception, _unexpected)
+
+
+# --------------------------------------------------------------------------- OpenAPI
+
+
+def _example(code: str) -> dict[str, Any]:
+    row = next((p for p in problem_types() if p.code == code), None)
+    status, title, detail = (row.status, row.title, row.description) if row else (500, "", "")
+    return {
+        "type": PROBLEM_BASE + code,
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": "urn:uuid:5f0c6c1e-8a7e-4d8e-9d59-2f1a3c0b7e11",
+        "code": code,
+        "request_id": "5f0c6c1e-8a7e-4d8e-9d59-2f1a3c0b7e11",
+    }
+
+
+def problem_responses(*codes: str) -> dict[int | str, dict[str, Any]]:
+    """The ``responses=`` entry documenting the given problem codes, grouped by status."""
+    from service.schemas import Problem, ValidationProblem
+
+    by_code = {p.code: p for p in problem_types()}
+    grouped: dict[int, list[str]] = {}
+    for code in codes:
+        grouped.setdefault(by_code[code].status, []).append(code)
+    out: dict[int | str, dict[str, Any]] = {}
+    for status, group in sorted(grouped.items()):
+        model = ValidationProblem if VALIDATION_CODE in group else Problem
+        out[status] = {
+            "model": model,
+            "description": "; ".join(f"`{c}`: {by_code[c].title}" for c in group),
+            "content": {
+                MEDIA_TYPE: {
+                    "schema": {"$ref": f"#/components/schemas/{model.__name__}"},
+                    "examples": {
+                        c: {"summary": by_code[c].title, "value": _example(c)} for c in group
+                    },
+                }
+            },
+        }
+    return out

@@ -1,0 +1,255 @@
+"""Parse and match: uploads read while streaming, the work done in the WorkerPool.
+
+The bodies are read by ``service/uploads.py`` (size-limited, in memory, never on disk) rather than
+by FastAPI's form parsing, so the request bodies are declared in ``openapi_extra``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
+
+from matcher.errors import InputError, MatcherError
+from service.deps import MatchPrincipal, ParsePrincipal, ServicesDep
+from service.problems import problem_responses
+from service.schemas import (
+    DocumentOut,
+    MatchReportOut,
+    MatchTextRequest,
+    document_out,
+    report_out,
+)
+from service.uploads import Form, read_json, read_multipart
+
+router = APIRouter(prefix="/v1", tags=["match"])
+log = logging.getLogger("rolefit.service")
+
+DOCUMENT_PROBLEMS = (
+    "empty-document",
+    "unsupported-type",
+    "document-too-large",
+    "parse-timeout",
+    "corrupt-document",
+    "pdf-encrypted",
+    "no-text",
+    "input-invalid",
+    "validation-error",
+    "unauthenticated",
+    "forbidden",
+    "service-busy",
+    "not-ready",
+    "worker-crashed",
+    "internal-error",
+)
+MAX_ROLES = 100
+
+_FILE_SCHEMA = {
+    "type": "string",
+    "format": "binary",
+    "description": "The resume: PDF, DOCX or plain text (at most max_upload_bytes).",
+}
+
+PARSE_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {"file": _FILE_SCHEMA},
+                },
+            }
+        },
+    }
+}
+
+MATCH_BODY = {
+    "requestBody": {
+        "required": True,
+        "description": "A resume file (multipart) or pasted resume text (JSON).",
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {
+                        "file": _FILE_SCHEMA,
+                        "roles": {
+                            "type": "array",
+                            "items": {"type": "string", "examples": ["data-engineer"]},
+                            "maxItems": MAX_ROLES,
+                            "description": "Role ids to score (repeat the field, or separate "
+                            "with commas); none: every role, ranked.",
+                        },
+                        "job": {
+                            "type": "string",
+                            "description": "A job posting: plain text, HTML or schema.org "
+                            "JobPosting JSON-LD; as a text field or as a second file.",
+                        },
+                    },
+                },
+                "encoding": {"roles": {"style": "form", "explode": True}},
+            },
+            "application/json": {
+                "schema": {"$ref": "#/components/schemas/MatchTextRequest"},
+                "examples": {
+                    "text": {
+                        "summary": "Pasted resume text against one role",
+                        "value": {
+                            "resume_text": "Skills\nPython, SQL, Airflow\nExperience\nData "
+                            "Engineer at Example Corp: built Airflow pipelines in Python.",
+                            "roles": ["data-engineer"],
+                        },
+                    }
+                },
+            },
+        },
+    }
+}
+
+
+def _format_of(data: bytes) -> str:
+    head = data[:1024].lstrip()
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if head.startswith(b"PK"):
+        return "docx"
+    return "text"
+
+
+def _required_file(form: Form) -> tuple[bytes, str | None]:
+    part = form.first("file")
+    if part is None:
+        raise RequestValidationError(
+            [
+                {
+                    "loc": ("body", "file"),
+                    "msg": "Field required: upload the resume as 'file'.",
+                    "type": "missing",
+                }
+            ]
+        )
+    return part.data, part.filename
+
+
+def _roles(values: list[str]) -> list[str] | None:
+    roles = [r.strip() for value in values for r in value.split(",") if r.strip()]
+    if len(roles) > MAX_ROLES:
+        raise RequestValidationError(
+            [{"loc": ("body", "roles"), "msg": f"At most {MAX_ROLES} roles.", "type": "too_long"}]
+        )
+    return roles or None
+
+
+def _job(form: Form) -> str | bytes | dict[str, Any] | None:
+    part = form.first("job")
+    if part is None:
+        return None
+    if part.filename is not None:
+        return part.data
+    text = part.data.decode("utf-8", "replace")
+    if not text.strip():
+        return None
+    stripped = text.lstrip()
+    if stripped.startswith("{"):
+        try:
+            parsed = json.loads(stripped)
+        except json.JSONDecodeError:
+            return text
+        if isinstance(parsed, dict):
+            return parsed
+    return text
+
+
+def _record_failure(services: Any, exc: MatcherError) -> None:
+    if isinstance(exc, InputError) or exc.code == "worker-crashed":
+        services.metrics.parse_errors.labels(exc.code).inc()
+
+
+def _content_type(request: Request) -> str:
+    return request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+
+
+@router.post(
+    "/resumes:parse",
+    response_model=DocumentOut,
+    summary="Parse a resume",
+    openapi_extra=PARSE_BODY,
+    responses=problem_responses(*DOCUMENT_PROBLEMS),
+)
+async def parse_resume(
+    request: Request, services: ServicesDep, _principal: ParsePrincipal
+) -> DocumentOut:
+    """Read an uploaded resume into text, sections, contact details and layout warnings.
+
+    The contact details are returned to the caller and never used for scoring or logged.
+    """
+    from matcher.workers import parse_task
+
+    if _content_type(request) != "multipart/form-data":
+        raise HTTPException(415, "Send the resume as multipart/form-data with a 'file' field.")
+    form = await read_multipart(request, services.settings.max_upload_bytes)
+    data, filename = _required_file(form)
+    try:
+        document = await services.run_task(parse_task, data, filename)
+    except MatcherError as exc:
+        _record_failure(services, exc)
+        raise
+    services.metrics.documents.labels(document.format).inc()
+    return document_out(document)
+
+
+@router.post(
+    "/match",
+    response_model=MatchReportOut,
+    summary="Match a resume to roles or a job posting",
+    openapi_extra=MATCH_BODY,
+    responses=problem_responses(*DOCUMENT_PROBLEMS, "unknown-role", "invalid-job-posting"),
+)
+async def match_resume(
+    request: Request, services: ServicesDep, _principal: MatchPrincipal
+) -> MatchReportOut:
+    """Score a resume against roles (all of them, ranked, when none are named) and/or a job
+    posting, with the evidence for every skill and concrete suggestions."""
+    from matcher.workers import match_task, match_text_task
+
+    limit = services.settings.max_upload_bytes
+    ctype = _content_type(request)
+    if ctype == "application/json":
+        payload = await read_json(request, limit)
+        try:
+            body = MatchTextRequest.model_validate(payload)
+        except ValidationError as exc:
+            raise RequestValidationError(
+                [{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]
+            ) from None
+        fmt = "text"
+        call: tuple[Any, ...] = (
+            match_text_task,
+            body.resume_text,
+            _roles(body.roles or []),
+            body.job,
+        )
+    elif ctype == "multipart/form-data":
+        form = await read_multipart(request, limit)
+        data, filename = _required_file(form)
+        fmt = _format_of(data)
+        call = (match_task, data, _roles(form.texts("roles")), _job(form), filename)
+    else:
+        raise HTTPException(
+            415, "Send multipart/form-data (a 'file') or application/json ('resume_text')."
+        )
+    try:
+        report = await services.run_task(*call)
+    except MatcherError as exc:
+        _record_failure(services, exc)
+        raise
+    services.metrics.documents.labels(fmt).inc()
+    services.metrics.observe_timings(report.timings)
+    return report_out(report)

@@ -1,0 +1,464 @@
+"""Request and response shapes of the HTTP API (pydantic), converted from matcher types here.
+
+Routes never return matcher dataclasses directly: ``document_out()`` and ``report_out()`` are the
+one place where library values become API values, so the OpenAPI schema is exactly what is sent.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from matcher.models import Document, MatchReport, to_dict
+from taxonomy.schema import Role, RoleSkill, Skill
+
+__all__ = [
+    "DocumentOut",
+    "Health",
+    "MatchReportOut",
+    "MatchTextRequest",
+    "Problem",
+    "Readiness",
+    "RoleDetail",
+    "RoleList",
+    "RoleSummary",
+    "SkillLookup",
+    "ValidationProblem",
+    "document_out",
+    "report_out",
+]
+
+_REQUEST_ID = "5f0c6c1e-8a7e-4d8e-9d59-2f1a3c0b7e11"
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+# --------------------------------------------------------------------------- problems
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details (``application/problem+json``)."""
+
+    model_config = ConfigDict(
+        extra="allow",
+        json_schema_extra={
+            "examples": [
+                {
+                    "type": "/problems/pdf-encrypted",
+                    "title": "Encrypted PDF",
+                    "status": 422,
+                    "detail": "The PDF is encrypted and needs a password to open: remove the "
+                    "password and upload again.",
+                    "instance": f"urn:uuid:{_REQUEST_ID}",
+                    "code": "pdf-encrypted",
+                    "request_id": _REQUEST_ID,
+                }
+            ]
+        },
+    )
+
+    type: str = Field(description="Stable URI of the problem type: /problems/<code>.")
+    title: str = Field(description="Short summary of the problem type.")
+    status: int = Field(description="The HTTP status code.")
+    detail: str = Field(description="What went wrong; never quotes the uploaded content.")
+    instance: str = Field(description="This occurrence: urn:uuid:<request id>.")
+    code: str = Field(description="Stable kebab-case error code (same as the end of type).")
+    request_id: str = Field(description="Request id, also in the X-Request-ID header and logs.")
+
+
+class ValidationErrorItem(BaseModel):
+    loc: list[str]
+    msg: str
+    type: str
+
+
+class ValidationProblem(Problem):
+    """A 422 validation problem with the invalid fields (their values are never echoed)."""
+
+    errors: list[ValidationErrorItem] = []
+
+
+# --------------------------------------------------------------------------- health
+
+
+class Health(BaseModel):
+    status: Literal["ok"] = "ok"
+
+
+class Readiness(BaseModel):
+    status: Literal["ready", "starting", "failed"]
+    taxonomy_version: str | None = None
+    workers: int = 0
+    workers_ready: bool = False
+    detail: str | None = None
+
+
+# --------------------------------------------------------------------------- taxonomy
+
+
+class RoleSummary(_Out):
+    id: str
+    title: str
+    kind: Literal["role", "variant"]
+    parent: str | None = None
+    aliases: list[str] = []
+    summary: str | None = None
+    skills: int = Field(description="Number of skills the role lists (variants: merged).")
+
+
+class RoleList(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "taxonomy_version": "tax-1a2b3c4d5e6f",
+                    "roles": [
+                        {
+                            "id": "data-engineer",
+                            "title": "Data Engineer",
+                            "kind": "role",
+                            "parent": None,
+                            "aliases": ["ETL Developer"],
+                            "summary": "Builds and runs the pipelines that move data.",
+                            "skills": 24,
+                        }
+                    ],
+                }
+            ]
+        }
+    )
+
+    taxonomy_version: str
+    roles: list[RoleSummary]
+
+
+class RoleDetail(BaseModel):
+    taxonomy_version: str
+    role: Role = Field(description="The role as in the taxonomy, every fact with its sources.")
+    effective_skills: list[RoleSkill] = Field(
+        description="The skills scored for this role (for a variant: refinements merged)."
+    )
+    variants: list[str] = Field(description="Ids of this role's title variants.")
+
+
+class SkillCandidate(BaseModel):
+    skill: Skill
+    how: Literal["exact", "alias", "fuzzy"]
+    score: float = Field(ge=0, le=100)
+
+
+class SkillLookup(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "query": "pyhton",
+                    "taxonomy_version": "tax-1a2b3c4d5e6f",
+                    "match": {
+                        "skill": {"id": "python", "name": "Python", "category": "language"},
+                        "how": "fuzzy",
+                        "score": 91.7,
+                    },
+                    "candidates": [],
+                }
+            ]
+        }
+    )
+
+    query: str
+    taxonomy_version: str
+    match: SkillCandidate | None = Field(description="The canonical skill, if one matches well.")
+    candidates: list[SkillCandidate] = Field(description="Other close skills, best first.")
+
+
+# --------------------------------------------------------------------------- documents
+
+
+class LayoutWarningOut(_Out):
+    code: str
+    message: str
+    pages: list[int] = []
+    count: int = 1
+
+
+class SectionOut(_Out):
+    kind: str
+    heading: str
+    text: str
+    start: int
+    end: int
+    page: int
+    first_line: int
+    last_line: int
+
+
+class ContactOut(_Out):
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    location: str | None = None
+    links: list[str] = []
+
+
+class ExperienceOut(_Out):
+    title: str | None = None
+    employer: str | None = None
+    start: str | None = None
+    end: str | None = None
+    current: bool = False
+    line: int = 0
+
+
+class DocumentOut(_Out):
+    """A parsed resume: text, sections, contact (shown to its owner, never scored), warnings."""
+
+    model_config = ConfigDict(
+        extra="ignore",
+        json_schema_extra={
+            "examples": [
+                {
+                    "format": "pdf",
+                    "pages": 1,
+                    "producer": "ReportLab PDF Library",
+                    "partial": False,
+                    "text": "Alex Example\nSkills\nPython, SQL, Airflow",
+                    "sections": [
+                        {
+                            "kind": "skills",
+                            "heading": "Skills",
+                            "text": "Python, SQL, Airflow",
+                            "start": 13,
+                            "end": 39,
+                            "page": 1,
+                            "first_line": 2,
+                            "last_line": 3,
+                        }
+                    ],
+                    "contact": {
+                        "name": "Alex Example",
+                        "email": None,
+                        "phone": None,
+                        "location": None,
+                        "links": [],
+                    },
+                    "experience": [],
+                    "years_experience": None,
+                    "warnings": [],
+                }
+            ]
+        },
+    )
+
+    format: str
+    pages: int
+    producer: str | None = None
+    partial: bool = False
+    text: str
+    sections: list[SectionOut]
+    contact: ContactOut
+    experience: list[ExperienceOut] = []
+    years_experience: float | None = None
+    warnings: list[LayoutWarningOut] = []
+
+
+def document_out(document: Document) -> DocumentOut:
+    """The API view of a parsed document (lines and hidden text left out)."""
+    return DocumentOut.model_validate(to_dict(document))
+
+
+# --------------------------------------------------------------------------- match report
+
+
+class EvidenceOut(_Out):
+    surface: str
+    section: str
+    page: int
+    line: int
+    start: int
+    end: int
+    how: str
+    score: float
+    strength: str
+
+
+class CanonicalSkillOut(_Out):
+    skill_id: str
+    name: str
+    category: str
+    how: str
+    score: float
+    strength: str
+    evidence: list[EvidenceOut] = []
+
+
+class SkillMatchOut(_Out):
+    skill_id: str
+    name: str
+    importance: str
+    weight: float
+    credit: float
+    status: str
+    via: str | None = None
+    evidence: list[EvidenceOut] = []
+
+
+class TierScoreOut(_Out):
+    name: str
+    weight: float
+    earned: float
+    matched: int
+    total: int
+    score: float
+
+
+class RoleScoreOut(_Out):
+    role_id: str
+    title: str
+    score: float = Field(ge=0, le=100)
+    band: str
+    kind: str = "role"
+    parent_id: str | None = None
+    matched: list[SkillMatchOut] = []
+    partial: list[SkillMatchOut] = []
+    missing: list[SkillMatchOut] = []
+    by_importance: list[TierScoreOut] = []
+    by_category: list[TierScoreOut] = []
+    years_required: float | None = None
+    years_found: float | None = None
+
+
+class SuggestionOut(_Out):
+    kind: str
+    priority: str
+    target: str
+    message: str
+    skill_id: str | None = None
+    section: str | None = None
+    impact: float = 0.0
+    evidence: list[EvidenceOut] = []
+
+
+class PostingOut(_Out):
+    title: str
+    required: list[CanonicalSkillOut] = []
+    preferred: list[CanonicalSkillOut] = []
+    mentioned: list[CanonicalSkillOut] = []
+    years_required: float | None = None
+    education: list[str] = []
+    external_id: str | None = None
+    organization: str | None = None
+    nearest_roles: list[tuple[str, float]] = []
+
+
+class MatchReportOut(_Out):
+    """The match report: skills found, roles ranked best first, concrete suggestions."""
+
+    model_config = ConfigDict(
+        extra="ignore",
+        json_schema_extra={
+            "examples": [
+                {
+                    "taxonomy_version": "tax-1a2b3c4d5e6f",
+                    "method": "weighted-coverage.v1",
+                    "pages": 2,
+                    "skills": [
+                        {
+                            "skill_id": "python",
+                            "name": "Python",
+                            "category": "language",
+                            "how": "exact",
+                            "score": 100.0,
+                            "strength": "used",
+                            "evidence": [],
+                        }
+                    ],
+                    "roles": [
+                        {
+                            "role_id": "data-engineer",
+                            "title": "Data Engineer",
+                            "score": 71.5,
+                            "band": "good",
+                            "kind": "role",
+                            "matched": [],
+                            "partial": [],
+                            "missing": [],
+                            "by_importance": [],
+                            "by_category": [],
+                        }
+                    ],
+                    "suggestions": [
+                        {
+                            "kind": "missing-core-skill",
+                            "priority": "high",
+                            "target": "data-engineer",
+                            "message": "Airflow is core for Data Engineer and not in your resume.",
+                            "skill_id": "airflow",
+                            "impact": 8.5,
+                        }
+                    ],
+                    "job": None,
+                    "posting": None,
+                    "sections": [["skills", "Skills"]],
+                    "warnings": [],
+                    "years_experience": 4.0,
+                    "excluded_fields": ["name", "email", "phone"],
+                    "timings": {"parse": 41.2, "extract": 6.3},
+                }
+            ]
+        },
+    )
+
+    taxonomy_version: str
+    method: str
+    pages: int = 0
+    skills: list[CanonicalSkillOut]
+    roles: list[RoleScoreOut]
+    suggestions: list[SuggestionOut]
+    job: RoleScoreOut | None = None
+    posting: PostingOut | None = None
+    sections: list[tuple[str, str]] = []
+    warnings: list[LayoutWarningOut] = []
+    years_experience: float | None = None
+    excluded_fields: list[str] = []
+    timings: dict[str, float] = {}
+
+
+def report_out(report: MatchReport) -> MatchReportOut:
+    """The API view of a match report."""
+    return MatchReportOut.model_validate(to_dict(report))
+
+
+# --------------------------------------------------------------------------- requests
+
+
+JobInput = str | dict[str, Any]
+
+
+class MatchTextRequest(BaseModel):
+    """Match pasted resume text (instead of uploading a file)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "resume_text": "Skills\nPython, SQL, Airflow, dbt\nExperience\nData Engineer "
+                    "at Example Corp (2020-2024): built Airflow pipelines in Python.",
+                    "roles": ["data-engineer"],
+                    "job": None,
+                }
+            ]
+        },
+    )
+
+    resume_text: str = Field(min_length=1, description="The resume as plain text.")
+    roles: list[str] | None = Field(
+        default=None, max_length=100, description="Role ids to score; none: all roles, ranked."
+    )
+    job: JobInput | None = Field(
+        default=None,
+        description="A job posting: text, HTML, or a schema.org JobPosting JSON-LD object.",
+    )

@@ -1,0 +1,110 @@
+"""Service configuration: one ``Settings`` object read from ``ROLEFIT_*`` environment variables.
+
+Settings are built in ``create_app()`` and in the CLI entry point, never at import time. Tests
+pass ``Settings(...)`` directly; constructor arguments outrank the environment.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from matcher.options import MatchOptions
+
+__all__ = ["Settings"]
+
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
+
+
+class Settings(BaseSettings):
+    """Every knob of the HTTP service (environment variable: ``ROLEFIT_<FIELD>``)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="ROLEFIT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    data_dir: Path = Field(
+        default=Path("data"), description="Directory for the SQLite database and other state."
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL; default: SQLite file rolefit.db in data_dir. "
+        "PostgreSQL: postgresql+psycopg://user:pass@host/db.",
+    )
+    dev_mode: bool = Field(
+        default=False,
+        description="Local development: requests without an API key are allowed. Never in "
+        "production.",
+    )
+    max_upload_bytes: int = Field(
+        default=10 * 1024 * 1024,
+        gt=0,
+        description="Largest accepted request body in bytes (enforced while streaming).",
+    )
+    max_pages: int = Field(default=60, gt=0, description="Largest accepted page count.")
+    parse_timeout: float = Field(
+        default=30.0, gt=0, description="Seconds one document may take before its worker is killed."
+    )
+    workers: int = Field(
+        default_factory=lambda: max(1, min(4, os.cpu_count() or 1)),
+        gt=0,
+        description="Worker processes (per uvicorn process) that parse and match.",
+    )
+    queue_limit: int = Field(
+        default=8,
+        ge=0,
+        description="Requests that may wait for a busy worker; beyond it: 503 + Retry-After.",
+    )
+    worker_memory_mb: int | None = Field(
+        default=2048, description="Address-space limit per worker process (None: no limit)."
+    )
+    fuzzy_cutoff: float = Field(
+        default=88.0,
+        ge=0,
+        le=100,
+        description="Minimum similarity (0-100) for a fuzzy skill match.",
+    )
+    taxonomy_path: Path | None = Field(
+        default=None, description="Taxonomy data directory (default: the packaged taxonomy)."
+    )
+    retention_days: int = Field(
+        default=30, ge=0, description="Days stored derived data is kept (0: forever)."
+    )
+    store_resume_text: bool = Field(
+        default=False, description="Store resume text with stored results (off: derived data only)."
+    )
+    migrate_on_startup: bool = Field(
+        default=True, description="Run database migrations when the service starts."
+    )
+    log_level: LogLevel = Field(default="INFO", description="Log level.")
+    log_json: bool = Field(default=True, description="Structured JSON logs (one object per line).")
+
+    @model_validator(mode="after")
+    def _fill_database_url(self) -> Settings:
+        if not self.database_url:
+            self.database_url = f"sqlite:///{(self.data_dir / 'rolefit.db').as_posix()}"
+        return self
+
+    @property
+    def db_url(self) -> str:
+        """The effective database URL (never None after validation)."""
+        assert self.database_url is not None
+        return self.database_url
+
+    @property
+    def max_in_flight(self) -> int:
+        """Requests that may hold or wait for a worker at once."""
+        return self.workers + self.queue_limit
+
+    def to_options(self) -> MatchOptions:
+        """The library's options built from these settings."""
+        return MatchOptions(
+            max_bytes=self.max_upload_bytes,
+            max_pages=self.max_pages,
+            parse_timeout=self.parse_timeout,
+            fuzzy_cutoff=self.fuzzy_cutoff,
+        )

@@ -1,0 +1,176 @@
+"""Request bodies read while streaming, never past ``max_upload_bytes``, never written to disk.
+
+``read_multipart`` feeds the body to python-multipart chunk by chunk as it arrives and keeps the
+parts in memory; the request middleware has already refused a body whose ``Content-Length`` is
+over the limit, and both this reader and the middleware stop a chunked body at the limit.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from python_multipart.multipart import MultipartParser, parse_options_header
+
+from matcher.errors import DocumentTooLargeError
+from service.problems import RequestTooLargeError
+
+__all__ = ["Form", "Part", "read_body", "read_json", "read_multipart"]
+
+MAX_PARTS = 64
+MAX_FIELD_BYTES = 1024 * 1024  # non-file fields (roles, a pasted job posting)
+
+
+@dataclass
+class Part:
+    """One part of a multipart body."""
+
+    name: str
+    filename: str | None
+    content_type: str | None
+    data: bytes
+
+
+@dataclass
+class Form:
+    """A parsed multipart body: parts by field name, in order."""
+
+    parts: dict[str, list[Part]] = field(default_factory=dict)
+
+    def first(self, name: str) -> Part | None:
+        found = self.parts.get(name)
+        return found[0] if found else None
+
+    def texts(self, name: str) -> list[str]:
+        return [p.data.decode("utf-8", "replace") for p in self.parts.get(name, [])]
+
+
+def _too_large(limit: int) -> DocumentTooLargeError:
+    return DocumentTooLargeError(f"The upload is too large: it exceeds the limit of {limit} bytes.")
+
+
+def _invalid(loc: tuple[str, ...], msg: str, kind: str) -> RequestValidationError:
+    return RequestValidationError([{"loc": loc, "msg": msg, "type": kind}])
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The whole body, refused with 413 as soon as it passes ``limit`` bytes.
+
+    Raises:
+        DocumentTooLargeError: the body is larger than ``limit``.
+    """
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise _too_large(limit)
+            chunks.append(chunk)
+    except RequestTooLargeError as exc:
+        raise _too_large(limit) from exc
+    return b"".join(chunks)
+
+
+async def read_json(request: Request, limit: int) -> Any:
+    """A JSON body (size-limited).
+
+    Raises:
+        DocumentTooLargeError: the body is larger than ``limit``.
+        RequestValidationError: the body is not valid JSON.
+    """
+    body = await read_body(request, limit)
+    try:
+        return json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise _invalid(("body",), "The body is not valid JSON.", "json_invalid") from exc
+
+
+async def read_multipart(request: Request, limit: int) -> Form:
+    """A ``multipart/form-data`` body parsed while it streams in.
+
+    Raises:
+        DocumentTooLargeError: the body is larger than ``limit``.
+        RequestValidationError: the body is not well-formed multipart.
+    """
+    content_type, params = parse_options_header(request.headers.get("content-type", ""))
+    boundary = params.get(b"boundary")
+    if content_type != b"multipart/form-data" or not boundary:
+        raise _invalid(("body",), "Expected multipart/form-data with a boundary.", "multipart")
+
+    form = Form()
+    state: dict[str, Any] = {"headers": {}, "field": b"", "value": b"", "buf": []}
+    count = {"parts": 0, "field_bytes": 0}
+
+    def on_part_begin() -> None:
+        count["parts"] += 1
+        if count["parts"] > MAX_PARTS:
+            raise _invalid(("body",), f"Too many parts (limit {MAX_PARTS}).", "multipart")
+        state["headers"] = {}
+        state["buf"] = []
+
+    def on_header_field(data: bytes, start: int, end: int) -> None:
+        state["field"] += data[start:end]
+
+    def on_header_value(data: bytes, start: int, end: int) -> None:
+        state["value"] += data[start:end]
+
+    def on_header_end() -> None:
+        state["headers"][state["field"].lower()] = state["value"]
+        state["field"] = b""
+        state["value"] = b""
+
+    def on_part_data(data: bytes, start: int, end: int) -> None:
+        state["buf"].append(data[start:end])
+
+    def on_part_end() -> None:
+        headers: dict[bytes, bytes] = state["headers"]
+        _disp, options = parse_options_header(headers.get(b"content-disposition", b""))
+        name = options.get(b"name", b"").decode("utf-8", "replace")
+        filename_raw = options.get(b"filename")
+        filename = None if filename_raw is None else filename_raw.decode("utf-8", "replace")
+        data = b"".join(state["buf"])
+        state["buf"] = []
+        if filename is None:
+            count["field_bytes"] += len(data)
+            if count["field_bytes"] > MAX_FIELD_BYTES:
+                raise _invalid((name,), "Form fields are too long.", "multipart")
+        ctype = headers.get(b"content-type")
+        part = Part(
+            name=name,
+            filename=filename,
+            content_type=None if ctype is None else ctype.decode("latin-1"),
+            data=data,
+        )
+        form.parts.setdefault(name, []).append(part)
+
+    parser = MultipartParser(
+        boundary,
+        {
+            "on_part_begin": on_part_begin,
+            "on_part_data": on_part_data,
+            "on_part_end": on_part_end,
+            "on_header_field": on_header_field,
+            "on_header_value": on_header_value,
+            "on_header_end": on_header_end,
+        },
+    )
+    size = 0
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise _too_large(limit)
+            if chunk:
+                parser.write(chunk)
+        parser.finalize()
+    except RequestTooLargeError as exc:
+        raise _too_large(limit) from exc
+    except (DocumentTooLargeError, RequestValidationError):
+        raise
+    except Exception as exc:  # python-multipart's MultipartParseError and friends
+        raise _invalid(("body",), "The multipart body is malformed.", "multipart") from exc
+    return form
