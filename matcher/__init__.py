@@ -1,0 +1,90 @@
+"""rolefit's matcher library: resume → skills → role fit scores → tailoring suggestions.
+
+```python
+from matcher import Matcher
+
+matcher = Matcher.default()
+report = matcher.match(open("resume.pdf", "rb").read(), roles=["machine-learning-engineer"])
+```
+
+Everything a caller may use is listed in ``__all__``; the stage modules are internals.
+"""
+
+from __future__ import annotations
+
+from matcher import errors, models
+from matcher.errors import (
+    CorruptDocumentError,
+    DocumentTooLargeError,
+    EmptyDocumentError,
+    InputError,
+    InvalidJobPostingError,
+    MatcherError,
+    NoTextError,
+    ParseTimeoutError,
+    PdfEncryptedError,
+    TaxonomyError,
+    UnknownRoleError,
+    UnsupportedTypeError,
+    WorkerCrashedError,
+)
+from matcher.models import (
+    CanonicalSkill,
+    Document,
+    Evidence,
+    JobPosting,
+    MatchReport,
+    RoleScore,
+    SkillMatch,
+    SkillMention,
+    Suggestion,
+    TierScore,
+    to_dict,
+)
+from matcher.options import MatchOptions
+from matcher.pipeline import Matcher
+
+try:
+    from matcher.parse import parse
+except ModuleNotFoundError as _exc:  # pragma: no cover - until the parsing stage lands
+    if _exc.name != "matcher.parse":
+        raise
+
+    def parse(
+        data: bytes, *, filename: str | None = None, options: MatchOptions | None = None
+    ) -> Document:
+        """Read a resume file into a ``Document`` (the parsing stage)."""
+        raise UnsupportedTypeError("The parsing stage (matcher.parse) is not installed.")
+
+
+__all__ = [
+    "CanonicalSkill",
+    "CorruptDocumentError",
+    "Document",
+    "DocumentTooLargeError",
+    "EmptyDocumentError",
+    "Evidence",
+    "InputError",
+    "InvalidJobPostingError",
+    "JobPosting",
+    "MatchOptions",
+    "MatchReport",
+    "Matcher",
+    "MatcherError",
+    "NoTextError",
+    "ParseTimeoutError",
+    "PdfEncryptedError",
+    "RoleScore",
+    "SkillMatch",
+    "SkillMention",
+    "Suggestion",
+    "TaxonomyError",
+    "TierScore",
+    "UnknownRoleError",
+    "UnsupportedTypeError",
+    "WorkerCrashedError",
+    "errors",
+    "models",
+    "parse",
+    "to_dict",
+]

@@ -1,0 +1,217 @@
+"""Skill mentions → canonical skills: ``canonicalize(mentions, *, taxonomy, index, options)``.
+
+Taxonomy hits resolve directly (``exact`` when the text is the skill's name, ``alias``
+otherwise). Candidate phrases go through an exact lookup on our own normalisation (which keeps
+``+ # .`` so C++, C#, .NET and Node.js stay distinct) and then one batched rapidfuzz
+``process.cdist`` with plain ``fuzz.ratio`` (Indel similarity: no reward for prefixes or
+subsets, so Java→JavaScript, Excel→Excellent and SQL→NoSQL can't match). On top of the cutoff:
+
+* names shorter than ``fuzzy_min_length`` and guarded spellings are never fuzzy targets;
+* a candidate that is a prefix of the name, or the name a prefix of it, never matches;
+* names shorter than 8 characters match only a single adjacent transposition ("Pyhton"), since
+  short words have too many real-word neighbours ("grade" is not "Gradle").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
+
+from matcher.models import (
+    CanonicalSkill,
+    Evidence,
+    EvidenceStrength,
+    MatchHow,
+    SectionKind,
+    SkillMention,
+)
+from matcher.options import MatchOptions
+from taxonomy import Taxonomy, normalize_name
+
+__all__ = ["FuzzyIndex", "build_fuzzy_index", "canonicalize", "fuzzy_key", "strength_of"]
+
+_DROP = re.compile(r"[^a-z0-9+#.]+")
+_SHORT_NAME = 8  # below this many letters only a transposition counts as a misspelling
+_HOW_ORDER: dict[str, int] = {"exact": 0, "alias": 1, "fuzzy": 2}
+_USED = frozenset({SectionKind.EXPERIENCE, SectionKind.PROJECTS})
+
+
+def fuzzy_key(text: str) -> str:
+    """Our normalisation for fuzzy scoring: NFKC, case-folded, keep ``a-z 0-9 + # .``."""
+    text = unicodedata.normalize("NFKC", text).replace("\u00ad", "").casefold()
+    text = _DROP.sub(" ", text)
+    return " ".join(text.split()).strip(". ")
+
+
+@dataclass(frozen=True)
+class FuzzyIndex:
+    """Fuzzy targets (normalised names/aliases) and an exact map over the same keys."""
+
+    keys: tuple[str, ...]
+    skill_ids: tuple[str, ...]
+    exact: dict[str, str]
+
+
+def build_fuzzy_index(
+    taxonomy: Taxonomy, *, guarded: frozenset[str], options: MatchOptions
+) -> FuzzyIndex:
+    """Collect fuzzy targets: unguarded names and aliases long enough to be safe.
+
+    Args:
+        taxonomy: the loaded taxonomy.
+        guarded: normalised spellings that are guarded (never fuzzy targets).
+        options: ``fuzzy_min_length`` is read.
+    """
+    keys: list[str] = []
+    ids: list[str] = []
+    exact: dict[str, str] = {}
+    for skill in sorted(taxonomy.skills.values(), key=lambda s: s.id):
+        for spelling in (skill.name, *skill.aliases):
+            key = fuzzy_key(spelling)
+            if not key:
+                continue
+            guarded_spelling = normalize_name(spelling) in guarded or skill.guard != "none"
+            if not guarded_spelling:
+                exact.setdefault(key, skill.id)
+                exact.setdefault(key.replace(" ", ""), skill.id)
+            if guarded_spelling or len(key.replace(" ", "")) < options.fuzzy_min_length:
+                continue
+            for variant in {key, key.replace(" ", "")}:
+                keys.append(variant)
+                ids.append(skill.id)
+    return FuzzyIndex(keys=tuple(keys), skill_ids=tuple(ids), exact=exact)
+
+
+def _accept(query: str, choice: str, score: float, cutoff: float) -> bool:
+    q, c = query.replace(" ", ""), choice.replace(" ", "")
+    if q.startswith(c) or c.startswith(q):
+        return q == c
+    if len(c) < _SHORT_NAME:
+        return sorted(q) == sorted(c) and OSA.distance(q, c) == 1
+    return score >= cutoff
+
+
+def strength_of(mention: SkillMention) -> EvidenceStrength:
+    """``used`` in an experience/project bullet, ``listed`` in a skills list, else ``mentioned``."""
+    if mention.context == "heading":
+        return "mentioned"
+    if mention.section in _USED:
+        return "used"
+    if mention.section is SectionKind.SKILLS or mention.context in ("list", "table"):
+        return "listed"
+    if mention.section is SectionKind.OTHER and mention.context == "bullet":
+        return "used"
+    return "mentioned"
+
+
+def canonicalize(
+    mentions: Sequence[SkillMention],
+    *,
+    taxonomy: Taxonomy,
+    index: FuzzyIndex,
+    options: MatchOptions | None = None,
+) -> list[CanonicalSkill]:
+    """Resolve mentions to taxonomy skills, fuzzy-matching candidate phrases in one batch.
+
+    Args:
+        mentions: output of ``find_mentions``.
+        taxonomy: the loaded taxonomy.
+        index: the fuzzy targets from ``build_fuzzy_index``.
+        options: ``fuzzy_cutoff`` is read.
+
+    Returns:
+        One ``CanonicalSkill`` per skill found, with all its evidence, in taxonomy order of
+        first appearance in the document.
+    """
+    opts = options or MatchOptions()
+    found: list[tuple[str, SkillMention, MatchHow, float]] = []
+    pending: list[tuple[SkillMention, str]] = []
+    for mention in mentions:
+        if mention.skill_id is not None:
+            skill = taxonomy.skills.get(mention.skill_id)
+            if skill is None:
+                continue
+            how: MatchHow = (
+                "exact"
+                if normalize_name(mention.surface) == normalize_name(skill.name)
+                else "alias"
+            )
+            found.append((skill.id, mention, how, 100.0))
+            continue
+        key = fuzzy_key(mention.surface)
+        if not key:
+            continue
+        hit = index.exact.get(key) or index.exact.get(key.replace(" ", ""))
+        if hit is not None:
+            name_key = fuzzy_key(taxonomy.skills[hit].name)
+            how = "exact" if key == name_key else "alias"
+            found.append((hit, mention, how, 100.0))
+        else:
+            pending.append((mention, key))
+    if pending and index.keys:
+        queries = [key for _, key in pending]
+        floor = min(opts.fuzzy_cutoff, 80.0)
+        matrix = process.cdist(
+            queries, index.keys, scorer=fuzz.ratio, score_cutoff=floor, dtype=np.float32
+        )
+        for row, (mention, key) in enumerate(pending):
+            scores = matrix[row]
+            if not scores.any():
+                continue
+            for col in np.argsort(-scores, kind="stable")[:3]:
+                score = float(scores[col])
+                if score <= 0:
+                    break
+                if _accept(key, index.keys[col], score, opts.fuzzy_cutoff):
+                    found.append((index.skill_ids[col], mention, "fuzzy", round(score, 1)))
+                    break
+    return _group(found, taxonomy)
+
+
+def _group(
+    found: Sequence[tuple[str, SkillMention, MatchHow, float]], taxonomy: Taxonomy
+) -> list[CanonicalSkill]:
+    by_skill: dict[str, list[tuple[SkillMention, MatchHow, float]]] = {}
+    for skill_id, mention, how, score in sorted(found, key=lambda f: (f[1].start, f[0])):
+        by_skill.setdefault(skill_id, []).append((mention, how, score))
+    out: list[CanonicalSkill] = []
+    for skill_id, hits in by_skill.items():
+        skill = taxonomy.skills[skill_id]
+        evidence: list[Evidence] = []
+        seen: set[tuple[int, int]] = set()
+        for mention, how, score in hits:
+            if (mention.start, mention.end) in seen:
+                continue
+            seen.add((mention.start, mention.end))
+            evidence.append(
+                Evidence(
+                    surface=mention.surface,
+                    section=mention.section,
+                    page=mention.page,
+                    line=mention.line,
+                    start=mention.start,
+                    end=mention.end,
+                    how=how,
+                    score=score,
+                    strength=strength_of(mention),
+                )
+            )
+        best_how = min((e.how for e in evidence), key=_HOW_ORDER.__getitem__)
+        best_score = max(e.score for e in evidence)
+        out.append(
+            CanonicalSkill(
+                skill_id=skill_id,
+                name=skill.name,
+                category=skill.category,
+                how=best_how,
+                score=best_score,
+                evidence=tuple(evidence),
+            )
+        )
+    return out

@@ -1,0 +1,489 @@
+"""Job postings → ``JobPosting``: text, HTML, or schema.org ``JobPosting`` JSON-LD.
+
+``read_posting(job)`` turns any accepted input into a title and plain text with one requirement
+per line (JSON-LD: ``title`` + ``description`` HTML, also inside ``@graph`` or a list; HTML:
+the embedded JSON-LD when present, else the visible text). ``posting_document(text)`` makes a
+``Document`` of it so the posting goes through the same mention and canonicalisation stages as
+a resume. ``split_requirements()`` then sorts each canonical skill into required / preferred /
+mentioned from headings ("Requirements", "Must have", "Nice to have", "Preferred", "Bonus")
+and cue phrases on the line ("... is a plus", "ideally"), and ``years_required()`` /
+``education_required()`` read the rest.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from typing import Any, Literal
+
+from matcher.errors import InvalidJobPostingError
+from matcher.models import CanonicalSkill, Contact, Document, Line, Section, SectionKind
+
+__all__ = [
+    "RawPosting",
+    "education_required",
+    "posting_document",
+    "read_posting",
+    "requirement_modes",
+    "split_requirements",
+    "years_required",
+]
+
+Mode = Literal["required", "preferred", "mentioned"]
+MAX_POSTING_CHARS = 200_000
+
+_PREFERRED_HEAD = re.compile(
+    r"nice[\s-]to[\s-]have|preferred|bonus|a plus|desir|good[\s-]to[\s-]have|optional|"
+    r"ideally|extra credit|would be great|pluses|added advantage",
+    re.I,
+)
+_REQUIRED_HEAD = re.compile(
+    r"requirement|required|must[\s-]have|qualifications|what you('|’)?ll need|what you bring|"
+    r"what we('|’)?re looking for|you have|you bring|about you|who you are|minimum|"
+    r"skills|experience|you should|what you need|your profile|profile|expertise|"
+    r"what you will need|competenc|background",
+    re.I,
+)
+_NEUTRAL_HEAD = re.compile(
+    r"about (us|the company|the team)|benefits|perks|what we offer|we offer|compensation|"
+    r"salary|equal opportunity|how to apply|our (team|company|mission)|who we are|location|"
+    r"responsibilit|what you('|’)?ll do|the role|role overview|your impact|day to day|"
+    r"in this role|job description|overview|summary",
+    re.I,
+)
+_PREFERRED_LINE = re.compile(
+    r"\b(a plus|is a plus|are a plus|plus\b(?= if)|nice[\s-]to[\s-]have|bonus|preferred|"
+    r"ideally|desirable|advantageous|an advantage|good to have|not required|optional)\b",
+    re.I,
+)
+_REQUIRED_LINE = re.compile(r"\b(must|required|requires|minimum|mandatory|essential)\b", re.I)
+_YEARS = re.compile(
+    r"(?<![\d.])(\d{1,2})(?:\s*(?:-|–|to)\s*(\d{1,2}))?\s*\+?\s*(?:\+\s*)?years?"
+    r"(?:\s+of)?(?:[^.\n]{0,60}?)\b(experience|exp\b|industry|professional|working|hands-on)",
+    re.I,
+)
+_WORD_YEARS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+}
+_WORD_YEARS_RE = re.compile(
+    r"\b(" + "|".join(_WORD_YEARS) + r")\s*\+?\s*(?:\(\d+\)\s*)?years?\b[^.\n]{0,60}?"
+    r"\b(experience|industry|professional|working|hands-on)",
+    re.I,
+)
+_EDUCATION = [
+    ("PhD", re.compile(r"\b(ph\.?\s?d|doctorate|doctoral)\b", re.I)),
+    ("Master's", re.compile(r"\b(master'?s?|m\.?sc?\b|m\.s\.|msc)\b", re.I)),
+    (
+        "Bachelor's",
+        re.compile(r"\b(bachelor'?s?|b\.?sc?\b|b\.s\.|bsc|undergraduate degree)\b", re.I),
+    ),
+]
+_HEADING_MD = re.compile(r"^\s*(#{1,6}\s+|\*\*|__)(.+?)(\*\*|__)?\s*:?\s*$")
+_BULLET_MD = re.compile(r"^\s*([*+-]|\d{1,2}[.)])\s+")
+_BLOCK_TAGS = frozenset(
+    [
+        "p",
+        "div",
+        "br",
+        "li",
+        "ul",
+        "ol",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "tr",
+        "table",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "dt",
+        "dd",
+        "title",
+        "blockquote",
+        "pre",
+        "hr",
+    ]
+)
+_HEAD_TAGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6", "strong", "b", "dt"])
+
+
+@dataclass(frozen=True, slots=True)
+class RawPosting:
+    """A posting read from its input format, before extraction."""
+
+    title: str
+    text: str
+    external_id: str | None = None
+    organization: str | None = None
+    years: float | None = None  # from JSON-LD experienceRequirements, when given
+
+
+class _TextHTML(HTMLParser):
+    """Visible text of an HTML fragment, one block per line, list items as bullets."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip = 0
+        self.jsonld: list[str] = []
+        self._in_jsonld = False
+        self.title = ""
+        self._in_title = False
+        self.h1 = ""
+        self._in_h1 = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style", "noscript", "template", "svg"):
+            self.skip += 1
+            kind = dict(attrs).get("type") or ""
+            self._in_jsonld = tag == "script" and "ld+json" in kind
+            return
+        if tag == "title":
+            self._in_title = True
+        if tag == "h1":
+            self._in_h1 = True
+        if tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+        if tag == "li":
+            self.parts.append("• ")
+        if tag in _HEAD_TAGS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style", "noscript", "template", "svg"):
+            self.skip = max(0, self.skip - 1)
+            self._in_jsonld = False
+            return
+        if tag == "title":
+            self._in_title = False
+        if tag == "h1":
+            self._in_h1 = False
+        if tag in _BLOCK_TAGS or tag in _HEAD_TAGS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if self.skip:
+            if self._in_jsonld:
+                self.jsonld.append(data)
+            return
+        if self._in_title:
+            self.title += data
+            return
+        if self._in_h1:
+            self.h1 += data
+        self.parts.append(data)
+
+    def text(self) -> str:
+        raw = "".join(self.parts)
+        lines = [" ".join(line.split()) for line in raw.split("\n")]
+        out: list[str] = []
+        for line in lines:
+            if not line or line == "•":
+                if out and out[-1] != "":
+                    out.append("")
+                continue
+            out.append(line)
+        return "\n".join(out).strip()
+
+
+def html_to_text(markup: str) -> str:
+    """Visible text of an HTML fragment, blocks on their own lines."""
+    parser = _TextHTML()
+    parser.feed(markup)
+    parser.close()
+    return parser.text()
+
+
+def _as_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Mapping):
+        for key in ("name", "value", "description", "@value"):
+            if key in value:
+                return _as_text(value[key])
+        return ""
+    if isinstance(value, list | tuple):
+        return "\n".join(_as_text(v) for v in value if v is not None)
+    return str(value)
+
+
+def _find_jobposting(data: Any) -> Mapping[str, Any] | None:
+    if isinstance(data, list):
+        for item in data:
+            found = _find_jobposting(item)
+            if found is not None:
+                return found
+        return None
+    if not isinstance(data, Mapping):
+        return None
+    kind = data.get("@type")
+    kinds = kind if isinstance(kind, list) else [kind]
+    if "JobPosting" in kinds:
+        return data
+    if "@graph" in data:
+        return _find_jobposting(data["@graph"])
+    return None
+
+
+def _years_from_jsonld(value: Any) -> float | None:
+    if isinstance(value, Mapping):
+        months = value.get("monthsOfExperience")
+        if months is not None:
+            try:
+                return round(float(months) / 12.0, 1)
+            except (TypeError, ValueError):
+                return None
+        return None
+    return None
+
+
+def _from_jsonld(obj: Mapping[str, Any]) -> RawPosting:
+    title = " ".join(_as_text(obj.get("title") or obj.get("name")).split())
+    description = _as_text(obj.get("description"))
+    parts = [html_to_text(description) if "<" in description else html.unescape(description)]
+    for key, heading in (
+        ("qualifications", "Qualifications"),
+        ("skills", "Skills"),
+        ("experienceRequirements", "Requirements"),
+        ("educationRequirements", "Education"),
+        ("responsibilities", "Responsibilities"),
+    ):
+        value = obj.get(key)
+        text = _as_text(value)
+        if text.strip():
+            body = html_to_text(text) if "<" in text else text
+            parts.append(f"{heading}:\n{body}")
+    text = "\n\n".join(p for p in parts if p.strip())
+    if not title and not text.strip():
+        raise InvalidJobPostingError("The JobPosting has neither a title nor a description.")
+    identifier = obj.get("identifier")
+    external = _as_text(identifier).strip() or None
+    org = _as_text(obj.get("hiringOrganization")).strip() or None
+    return RawPosting(
+        title=title,
+        text=text,
+        external_id=external,
+        organization=org,
+        years=_years_from_jsonld(obj.get("experienceRequirements")),
+    )
+
+
+def _decode(data: bytes) -> str:
+    if b"\x00" in data[:4096]:
+        raise InvalidJobPostingError("The job posting looks binary, not text, HTML or JSON-LD.")
+    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise InvalidJobPostingError()  # pragma: no cover - latin-1 decodes anything
+
+
+def _first_title(text: str) -> str:
+    for line in text.splitlines():
+        line = line.strip().strip("#*_ ").strip()
+        if not line:
+            continue
+        line = re.sub(r"^(job\s+title|title|position|role)\s*:\s*", "", line, flags=re.I)
+        return line[:150]
+    return ""
+
+
+def read_posting(job: str | bytes | Mapping[str, Any]) -> RawPosting:
+    """Read a posting given as text, HTML, JSON-LD (dict or string, ``@graph`` and lists too).
+
+    Raises:
+        InvalidJobPostingError: empty, binary, JSON without a JobPosting, or no readable text.
+    """
+    if isinstance(job, (Mapping, list)):
+        found = _find_jobposting(job)
+        if found is None:
+            raise InvalidJobPostingError("The JSON-LD holds no schema.org JobPosting object.")
+        return _check(_from_jsonld(found))
+    if isinstance(job, bytes):
+        job = _decode(job)
+    if not isinstance(job, str):
+        raise InvalidJobPostingError()
+    text = job.strip()
+    if not text:
+        raise InvalidJobPostingError("The job posting is empty.")
+    if len(text) > MAX_POSTING_CHARS:
+        raise InvalidJobPostingError("The job posting is too long (over 200,000 characters).")
+    if text[0] in "{[":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InvalidJobPostingError(
+                "The job posting looks like JSON but is not valid JSON."
+            ) from exc
+        return read_posting(data)
+    if re.search(r"<(html|body|div|p|script|h[1-6]|ul|li|br)\b", text[:5000], re.I):
+        parser = _TextHTML()
+        parser.feed(text)
+        parser.close()
+        for block in parser.jsonld:
+            try:
+                data = json.loads(block)
+            except json.JSONDecodeError:
+                continue
+            found = _find_jobposting(data)
+            if found is not None:
+                return _check(_from_jsonld(found))
+        body = parser.text()
+        title = " ".join((parser.h1 or parser.title).split()) or _first_title(body)
+        return _check(RawPosting(title=title, text=body))
+    return _check(RawPosting(title=_first_title(text), text=text))
+
+
+def _check(raw: RawPosting) -> RawPosting:
+    letters = sum(ch.isalpha() for ch in raw.text)
+    if letters < 20:
+        raise InvalidJobPostingError("The job posting has too little text to read requirements.")
+    controls = sum(1 for ch in raw.text if ord(ch) < 32 and ch not in "\n\t\r")
+    if controls > len(raw.text) * 0.01 or letters < len(raw.text) * 0.3:
+        raise InvalidJobPostingError("The job posting looks binary, not text, HTML or JSON-LD.")
+    return raw
+
+
+def _clean_line(line: str) -> str:
+    line = line.replace("\t", " ").rstrip()
+    m = _BULLET_MD.match(line)
+    if m:
+        line = "• " + line[m.end() :]
+    line = re.sub(r"\*\*|__|`", "", line)
+    line = re.sub(r"^\s*#{1,6}\s+", "", line)
+    return " ".join(line.split())
+
+
+def posting_document(text: str) -> Document:
+    """A ``Document`` of a posting's text: one line per text line, one section.
+
+    Headings stay ordinary lines; ``requirement_modes`` reads them.
+    """
+    lines: list[Line] = []
+    out: list[str] = []
+    pos = 0
+    number = 0
+    for raw_line in text.splitlines():
+        cleaned = _clean_line(raw_line)
+        if not cleaned:
+            continue
+        number += 1
+        lines.append(Line(text=cleaned, page=1, number=number, start=pos, end=pos + len(cleaned)))
+        out.append(cleaned)
+        pos += len(cleaned) + 1
+    joined = "\n".join(out)
+    section = Section(
+        kind=SectionKind.OTHER,
+        heading="",
+        text=joined,
+        start=0,
+        end=len(joined) + 1,
+        page=1,
+        first_line=1,
+        last_line=max(1, number),
+    )
+    return Document(
+        text=joined,
+        lines=tuple(lines),
+        pages=1,
+        format="text",
+        sections=(section,),
+        contact=Contact(),
+    )
+
+
+def _is_heading(raw: str) -> bool:
+    line = raw.strip()
+    if not line or len(line) > 80:
+        return False
+    if line.endswith(":") and len(line.split()) <= 8:
+        return True
+    words = line.split()
+    if len(words) <= 6 and not line.endswith(".") and not line.startswith("•"):
+        letters = [c for c in line if c.isalpha()]
+        if letters and (
+            line.isupper() or all(w[:1].isupper() or not w[:1].isalpha() for w in words)
+        ):
+            return True
+    return False
+
+
+def requirement_modes(document: Document, raw_text: str | None = None) -> dict[int, Mode]:
+    """The requirement mode of every line (by line number), from headings and line cues."""
+    has_required_heading = any(
+        _is_heading(line.text) and _REQUIRED_HEAD.search(line.text) for line in document.lines
+    )
+    mode: Mode = "mentioned" if has_required_heading else "required"
+    modes: dict[int, Mode] = {}
+    for line in document.lines:
+        text = line.text
+        if _is_heading(text):
+            if _PREFERRED_HEAD.search(text):
+                mode = "preferred"
+            elif _NEUTRAL_HEAD.search(text) and not _REQUIRED_HEAD.search(text):
+                mode = "mentioned"
+            elif _REQUIRED_HEAD.search(text):
+                mode = "required"
+            modes[line.number] = mode
+            continue
+        line_mode = mode
+        if _PREFERRED_LINE.search(text):
+            line_mode = "preferred"
+        elif _REQUIRED_LINE.search(text) and mode != "preferred":
+            line_mode = "required"
+        modes[line.number] = line_mode
+    del raw_text
+    return modes
+
+
+def split_requirements(
+    skills: Sequence[CanonicalSkill], modes: Mapping[int, Mode]
+) -> tuple[list[CanonicalSkill], list[CanonicalSkill], list[CanonicalSkill]]:
+    """Sort skills into (required, preferred, mentioned) by their strongest line mode."""
+    rank = {"required": 0, "preferred": 1, "mentioned": 2}
+    buckets: dict[str, list[CanonicalSkill]] = {"required": [], "preferred": [], "mentioned": []}
+    for skill in skills:
+        best = min(
+            (modes.get(e.line, "mentioned") for e in skill.evidence),
+            key=rank.__getitem__,
+            default="mentioned",
+        )
+        buckets[best].append(skill)
+    return buckets["required"], buckets["preferred"], buckets["mentioned"]
+
+
+def years_required(text: str) -> float | None:
+    """The smallest "N+ years of experience" the posting states, if any."""
+    found: list[float] = []
+    for m in _YEARS.finditer(text):
+        found.append(float(m.group(1)))
+    for m in _WORD_YEARS_RE.finditer(text):
+        found.append(float(_WORD_YEARS[m.group(1).lower()]))
+    found = [y for y in found if 0 < y <= 30]
+    return min(found) if found else None
+
+
+def education_required(text: str) -> tuple[str, ...]:
+    """Degree levels the posting names (Bachelor's, Master's, PhD), lowest first."""
+    names: Iterable[str] = (name for name, rx in reversed(_EDUCATION) if rx.search(text))
+    return tuple(names)

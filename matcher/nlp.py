@@ -1,0 +1,259 @@
+"""Taxonomy → spaCy pipeline: ``build_nlp(taxonomy) -> SkillNLP`` (blank English + phrase matchers).
+
+Built once per process (``Matcher`` holds one). Two phrase matchers run over the same ``Doc``:
+
+* ``phrase-lower`` (attr ``LOWER``): ordinary names and aliases ("PyTorch", "scikit-learn",
+  "k8s"), matched case-insensitively anywhere;
+* ``phrase-orth`` (attr ``ORTH``): guarded names — words that are also ordinary English or
+  single letters (R, C, Go, Swift, Rust, Spark, Excel, "torch", "express"...). They match only
+  with the exact capitalisation of the taxonomy entry, and ``mentions.py`` keeps them only in a
+  skill context (see ``is_guard_context``).
+
+The guard level comes from the taxonomy (``Skill.guard``) and is raised automatically for
+risky spellings (one or two characters, or a common English word), so a taxonomy entry
+cannot accidentally turn "go-live" or "Excellent" into skills.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from taxonomy import Taxonomy, normalize_name
+
+__all__ = [
+    "COMMON_WORDS",
+    "GuardLevel",
+    "RawMatch",
+    "SkillNLP",
+    "build_nlp",
+]
+
+GuardLevel = Literal["none", "case", "context"]
+
+# Spellings that are ordinary English words (or names) as well as skill names: never matched
+# case-insensitively, and only in a skill context. Extend rather than add misspellings.
+COMMON_WORDS = frozenset(
+    [
+        "go",
+        "java",
+        "swift",
+        "rust",
+        "spark",
+        "excel",
+        "spring",
+        "express",
+        "flask",
+        "julia",
+        "ruby",
+        "dart",
+        "elm",
+        "crystal",
+        "scheme",
+        "chef",
+        "puppet",
+        "salt",
+        "shiny",
+        "stan",
+        "prophet",
+        "triton",
+        "accelerate",
+        "expo",
+        "lambda",
+        "apollo",
+        "helm",
+        "jest",
+        "mocha",
+        "chai",
+        "hive",
+        "pig",
+        "beam",
+        "storm",
+        "flume",
+        "oracle",
+        "access",
+        "word",
+        "outlook",
+        "teams",
+        "next",
+        "rest",
+        "kube",
+        "torch",
+        "node",
+        "canvas",
+        "make",
+        "ant",
+        "sage",
+        "bash",
+        "fish",
+        "unity",
+        "maya",
+        "sketch",
+        "notion",
+        "slack",
+        "vault",
+        "arrow",
+        "bootstrap",
+        "foundation",
+        "material",
+        "semantic",
+        "carbon",
+        "fluent",
+        "bullet",
+        "dash",
+        "evaluate",
+        "datasets",
+        "lightning",
+        "ray",
+        "lit",
+        "flux",
+        "envoy",
+        "consul",
+        "beats",
+        "render",
+        "fly",
+        "railway",
+        "three",
+        "matter",
+        "electron",
+        "ionic",
+        "delta",
+        "iceberg",
+        "glue",
+        "athena",
+        "redshift",
+        "pulse",
+        "compass",
+        "mercury",
+        "gem",
+        "rails",
+        "pearl",
+        "perl",
+        "sphinx",
+        "nose",
+        "behave",
+        "cucumber",
+        "postman",
+    ]
+)
+
+_TOKENISH = re.compile(r"^[A-Za-z][A-Za-z0-9+#.]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class RawMatch:
+    """A phrase-matcher hit: token span, the skill id and which matcher fired."""
+
+    skill_id: str
+    start: int  # token index
+    end: int  # token index (exclusive)
+    rule: Literal["phrase-lower", "phrase-orth"]
+    guard: GuardLevel
+
+
+@dataclass
+class SkillNLP:
+    """The spaCy pipeline and the taxonomy phrase matchers, built once per process."""
+
+    nlp: Language
+    lower: PhraseMatcher
+    orth: PhraseMatcher
+    guards: dict[tuple[str, str], GuardLevel] = field(default_factory=dict)  # (skill, orth text)
+    short_names: frozenset[str] = frozenset()  # normalised names too risky for fuzzy matching
+
+    def make_doc(self, text: str) -> Doc:
+        """Tokenise ``text`` (the blank pipeline has no other components)."""
+        return self.nlp.make_doc(text)
+
+    def matches(self, doc: Doc) -> list[RawMatch]:
+        """Every phrase hit in ``doc``, overlapping ones included, in document order."""
+        out: list[RawMatch] = []
+        strings = self.nlp.vocab.strings
+        for match_id, start, end in self.lower(doc):
+            out.append(RawMatch(strings[match_id], start, end, "phrase-lower", "none"))
+        for match_id, start, end in self.orth(doc):
+            skill_id = strings[match_id]
+            text = doc[start:end].text
+            guard = self.guards.get((skill_id, text), "context")
+            out.append(RawMatch(skill_id, start, end, "phrase-orth", guard))
+        out.sort(key=lambda m: (m.start, -(m.end - m.start), m.skill_id))
+        return out
+
+
+def guard_level(spelling: str, declared: GuardLevel) -> GuardLevel:
+    """The guard a spelling needs: the taxonomy's, raised for short or common-word spellings."""
+    key = normalize_name(spelling)
+    if declared == "context":
+        return "context"
+    compact = key.replace(" ", "")
+    if len(compact) <= 2 and " " not in key:
+        return "context"
+    if key in COMMON_WORDS:
+        return "context"
+    return declared
+
+
+def _spellings(name: str, aliases: Sequence[str]) -> list[str]:
+    seen: dict[str, None] = {}
+    for spelling in (name, *aliases):
+        spelling = spelling.strip()
+        if spelling:
+            seen.setdefault(spelling, None)
+    return list(seen)
+
+
+def build_nlp(taxonomy: Taxonomy) -> SkillNLP:
+    """Build the blank English pipeline and the phrase matchers for every skill spelling.
+
+    Args:
+        taxonomy: the loaded taxonomy; every skill name and alias becomes a pattern.
+    """
+    nlp = spacy.blank("en")
+    lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+    orth = PhraseMatcher(nlp.vocab, attr="ORTH")
+    guards: dict[tuple[str, str], GuardLevel] = {}
+    short: set[str] = set()
+    for skill in sorted(taxonomy.skills.values(), key=lambda s: s.id):
+        lower_docs: list[Doc] = []
+        orth_docs: list[Doc] = []
+        for spelling in _spellings(skill.name, skill.aliases):
+            level = guard_level(spelling, skill.guard)
+            doc = nlp.make_doc(spelling)
+            if len(doc) == 0:
+                continue
+            if level == "none":
+                lower_docs.append(doc)
+            else:
+                orth_docs.append(doc)
+                guards[(skill.id, doc.text)] = level
+                key = normalize_name(spelling)
+                short.add(key)
+                # A capitalised copy of a lowercase guarded alias ("torch" → "Torch") so a
+                # bullet or list item that starts with it is still found.
+                variants = []
+                if _TOKENISH.match(spelling) and spelling.islower():
+                    variants.append(spelling[:1].upper() + spelling[1:])
+                if _TOKENISH.match(spelling) and len(spelling) >= 3 and not spelling.isupper():
+                    variants.append(spelling.upper())  # "JAVA", "EXCEL" in a skills list
+                for variant in variants:
+                    vdoc = nlp.make_doc(variant)
+                    orth_docs.append(vdoc)
+                    guards[(skill.id, vdoc.text)] = level
+        if lower_docs:
+            lower.add(skill.id, lower_docs)
+        if orth_docs:
+            orth.add(skill.id, orth_docs)
+    return SkillNLP(nlp=nlp, lower=lower, orth=orth, guards=guards, short_names=frozenset(short))
+
+
+def span_text(doc: Doc, start: int, end: int) -> str:
+    """The text of tokens ``start:end``."""
+    span: Span = doc[start:end]
+    return span.text

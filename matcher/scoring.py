@@ -1,0 +1,255 @@
+"""Canonical skills × roles → role scores: ``score_roles(skills, *, roles, taxonomy, options)``.
+
+Method ``weighted-coverage.v1`` (deterministic, no model):
+
+* every skill a role asks for has a weight = its taxonomy weight × the tier factor
+  (core 3, important 2, bonus 1);
+* the resume earns a share of that weight by its best evidence for the skill: used in an
+  experience/project bullet 1.0, listed in a skills section or table 0.8, mentioned elsewhere
+  (summary, education...) 0.6;
+* a related skill earns part of it: a more specific skill (the role asks for "deep learning
+  frameworks", the resume shows PyTorch) 0.9 of its evidence credit, a sibling (TensorFlow for
+  PyTorch) 0.4, the broader parent 0.5 — reported as ``partial`` with ``via``;
+* score = 100 × earned / total weight; when a posting states years of experience and the
+  resume's are known, 10 of the 100 points measure years found / years required;
+* bands are labels (strong / good / partial / weak), never an automatic reject.
+
+Only skills and (for postings) years are read: never name, contact, photo, age or address.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from matcher.models import CanonicalSkill, RoleScore, SkillMatch, TierScore
+from matcher.options import MatchOptions
+from taxonomy import Taxonomy
+
+__all__ = [
+    "STRENGTH_CREDIT",
+    "TIER_FACTOR",
+    "RoleSpec",
+    "RoleSpecSkill",
+    "band_of",
+    "role_specs",
+    "score_role",
+    "score_roles",
+]
+
+Importance = Literal["core", "important", "bonus"]
+TIER_FACTOR: dict[str, float] = {"core": 3.0, "important": 2.0, "bonus": 1.0}
+STRENGTH_CREDIT: dict[str, float] = {"used": 1.0, "listed": 0.8, "mentioned": 0.6}
+CHILD_CREDIT = 0.9
+PARENT_CREDIT = 0.5
+SIBLING_CREDIT = 0.4
+YEARS_POINTS = 10.0
+_TIERS: tuple[Importance, ...] = ("core", "important", "bonus")
+
+
+@dataclass(frozen=True, slots=True)
+class RoleSpecSkill:
+    """One skill a role (or posting) asks for."""
+
+    skill_id: str
+    importance: Importance
+    weight: float
+
+
+@dataclass(frozen=True, slots=True)
+class RoleSpec:
+    """What a role asks for: a taxonomy role, a title variant, or a job posting."""
+
+    role_id: str
+    title: str
+    skills: tuple[RoleSpecSkill, ...]
+    kind: Literal["role", "variant", "job"] = "role"
+    parent_id: str | None = None
+    years_required: float | None = None
+
+
+def role_specs(taxonomy: Taxonomy, role_ids: Iterable[str] | None = None) -> list[RoleSpec]:
+    """Specs for the given role ids (default: every role and variant), in taxonomy order."""
+    ids = list(taxonomy.roles) if role_ids is None else list(role_ids)
+    specs: list[RoleSpec] = []
+    for role_id in ids:
+        role = taxonomy.roles[role_id]
+        skills = tuple(
+            RoleSpecSkill(rs.skill, rs.importance, float(rs.weight))
+            for rs in taxonomy.role_skills(role_id)
+        )
+        specs.append(
+            RoleSpec(
+                role_id=role.id,
+                title=role.title,
+                skills=skills,
+                kind=role.kind,
+                parent_id=role.parent,
+            )
+        )
+    return specs
+
+
+def band_of(score: float, options: MatchOptions) -> Literal["strong", "good", "partial", "weak"]:
+    """The band label for a score."""
+    if score >= options.strong_cutoff:
+        return "strong"
+    if score >= options.good_cutoff:
+        return "good"
+    if score >= options.partial_cutoff:
+        return "partial"
+    return "weak"
+
+
+def _ancestors(taxonomy: Taxonomy, skill_id: str) -> list[str]:
+    out: list[str] = []
+    seen = {skill_id}
+    skill = taxonomy.skills.get(skill_id)
+    while skill is not None and skill.parent and skill.parent not in seen:
+        out.append(skill.parent)
+        seen.add(skill.parent)
+        skill = taxonomy.skills.get(skill.parent)
+    return out
+
+
+def _best(skills: Iterable[CanonicalSkill]) -> CanonicalSkill | None:
+    ranked = sorted(skills, key=lambda s: (-STRENGTH_CREDIT[s.strength], s.skill_id))
+    return ranked[0] if ranked else None
+
+
+def _cover(
+    spec_skill: RoleSpecSkill, have: Mapping[str, CanonicalSkill], taxonomy: Taxonomy
+) -> tuple[float, str | None, CanonicalSkill | None, bool]:
+    """(credit 0..1, via skill id, the skill that earned it, direct?)."""
+    direct = have.get(spec_skill.skill_id)
+    if direct is not None:
+        return STRENGTH_CREDIT[direct.strength], None, direct, True
+    target = spec_skill.skill_id
+    children = [s for sid, s in have.items() if target in _ancestors(taxonomy, sid)]
+    child = _best(children)
+    if child is not None:
+        return CHILD_CREDIT * STRENGTH_CREDIT[child.strength], child.skill_id, child, True
+    parents = _ancestors(taxonomy, target)
+    if parents:
+        parent = have.get(parents[0])
+        if parent is not None:
+            return PARENT_CREDIT * STRENGTH_CREDIT[parent.strength], parent.skill_id, parent, False
+        siblings = [
+            s
+            for sid, s in have.items()
+            if (sk := taxonomy.skills.get(sid)) is not None and sk.parent == parents[0]
+        ]
+        sib = _best(siblings)
+        if sib is not None:
+            return SIBLING_CREDIT * STRENGTH_CREDIT[sib.strength], sib.skill_id, sib, False
+    return 0.0, None, None, False
+
+
+def score_role(
+    spec: RoleSpec,
+    have: Mapping[str, CanonicalSkill],
+    *,
+    taxonomy: Taxonomy,
+    options: MatchOptions,
+    years_found: float | None = None,
+) -> RoleScore:
+    """Score one role spec against the resume's skills (keyed by skill id)."""
+    matched: list[SkillMatch] = []
+    partial: list[SkillMatch] = []
+    missing: list[SkillMatch] = []
+    tiers: dict[str, list[float]] = {t: [0.0, 0.0, 0.0, 0.0] for t in _TIERS}
+    cats: dict[str, list[float]] = {}
+    total = earned = 0.0
+    for item in spec.skills:
+        skill = taxonomy.skills.get(item.skill_id)
+        if skill is None:
+            continue
+        weight = item.weight * TIER_FACTOR[item.importance]
+        credit, via, source, direct = _cover(item, have, taxonomy)
+        status: Literal["matched", "partial", "missing"]
+        status = "missing" if credit <= 0 else ("matched" if direct else "partial")
+        sm = SkillMatch(
+            skill_id=item.skill_id,
+            name=skill.name,
+            importance=item.importance,
+            weight=round(weight, 3),
+            credit=round(credit, 3),
+            status=status,
+            via=via,
+            evidence=source.evidence if source is not None else (),
+        )
+        {"matched": matched, "partial": partial, "missing": missing}[status].append(sm)
+        total += weight
+        earned += weight * credit
+        t = tiers[item.importance]
+        t[0] += weight
+        t[1] += weight * credit
+        t[2] += 1 if status != "missing" else 0
+        t[3] += 1
+        c = cats.setdefault(skill.category, [0.0, 0.0, 0.0, 0.0])
+        c[0] += weight
+        c[1] += weight * credit
+        c[2] += 1 if status != "missing" else 0
+        c[3] += 1
+    coverage = 100.0 * earned / total if total > 0 else 0.0
+    score = coverage
+    if spec.years_required and years_found is not None:
+        ratio = min(1.0, years_found / spec.years_required) if spec.years_required > 0 else 1.0
+        score = coverage * (100.0 - YEARS_POINTS) / 100.0 + YEARS_POINTS * ratio
+    score = round(min(100.0, max(0.0, score)), 1)
+
+    def tier_scores(table: Mapping[str, list[float]]) -> tuple[TierScore, ...]:
+        return tuple(
+            TierScore(name, round(v[0], 3), round(v[1], 3), int(v[2]), int(v[3]))
+            for name, v in table.items()
+            if v[3] > 0
+        )
+
+    order = {"core": 0, "important": 1, "bonus": 2}
+
+    def ordered(items: list[SkillMatch]) -> tuple[SkillMatch, ...]:
+        return tuple(sorted(items, key=lambda m: (order[m.importance], -m.weight, m.skill_id)))
+
+    return RoleScore(
+        role_id=spec.role_id,
+        title=spec.title,
+        score=score,
+        band=band_of(score, options),
+        matched=ordered(matched),
+        partial=ordered(partial),
+        missing=ordered(missing),
+        by_importance=tier_scores(tiers),
+        by_category=tier_scores(dict(sorted(cats.items()))),
+        parent_id=spec.parent_id,
+        kind=spec.kind,
+        years_required=spec.years_required,
+        years_found=years_found,
+    )
+
+
+def score_roles(
+    skills: Sequence[CanonicalSkill],
+    *,
+    roles: Sequence[RoleSpec],
+    taxonomy: Taxonomy,
+    options: MatchOptions | None = None,
+    years_found: float | None = None,
+) -> list[RoleScore]:
+    """Score every role spec in one pass; best first (ties by role id).
+
+    Args:
+        skills: canonical skills of the resume.
+        roles: the role specs to score (``role_specs()``, plus a posting's ad-hoc spec).
+        taxonomy: for skill names, categories and parent links.
+        options: band cutoffs.
+        years_found: the resume's years of experience (only read for specs that require years).
+    """
+    opts = options or MatchOptions()
+    have = {s.skill_id: s for s in skills}
+    scores = [
+        score_role(spec, have, taxonomy=taxonomy, options=opts, years_found=years_found)
+        for spec in roles
+    ]
+    scores.sort(key=lambda r: (-r.score, r.role_id))
+    return scores
