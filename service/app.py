@@ -133,13 +133,23 @@ class RequestContext:
         scope.setdefault("state", {})["request_id"] = rid
         token = request_id_var.set(rid)
         started = time.perf_counter()
-        info: dict[str, Any] = {"status": 500, "bytes_in": 0, "bytes_out": 0, "started": False}
+        declared = headers.get("content-length", "")
+        has_body = (declared.isdigit() and int(declared) > 0) or "transfer-encoding" in headers
+        info: dict[str, Any] = {
+            "status": 500,
+            "bytes_in": 0,
+            "bytes_out": 0,
+            "started": False,
+            "body_done": not has_body,
+        }
         limit = settings.max_upload_bytes
 
         async def counted_receive() -> Message:
             message = await receive()
             if message["type"] == "http.request":
                 info["bytes_in"] += len(message.get("body", b""))
+                if not message.get("more_body", False):
+                    info["body_done"] = True
                 if info["bytes_in"] > limit:
                     raise RequestTooLargeError(limit)
             return message
@@ -148,17 +158,17 @@ class RequestContext:
             if message["type"] == "http.response.start":
                 info["started"] = True
                 info["status"] = message["status"]
-                message.setdefault("headers", [])
-                message["headers"] = [
-                    *message["headers"],
-                    (b"x-request-id", rid.encode("latin-1")),
-                ]
+                extra = [(b"x-request-id", rid.encode("latin-1"))]
+                if not info["body_done"]:
+                    # Answering before the body was read (413, 401, 503...): close the
+                    # connection rather than let the server drain a huge upload.
+                    extra.append((b"connection", b"close"))
+                message["headers"] = [*message.get("headers", []), *extra]
             elif message["type"] == "http.response.body":
                 info["bytes_out"] += len(message.get("body", b""))
             await send(message)
 
         try:
-            declared = headers.get("content-length", "")
             if declared.isdigit() and int(declared) > limit:
                 request = Request(scope)
                 response = problem_response(
@@ -167,7 +177,6 @@ class RequestContext:
                     code="document-too-large",
                     title="Document too large",
                     detail=f"The upload is too large: it exceeds the limit of {limit} bytes.",
-                    headers={"Connection": "close"},
                 )
                 await response(scope, receive, tagged_send)
             else:

@@ -1,0 +1,156 @@
+"""A real rolefit server: uvicorn on 127.0.0.1 and a free port, spoken to with httpx."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Server:
+    """A running server: its URL, log file, data dir and the API keys made for it."""
+
+    url: str
+    log_path: Path
+    data_dir: Path
+    process: subprocess.Popen[bytes]
+    keys: dict[str, str] = field(default_factory=dict)
+
+    def client(self, key: str | None = "all", **kwargs: object) -> httpx.Client:
+        headers = {"Authorization": f"Bearer {self.keys[key]}"} if key else {}
+        return httpx.Client(base_url=self.url, headers=headers, timeout=120, **kwargs)  # type: ignore[arg-type]
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def wait_ready(self, timeout: float = 180) -> None:
+        deadline = time.monotonic() + timeout
+        last = None
+        while time.monotonic() < deadline:
+            last = httpx.get(self.url + "/readyz", timeout=5)
+            if last.status_code == 200:
+                return
+            if last.json().get("status") == "failed":
+                break
+            time.sleep(0.3)
+        pytest.fail(f"server not ready: {last and last.text}\n{self.log()[-4000:]}")
+
+
+def make_keys(data_dir: Path) -> dict[str, str]:
+    from service.auth import create_key
+    from service.db import make_engine, session_factory, upgrade
+
+    url = f"sqlite:///{data_dir / 'rolefit.db'}"
+    upgrade(url)
+    engine = make_engine(url)
+    sessions = session_factory(engine)
+    scopes = {
+        "all": ["*"],
+        "match": ["resumes:match"],
+        "parse": ["resumes:parse"],
+        "taxonomy": ["taxonomy:read"],
+    }
+    keys = {
+        name: create_key(sessions, name=f"test-{name}", scopes=s)[1] for name, s in scopes.items()
+    }
+    engine.dispose()
+    return keys
+
+
+def start_server(tmp: Path, **settings: object) -> Server:
+    """Start ``uvicorn --factory service.app:create_app`` (the production command)."""
+    data_dir = tmp / "data"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    keys = make_keys(data_dir)
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ROLEFIT_")}
+    env["ROLEFIT_DATA_DIR"] = str(data_dir)
+    for name, value in settings.items():
+        env[f"ROLEFIT_{name.upper()}"] = (
+            str(value).lower() if isinstance(value, bool) else str(value)
+        )
+    log_path = tmp / "server.log"
+    log_file = log_path.open("wb")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--factory",
+            "service.app:create_app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        cwd=tmp,
+        env=env,
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
+    )
+    server = Server(f"http://127.0.0.1:{port}", log_path, data_dir, process, keys)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"server exited with {process.returncode}:\n{server.log()[-4000:]}")
+        try:
+            if httpx.get(server.url + "/healthz", timeout=2).status_code == 200:
+                return server
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    stop_server(server)
+    pytest.fail(f"server did not start:\n{server.log()[-4000:]}")
+
+
+def stop_server(server: Server) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(20)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+        server.process.wait(5)
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The shared production-mode server: keys required, 2 workers, no queue, 4 s budget,
+    1 MiB upload limit, 10 pages."""
+    srv = start_server(
+        tmp_path_factory.mktemp("server"),
+        dev_mode=False,
+        workers=2,
+        queue_limit=0,
+        parse_timeout=4,
+        max_upload_bytes=1024 * 1024,
+        max_pages=10,
+        log_json=True,
+    )
+    try:
+        yield srv
+    finally:
+        stop_server(srv)
+
+
+@pytest.fixture(scope="session")
+def ready_server(server: Server) -> Server:
+    """The shared server once every worker has built its Matcher."""
+    server.wait_ready()
+    return server
