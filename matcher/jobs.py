@@ -91,7 +91,7 @@ _EDUCATION = [
         re.compile(r"\b(bachelor'?s?|b\.?sc?\b|b\.s\.|bsc|undergraduate degree)\b", re.I),
     ),
 ]
-_HEADING_MD = re.compile(r"^\s*(#{1,6}\s+|\*\*|__)(.+?)(\*\*|__)?\s*:?\s*$")
+_HEADING_MD = re.compile(r"^\s*(#{1,6}\s+\S.*|(\*\*|__)[^*_]+(\*\*|__)\s*:?)\s*$")
 _BULLET_MD = re.compile(r"^\s*([*+-]|\d{1,2}[.)])\s+")
 _BLOCK_TAGS = frozenset(
     [
@@ -164,7 +164,7 @@ class _TextHTML(HTMLParser):
         if tag == "li":
             self.parts.append("• ")
         if tag in _HEAD_TAGS:
-            self.parts.append("\n")
+            self.parts.append("\n## ")
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("script", "style", "noscript", "template", "svg"):
@@ -195,7 +195,7 @@ class _TextHTML(HTMLParser):
         lines = [" ".join(line.split()) for line in raw.split("\n")]
         out: list[str] = []
         for line in lines:
-            if not line or line == "•":
+            if not line or line in ("•", "##"):
                 if out and out[-1] != "":
                     out.append("")
                 continue
@@ -276,6 +276,8 @@ def _from_jsonld(obj: Mapping[str, Any]) -> RawPosting:
     if not title and not text.strip():
         raise InvalidJobPostingError("The JobPosting has neither a title nor a description.")
     identifier = obj.get("identifier")
+    if isinstance(identifier, Mapping) and "value" in identifier:
+        identifier = identifier["value"]
     external = _as_text(identifier).strip() or None
     org = _as_text(obj.get("hiringOrganization")).strip() or None
     return RawPosting(
@@ -388,7 +390,17 @@ def posting_document(text: str) -> Document:
         if not cleaned:
             continue
         number += 1
-        lines.append(Line(text=cleaned, page=1, number=number, start=pos, end=pos + len(cleaned)))
+        marked = bool(_HEADING_MD.match(raw_line)) and not _BULLET_MD.match(raw_line)
+        lines.append(
+            Line(
+                text=cleaned,
+                page=1,
+                number=number,
+                start=pos,
+                end=pos + len(cleaned),
+                bold=marked,
+            )
+        )
         out.append(cleaned)
         pos += len(cleaned) + 1
     joined = "\n".join(out)
@@ -412,13 +424,24 @@ def posting_document(text: str) -> Document:
     )
 
 
-def _is_heading(raw: str) -> bool:
+def _is_heading(raw: str, bold: bool = False) -> bool:
     line = raw.strip()
     if not line or len(line) > 80:
         return False
-    if line.endswith(":") and len(line.split()) <= 8:
+    if (bold or line.endswith(":")) and len(line.split()) <= 8:
         return True
     words = line.split()
+    if (
+        len(words) <= 4
+        and not line.startswith("•")
+        and line[-1:] not in ".,;"
+        and (
+            _PREFERRED_HEAD.search(line)
+            or _REQUIRED_HEAD.search(line)
+            or _NEUTRAL_HEAD.search(line)
+        )
+    ):
+        return True
     if len(words) <= 6 and not line.endswith(".") and not line.startswith("•"):
         letters = [c for c in line if c.isalpha()]
         if letters and (
@@ -431,13 +454,14 @@ def _is_heading(raw: str) -> bool:
 def requirement_modes(document: Document, raw_text: str | None = None) -> dict[int, Mode]:
     """The requirement mode of every line (by line number), from headings and line cues."""
     has_required_heading = any(
-        _is_heading(line.text) and _REQUIRED_HEAD.search(line.text) for line in document.lines
+        _is_heading(line.text, line.bold) and _REQUIRED_HEAD.search(line.text)
+        for line in document.lines
     )
     mode: Mode = "mentioned" if has_required_heading else "required"
     modes: dict[int, Mode] = {}
     for line in document.lines:
         text = line.text
-        if _is_heading(text):
+        if _is_heading(text, line.bold):
             if _PREFERRED_HEAD.search(text):
                 mode = "preferred"
             elif _NEUTRAL_HEAD.search(text) and not _REQUIRED_HEAD.search(text):

@@ -329,7 +329,10 @@ def _context_ok(
         return True
     if match.end < len(doc):
         nxt = doc[match.end]
-        if nxt.lower_ in _POST_CUES or nxt.like_num:
+        if nxt.lower_ in _POST_CUES:
+            return True
+        # A version ("Java 17", "Go 1.22"), not a year ("Spring 2014").
+        if nxt.like_num and not re.fullmatch(r"(19|20)\d\d", nxt.text):
             return True
     return False
 

@@ -391,9 +391,10 @@ def suggest(
     for t in wrapped:
         out.extend(_skill_suggestions(t, have, has_skills))
     out.extend(_document_suggestions(document, have, wrapped[0], wrapped, taxonomy))
-    unique: dict[tuple[str, str, str | None, str | None], Suggestion] = {}
+    unique: dict[tuple[str, str, str | None, str | None, str], Suggestion] = {}
     for s in out:
-        unique.setdefault((s.kind, s.target, s.skill_id, s.section), s)
+        extra = s.message if s.kind == "ats-format" else ""
+        unique.setdefault((s.kind, s.target, s.skill_id, s.section, extra), s)
     return sorted(
         unique.values(),
         key=lambda s: (-s.impact, _PRIORITY[s.priority], s.kind, s.target, s.skill_id or ""),

@@ -1,0 +1,157 @@
+"""Job postings: text, HTML and schema.org JSON-LD in; required/preferred, years, nearest roles."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from matcher import InvalidJobPostingError
+from matcher.jobs import education_required, read_posting, years_required
+from matcher.pipeline import Matcher
+from tests.matching.support import doc_from_text
+
+POSTING_MD = """# Senior Machine Learning Engineer
+
+## About us
+We are a small team; our stack includes Java services.
+
+## Requirements
+- 5+ years of experience building ML systems
+- Strong Python and PyTorch
+- Kubernetes and Docker in production
+
+## Nice to have
+- MLflow
+- AWS experience is a plus
+
+MSc or PhD in a quantitative field.
+"""
+
+DESCRIPTION_HTML = (
+    "<p>We build search.</p><h3>What you'll need</h3><ul><li>3+ years of professional "
+    "experience</li><li>Python, SQL and pandas</li></ul><h3>Bonus</h3><ul><li>Tableau</li></ul>"
+)
+JSONLD = {
+    "@context": "https://schema.org/",
+    "@type": "JobPosting",
+    "title": "Data Scientist",
+    "description": DESCRIPTION_HTML,
+    "identifier": {"@type": "PropertyValue", "name": "Acme", "value": "DS-42"},
+    "hiringOrganization": {"@type": "Organization", "name": "Acme"},
+    "datePosted": "2026-11-01",
+}
+
+
+def _ids(skills: object) -> set[str]:
+    return {s.skill_id for s in skills}  # type: ignore[attr-defined]
+
+
+def test_jobs_markdown_required_preferred_years(small_matcher: Matcher) -> None:
+    posting = small_matcher.parse_job(POSTING_MD)
+    assert posting.title == "Senior Machine Learning Engineer"
+    assert _ids(posting.required) >= {"python", "pytorch", "kubernetes", "docker"}
+    assert _ids(posting.preferred) >= {"mlflow", "aws"}
+    assert "java" in _ids(posting.mentioned)
+    assert posting.years_required == 5
+    assert posting.education == ("Master's", "PhD")
+    assert posting.nearest_roles[0][0] == "machine-learning-engineer"
+
+
+def test_jobs_jsonld_object(small_matcher: Matcher) -> None:
+    posting = small_matcher.parse_job(JSONLD)
+    assert posting.title == "Data Scientist"
+    assert posting.external_id == "DS-42"
+    assert posting.organization == "Acme"
+    assert _ids(posting.required) >= {"python", "sql", "pandas"}
+    assert _ids(posting.preferred) == {"tableau"}
+    assert posting.years_required == 3
+    assert posting.nearest_roles[0][0] == "data-scientist"
+
+
+@pytest.mark.parametrize(
+    "wrap",
+    [
+        lambda o: {"@context": "https://schema.org", "@graph": [{"@type": "WebPage"}, o]},
+        lambda o: [{"@type": "Organization", "name": "Acme"}, o],
+        lambda o: json.dumps(o),
+        lambda o: json.dumps(o).encode(),
+        lambda o: (
+            "<html><head><title>Jobs</title><script type='application/ld+json'>"
+            + json.dumps(o)
+            + "</script></head><body><h1>Data Scientist</h1></body></html>"
+        ),
+    ],
+)
+def test_jobs_jsonld_wrappings(small_matcher: Matcher, wrap: object) -> None:
+    posting = small_matcher.parse_job(wrap(JSONLD))  # type: ignore[operator]
+    assert posting.title == "Data Scientist"
+    assert _ids(posting.required) >= {"python", "sql"}
+
+
+def test_jobs_plain_html_page(small_matcher: Matcher) -> None:
+    body = DESCRIPTION_HTML.replace("pandas", "React")
+    page = f"<html><body><h1>Frontend Engineer</h1>{body}</body></html>"
+    posting = small_matcher.parse_job(page)
+    assert posting.title == "Frontend Engineer"
+    assert "react" in _ids(posting.required)
+
+
+@pytest.mark.parametrize(
+    "junk",
+    [
+        "",
+        "   \n ",
+        b"\x00\x01\x02\x03garbage" * 10,
+        {"@type": "Person", "name": "x"},
+        "{not json",
+        "ok",
+        [],
+    ],
+)
+def test_jobs_junk_raises_invalid_job_posting(small_matcher: Matcher, junk: object) -> None:
+    with pytest.raises(InvalidJobPostingError):
+        small_matcher.parse_job(junk)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "years"),
+    [
+        ("at least 3 years of experience with Python", 3),
+        ("5+ years of professional experience", 5),
+        ("3-5 years experience", 3),
+        ("two years of industry experience", 2),
+        ("founded 20 years ago", None),
+        ("no requirement", None),
+    ],
+)
+def test_jobs_years_required(text: str, years: float | None) -> None:
+    assert years_required(text) == years
+
+
+def test_jobs_education_levels() -> None:
+    assert education_required("Bachelor's degree required, Master's preferred") == (
+        "Bachelor's",
+        "Master's",
+    )
+
+
+def test_jobs_posting_is_scored_as_ad_hoc_role(small_matcher: Matcher) -> None:
+    resume = (
+        "Alex Doe\nSkills\nPython, PyTorch, Docker\nExperience\n"
+        "• Trained PyTorch models in Python, shipped with Docker to 3 regions\n"
+    )
+    report = small_matcher.match(doc_from_text(resume, years=6.0), job=POSTING_MD)
+    assert report.job is not None
+    assert report.job.kind == "job"
+    assert report.job.years_required == 5
+    assert {m.skill_id for m in report.job.missing} >= {"kubernetes"}
+    assert report.posting is not None
+    gaps = [s for s in report.suggestions if s.kind == "missing-core-skill" and s.target == "job"]
+    assert {s.skill_id for s in gaps} >= {"kubernetes"}
+    assert all("required by the posting" in s.message for s in gaps)
+
+
+def test_jobs_read_posting_keeps_lines() -> None:
+    raw = read_posting(JSONLD)
+    assert "• Python, SQL and pandas" in raw.text.splitlines()

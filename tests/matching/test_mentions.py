@@ -1,0 +1,122 @@
+"""Extraction traps: guarded words, look-alike names, contact lines and context."""
+
+from __future__ import annotations
+
+import pytest
+
+from matcher.pipeline import Matcher
+from tests.matching.support import doc_from_text
+
+
+def _skills(matcher: Matcher, text: str) -> set[str]:
+    return {s.skill_id for s in matcher.skills(doc_from_text(text))}
+
+
+def _body(line: str, *, section: str = "Experience") -> str:
+    return f"Alex Doe\nalex@example.org\n{section}\n{line}\n"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "• Led the go-live of the billing platform and ran the go/no-go review",
+        "• Go above and beyond for customers; let go of legacy tooling",
+        "• Managed the R&D budget and R&R for the plant",
+        "• Reviewed by R. Smith and C. Jones",
+        "• Her talk sparked interest in the spark plugs workshop",
+        "• Excellent communication; I excel at stakeholder management",
+        "• Commuted in a Suzuki Swift; sponsored by Swift Cycles; swift incident response",
+        "• Rust repair on classic cars; rusty at first",
+        "• Barista at Java Junction Coffee",
+        "• Attended the Spark Lisbon meetup",
+        "• Plan C for the fall; grade A in maths",
+        "• Spring 2014 semester abroad",
+    ],
+)
+def test_mentions_guarded_words_are_not_skills(small_matcher: Matcher, line: str) -> None:
+    found = _skills(small_matcher, _body(line))
+    assert not found & {"go", "r", "c", "spark", "excel", "swift", "rust", "java", "spring"}
+
+
+@pytest.mark.parametrize(
+    ("line", "skill"),
+    [
+        ("Python, R, SQL", "r"),
+        ("Go, Rust, C", "go"),
+        ("Go, Rust, C", "rust"),
+        ("Go, Rust, C", "c"),
+        ("Languages: Swift, Kotlin", "swift"),
+        ("Tools: Excel, Tableau", "excel"),
+        ("Apache Spark, PySpark", "spark"),
+    ],
+)
+def test_mentions_guarded_words_match_in_skills_lists(
+    small_matcher: Matcher, line: str, skill: str
+) -> None:
+    assert skill in _skills(small_matcher, _body(line, section="Skills"))
+
+
+@pytest.mark.parametrize(
+    ("line", "skill"),
+    [
+        ("• Wrote the ingestion service in Go and Rust", "go"),
+        ("• Wrote the ingestion service in Go and Rust", "rust"),
+        ("• Statistical programming in R for clinical trials", "r"),
+        ("• Automated reporting with Excel macros", "excel"),
+        ("• Tuned Spark jobs processing 2 TB a day", "spark"),
+    ],
+)
+def test_mentions_guarded_words_match_in_skill_context(
+    small_matcher: Matcher, line: str, skill: str
+) -> None:
+    assert skill in _skills(small_matcher, _body(line))
+
+
+@pytest.mark.parametrize(
+    ("text", "present", "absent"),
+    [
+        ("Java", {"java"}, {"javascript"}),
+        ("JavaScript", {"javascript"}, {"java"}),
+        ("C++", {"cpp"}, {"c", "csharp"}),
+        ("C#", {"csharp"}, {"c", "cpp"}),
+        ("SQL", {"sql"}, {"nosql"}),
+        ("NoSQL", {"nosql"}, {"sql"}),
+        ("PySpark", {"pyspark"}, {"spark", "python"}),
+    ],
+)
+def test_mentions_lookalike_skills_stay_distinct(
+    small_matcher: Matcher, text: str, present: set[str], absent: set[str]
+) -> None:
+    found = _skills(small_matcher, _body(f"Docker, {text}, Git", section="Skills"))
+    assert present <= found
+    assert not found & absent
+
+
+def test_mentions_keep_section_line_offsets_and_rule(small_matcher: Matcher) -> None:
+    doc = doc_from_text(_body("• Trained PyTorch models", section="Experience"))
+    mentions = [m for m in small_matcher.extract(doc) if m.skill_id == "pytorch"]
+    assert len(mentions) == 1
+    m = mentions[0]
+    assert doc.text[m.start : m.end] == "PyTorch"
+    assert m.section.value == "experience"
+    assert m.line == 4
+    assert m.page == 1
+    assert m.rule == "phrase-lower"
+    assert m.context == "bullet"
+
+
+def test_mentions_contact_lines_are_never_scored(small_matcher: Matcher) -> None:
+    text = "Go Rust\ngo.rust@python.io | github.com/java-kubernetes\nSkills\nDocker, Git\n"
+    doc = doc_from_text(text)
+    assert {m.skill_id for m in small_matcher.extract(doc) if m.skill_id} == {"docker", "git"}
+
+
+def test_mentions_candidates_come_from_list_items(small_matcher: Matcher) -> None:
+    doc = doc_from_text(_body("Kuberentes, Tensorfow 2, Docker", section="Skills"))
+    candidates = [m for m in small_matcher.extract(doc) if m.skill_id is None]
+    assert {m.surface for m in candidates} >= {"Kuberentes", "Tensorfow"}
+    assert all(m.context == "list" for m in candidates)
+
+
+def test_mentions_version_suffixed_names(small_matcher: Matcher) -> None:
+    assert "python" in _skills(small_matcher, _body("• Ported scripts to Python3"))
