@@ -266,7 +266,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         await anyio.to_thread.run_sync(upgrade, settings.db_url)
     from taxonomy import load_taxonomy
 
-    services.taxonomy = await anyio.to_thread.run_sync(load_taxonomy, settings.taxonomy_path)
+    services.taxonomy = await anyio.to_thread.run_sync(load_taxonomy)
     services.limiter = anyio.CapacityLimiter(settings.max_in_flight)
     _start_workers(services)
     log.info(

@@ -68,9 +68,6 @@ class Settings(BaseSettings):
         le=100,
         description="Minimum similarity (0-100) for a fuzzy skill match.",
     )
-    taxonomy_path: Path | None = Field(
-        default=None, description="Taxonomy data directory (default: the packaged taxonomy)."
-    )
     retention_days: int = Field(
         default=30, ge=0, description="Days stored derived data is kept (0: forever)."
     )

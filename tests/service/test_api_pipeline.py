@@ -1,0 +1,307 @@
+"""End to end over HTTP with the real pipeline: uploads from several producers, every bad-input
+class, the time budget, the full queue and the privacy of the logs."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.service import documents as docs
+from tests.service.conftest import Server
+from tests.service.test_server import assert_problem
+
+pytestmark = pytest.mark.slow
+
+
+def _pipeline_missing() -> str | None:
+    """Why the end-to-end tests cannot run yet (parse or the taxonomy data not there)."""
+    import importlib.util
+
+    from taxonomy import load_taxonomy
+
+    if importlib.util.find_spec("matcher.parse") is None:
+        return "matcher.parse is not there yet"
+    if not load_taxonomy().roles:
+        return "the taxonomy has no roles yet"
+    return None
+
+
+if (_missing := _pipeline_missing()) is not None:
+    pytest.skip(_missing, allow_module_level=True)
+
+PRODUCERS: dict[str, tuple[Callable[[], bytes], str, str]] = {
+    "reportlab": (docs.reportlab_pdf, "resume.pdf", "application/pdf"),
+    "fpdf2": (docs.fpdf2_pdf, "resume.pdf", "application/pdf"),
+    "soffice": (docs.soffice_pdf, "resume.pdf", "application/pdf"),
+    "docx": (
+        docs.resume_docx,
+        "resume.docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+}
+
+
+def role_id(server: Server, hint: str = "data-engineer") -> str:
+    with server.client() as client:
+        roles = client.get("/v1/roles", params={"kind": "role"}).json()["roles"]
+    assert roles, "the taxonomy has no roles"
+    ids = [r["id"] for r in roles]
+    return next((i for i in ids if hint in i), ids[0])
+
+
+def metric(server: Server, name: str, **labels: str) -> float:
+    text = httpx.get(server.url + "/metrics").text
+    wanted = ",".join(f'{k}="{v}"' for k, v in sorted(labels.items()))
+    pattern = re.escape(name + ("{" + wanted + "}" if labels else "")) + r" ([0-9.e+-]+)"
+    found = re.search(pattern, text)
+    return float(found.group(1)) if found else 0.0
+
+
+@pytest.mark.parametrize("producer", sorted(PRODUCERS))
+def test_api_match_resumes_from_several_producers(ready_server: Server, producer: str) -> None:
+    make, filename, ctype = PRODUCERS[producer]
+    with ready_server.client() as client:
+        response = client.post("/v1/match", files={"file": (filename, make(), ctype)})
+    assert response.status_code == 200, response.text
+    report = response.json()
+    skills = {s["skill_id"] for s in report["skills"]}
+    assert {"python", "sql"} <= skills
+    scores = [r["score"] for r in report["roles"]]
+    assert len(scores) > 1
+    assert scores == sorted(scores, reverse=True)
+    assert all(0 <= s <= 100 for s in scores)
+    assert "email" in report["excluded_fields"]
+    assert report["taxonomy_version"].startswith("tax-")
+    assert report["pages"] >= 1
+    assert report["timings"]
+
+
+def test_api_parse_returns_sections_contact_and_warnings(ready_server: Server) -> None:
+    _name, email, _phone = docs.PERSONS["reportlab"]
+    with ready_server.client() as client:
+        response = client.post(
+            "/v1/resumes:parse", files={"file": ("cv.pdf", docs.reportlab_pdf(), "application/pdf")}
+        )
+    assert response.status_code == 200, response.text
+    document = response.json()
+    assert document["format"] == "pdf"
+    assert document["pages"] == 2
+    assert document["contact"]["email"] == email
+    kinds = {s["kind"] for s in document["sections"]}
+    assert {"skills", "experience", "education"} <= kinds
+    assert "Apache Airflow" in document["text"]
+    assert isinstance(document["warnings"], list)
+
+
+def test_api_match_named_roles_and_a_job_posting_in_every_form(ready_server: Server) -> None:
+    target = role_id(ready_server)
+    pdf = ("cv.pdf", docs.reportlab_pdf(), "application/pdf")
+    jsonld = json.dumps(docs.JOB_POSTING_JSONLD)
+    with ready_server.client() as client:
+        only = client.post("/v1/match", files={"file": pdf}, data={"roles": [target]})
+        as_field = client.post(
+            "/v1/match", files={"file": pdf}, data={"roles": target, "job": docs.JOB_POSTING_TEXT}
+        )
+        as_jsonld = client.post("/v1/match", files={"file": pdf}, data={"job": jsonld})
+        as_file = client.post(
+            "/v1/match",
+            files=[("file", pdf), ("job", ("job.json", jsonld.encode(), "application/ld+json"))],
+        )
+    assert only.status_code == 200, only.text
+    assert [r["role_id"] for r in only.json()["roles"]] == [target]
+    for response in (as_field, as_jsonld, as_file):
+        assert response.status_code == 200, response.text
+        report = response.json()
+        assert report["job"] is not None
+        assert report["posting"]["title"] == "Data Engineer"
+        required = {s["skill_id"] for s in report["posting"]["required"]}
+        assert "python" in required
+    assert as_jsonld.json()["posting"]["organization"] == "Example Corp"
+
+
+def test_api_match_pasted_text_as_json(ready_server: Server) -> None:
+    target = role_id(ready_server)
+    with ready_server.client() as client:
+        response = client.post(
+            "/v1/match",
+            json={
+                "resume_text": docs.resume_text(),
+                "roles": [target],
+                "job": docs.JOB_POSTING_JSONLD,
+            },
+        )
+    assert response.status_code == 200, response.text
+    report = response.json()
+    assert [r["role_id"] for r in report["roles"]] == [target]
+    assert "python" in {s["skill_id"] for s in report["skills"]}
+    assert report["job"] is not None
+
+
+BAD_INPUTS: list[tuple[str, Callable[[], bytes], str, int, str]] = [
+    ("encrypted", docs.encrypted_pdf, "cv.pdf", 422, "pdf-encrypted"),
+    ("image-only", docs.image_only_pdf, "scan.pdf", 422, "no-text"),
+    ("png", docs.png_image, "photo.png", 415, "unsupported-type"),
+    ("truncated", docs.truncated_pdf, "cv.pdf", 422, "corrupt-document"),
+    ("empty", lambda: b"", "cv.pdf", 422, "empty-document"),
+    ("too-many-pages", lambda: docs.many_pages_pdf(25), "long.pdf", 413, "document-too-large"),
+]
+
+
+@pytest.mark.parametrize(
+    ("make", "filename", "status", "code"),
+    [case[1:] for case in BAD_INPUTS],
+    ids=[case[0] for case in BAD_INPUTS],
+)
+@pytest.mark.parametrize("path", ["/v1/match", "/v1/resumes:parse"])
+def test_api_bad_input_gets_its_problem(
+    ready_server: Server,
+    path: str,
+    make: Callable[[], bytes],
+    filename: str,
+    status: int,
+    code: str,
+) -> None:
+    before = metric(ready_server, "rolefit_parse_errors_total", code=code)
+    with ready_server.client() as client:
+        response = client.post(path, files={"file": (filename, make())})
+    assert_problem(response, status, code)
+    assert metric(ready_server, "rolefit_parse_errors_total", code=code) == before + 1
+
+
+def test_api_unknown_role_is_404(ready_server: Server) -> None:
+    with ready_server.client() as client:
+        multipart = client.post(
+            "/v1/match",
+            files={"file": ("cv.pdf", docs.reportlab_pdf())},
+            data={"roles": ["no-such-role"]},
+        )
+        as_json = client.post("/v1/match", json={"resume_text": "Python", "roles": ["nope"]})
+    assert_problem(multipart, 404, "unknown-role")
+    assert_problem(as_json, 404, "unknown-role")
+
+
+def _post_in_thread(server: Server, data: bytes, results: list[httpx.Response]) -> threading.Thread:
+    def run() -> None:
+        with server.client() as client:
+            results.append(client.post("/v1/match", files={"file": ("slow.pdf", data)}))
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+def _wait_in_flight(server: Server, count: int) -> None:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if metric(server, "rolefit_tasks_in_flight") >= count:
+            return
+        time.sleep(0.05)
+    pytest.fail(f"never saw {count} tasks in flight")
+
+
+def test_api_slow_document_is_killed_at_the_budget_while_others_succeed(
+    ready_server: Server,
+) -> None:
+    restarts = metric(ready_server, "rolefit_worker_restarts")
+    results: list[httpx.Response] = []
+    started = time.monotonic()
+    thread = _post_in_thread(ready_server, docs.slow_pdf(), results)
+    _wait_in_flight(ready_server, 1)
+    # Meanwhile the service answers: liveness at once, and a normal match on the other worker.
+    for _ in range(3):
+        t0 = time.monotonic()
+        assert httpx.get(ready_server.url + "/healthz").status_code == 200
+        assert time.monotonic() - t0 < 1.0
+    with ready_server.client() as client:
+        ok = client.post("/v1/match", files={"file": ("cv.pdf", docs.fpdf2_pdf())})
+    assert ok.status_code == 200, ok.text
+    thread.join(60)
+    elapsed = time.monotonic() - started
+    (slow,) = results
+    body = assert_problem(slow, 422, "parse-timeout")
+    assert "time" in str(body["detail"])
+    assert 3.5 < elapsed < 30  # the 4 s budget, not pdfminer's tens of seconds
+    assert metric(ready_server, "rolefit_worker_restarts") == restarts + 1
+    # The killed worker was replaced: both workers serve again.
+    with ready_server.client() as client:
+        for _ in range(2):
+            again = client.post("/v1/match", files={"file": ("cv.pdf", docs.reportlab_pdf())})
+            assert again.status_code == 200, again.text
+
+
+def test_api_full_queue_is_503_with_retry_after(ready_server: Server) -> None:
+    """2 workers and no queue: with two slow documents in flight a third request is refused."""
+    results: list[httpx.Response] = []
+    threads = [_post_in_thread(ready_server, docs.slow_pdf(), results) for _ in range(2)]
+    _wait_in_flight(ready_server, 2)
+    rejected_before = metric(ready_server, "rolefit_tasks_rejected_total")
+    with ready_server.client() as client:
+        busy = client.post("/v1/match", files={"file": ("cv.pdf", docs.reportlab_pdf())})
+    assert_problem(busy, 503, "service-busy")
+    assert int(busy.headers["retry-after"]) >= 1
+    assert metric(ready_server, "rolefit_tasks_rejected_total") == rejected_before + 1
+    assert httpx.get(ready_server.url + "/healthz").status_code == 200
+    for thread in threads:
+        thread.join(60)
+    assert sorted(r.status_code for r in results) == [422, 422]
+
+
+def test_api_metrics_after_matches(ready_server: Server) -> None:
+    with ready_server.client() as client:
+        assert (
+            client.post("/v1/match", files={"file": ("cv.pdf", docs.reportlab_pdf())}).status_code
+            == 200
+        )
+    assert metric(ready_server, "rolefit_documents_parsed_total", format="pdf") >= 1
+    text = httpx.get(ready_server.url + "/metrics").text
+    assert re.search(r'rolefit_stage_duration_seconds_count\{stage="[a-z_]+"\} [1-9]', text)
+    assert 'route="/v1/match",status="200"' in text
+
+
+def test_api_logs_never_contain_resume_text_or_contact_details(ready_server: Server) -> None:
+    with ready_server.client() as client:
+        for producer, (make, filename, ctype) in PRODUCERS.items():
+            for path in ("/v1/match", "/v1/resumes:parse"):
+                response = client.post(path, files={"file": (filename, make(), ctype)})
+                assert response.status_code == 200, (producer, response.text)
+        assert client.post("/v1/match", json={"resume_text": docs.resume_text()}).status_code == 200
+    time.sleep(0.5)
+    log = ready_server.log()
+    lines = [json.loads(line) for line in log.splitlines() if line.startswith("{")]
+    requests = [entry for entry in lines if entry.get("msg") == "request"]
+    assert len(requests) >= 9
+    assert all({"request_id", "route", "status", "duration_ms"} <= e.keys() for e in requests)
+    for secret in [*docs.CONTACTS, "Quillfeather", "Airflow pipelines in Python", docs.EDUCATION]:
+        assert secret not in log, secret
+
+
+def test_api_skills_lookup_normalises_names(ready_server: Server) -> None:
+    with ready_server.client() as client:
+        exact = client.get("/v1/skills", params={"q": "Python"}).json()
+        typo = client.get("/v1/skills", params={"q": "Pyhton"}).json()
+        nothing = client.get("/v1/skills", params={"q": "zzzzqqqq"}).json()
+        missing = client.get("/v1/skills")
+    assert exact["match"]["skill"]["id"] == "python"
+    assert exact["match"]["how"] == "exact"
+    assert typo["match"] is not None
+    assert typo["match"]["skill"]["id"] == "python"
+    assert typo["match"]["how"] == "fuzzy"
+    assert nothing["match"] is None
+    assert_problem(missing, 422, "validation-error")
+
+
+def test_api_role_detail_carries_sources(ready_server: Server) -> None:
+    target = role_id(ready_server)
+    with ready_server.client("taxonomy") as client:
+        detail: dict[str, Any] = client.get(f"/v1/roles/{target}").json()
+    assert detail["role"]["id"] == target
+    assert detail["effective_skills"]
+    assert all(rs["sources"] for rs in detail["effective_skills"])
+    assert detail["taxonomy_version"].startswith("tax-")
