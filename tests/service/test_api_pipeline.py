@@ -53,7 +53,7 @@ def role_id(server: Server, hint: str = "data-engineer") -> str:
         roles = client.get("/v1/roles", params={"kind": "role"}).json()["roles"]
     assert roles, "the taxonomy has no roles"
     ids = [r["id"] for r in roles]
-    return next((i for i in ids if hint in i), ids[0])
+    return str(next((i for i in ids if hint in i), ids[0]))
 
 
 def metric(server: Server, name: str, **labels: str) -> float:

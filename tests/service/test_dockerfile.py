@@ -1,4 +1,4 @@
-"""The Dockerfile's production command and HEALTHCHECK, run as-is outside Docker (no engine here)."""
+"""The Dockerfile's production command and HEALTHCHECK, run as-is outside Docker."""
 
 from __future__ import annotations
 

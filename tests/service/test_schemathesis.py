@@ -5,6 +5,7 @@ type, headers and schema."""
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import pytest
 import schemathesis
@@ -53,7 +54,7 @@ schema = schemathesis.pytest.from_fixture("api_schema")
     derandomize=True,
 )
 def test_schemathesis_api_conforms_to_its_openapi_schema(
-    case: schemathesis.Case, ready_server: Server
+    case: schemathesis.Case[Any], ready_server: Server
 ) -> None:
     case.call_and_validate(
         base_url=ready_server.url,
