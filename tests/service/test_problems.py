@@ -153,3 +153,11 @@ def test_problems_type_uri_resolves_to_its_documentation(app: FastAPI) -> None:
     assert page.status_code == 200
     assert page.json()["status"] == 422
     assert get(app, "/problems/not-a-code").json()["code"] == "not-found"
+
+
+def test_problems_docs_table_lists_every_code_and_setting() -> None:
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "service.md").read_text()
+    for row in problem_types():
+        assert f"| {row.status} | `{row.code}` |" in docs, row.code
+    for name in Settings.model_fields:
+        assert f"`ROLEFIT_{name.upper()}`" in docs, name
