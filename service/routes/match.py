@@ -10,20 +10,15 @@ import json
 import logging
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
 from matcher.errors import InputError, MatcherError
 from service.deps import MatchPrincipal, ParsePrincipal, ServicesDep
 from service.problems import problem_responses
-from service.schemas import (
-    DocumentOut,
-    MatchReportOut,
-    MatchTextRequest,
-    document_out,
-    report_out,
-)
+from service.schemas import DocumentOut, MatchReportOut, MatchTextRequest
+from service.tasks import Result, match_json_task, match_text_json_task, parse_json_task
 from service.uploads import Form, read_json, read_multipart
 
 router = APIRouter(prefix="/v1", tags=["match"])
@@ -114,15 +109,6 @@ MATCH_BODY = {
 }
 
 
-def _format_of(data: bytes) -> str:
-    head = data[:1024].lstrip()
-    if head.startswith(b"%PDF"):
-        return "pdf"
-    if head.startswith(b"PK"):
-        return "docx"
-    return "text"
-
-
 def _required_file(form: Form) -> tuple[bytes, str | None]:
     part = form.first("file")
     if part is None:
@@ -185,24 +171,22 @@ def _content_type(request: Request) -> str:
 )
 async def parse_resume(
     request: Request, services: ServicesDep, _principal: ParsePrincipal
-) -> DocumentOut:
+) -> Response:
     """Read an uploaded resume into text, sections, contact details and layout warnings.
 
     The contact details are returned to the caller and never used for scoring or logged.
     """
-    from matcher.workers import parse_task
-
     if _content_type(request) != "multipart/form-data":
         raise HTTPException(415, "Send the resume as multipart/form-data with a 'file' field.")
     form = await read_multipart(request, services.settings.max_upload_bytes)
     data, filename = _required_file(form)
     try:
-        document = await services.run_task(parse_task, data, filename)
+        result: Result = await services.run_task(parse_json_task, data, filename)
     except MatcherError as exc:
         _record_failure(services, exc)
         raise
-    services.metrics.documents.labels(document.format).inc()
-    return document_out(document)
+    services.metrics.documents.labels(result.format).inc()
+    return Response(result.body, media_type="application/json")
 
 
 @router.post(
@@ -214,11 +198,9 @@ async def parse_resume(
 )
 async def match_resume(
     request: Request, services: ServicesDep, _principal: MatchPrincipal
-) -> MatchReportOut:
+) -> Response:
     """Score a resume against roles (all of them, ranked, when none are named) and/or a job
     posting, with the evidence for every skill and concrete suggestions."""
-    from matcher.workers import match_task, match_text_task
-
     limit = services.settings.max_upload_bytes
     ctype = _content_type(request)
     if ctype == "application/json":
@@ -229,9 +211,8 @@ async def match_resume(
             raise RequestValidationError(
                 [{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]
             ) from None
-        fmt = "text"
         call: tuple[Any, ...] = (
-            match_text_task,
+            match_text_json_task,
             body.resume_text,
             _roles(body.roles or []),
             body.job,
@@ -239,17 +220,16 @@ async def match_resume(
     elif ctype == "multipart/form-data":
         form = await read_multipart(request, limit)
         data, filename = _required_file(form)
-        fmt = _format_of(data)
-        call = (match_task, data, _roles(form.texts("roles")), _job(form), filename)
+        call = (match_json_task, data, _roles(form.texts("roles")), _job(form), filename)
     else:
         raise HTTPException(
             415, "Send multipart/form-data (a 'file') or application/json ('resume_text')."
         )
     try:
-        report = await services.run_task(*call)
+        result: Result = await services.run_task(*call)
     except MatcherError as exc:
         _record_failure(services, exc)
         raise
-    services.metrics.documents.labels(fmt).inc()
-    services.metrics.observe_timings(report.timings)
-    return report_out(report)
+    services.metrics.documents.labels(result.format).inc()
+    services.metrics.observe_timings(result.timings)
+    return Response(result.body, media_type="application/json")

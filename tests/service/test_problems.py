@@ -157,7 +157,10 @@ def test_problems_type_uri_resolves_to_its_documentation(app: FastAPI) -> None:
 
 def test_problems_docs_table_lists_every_code_and_setting() -> None:
     docs = (Path(__file__).resolve().parents[2] / "docs" / "service.md").read_text()
+    defined_in_tests = {c.code for c in error_classes() if c.__module__.startswith("tests.")}
     for row in problem_types():
+        if row.code in defined_in_tests:
+            continue
         assert f"| {row.status} | `{row.code}` |" in docs, row.code
     for name in Settings.model_fields:
         assert f"`ROLEFIT_{name.upper()}`" in docs, name

@@ -1,0 +1,61 @@
+"""Worker-side tasks of the HTTP routes: run the library and serialise the answer in the worker.
+
+The API shape (``service/schemas.py``) is built and dumped to JSON inside the worker process, so
+the event-loop process only moves bytes: no pydantic validation or JSON encoding of large
+reports competes with accepting requests. Functions are module-level so they pickle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from matcher.workers import match_task, match_text_task, parse_task
+from service.schemas import document_out, report_out
+
+if TYPE_CHECKING:
+    from matcher.pipeline import Matcher
+
+__all__ = ["Result", "match_json_task", "match_text_json_task", "parse_json_task"]
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """A serialised answer plus what the metrics need."""
+
+    body: bytes
+    format: str
+    pages: int
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def parse_json_task(matcher: Matcher, data: bytes, filename: str | None = None) -> Result:
+    """Parse a resume; the API view of the document as JSON."""
+    document = parse_task(matcher, data, filename)
+    body = document_out(document).model_dump_json().encode()
+    return Result(body=body, format=document.format, pages=document.pages)
+
+
+def match_json_task(
+    matcher: Matcher,
+    data: bytes,
+    roles: Sequence[str] | None = None,
+    job: Any = None,
+    filename: str | None = None,
+) -> Result:
+    """Parse and match an uploaded resume; the API view of the report as JSON."""
+    report = match_task(matcher, data, roles, job, filename)
+    body = report_out(report).model_dump_json().encode()
+    head = data[:1024].lstrip()
+    fmt = "pdf" if head.startswith(b"%PDF") else "docx" if head.startswith(b"PK") else "text"
+    return Result(body=body, format=fmt, pages=report.pages, timings=dict(report.timings))
+
+
+def match_text_json_task(
+    matcher: Matcher, text: str, roles: Sequence[str] | None = None, job: Any = None
+) -> Result:
+    """Match pasted resume text; the API view of the report as JSON."""
+    report = match_text_task(matcher, text, roles, job)
+    body = report_out(report).model_dump_json().encode()
+    return Result(body=body, format="text", pages=report.pages, timings=dict(report.timings))
