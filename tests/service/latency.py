@@ -91,9 +91,8 @@ def main() -> None:
             f"{statistics.fmean(values):8.1f}"
         )
     base = percentile(rows[0][1], 50)
-    print(
-        f"service overhead at concurrency 1 (p50): {100 * (percentile(rows[1][1], 50) / base - 1):+.1f}%"
-    )
+    overhead = 100 * (percentile(rows[1][1], 50) / base - 1)
+    print(f"service overhead at concurrency 1 (p50): {overhead:+.1f}%")
 
 
 if __name__ == "__main__":
