@@ -59,10 +59,15 @@ def alembic_config(url: str) -> Any:
 
 
 def upgrade(url: str, revision: str = "head") -> None:
-    """Bring the database at ``url`` up to ``revision`` (idempotent)."""
+    """Bring the database at ``url`` up to ``revision`` (idempotent).
+
+    For a SQLite file, a lock file beside it serialises concurrent upgrades (several uvicorn
+    processes starting at once); PostgreSQL serialises them with the DDL transaction.
+    """
     from alembic import command
 
     engine = make_engine(url)
+    lock = _sqlite_lock(url)
     try:
         with engine.begin() as connection:
             config = alembic_config(url)
@@ -70,6 +75,23 @@ def upgrade(url: str, revision: str = "head") -> None:
             command.upgrade(config, revision)
     finally:
         engine.dispose()
+        if lock is not None:
+            lock.close()
+
+
+def _sqlite_lock(url: str) -> Any:
+    if not url.startswith("sqlite") or "///" not in url:
+        return None
+    path = url.split("///", 1)[1]
+    if not path or path == ":memory:":
+        return None
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        return None
+    handle = Path(path + ".migrate.lock").open("a")  # noqa: SIM115 - closed by the caller
+    fcntl.flock(handle, fcntl.LOCK_EX)
+    return handle
 
 
 def current_revision(url: str) -> str | None:
