@@ -76,7 +76,11 @@ def build_fuzzy_index(
             key = fuzzy_key(spelling)
             if not key:
                 continue
-            guarded_spelling = normalize_name(spelling) in guarded or skill.guard != "none"
+            guarded_spelling = (
+                normalize_name(spelling) in guarded
+                or normalize_name(skill.name) in guarded
+                or skill.guard != "none"
+            )
             if not guarded_spelling:
                 exact.setdefault(key, skill.id)
                 exact.setdefault(key.replace(" ", ""), skill.id)
@@ -88,12 +92,16 @@ def build_fuzzy_index(
     return FuzzyIndex(keys=tuple(keys), skill_ids=tuple(ids), exact=exact)
 
 
-def _accept(query: str, choice: str, score: float, cutoff: float) -> bool:
+def _accept(query: str, choice: str, score: float, cutoff: float, *, prose: bool) -> bool:
     q, c = query.replace(" ", ""), choice.replace(" ", "")
-    if q.startswith(c) or c.startswith(q):
+    if q in c or c in q:  # prefix/suffix/subset traps: Java/JavaScript, detection/MMDetection
         return q == c
     if len(c) < _SHORT_NAME:
         return sorted(q) == sorted(c) and OSA.distance(q, c) == 1
+    if prose and OSA.distance(q, c) > 1:
+        # Running text is full of real words one or two edits from a name ("retaining" /
+        # "pretraining"): outside lists only a single typo counts.
+        return False
     return score >= cutoff
 
 
@@ -168,7 +176,11 @@ def canonicalize(
                 score = float(scores[col])
                 if score <= 0:
                     break
-                if _accept(key, index.keys[col], score, opts.fuzzy_cutoff):
+                skill = taxonomy.skills[index.skill_ids[col]]
+                prose = mention.context not in ("list", "table")
+                if prose and skill.category in ("method", "soft"):
+                    continue
+                if _accept(key, index.keys[col], score, opts.fuzzy_cutoff, prose=prose):
                     found.append((index.skill_ids[col], mention, "fuzzy", round(score, 1)))
                     break
     return _group(found, taxonomy)

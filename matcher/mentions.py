@@ -28,10 +28,12 @@ __all__ = ["LineInfo", "classify_lines", "find_mentions", "is_contact_line"]
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 _PHONE = re.compile(r"(\+?\d[\d ().-]{7,}\d)")
-_URL = re.compile(r"(https?://|www\.|linkedin\.com|github\.com|gitlab\.com|\.io/|\.com/)", re.I)
+_URL = re.compile(
+    r"\S*(https?://|www\.|linkedin\.com|github\.com|gitlab\.com|\.io/|\.com/)\S*", re.I
+)
 _BULLET = re.compile(r"^\s*([•●▪‣◦○■□►▶✓✔*·–—-]|\d{1,2}[.)])\s+")
 _LABEL = re.compile(r"^\s*([A-Z][\w &/+-]{1,40}):\s+")
-_SEPARATORS = re.compile(r"\s*(?:[,;|•·▪‣◦●]|\s/\s|\t)\s*")
+_SEPARATORS = re.compile(r"\s*(?:[,;|•·▪‣◦●()\[\]]|\s/\s|\s[-–—]\s|\t)\s*")
 _VERSIONED = re.compile(r"^([A-Za-z][A-Za-z+#]*?)[-_ ]?v?(\d+(?:\.\d+)*)$")
 _WORDISH = re.compile(r"[A-Za-z][A-Za-z0-9+#.]*(?:-[A-Za-z0-9+#.]+)*")
 
@@ -138,6 +140,7 @@ _ITEM_FILLERS = frozenset(
         "with",
     ]
 )
+_CONTACT_LINE_MAX = 160
 _LIST_SECTIONS = frozenset({SectionKind.SKILLS})
 _USED_SECTIONS = frozenset({SectionKind.EXPERIENCE, SectionKind.PROJECTS})
 
@@ -152,18 +155,34 @@ class LineInfo:
     scorable: bool
 
 
-def is_contact_line(text: str, document: Document) -> bool:
-    """True when a line carries contact details (never scored)."""
-    if _EMAIL.search(text) or _URL.search(text):
-        return True
-    if _PHONE.search(text) and sum(ch.isdigit() for ch in text) >= 9:
-        return True
+def contact_spans(text: str, document: Document) -> list[tuple[int, int]]:
+    """Character ranges of ``text`` that hold contact details (never scored).
+
+    E-mail addresses, links, phone numbers and every occurrence of the parsed name, e-mail,
+    phone, location and links.
+    """
+    spans: list[tuple[int, int]] = []
+    for rx in (_EMAIL, _URL):
+        spans.extend(m.span() for m in rx.finditer(text))
+    spans.extend(
+        m.span() for m in _PHONE.finditer(text) if sum(ch.isdigit() for ch in m.group(0)) >= 9
+    )
     folded = text.casefold()
     contact = document.contact
-    for value in (contact.name, contact.location, contact.email, contact.phone):
-        if value and len(value) >= 3 and value.casefold() in folded:
-            return True
-    return any(link and link.casefold() in folded for link in contact.links)
+    for value in (contact.name, contact.location, contact.email, contact.phone, *contact.links):
+        if not value or len(value.strip()) < 3:
+            continue
+        needle = value.strip().casefold()
+        pos = folded.find(needle)
+        while pos >= 0:
+            spans.append((pos, pos + len(needle)))
+            pos = folded.find(needle, pos + 1)
+    return spans
+
+
+def is_contact_line(text: str, document: Document) -> bool:
+    """True when a line carries any contact detail."""
+    return bool(contact_spans(text, document))
 
 
 def _is_list_line(text: str) -> bool:
@@ -206,8 +225,7 @@ def classify_lines(document: Document) -> list[LineInfo]:
             context = "bullet"
         else:
             context = "prose"
-        scorable = kind is not SectionKind.CONTACT and not is_contact_line(text, document)
-        out.append(LineInfo(line, kind, context, scorable))
+        out.append(LineInfo(line, kind, context, kind is not SectionKind.CONTACT))
     return out
 
 
@@ -218,10 +236,10 @@ class _Item:
     text: str
 
 
-def _items(info: LineInfo) -> list[_Item]:
+def _items(info: LineInfo, full_text: str) -> list[_Item]:
     """List items of a list/table line with absolute character offsets."""
-    text = info.line.text
     base = info.line.start
+    text = full_text[base : info.line.end]
     offset = 0
     m = _BULLET.match(text)
     if m:
@@ -263,7 +281,7 @@ def _item_is_just(item: _Item, start: int, end: int, text: str) -> bool:
 
 def _neighbour_skill(doc: Doc, start: int, end: int, accepted: set[int]) -> bool:
     """True when an accepted skill sits next to this span in an enumeration."""
-    joiners = {",", "/", "and", "or", "&", ";", "|", "(", ")"}
+    joiners = {",", "/", "and", "or", "&", "+", ";", "|", "(", ")"}
     i = start - 1
     steps = 0
     while i >= 0 and steps < 3 and doc[i].lower_ in joiners:
@@ -307,6 +325,21 @@ def _negative_context(doc: Doc, start: int, end: int, skill_tokens: set[int]) ->
     return False
 
 
+def _glued_acronym(doc: Doc, start: int, end: int) -> bool:
+    """An acronym glued into a hyphenated compound names something else ("ICH-GCP")."""
+    if end - start != 1 or start < 2:
+        return False
+    token, hyphen, before = doc[start], doc[start - 1], doc[start - 2]
+    return (
+        token.text.isupper()
+        and len(token.text) <= 4
+        and hyphen.text in {"-", "‐", "‑"}
+        and not hyphen.whitespace_
+        and not before.whitespace_
+        and before.is_alpha
+    )
+
+
 def _context_ok(
     doc: Doc,
     match: RawMatch,
@@ -317,13 +350,13 @@ def _context_ok(
 ) -> bool:
     span_start = doc[match.start].idx
     span_end = doc[match.end - 1].idx + len(doc[match.end - 1])
+    if _neighbour_skill(doc, match.start, match.end, accepted):
+        return True
     if info.context in ("list", "table"):
         for item in items:
             if item.start <= span_start and span_end <= item.end:
                 return _item_is_just(item, span_start, span_end, text)
         return False
-    if _neighbour_skill(doc, match.start, match.end, accepted):
-        return True
     prev = [t.lower_ for t in doc[max(0, match.start - 2) : match.start] if not t.is_space]
     if prev and prev[-1] in _PRE_CUES - {"and", "or"}:
         return True
@@ -380,6 +413,30 @@ def _select(matches: Iterable[RawMatch]) -> list[RawMatch]:
     return out
 
 
+def _masked(document: Document, limit: int) -> str:
+    """The scorable text: contact details and the contact section blanked out (same offsets)."""
+    text = document.text[:limit]
+    chars = list(text)
+    spans = contact_spans(text, document)
+    spans.extend((s.start, s.end) for s in document.sections if s.kind is SectionKind.CONTACT)
+    # A short line with a contact detail is a contact line ("+1 415 555 0100 | Spark, NV"):
+    # blank all of it, so an unparsed location or link label can't become a skill. Long lines
+    # (a resume flattened to one line) lose only the contact spans themselves.
+    whole = [
+        (line.start, line.end)
+        for line in document.lines
+        if line.start >= 0
+        and line.end - line.start <= _CONTACT_LINE_MAX
+        and any(line.start <= a < line.end or a <= line.start < b for a, b in spans)
+    ]
+    spans.extend(whole)
+    for start, end in spans:
+        for i in range(max(0, start), min(end, len(chars))):
+            if chars[i] != "\n":
+                chars[i] = " "
+    return "".join(chars)
+
+
 def find_mentions(
     document: Document,
     *,
@@ -396,15 +453,16 @@ def find_mentions(
         options: ``max_text_chars`` and ``fuzzy_min_length`` are read.
     """
     opts = options or MatchOptions()
-    text = document.text[: opts.max_text_chars]
+    text = _masked(document, opts.max_text_chars)
     infos = classify_lines(document)
     starts, ordered = _line_index(infos)
-    doc = nlp.make_doc(text)
+    # Line breaks become spaces (same offsets) so a name wrapped over two lines still matches.
+    doc = nlp.make_doc(text.replace("\n", " "))
     items_by_line: dict[int, list[_Item]] = {}
 
     def items_of(info: LineInfo) -> list[_Item]:
         if info.line.number not in items_by_line:
-            items_by_line[info.line.number] = _items(info)
+            items_by_line[info.line.number] = _items(info, text)
         return items_by_line[info.line.number]
 
     raw = list(nlp.matches(doc))
@@ -415,7 +473,8 @@ def find_mentions(
     kept: list[RawMatch] = []
     for match in _select(raw):
         if match.guard == "none":
-            kept.append(match)
+            if not _glued_acronym(doc, match.start, match.end):
+                kept.append(match)
             continue
         first = doc[match.start]
         info = _find_line(starts, ordered, first.idx)
@@ -512,7 +571,7 @@ def _candidates(
                 out.append(_mention(phrase, start, end, info, "candidate", None))
         # Long words anywhere on the line ("Pyhton", "Kuberentes", "scikit-lern").
         base = info.line.start
-        for word in _WORDISH.finditer(info.line.text):
+        for word in _WORDISH.finditer(text[base : info.line.end]):
             start, end = base + word.start(), base + word.end()
             surface = word.group(0).rstrip(".")
             end = start + len(surface)
@@ -522,5 +581,5 @@ def _candidates(
                 continue
             seen.add((start, end))
             out.append(_mention(surface, start, end, info, "candidate", None))
-    del doc, text
+    del doc
     return out

@@ -1,0 +1,334 @@
+"""``make eval``: run the matcher over the development corpus and score it with its own scorer.
+
+```
+python -m eval.run [--corpus ../shared/corpus] [--out eval/results] [--per-doc] [--no-labelled]
+```
+
+Every document of ``gold.json`` is read the way a user's file would be: resumes and bad inputs
+through ``Matcher.parse`` in isolated worker processes (``WorkerPool``: time and memory
+limits), postings through ``Matcher.parse_job``. Postings also rank every parseable resume
+(``ranked_resumes``), and each labelled text resume of ``labelled/resumes.jsonl`` is matched
+as text. The predictions go to the corpus's ``score.py`` unchanged; the metrics are printed
+next to a baseline (plain case-insensitive dictionary lookup of the same taxonomy's names and
+aliases over all extracted text, hidden text included — what a naive keyword matcher does)
+and saved to ``eval/results/<date>_<commit>.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib.util
+import json
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from matcher.errors import MatcherError
+from matcher.models import CanonicalSkill, Document, MatchReport, RoleScore
+from matcher.pipeline import Matcher
+from matcher.scoring import score_roles
+from taxonomy import Taxonomy
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_CORPUS = (ROOT / ".." / "shared" / "corpus").resolve()
+RESULTS = ROOT / "eval" / "results"
+
+# A resume whose best role scores below this is off-domain ("none"): the role fit is too thin
+# to name a role. A posting whose nearest role is below NONE_JOB_CUTOFF likewise.
+NONE_CUTOFF = 12.0
+NONE_JOB_CUTOFF = 20.0
+
+
+# ----------------------------------------------------------------------------- worker task
+
+
+def resume_task(matcher: Matcher, item: tuple[str, str]) -> dict[str, Any]:
+    """Parse and match one corpus file in a worker; return what the harness needs."""
+    doc_id, path = item
+    data = Path(path).read_bytes()
+    document = matcher.parse(data, filename=Path(path).name)
+    report = matcher.match(document)
+    return {"doc_id": doc_id, "document": document, "report": report}
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _load_scorer(corpus: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location("corpus_score", corpus / "score.py")
+    if spec is None or spec.loader is None:
+        raise SystemExit(f"cannot load {corpus / 'score.py'}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _commit() -> str:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return out.stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def top_level_ranking(taxonomy: Taxonomy, roles: Sequence[RoleScore]) -> list[tuple[str, float]]:
+    """(top-level role title, best score of the role or any of its variants), best first."""
+    best: dict[str, float] = {}
+    for r in roles:
+        top = r.parent_id if r.kind == "variant" and r.parent_id else r.role_id
+        best[top] = max(best.get(top, 0.0), r.score)
+    ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
+    return [(taxonomy.roles[rid].title, score) for rid, score in ranked]
+
+
+def roles_ranked(taxonomy: Taxonomy, report: MatchReport) -> list[str]:
+    """Role titles best first, with ``none`` first when no role fits."""
+    ranked = top_level_ranking(taxonomy, report.roles)
+    titles = [t for t, _ in ranked]
+    if not ranked or ranked[0][1] < NONE_CUTOFF:
+        return ["none", *titles]
+    return titles
+
+
+def skill_names(skills: Sequence[CanonicalSkill]) -> list[str]:
+    return sorted({s.name for s in skills})
+
+
+def _error_text(exc: MatcherError) -> str:
+    return f"{type(exc).__name__} ({exc.code}): {exc.message}"
+
+
+def _baseline_patterns(taxonomy: Taxonomy) -> list[tuple[re.Pattern[str], str]]:
+    out: list[tuple[re.Pattern[str], str]] = []
+    for skill in taxonomy.skills.values():
+        for spelling in (skill.name, *skill.aliases):
+            rx = re.compile(r"(?<![\w+#.])" + re.escape(spelling) + r"(?![\w+#])", re.I)
+            out.append((rx, skill.name))
+    return out
+
+
+def baseline_skills(patterns: Sequence[tuple[re.Pattern[str], str]], text: str) -> list[str]:
+    """Naive keyword matcher: every taxonomy spelling found anywhere, case-insensitively."""
+    return sorted({name for rx, name in patterns if rx.search(text)})
+
+
+# ----------------------------------------------------------------------------- the run
+
+
+def run(
+    corpus: Path, *, labelled: bool = True, workers: int = 2, timeout: float = 30.0
+) -> dict[str, Any]:
+    from matcher.workers import WorkerPool
+
+    gold = json.loads((corpus / "gold.json").read_text(encoding="utf-8"))
+    docs = gold["documents"]
+    matcher = Matcher.default()
+    taxonomy = matcher.taxonomy
+    patterns = _baseline_patterns(taxonomy)
+    preds: dict[str, dict[str, Any]] = {}
+    base: dict[str, dict[str, Any]] = {}
+    parsed: dict[str, dict[str, Any]] = {}
+    timings: dict[str, float] = {}
+
+    started = time.perf_counter()
+    files = [(d["doc_id"], str(corpus / d["file"])) for d in docs if d["kind"] != "jd"]
+    with WorkerPool(workers, task_timeout=timeout, memory_limit_mb=2048) as pool:
+        for (doc_id, _), result in pool.map_unordered(resume_task, files, timeout=timeout):
+            if isinstance(result, MatcherError):
+                preds[doc_id] = {"skills": [], "roles_ranked": [], "error": _error_text(result)}
+                base[doc_id] = preds[doc_id]
+                continue
+            parsed[doc_id] = result
+    timings["resumes_s"] = round(time.perf_counter() - started, 2)
+
+    for doc_id, result in parsed.items():
+        document: Document = result["document"]
+        report: MatchReport = result["report"]
+        flags = []
+        if document.hidden_text.strip() or any(w.code == "hidden-text" for w in document.warnings):
+            flags.append("hidden_text")
+        preds[doc_id] = {
+            "skills": skill_names(report.skills),
+            "roles_ranked": roles_ranked(taxonomy, report),
+            "error": None,
+            "name": document.contact.name or "",
+            "email": document.contact.email or "",
+            "sections": [s.heading for s in document.sections if s.heading],
+            "flags": flags,
+        }
+        base[doc_id] = {
+            "skills": baseline_skills(patterns, document.text + "\n" + document.hidden_text),
+            "roles_ranked": preds[doc_id]["roles_ranked"],
+            "error": None,
+        }
+
+    started = time.perf_counter()
+    resume_ids = [
+        d["doc_id"]
+        for d in docs
+        if d["kind"] == "resume" or (d["kind"] == "bad_input" and d.get("roles"))
+    ]
+    for d in docs:
+        if d["kind"] != "jd":
+            continue
+        doc_id = d["doc_id"]
+        raw = (corpus / d["file"]).read_bytes()
+        try:
+            posting = matcher.parse_job(raw)
+        except MatcherError as exc:
+            preds[doc_id] = {"skills": [], "roles_ranked": [], "error": _error_text(exc)}
+            base[doc_id] = preds[doc_id]
+            continue
+        spec = matcher.posting_spec(posting)
+        ranked_resumes = []
+        for rid in resume_ids:
+            if rid not in parsed:
+                continue
+            rep: MatchReport = parsed[rid]["report"]
+            score = score_roles(
+                rep.skills,
+                roles=[spec],
+                taxonomy=taxonomy,
+                options=matcher.options,
+                years_found=rep.years_experience,
+            )[0].score
+            ranked_resumes.append((rid, score))
+        ranked_resumes.sort(key=lambda kv: (-kv[1], kv[0]))
+        near = _nearest_top_level(taxonomy, posting.nearest_roles)
+        roles = [t for t, _ in near]
+        if not near or near[0][1] < NONE_JOB_CUTOFF:
+            roles = ["none", *roles]
+        skills = posting.required + posting.preferred + posting.mentioned
+        preds[doc_id] = {
+            "skills": skill_names(skills),
+            "roles_ranked": roles,
+            "error": None,
+            "ranked_resumes": [rid for rid, _ in ranked_resumes],
+        }
+        base[doc_id] = {
+            "skills": baseline_skills(patterns, posting.title + "\n" + posting.text),
+            "roles_ranked": roles,
+            "error": None,
+        }
+    timings["postings_s"] = round(time.perf_counter() - started, 2)
+
+    started = time.perf_counter()
+    if labelled and (corpus / "labelled" / "resumes.jsonl").exists():
+        for line in (
+            (corpus / "labelled" / "resumes.jsonl").read_text(encoding="utf-8").splitlines()
+        ):
+            row = json.loads(line)
+            try:
+                report = matcher.match_text(row["text"])
+            except MatcherError as exc:
+                preds[row["doc_id"]] = {"skills": [], "roles_ranked": [], "error": _error_text(exc)}
+                continue
+            preds[row["doc_id"]] = {
+                "skills": skill_names(report.skills),
+                "roles_ranked": roles_ranked(taxonomy, report),
+                "error": None,
+            }
+            base[row["doc_id"]] = preds[row["doc_id"]]
+    timings["labelled_s"] = round(time.perf_counter() - started, 2)
+    return {"preds": preds, "baseline": base, "timings": timings, "taxonomy": taxonomy.version}
+
+
+def _nearest_top_level(
+    taxonomy: Taxonomy, nearest: Sequence[tuple[str, float]]
+) -> list[tuple[str, float]]:
+    best: dict[str, float] = {}
+    for rid, sim in nearest:
+        role = taxonomy.roles[rid]
+        top = role.parent if role.kind == "variant" and role.parent else rid
+        best[top] = max(best.get(top, 0.0), sim)
+    for rid, role in taxonomy.roles.items():
+        if role.kind == "role":
+            best.setdefault(rid, 0.0)
+    ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
+    return [(taxonomy.roles[rid].title, sim) for rid, sim in ranked]
+
+
+def _row(metrics: Mapping[str, Any], group: str) -> tuple[float, float, float]:
+    c = metrics["groups"].get(group, {}).get("skills_core")
+    if not c:
+        return (float("nan"),) * 3
+    return c["precision"], c["recall"], c["f1"]
+
+
+def _compare(ours: Mapping[str, Any], base: Mapping[str, Any]) -> None:
+    print("\n== rolefit vs baseline (plain dictionary lookup, hidden text included)")
+    print(f"  {'group':22s} {'rolefit P/R/F1':>24s} {'baseline P/R/F1':>24s}")
+    for group in sorted(ours["groups"]):
+        a, b = _row(ours, group), _row(base, group)
+        ours_txt = f"{a[0]:7.3f} {a[1]:7.3f} {a[2]:7.3f}"
+        base_txt = f"{b[0]:7.3f} {b[1]:7.3f} {b[2]:7.3f}"
+        print(f"  {group:22s} {ours_txt}  {base_txt}")
+    ho, hb = ours.get("hidden_text") or {}, base.get("hidden_text") or {}
+    print(
+        f"  hidden-only labels predicted: rolefit {ho.get('hidden_labels_predicted')}"
+        f" / baseline {hb.get('hidden_labels_predicted')} (of {ho.get('hidden_labels')})"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    ap.add_argument("--out", type=Path, default=RESULTS)
+    ap.add_argument("--per-doc", action="store_true")
+    ap.add_argument("--no-labelled", action="store_true")
+    ap.add_argument("--workers", type=int, default=2)
+    args = ap.parse_args(argv)
+    corpus: Path = args.corpus
+    if not (corpus / "gold.json").exists():
+        print(f"no corpus at {corpus} (gold.json missing)", file=sys.stderr)
+        return 2
+    scorer = _load_scorer(corpus)
+    result = run(corpus, labelled=not args.no_labelled, workers=args.workers)
+    args.out.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H%M")
+    commit = _commit()
+    pred_path = args.out / "predictions-latest.json"
+    pred_path.write_text(json.dumps(result["preds"], indent=1, ensure_ascii=False), "utf-8")
+    metrics_path = args.out / f"{stamp}_{commit}.json"
+    argv_score = [
+        str(pred_path),
+        "--gold",
+        str(corpus / "gold.json"),
+        "--json-out",
+        str(metrics_path),
+    ]
+    if args.per_doc:
+        argv_score.append("--per-doc")
+    ours = scorer.main(argv_score)
+    gold_docs = json.loads((corpus / "gold.json").read_text(encoding="utf-8"))["documents"]
+    base = scorer.score(result["baseline"], gold_docs)
+    _compare(ours, base)
+    summary = {
+        "date": stamp,
+        "commit": commit,
+        "taxonomy_version": result["taxonomy"],
+        "method": Matcher.default().options.method,
+        "timings": result["timings"],
+        "rolefit": ours,
+        "baseline": {k: base[k] for k in ("groups", "hidden_text")},
+    }
+    metrics_path.write_text(json.dumps(summary, indent=1, ensure_ascii=False), "utf-8")
+    print(f"\nsaved {metrics_path.relative_to(ROOT)} (predictions: {pred_path.relative_to(ROOT)})")
+    print(f"timings: {result['timings']}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
