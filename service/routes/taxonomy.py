@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from matcher.errors import UnknownRoleError
 from service.deps import ServicesDep, TaxonomyPrincipal
@@ -21,6 +22,17 @@ def _taxonomy(services: Any) -> Any:
     if services.taxonomy is None:
         raise NotReadyError()
     return services.taxonomy
+
+
+def _is_misspelling(query: str, name: str, score: float, cutoff: float) -> bool:
+    """The rules the matcher uses for list items: no prefix/subset matches (Java/JavaScript),
+    short names only by one swapped pair of letters ("pyhton"), longer ones by the cutoff."""
+    q, c = query.replace(" ", ""), name.replace(" ", "")
+    if len(q) < 3 or q in c or c in q:
+        return False
+    if len(c) < 8:
+        return sorted(q) == sorted(c) and OSA.distance(q, c) == 1
+    return score >= cutoff
 
 
 @router.get(
@@ -121,7 +133,7 @@ async def lookup_skill(
                 continue
             seen.add(skill_id)
             cand = SkillCandidate(skill=tax.skills[skill_id], how="fuzzy", score=round(score, 1))
-            if best is None and score >= cutoff and len(key) >= 3:
+            if best is None and _is_misspelling(key, name, score, cutoff):
                 best = cand
                 continue
             candidates.append(cand)
