@@ -178,7 +178,8 @@ def canonicalize(
                     break
                 skill = taxonomy.skills[index.skill_ids[col]]
                 prose = mention.context not in ("list", "table")
-                if prose and skill.category in ("method", "soft"):
+                if skill.category in ("method", "soft"):
+                    # Method names are English words ("Transformers"/"transforms"): exact only.
                     continue
                 if _accept(key, index.keys[col], score, opts.fuzzy_cutoff, prose=prose):
                     found.append((index.skill_ids[col], mention, "fuzzy", round(score, 1)))

@@ -325,6 +325,33 @@ def _negative_context(doc: Doc, start: int, end: int, skill_tokens: set[int]) ->
     return False
 
 
+def _platform_prefixes(
+    raw: Sequence[RawMatch], kept: Sequence[RawMatch], taxonomy: Taxonomy
+) -> list[RawMatch]:
+    """A cloud platform named at the start of a longer product name: "GCP Cloud Run" → GCP.
+
+    The longest match wins the span; the platform it starts with is real evidence too.
+    """
+    out: list[RawMatch] = []
+    starts = {(m.start, m.skill_id) for m in kept}
+    for outer in kept:
+        if outer.end - outer.start < 2:
+            continue
+        for inner in raw:
+            if (
+                inner.start == outer.start
+                and inner.end < outer.end
+                and inner.guard == "none"
+                and inner.skill_id != outer.skill_id
+                and (inner.start, inner.skill_id) not in starts
+            ):
+                skill = taxonomy.skills.get(inner.skill_id)
+                if skill is not None and skill.category == "platform":
+                    out.append(inner)
+                    starts.add((inner.start, inner.skill_id))
+    return out
+
+
 def _glued_acronym(doc: Doc, start: int, end: int) -> bool:
     """An acronym glued into a hyphenated compound names something else ("ICH-GCP")."""
     if end - start != 1 or start < 2:
@@ -489,6 +516,7 @@ def find_mentions(
         kept.append(match)
         accepted_tokens.update(range(match.start, match.end))
 
+    kept.extend(_platform_prefixes(raw, kept, taxonomy))
     mentions: list[SkillMention] = []
     covered: set[int] = set()
     for match in kept:
