@@ -163,13 +163,14 @@ def canonicalize(
         else:
             pending.append((mention, key))
     if pending and index.keys:
-        queries = [key for _, key in pending]
+        queries = sorted({key for _, key in pending})  # each distinct phrase scored once
+        row_of = {key: row for row, key in enumerate(queries)}
         floor = min(opts.fuzzy_cutoff, 80.0)
         matrix = process.cdist(
             queries, index.keys, scorer=fuzz.ratio, score_cutoff=floor, dtype=np.float32
         )
-        for row, (mention, key) in enumerate(pending):
-            scores = matrix[row]
+        for mention, key in pending:
+            scores = matrix[row_of[key]]
             if not scores.any():
                 continue
             for col in np.argsort(-scores, kind="stable")[:3]:

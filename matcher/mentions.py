@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -35,6 +35,8 @@ _BULLET = re.compile(r"^\s*([•●▪‣◦○■□►▶✓✔*·–—-]|\d{
 _LABEL = re.compile(r"^\s*([A-Z][\w &/+-]{1,40}):\s+")
 _SEPARATORS = re.compile(r"\s*(?:[,;|•·▪‣◦●()\[\]]|\s/\s|\s[-–—]\s|\t)\s*")
 _VERSIONED = re.compile(r"^([A-Za-z][A-Za-z+#]*?)[-_ ]?v?(\d+(?:\.\d+)*)$")
+_TRAILING_PAREN = re.compile(r"\s*\(.*$")
+_TRAILING_VERSION = re.compile(r"\s+v?\d+(\.\d+)*\+?$")
 _WORDISH = re.compile(r"[A-Za-z][A-Za-z0-9+#.]*(?:-[A-Za-z0-9+#.]+)*")
 
 # Words around a guarded name that say it is a skill: "programming in R", "written in Go",
@@ -530,9 +532,7 @@ def find_mentions(
         covered.update(range(start, end))
 
     mentions.extend(_versioned(doc, text, taxonomy, nlp, starts, ordered, covered))
-    mentions.extend(
-        _candidates(doc, text, infos, items_of, covered, min_length=opts.fuzzy_min_length)
-    )
+    mentions.extend(_candidates(text, infos, items_of, covered, min_length=opts.fuzzy_min_length))
     mentions.sort(key=lambda m: (m.start, m.end, m.skill_id or ""))
     return mentions
 
@@ -567,10 +567,9 @@ def _versioned(
 
 
 def _candidates(
-    doc: Doc,
     text: str,
     infos: Sequence[LineInfo],
-    items_of: object,
+    items_of: Callable[[LineInfo], list[_Item]],
     covered: set[int],
     *,
     min_length: int,
@@ -578,36 +577,37 @@ def _candidates(
     """Phrases the fuzzy step may resolve: uncovered list items and long unknown words."""
     out: list[SkillMention] = []
     seen: set[tuple[int, int]] = set()
-    get_items = items_of  # callable(LineInfo) -> list[_Item]
+    mask = bytearray(len(text) + 1)
+    for i in covered:
+        if 0 <= i < len(mask):
+            mask[i] = 1
     for info in infos:
         if not info.scorable or info.context == "heading":
             continue
         if info.context in ("list", "table"):
-            for item in get_items(info):  # type: ignore[operator]
+            for item in items_of(info):
                 stripped = item.text.strip()
                 lead = len(item.text) - len(item.text.lstrip())
                 start = item.start + lead
-                end = start + len(stripped)
-                phrase = re.sub(r"\s*\(.*$", "", stripped)
-                phrase = re.sub(r"\s+v?\d+(\.\d+)*\+?$", "", phrase)
+                phrase = _TRAILING_PAREN.sub("", stripped)
+                phrase = _TRAILING_VERSION.sub("", phrase)
                 if len(phrase) < min_length or len(phrase.split()) > 4:
                     continue
                 end = start + len(phrase)
-                if any(i in covered for i in range(start, end)):
+                if any(mask[start:end]):
                     continue
                 seen.add((start, end))
                 out.append(_mention(phrase, start, end, info, "candidate", None))
         # Long words anywhere on the line ("Pyhton", "Kuberentes", "scikit-lern").
         base = info.line.start
-        for word in _WORDISH.finditer(text[base : info.line.end]):
-            start, end = base + word.start(), base + word.end()
+        for word in _WORDISH.finditer(text, base, info.line.end):
             surface = word.group(0).rstrip(".")
+            start = word.start()
             end = start + len(surface)
             if len(surface) < min_length + 1 or (start, end) in seen:
                 continue
-            if surface.casefold() in STOP_WORDS or any(i in covered for i in range(start, end)):
+            if surface.casefold() in STOP_WORDS or any(mask[start:end]):
                 continue
             seen.add((start, end))
             out.append(_mention(surface, start, end, info, "candidate", None))
-    del doc
     return out
