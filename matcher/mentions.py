@@ -299,7 +299,7 @@ def _neighbour_skill(doc: Doc, start: int, end: int, accepted: set[int]) -> bool
     return bool(steps and j < len(doc) and j in accepted)
 
 
-def _negative_context(doc: Doc, start: int, end: int, skill_tokens: set[int]) -> bool:
+def _negative_context(doc: Doc, start: int, end: int, skill_tokens: set[int], text: str) -> bool:
     """Shapes that make a guarded word ordinary: go-live, go/no-go, R&D, Swift Cycles."""
     nxt = doc[end] if end < len(doc) else None
     prev = doc[start - 1] if start > 0 else None
@@ -320,7 +320,9 @@ def _negative_context(doc: Doc, start: int, end: int, skill_tokens: set[int]) ->
             return True
     # A capitalised word right after it that is not itself a skill: "Swift Cycles",
     # "Spark Lisbon", "Java Junction" (names of things, not the technology).
-    if nxt is not None and doc[end - 1].whitespace_ and end not in skill_tokens:
+    last = doc[end - 1]
+    same_line = nxt is not None and "\n" not in text[last.idx + len(last) : nxt.idx]
+    if nxt is not None and same_line and last.whitespace_ and end not in skill_tokens:
         word = nxt.text
         if word[:1].isupper() and word.isalpha() and not word.isupper() and len(word) > 1:
             return True
@@ -509,7 +511,7 @@ def find_mentions(
         info = _find_line(starts, ordered, first.idx)
         if info is None or not info.scorable:
             continue
-        if _negative_context(doc, match.start, match.end, all_skill_tokens):
+        if _negative_context(doc, match.start, match.end, all_skill_tokens, text):
             continue
         if match.guard == "context" and not _context_ok(
             doc, match, info, items_of(info), text, accepted_tokens

@@ -42,6 +42,7 @@ SKILLS: list[tuple[str, str, str, list[str], str | None, str]] = [
     ("kubernetes", "Kubernetes", "platform", ["k8s"], None, "none"),
     ("docker", "Docker", "tool", [], None, "none"),
     ("aws", "AWS", "platform", ["Amazon Web Services"], None, "none"),
+    ("aws-sagemaker", "AWS SageMaker", "platform", ["SageMaker"], None, "none"),
     ("mlflow", "MLflow", "tool", [], None, "none"),
     ("react", "React", "library", ["ReactJS"], None, "none"),
     ("nodejs", "Node.js", "platform", ["NodeJS"], None, "none"),

@@ -120,3 +120,19 @@ def test_mentions_candidates_come_from_list_items(small_matcher: Matcher) -> Non
 
 def test_mentions_version_suffixed_names(small_matcher: Matcher) -> None:
     assert "python" in _skills(small_matcher, _body("• Ported scripts to Python3"))
+
+
+def test_mentions_platform_named_inside_a_product(small_matcher: Matcher) -> None:
+    found = _skills(small_matcher, _body("• Deployed models on AWS SageMaker for 4 teams"))
+    assert {"aws", "aws-sagemaker"} <= found
+    assert "aws" not in _skills(small_matcher, _body("• Deployed models on SageMaker"))
+
+
+def test_mentions_guarded_word_at_line_end_before_a_heading(small_matcher: Matcher) -> None:
+    text = "Alex Doe\nSkills\nPython, SQL and R\nExperience\n• Built 3 dashboards\n"
+    assert "r" in _skills(small_matcher, text)
+
+
+def test_mentions_wrapped_multiword_name(small_matcher: Matcher) -> None:
+    text = "Alex Doe\nExperience\n• Fine-tuned models from Hugging\nFace for 3 products\n"
+    assert "hugging-face" in _skills(small_matcher, text)
