@@ -310,10 +310,31 @@ def _openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
             for name, sub in generated.pop("$defs", {}).items():
                 components.setdefault(name, sub)
             components.setdefault(model.__name__, generated)
+        _problem_validation_responses(schema)
         app.openapi_schema = schema
         return schema
 
     return build
+
+
+def _problem_validation_responses(schema: dict[str, Any]) -> None:
+    """Replace FastAPI's default 422 (``application/json``) with our validation problem."""
+    from service.problems import MEDIA_TYPE, problem_responses
+
+    documented = problem_responses("validation-error")[422]
+    content = documented["content"]
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.get("responses", {})
+            if "422" in responses:
+                responses["422"]["content"] = {MEDIA_TYPE: content[MEDIA_TYPE]}
+                if "HTTPValidationError" in str(responses["422"].get("description", "")):
+                    responses["422"]["description"] = documented["description"]
+    components = schema.get("components", {}).get("schemas", {})
+    text = str(schema.get("paths", {}))
+    for name in ("HTTPValidationError", "ValidationError"):
+        if name in components and f"/{name}'" not in text:
+            del components[name]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
