@@ -327,7 +327,10 @@ def _problem_validation_responses(schema: dict[str, Any]) -> None:
         for operation in operations.values():
             responses = operation.get("responses", {})
             if "422" in responses:
-                responses["422"]["content"] = {MEDIA_TYPE: content[MEDIA_TYPE]}
+                current = responses["422"].get("content", {})
+                responses["422"]["content"] = {
+                    MEDIA_TYPE: current.get(MEDIA_TYPE, content[MEDIA_TYPE])
+                }
                 if "HTTPValidationError" in str(responses["422"].get("description", "")):
                     responses["422"]["description"] = documented["description"]
     components = schema.get("components", {}).get("schemas", {})
