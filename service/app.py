@@ -81,6 +81,7 @@ class Services:
     failure: str | None = None
     in_flight: int = 0
     limiter: anyio.CapacityLimiter | None = None
+    key_cache: dict[str, tuple[Any, float]] = field(default_factory=dict)  # hash -> principal
     _ready_thread: threading.Thread | None = field(default=None, repr=False)
 
     async def run_task(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:

@@ -3,7 +3,8 @@
 A key is ``rf_`` + 32 random bytes (URL-safe base64), so a plain sha256 is a sound hash for it
 (no password stretching needed for a high-entropy secret). Only the hash and an 11-character
 prefix (to recognise a key in listings) are stored; the key itself is shown once, at creation.
-Lookups go by hash and the match is re-checked with ``hmac.compare_digest``.
+Lookups go by hash and the match is re-checked with ``hmac.compare_digest``; a verified key is
+remembered for ``ROLEFIT_AUTH_CACHE_SECONDS`` (unknown keys never are).
 
 In dev mode (``ROLEFIT_DEV_MODE=true``) a request *without* an Authorization header is allowed;
 a header that is present is always checked.
@@ -16,6 +17,7 @@ import hashlib
 import hmac
 import re
 import secrets
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
@@ -195,7 +197,18 @@ async def authenticate(request: Request) -> Principal:
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
         raise NotAuthenticatedError("The Authorization header must be 'Bearer <key>'.")
-    principal = await anyio.to_thread.run_sync(lookup_key, services.sessions, token)
+    ttl = services.settings.auth_cache_seconds
+    digest = hash_key(token)
+    now = time.monotonic()
+    hit = services.key_cache.get(digest) if ttl > 0 else None
+    if hit is not None and hit[1] > now:
+        principal: Principal | None = hit[0]
+    else:
+        principal = await anyio.to_thread.run_sync(lookup_key, services.sessions, token)
+        if principal is not None and ttl > 0:
+            if len(services.key_cache) > 10_000:
+                services.key_cache.clear()
+            services.key_cache[digest] = (principal, now + ttl)
     if principal is None:
         raise NotAuthenticatedError("The API key is unknown or has been revoked.")
     request.state.principal = principal

@@ -59,6 +59,12 @@ class Settings(BaseSettings):
         ge=0,
         description="Requests that may wait for a busy worker; beyond it: 503 + Retry-After.",
     )
+    auth_cache_seconds: float = Field(
+        default=5.0,
+        ge=0,
+        description="Seconds a verified API key is remembered (a revoked key stops working "
+        "within this time; 0: check the database on every request).",
+    )
     worker_memory_mb: int | None = Field(
         default=2048, description="Address-space limit per worker process (None: no limit)."
     )

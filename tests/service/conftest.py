@@ -142,6 +142,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         max_upload_bytes=1024 * 1024,
         max_pages=10,
         log_json=True,
+        auth_cache_seconds=1,
     )
     try:
         yield srv

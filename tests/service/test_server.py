@@ -92,7 +92,12 @@ def test_server_revoked_key_is_401(server: Server) -> None:
     assert httpx.get(server.url + "/v1/roles", headers=headers).status_code == 200
     assert revoke_key(sessions, row.id)
     engine.dispose()
-    assert_problem(httpx.get(server.url + "/v1/roles", headers=headers), 401, "unauthenticated")
+    # The server remembers verified keys for auth_cache_seconds (1 s here).
+    deadline = time.monotonic() + 5
+    while (response := httpx.get(server.url + "/v1/roles", headers=headers)).status_code == 200:
+        assert time.monotonic() < deadline, "the revoked key kept working"
+        time.sleep(0.2)
+    assert_problem(response, 401, "unauthenticated")
 
 
 def test_server_unknown_path_and_method_are_problems(server: Server) -> None:
