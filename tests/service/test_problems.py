@@ -164,3 +164,40 @@ def test_problems_docs_table_lists_every_code_and_setting() -> None:
         assert f"| {row.status} | `{row.code}` |" in docs, row.code
     for name in Settings.model_fields:
         assert f"`ROLEFIT_{name.upper()}`" in docs, name
+
+
+def test_readyz_is_503_until_taxonomy_and_workers_are_ready(app: FastAPI) -> None:
+    services = app.state.services
+    starting = get(app, "/readyz")
+    assert starting.status_code == 503
+    assert starting.json()["status"] == "starting"
+    services.failure = "The workers could not build the matching pipeline."
+    assert get(app, "/readyz").json()["status"] == "failed"
+    services.failure = None
+
+    class _Taxonomy:
+        version = "tax-000000000000"
+
+    services.taxonomy = _Taxonomy()
+    services.ready = True
+    ready = get(app, "/readyz")
+    assert ready.status_code == 200
+    assert ready.json() == {
+        "status": "ready",
+        "taxonomy_version": "tax-000000000000",
+        "workers": services.settings.workers,
+        "workers_ready": True,
+        "detail": None,
+    }
+
+
+def test_match_before_the_workers_are_ready_is_503_not_ready(app: FastAPI) -> None:
+    async def call() -> httpx.Response:
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            return await client.post("/v1/match", json={"resume_text": "Python"})
+
+    response = anyio.run(call)
+    assert response.status_code == 503
+    assert response.json()["code"] == "not-ready"
+    assert response.headers["retry-after"]

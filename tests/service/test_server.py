@@ -270,3 +270,19 @@ def test_server_healthz_answers_while_a_slow_upload_streams(server: Server) -> N
     finally:
         done.set()
         thread.join(30)
+
+
+def test_server_dev_mode_needs_no_key_and_says_so_loudly(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    from tests.service.conftest import start_server, stop_server
+
+    dev = start_server(tmp_path_factory.mktemp("dev"), dev_mode=True, workers=1)
+    try:
+        assert httpx.get(dev.url + "/v1/roles").status_code == 200
+        # A key that is sent is still checked.
+        wrong = httpx.get(dev.url + "/v1/roles", headers={"Authorization": "Bearer rf_wrong"})
+        assert_problem(wrong, 401, "unauthenticated")
+        assert "DEV MODE" in dev.log()
+    finally:
+        stop_server(dev)
