@@ -84,16 +84,16 @@ class Services:
     key_cache: dict[str, tuple[Any, float]] = field(default_factory=dict)  # hash -> principal
     _ready_thread: threading.Thread | None = field(default=None, repr=False)
 
-    async def run_task(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run a worker task off the event loop, bounded by workers + queue_limit.
+    @asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        """Hold one of ``workers + queue_limit`` places for a parse/match request.
+
+        Routes take it *before* reading the upload, so memory is bounded by
+        ``max_in_flight * max_upload_bytes`` however many clients upload at once.
 
         Raises:
-            NotReadyError: the workers are not up yet.
-            ServiceBusyError: every worker is busy and the queue is full.
-            MatcherError: whatever the task raised (ParseTimeoutError on the time budget).
+            ServiceBusyError: every place is taken (503 with Retry-After).
         """
-        if not self.ready or self.pool is None or self.limiter is None:
-            raise NotReadyError(self.failure)
         if self.in_flight >= self.settings.max_in_flight:
             self.metrics.rejected.inc()
             retry = max(1, int(self.settings.parse_timeout // 4) or 1)
@@ -101,12 +101,34 @@ class Services:
         self.in_flight += 1
         self.metrics.in_flight.set(self.in_flight)
         try:
-            call = functools.partial(self.pool.run, func, *args, **kwargs)
-            return await anyio.to_thread.run_sync(call, limiter=self.limiter)
+            yield
         finally:
             self.in_flight -= 1
             self.metrics.in_flight.set(self.in_flight)
-            self.metrics.worker_restarts.set(self.pool.restarts)
+            if self.pool is not None:
+                self.metrics.worker_restarts.set(self.pool.restarts)
+
+    async def run_in_worker(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run a worker task off the event loop (call inside ``slot()``).
+
+        Raises:
+            NotReadyError: the workers are not up yet.
+            MatcherError: whatever the task raised (ParseTimeoutError on the time budget).
+        """
+        if not self.ready or self.pool is None or self.limiter is None:
+            raise NotReadyError(self.failure)
+        call = functools.partial(self.pool.run, func, *args, **kwargs)
+        return await anyio.to_thread.run_sync(call, limiter=self.limiter)
+
+    async def run_task(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """``slot()`` + ``run_in_worker()`` for callers whose input is already in memory.
+
+        Raises:
+            NotReadyError, ServiceBusyError: see ``slot``.
+            MatcherError: whatever the task raised.
+        """
+        async with self.slot():
+            return await self.run_in_worker(func, *args, **kwargs)
 
 
 # --------------------------------------------------------------------------- middleware

@@ -178,13 +178,14 @@ async def parse_resume(
     """
     if _content_type(request) != "multipart/form-data":
         raise HTTPException(415, "Send the resume as multipart/form-data with a 'file' field.")
-    form = await read_multipart(request, services.settings.max_upload_bytes)
-    data, filename = _required_file(form)
-    try:
-        result: Result = await services.run_task(parse_json_task, data, filename)
-    except MatcherError as exc:
-        _record_failure(services, exc)
-        raise
+    async with services.slot():
+        form = await read_multipart(request, services.settings.max_upload_bytes)
+        data, filename = _required_file(form)
+        try:
+            result: Result = await services.run_in_worker(parse_json_task, data, filename)
+        except MatcherError as exc:
+            _record_failure(services, exc)
+            raise
     services.metrics.documents.labels(result.format).inc()
     return Response(result.body, media_type="application/json")
 
@@ -203,33 +204,30 @@ async def match_resume(
     posting, with the evidence for every skill and concrete suggestions."""
     limit = services.settings.max_upload_bytes
     ctype = _content_type(request)
-    if ctype == "application/json":
-        payload = await read_json(request, limit)
-        try:
-            body = MatchTextRequest.model_validate(payload)
-        except ValidationError as exc:
-            raise RequestValidationError(
-                [{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]
-            ) from None
-        call: tuple[Any, ...] = (
-            match_text_json_task,
-            body.resume_text,
-            _roles(body.roles or []),
-            body.job,
-        )
-    elif ctype == "multipart/form-data":
-        form = await read_multipart(request, limit)
-        data, filename = _required_file(form)
-        call = (match_json_task, data, _roles(form.texts("roles")), _job(form), filename)
-    else:
+    if ctype not in ("application/json", "multipart/form-data"):
         raise HTTPException(
             415, "Send multipart/form-data (a 'file') or application/json ('resume_text')."
         )
-    try:
-        result: Result = await services.run_task(*call)
-    except MatcherError as exc:
-        _record_failure(services, exc)
-        raise
+    async with services.slot():
+        call: tuple[Any, ...]
+        if ctype == "application/json":
+            payload = await read_json(request, limit)
+            try:
+                body = MatchTextRequest.model_validate(payload)
+            except ValidationError as exc:
+                raise RequestValidationError(
+                    [{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]
+                ) from None
+            call = (match_text_json_task, body.resume_text, _roles(body.roles or []), body.job)
+        else:
+            form = await read_multipart(request, limit)
+            data, filename = _required_file(form)
+            call = (match_json_task, data, _roles(form.texts("roles")), _job(form), filename)
+        try:
+            result: Result = await services.run_in_worker(*call)
+        except MatcherError as exc:
+            _record_failure(services, exc)
+            raise
     services.metrics.documents.labels(result.format).inc()
     services.metrics.observe_timings(result.timings)
     return Response(result.body, media_type="application/json")
