@@ -371,6 +371,30 @@ def _glued_acronym(doc: Doc, start: int, end: int) -> bool:
     )
 
 
+_JOINERS = frozenset({",", "/", "and", "or", "&", "+", ";", "|"})
+
+
+def _all_skills_in_parens(doc: Doc, start: int, end: int, skill_tokens: set[int]) -> bool:
+    """A parenthesis holding nothing but skill names: "(R + Stan)", "(Go, Rust)"."""
+    i = start - 1
+    while i >= 0 and doc[i].text != "(":
+        if (
+            doc[i].text == ")"
+            or "\n" in doc[i].text
+            or (i not in skill_tokens and doc[i].lower_ not in _JOINERS)
+        ):
+            return False
+        i -= 1
+    if i < 0:
+        return False
+    j = end
+    while j < len(doc) and doc[j].text != ")":
+        if doc[j].text == "(" or (j not in skill_tokens and doc[j].lower_ not in _JOINERS):
+            return False
+        j += 1
+    return j < len(doc)
+
+
 def _context_ok(
     doc: Doc,
     match: RawMatch,
@@ -378,10 +402,13 @@ def _context_ok(
     items: Sequence[_Item],
     text: str,
     accepted: set[int],
+    skill_tokens: set[int],
 ) -> bool:
     span_start = doc[match.start].idx
     span_end = doc[match.end - 1].idx + len(doc[match.end - 1])
     if _neighbour_skill(doc, match.start, match.end, accepted):
+        return True
+    if _all_skills_in_parens(doc, match.start, match.end, skill_tokens):
         return True
     if info.context in ("list", "table"):
         for item in items:
@@ -514,7 +541,7 @@ def find_mentions(
         if _negative_context(doc, match.start, match.end, all_skill_tokens, text):
             continue
         if match.guard == "context" and not _context_ok(
-            doc, match, info, items_of(info), text, accepted_tokens
+            doc, match, info, items_of(info), text, accepted_tokens, all_skill_tokens
         ):
             continue
         kept.append(match)

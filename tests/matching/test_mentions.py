@@ -64,6 +64,8 @@ def test_mentions_guarded_words_match_in_skills_lists(
         ("• Statistical programming in R for clinical trials", "r"),
         ("• Automated reporting with Excel macros", "excel"),
         ("• Tuned Spark jobs processing 2 TB a day", "spark"),
+        ("• Own the stats engine (R + Go); 300 tests a year", "r"),
+        ("• Own the stats engine (R + Go); 300 tests a year", "go"),
     ],
 )
 def test_mentions_guarded_words_match_in_skill_context(
