@@ -43,6 +43,14 @@ _WORDISH = re.compile(r"[A-Za-z][A-Za-z0-9+#.]*(?:-[A-Za-z0-9+#.]+)*")
 # "Spark jobs", "Excel macros", "Java 17".
 _PRE_CUES = frozenset(
     [
+        "used",
+        "use",
+        "uses",
+        "wrote",
+        "written",
+        "scripted",
+        "programmed",
+        "coded",
         "in",
         "using",
         "with",
@@ -374,6 +382,22 @@ def _glued_acronym(doc: Doc, start: int, end: int) -> bool:
 _JOINERS = frozenset({",", "/", "and", "or", "&", "+", ";", "|"})
 
 
+def _in_list_alone(
+    doc: Doc, match: RawMatch, info: LineInfo, items: Sequence[_Item], text: str
+) -> bool:
+    """True when the match is a whole item of a skills list or table cell."""
+    if info.context not in ("list", "table"):
+        return False
+    span_start = doc[match.start].idx
+    span_end = doc[match.end - 1].idx + len(doc[match.end - 1])
+    return any(
+        item.start <= span_start
+        and span_end <= item.end
+        and _item_is_just(item, span_start, span_end, text)
+        for item in items
+    )
+
+
 def _all_skills_in_parens(doc: Doc, start: int, end: int, skill_tokens: set[int]) -> bool:
     """A parenthesis holding nothing but skill names: "(R + Stan)", "(Go, Rust)"."""
     i = start - 1
@@ -539,6 +563,8 @@ def find_mentions(
         if info is None or not info.scorable:
             continue
         if _negative_context(doc, match.start, match.end, all_skill_tokens, text):
+            continue
+        if match.guard == "list" and not _in_list_alone(doc, match, info, items_of(info), text):
             continue
         if match.guard == "context" and not _context_ok(
             doc, match, info, items_of(info), text, accepted_tokens, all_skill_tokens

@@ -36,7 +36,9 @@ __all__ = [
     "build_nlp",
 ]
 
-GuardLevel = Literal["none", "case", "context"]
+GuardLevel = Literal["none", "case", "context", "list"]
+# "list": a lowercase copy of a guarded name ("go", "bash", "r"), kept only as a whole item of a
+# skills list or table cell.
 
 # Spellings that are ordinary English words (or names) as well as skill names: never matched
 # case-insensitively, and only in a skill context. Extend rather than add misspellings.
@@ -246,6 +248,11 @@ def build_nlp(taxonomy: Taxonomy) -> SkillNLP:
                     vdoc = nlp.make_doc(variant)
                     orth_docs.append(vdoc)
                     guards[(skill.id, vdoc.text)] = level
+                if _TOKENISH.match(spelling) and not spelling.islower():
+                    vdoc = nlp.make_doc(spelling.lower())
+                    if (skill.id, vdoc.text) not in guards:
+                        orth_docs.append(vdoc)
+                        guards[(skill.id, vdoc.text)] = "list"
         if lower_docs:
             lower.add(skill.id, lower_docs)
         if orth_docs:

@@ -31,6 +31,8 @@ def _body(line: str, *, section: str = "Experience") -> str:
         "• Attended the Spark Lisbon meetup",
         "• Plan C for the fall; grade A in maths",
         "• Spring 2014 semester abroad",
+        "• Decided to go with rust-proof paint; c is the speed of light",
+        "• Go-getter who briefs the C-suite; grew up in the Rust Belt",
     ],
 )
 def test_mentions_guarded_words_are_not_skills(small_matcher: Matcher, line: str) -> None:
@@ -48,6 +50,9 @@ def test_mentions_guarded_words_are_not_skills(small_matcher: Matcher, line: str
         ("Languages: Swift, Kotlin", "swift"),
         ("Tools: Excel, Tableau", "excel"),
         ("Apache Spark, PySpark", "spark"),
+        ("python, go, rust", "go"),
+        ("python, go, rust", "rust"),
+        ("sql | r | excel", "r"),
     ],
 )
 def test_mentions_guarded_words_match_in_skills_lists(
@@ -66,6 +71,7 @@ def test_mentions_guarded_words_match_in_skills_lists(
         ("• Tuned Spark jobs processing 2 TB a day", "spark"),
         ("• Own the stats engine (R + Go); 300 tests a year", "r"),
         ("• Own the stats engine (R + Go); 300 tests a year", "go"),
+        ("• Used R for survival analysis of 2k patients", "r"),
     ],
 )
 def test_mentions_guarded_words_match_in_skill_context(
