@@ -38,21 +38,25 @@ MAX_POSTING_CHARS = 200_000
 
 _PREFERRED_HEAD = re.compile(
     r"nice[\s-]to[\s-]have|preferred|bonus|a plus|desir|good[\s-]to[\s-]have|optional|"
-    r"ideally|extra credit|would be great|pluses|added advantage",
+    r"ideally|extra credit|would be great|pluses|added advantage|\bnice\b|not required|"
+    r"not essential|not a must|love to have|stand out|impress us|even better|even further",
     re.I,
 )
 _REQUIRED_HEAD = re.compile(
     r"requirement|required|must[\s-]have|qualifications|what you('|’)?ll need|what you bring|"
     r"what we('|’)?re looking for|you have|you bring|about you|who you are|minimum|"
     r"skills|experience|you should|what you need|your profile|profile|expertise|"
-    r"what you will need|competenc|background",
+    r"what you will need|competenc|background|love to see|looking for|thrive|"
+    r"you('|’)?ll need|you will have|ideal candidate|you might be|if you have|if you are|"
+    r"join the team if|get in touch if|we expect|expect from you|admire|you are",
     re.I,
 )
 _NEUTRAL_HEAD = re.compile(
     r"about (us|the company|the team)|benefits|perks|what we offer|we offer|compensation|"
     r"salary|equal opportunity|how to apply|our (team|company|mission)|who we are|location|"
     r"responsibilit|what you('|’)?ll do|the role|role overview|your impact|day to day|"
-    r"in this role|job description|overview|summary",
+    r"in this role|job description|description|overview|summary|what to expect|"
+    r"our values|why join|how you('|’)?ll contribute|you will do|you('|’)?ll be doing",
     re.I,
 )
 _PREFERRED_LINE = re.compile(
@@ -62,10 +66,17 @@ _PREFERRED_LINE = re.compile(
 )
 _REQUIRED_LINE = re.compile(r"\b(must|required|requires|minimum|mandatory|essential)\b", re.I)
 _YEARS = re.compile(
-    r"(?<![\d.])(\d{1,2})(?:\s*(?:-|–|to)\s*(\d{1,2}))?\s*\+?\s*(?:\+\s*)?years?"
-    r"(?:\s+of)?(?:[^.\n]{0,60}?)\b(experience|exp\b|industry|professional|working|hands-on)",
+    r"(?P<pre>at least|minimum(?: of)?|min\.?|over|more than)?\s*"
+    r"(?<![\d.])(?P<n>\d{1,2})(?P<range>\s*(?:-|–|to)\s*\d{1,2})?\s*(?P<plus>\+)?\s*"
+    r"years?(?P<post>[^.\n;]{0,60})",
     re.I,
 )
+_YEARS_POST = re.compile(
+    r"experience|exp\b|industry|professional|working|hands-on|running|building|developing|"
+    r"in (a|an|the)?\s*(similar|related|relevant)|as an? |of [a-z]",
+    re.I,
+)
+_YEARS_NOT = re.compile(r"\b(ago|old|history|anniversary|in business|founded)\b", re.I)
 _WORD_YEARS = {
     "one": 1,
     "two": 2,
@@ -302,7 +313,7 @@ def _decode(data: bytes) -> str:
 
 def _first_title(text: str) -> str:
     for line in text.splitlines():
-        line = line.strip().strip("#*_ ").strip()
+        line = _MD_LINK.sub(r"\1", line).strip().strip("#*_ ").strip()
         if not line:
             continue
         line = re.sub(r"^(job\s+title|title|position|role)\s*:\s*", "", line, flags=re.I)
@@ -366,8 +377,11 @@ def _check(raw: RawPosting) -> RawPosting:
     return raw
 
 
+_MD_LINK = re.compile(r"\[([^\]]*)\]\((?:https?://|/|www\.)[^)\s]*\)")
+
+
 def _clean_line(line: str) -> str:
-    line = line.replace("\t", " ").rstrip()
+    line = _MD_LINK.sub(r"\1", line.replace("\t", " ")).rstrip()
     m = _BULLET_MD.match(line)
     if m:
         line = "• " + line[m.end() :]
@@ -451,47 +465,90 @@ def _is_heading(raw: str, bold: bool = False) -> bool:
     return False
 
 
-def requirement_modes(document: Document, raw_text: str | None = None) -> dict[int, Mode]:
-    """The requirement mode of every line (by line number), from headings and line cues."""
+_REQUIREMENT_WORDS = re.compile(
+    r"\b(experience|years?|proficien\w*|knowledge|familiar\w*|degree|understanding|ability|"
+    r"skills?|expertise|background|strong|solid|fluen\w*|hands-on|track record|mastery)\b",
+    re.I,
+)
+
+
+def _block_mode(lines: Sequence[Line], start: int) -> Mode:
+    """Mode for an unnamed heading: required when most lines below read like requirements."""
+    block: list[str] = []
+    for line in lines[start + 1 :]:
+        if _is_heading(line.text, line.bold):
+            break
+        block.append(line.text)
+    if not block:
+        return "mentioned"
+    hits = sum(1 for text in block if _REQUIREMENT_WORDS.search(text))
+    return "required" if hits * 2 >= len(block) else "mentioned"
+
+
+def requirement_modes(document: Document) -> dict[int, Mode]:
+    """The requirement mode of every line (by line number) from the headings above it.
+
+    The title line (line 1) is required: a skill in a posting's title is what it hires for.
+    """
+    lines = list(document.lines)
     has_required_heading = any(
-        _is_heading(line.text, line.bold) and _REQUIRED_HEAD.search(line.text)
-        for line in document.lines
+        _is_heading(line.text, line.bold) and _REQUIRED_HEAD.search(line.text) for line in lines
     )
     mode: Mode = "mentioned" if has_required_heading else "required"
     modes: dict[int, Mode] = {}
-    for line in document.lines:
+    for index, line in enumerate(lines):
         text = line.text
-        if _is_heading(text, line.bold):
+        if index > 0 and _is_heading(text, line.bold):
             if _PREFERRED_HEAD.search(text):
                 mode = "preferred"
             elif _NEUTRAL_HEAD.search(text) and not _REQUIRED_HEAD.search(text):
                 mode = "mentioned"
             elif _REQUIRED_HEAD.search(text):
                 mode = "required"
-            modes[line.number] = mode
-            continue
-        line_mode = mode
-        if _PREFERRED_LINE.search(text):
-            line_mode = "preferred"
-        elif _REQUIRED_LINE.search(text) and mode != "preferred":
-            line_mode = "required"
-        modes[line.number] = line_mode
-    del raw_text
+            elif has_required_heading:
+                mode = _block_mode(lines, index)
+        modes[line.number] = "required" if index == 0 else mode
     return modes
 
 
+def _evidence_mode(line_text: str, offset: int, block: Mode) -> Mode:
+    """A line's cue overrides its block; a cue inside parentheses only covers that parenthesis
+    ("Python or Go (TypeScript preferred)" prefers TypeScript, not Python)."""
+    inner = None
+    for m in re.finditer(r"\(([^()]*)\)", line_text):
+        if m.start() <= offset < m.end():
+            inner = m.group(1)
+            break
+    if inner is not None:
+        if _PREFERRED_LINE.search(inner):
+            return "preferred"
+        if _REQUIRED_LINE.search(inner):
+            return "required"
+    outer = re.sub(r"\([^()]*\)", " ", line_text)
+    if _PREFERRED_LINE.search(outer):
+        return "preferred"
+    if _REQUIRED_LINE.search(outer) and block != "preferred":
+        return "required"
+    return block
+
+
 def split_requirements(
-    skills: Sequence[CanonicalSkill], modes: Mapping[int, Mode]
+    skills: Sequence[CanonicalSkill], modes: Mapping[int, Mode], document: Document
 ) -> tuple[list[CanonicalSkill], list[CanonicalSkill], list[CanonicalSkill]]:
-    """Sort skills into (required, preferred, mentioned) by their strongest line mode."""
+    """Sort skills into (required, preferred, mentioned) by their strongest evidence."""
     rank = {"required": 0, "preferred": 1, "mentioned": 2}
+    by_number = {line.number: line for line in document.lines}
     buckets: dict[str, list[CanonicalSkill]] = {"required": [], "preferred": [], "mentioned": []}
     for skill in skills:
-        best = min(
-            (modes.get(e.line, "mentioned") for e in skill.evidence),
-            key=rank.__getitem__,
-            default="mentioned",
-        )
+        found: list[Mode] = []
+        for e in skill.evidence:
+            line = by_number.get(e.line)
+            block = modes.get(e.line, "mentioned")
+            if line is None:
+                found.append(block)
+                continue
+            found.append(_evidence_mode(line.text, e.start - line.start, block))
+        best = min(found, key=rank.__getitem__, default="mentioned")
         buckets[best].append(skill)
     return buckets["required"], buckets["preferred"], buckets["mentioned"]
 
@@ -500,7 +557,12 @@ def years_required(text: str) -> float | None:
     """The smallest "N+ years of experience" the posting states, if any."""
     found: list[float] = []
     for m in _YEARS.finditer(text):
-        found.append(float(m.group(1)))
+        post = m.group("post") or ""
+        if _YEARS_NOT.search(post):
+            continue
+        strong = m.group("pre") or m.group("range") or m.group("plus")
+        if strong or _YEARS_POST.search(post):
+            found.append(float(m.group("n")))
     for m in _WORD_YEARS_RE.finditer(text):
         found.append(float(_WORD_YEARS[m.group(1).lower()]))
     found = [y for y in found if 0 < y <= 30]

@@ -109,10 +109,14 @@ class Matcher:
         if isinstance(job, JobPosting):
             return job
         raw = jobs.read_posting(job)
-        document = jobs.posting_document(raw.text)
+        text = raw.text
+        first = next((ln for ln in text.splitlines() if ln.strip()), "")
+        if raw.title and raw.title.casefold() not in first.casefold():
+            text = f"{raw.title}\n{text}"  # the title is line 1: its skills are required
+        document = jobs.posting_document(text)
         skills = self.skills(document)
         modes = jobs.requirement_modes(document)
-        required, preferred, mentioned = jobs.split_requirements(skills, modes)
+        required, preferred, mentioned = jobs.split_requirements(skills, modes, document)
         years = raw.years if raw.years is not None else jobs.years_required(raw.text)
         posting = JobPosting(
             title=raw.title,

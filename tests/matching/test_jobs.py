@@ -155,3 +155,39 @@ def test_jobs_posting_is_scored_as_ad_hoc_role(small_matcher: Matcher) -> None:
 def test_jobs_read_posting_keeps_lines() -> None:
     raw = read_posting(JSONLD)
     assert "• Python, SQL and pandas" in raw.text.splitlines()
+
+
+def test_jobs_title_skills_are_required_and_links_are_text(small_matcher: Matcher) -> None:
+    text = (
+        "# [Backend Engineer (Java)](https://jobs.example.com/123)\n"
+        "## Description\nWe build payments.\n## Requirements\n- 3+ years with SQL\n"
+    )
+    posting = small_matcher.parse_job(text)
+    assert posting.title == "Backend Engineer (Java)"
+    assert {"java", "sql"} <= _ids(posting.required)
+
+
+def test_jobs_cue_in_parentheses_covers_only_that_parenthesis(small_matcher: Matcher) -> None:
+    text = "Data Engineer\n## Requirements\n- Python or Java, JavaScript (TypeScript preferred)\n"
+    posting = small_matcher.parse_job(text)
+    assert {"python", "java", "javascript"} <= _ids(posting.required)
+    assert _ids(posting.preferred) == {"typescript"}
+
+
+def test_jobs_unnamed_heading_read_from_its_block(small_matcher: Matcher) -> None:
+    text = (
+        "ML Engineer\n## About us\nWe use Java.\n## Requirements\n- Python\n"
+        "## Who you might be\n- Strong experience with Docker\n- Knowledge of Kubernetes\n"
+        "## Our office\n- A dog called Pandas and a Git-themed cafe\n"
+    )
+    posting = small_matcher.parse_job(text)
+    assert {"python", "docker", "kubernetes"} <= _ids(posting.required)
+    assert "java" in _ids(posting.mentioned)
+
+
+@pytest.mark.parametrize(
+    ("text", "years"),
+    [("4+ years running production systems", 4), ("We've been around for 10 years.", None)],
+)
+def test_jobs_years_need_a_requirement_shape(text: str, years: float | None) -> None:
+    assert years_required(text) == years
