@@ -235,6 +235,9 @@ def run(
             "roles_ranked": roles,
             "error": None,
             "ranked_resumes": [rid for rid, _ in ranked_resumes],
+            "required": skill_names(posting.required),
+            "preferred": skill_names(posting.preferred),
+            "years_required": posting.years_required,
         }
         base[doc_id] = {
             "skills": baseline_skills(patterns, posting.title + "\n" + posting.text),
@@ -277,6 +280,26 @@ def _nearest_top_level(
             best.setdefault(rid, 0.0)
     ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
     return [(taxonomy.roles[rid].title, sim) for rid, sim in ranked]
+
+
+def requirement_agreement(
+    scorer: ModuleType, preds: Mapping[str, Mapping[str, Any]], gold_docs: Sequence[Any]
+) -> dict[str, Any]:
+    """How many of the corpus's required / nice-to-have labels land in the same bucket."""
+    agree = total = 0
+    for g in gold_docs:
+        p = preds.get(g["doc_id"])
+        if g["kind"] != "jd" or not p or "required" not in p:
+            continue
+        req = {scorer.canon(x) for x in p["required"]}
+        pref = {scorer.canon(x) for x in p["preferred"]}
+        for label in g.get("required", []):
+            total += 1
+            agree += scorer.canon(label) in req
+        for label in g.get("nice_to_have", []):
+            total += 1
+            agree += scorer.canon(label) in pref
+    return {"labels": total, "agree": agree, "accuracy": round(agree / total, 4) if total else None}
 
 
 def _row(metrics: Mapping[str, Any], group: str) -> tuple[float, float, float]:
@@ -334,6 +357,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     gold_docs = json.loads((corpus / "gold.json").read_text(encoding="utf-8"))["documents"]
     base = scorer.score(result["baseline"], gold_docs)
     _compare(ours, base)
+    agreement = requirement_agreement(scorer, result["preds"], gold_docs)
+    print(f"== postings: required/nice-to-have split agrees with the labels: {agreement}")
     summary = {
         "date": stamp,
         "commit": commit,
@@ -342,6 +367,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "timings": result["timings"],
         "rolefit": ours,
         "baseline": {k: base[k] for k in ("groups", "hidden_text")},
+        "posting_requirements": agreement,
     }
     metrics_path.write_text(json.dumps(summary, indent=1, ensure_ascii=False), "utf-8")
     print(f"\nsaved {metrics_path.relative_to(ROOT)} (predictions: {pred_path.relative_to(ROOT)})")
