@@ -41,8 +41,8 @@ RESULTS = ROOT / "eval" / "results"
 
 # A resume whose best role scores below this is off-domain ("none"): the role fit is too thin
 # to name a role. A posting whose nearest role is below NONE_JOB_CUTOFF likewise.
-NONE_CUTOFF = 12.0
-NONE_MIN_TECH_SKILLS = 3
+NONE_CUTOFF = 5.0
+NONE_MIN_TECH_SKILLS = 1
 NONE_JOB_CUTOFF = 20.0
 
 
