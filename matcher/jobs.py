@@ -327,6 +327,13 @@ def read_posting(job: str | bytes | Mapping[str, Any]) -> RawPosting:
     Raises:
         InvalidJobPostingError: empty, binary, JSON without a JobPosting, or no readable text.
     """
+    try:
+        return _read_posting(job)
+    except RecursionError as exc:
+        raise InvalidJobPostingError("The job posting is nested too deeply to read.") from exc
+
+
+def _read_posting(job: str | bytes | Mapping[str, Any]) -> RawPosting:
     if isinstance(job, (Mapping, list)):
         found = _find_jobposting(job)
         if found is None:
@@ -348,7 +355,7 @@ def read_posting(job: str | bytes | Mapping[str, Any]) -> RawPosting:
             raise InvalidJobPostingError(
                 "The job posting looks like JSON but is not valid JSON."
             ) from exc
-        return read_posting(data)
+        return _read_posting(data)
     if re.search(r"<(html|body|div|p|script|h[1-6]|ul|li|br)\b", text[:5000], re.I):
         parser = _TextHTML()
         parser.feed(text)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from matcher import InvalidJobPostingError
 from matcher.jobs import education_required, read_posting, years_required
@@ -191,3 +193,33 @@ def test_jobs_unnamed_heading_read_from_its_block(small_matcher: Matcher) -> Non
 )
 def test_jobs_years_need_a_requirement_shape(text: str, years: float | None) -> None:
     assert years_required(text) == years
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=30),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.one_of(
+        st.text(max_size=400), st.binary(max_size=400), _JSON.filter(lambda v: isinstance(v, dict))
+    )
+)
+def test_jobs_any_input_gives_a_posting_or_invalid_job_posting(
+    small_matcher: Matcher, job: object
+) -> None:
+    try:
+        posting = small_matcher.parse_job(job)  # type: ignore[arg-type]
+    except InvalidJobPostingError:
+        return
+    assert isinstance(posting.title, str)
+
+
+def test_jobs_deeply_nested_json_is_invalid(small_matcher: Matcher) -> None:
+    with pytest.raises(InvalidJobPostingError):
+        small_matcher.parse_job("[" * 100_000 + "]" * 100_000)

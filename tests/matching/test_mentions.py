@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from matcher.pipeline import Matcher
 from tests.matching.support import doc_from_text
@@ -144,3 +146,27 @@ def test_mentions_guarded_word_at_line_end_before_a_heading(small_matcher: Match
 def test_mentions_wrapped_multiword_name(small_matcher: Matcher) -> None:
     text = "Alex Doe\nExperience\n• Fine-tuned models from Hugging\nFace for 3 products\n"
     assert "hugging-face" in _skills(small_matcher, text)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.text(max_size=60),
+            st.sampled_from(
+                ["Skills", "Experience", "R, Go, C++", "• go-live in Go", "R&D", "Kuberentes"]
+            ),
+        ),
+        max_size=12,
+    )
+)
+def test_mentions_any_text_gives_consistent_mentions(
+    small_matcher: Matcher, lines: list[str]
+) -> None:
+    text = "\n".join(["Alex Doe", *(ln.replace("\r", " ") for ln in lines)])
+    doc = doc_from_text(text)
+    for m in small_matcher.extract(doc):
+        assert doc.text[m.start : m.end] == m.surface
+        assert m.skill_id is None or m.skill_id in small_matcher.taxonomy.skills
+    report = small_matcher.match(doc)
+    assert all(0 <= r.score <= 100 for r in report.roles)
