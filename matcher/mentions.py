@@ -311,7 +311,12 @@ def _negative_context(doc: Doc, start: int, end: int, skill_tokens: set[int], te
     """Shapes that make a guarded word ordinary: go-live, go/no-go, R&D, Swift Cycles."""
     nxt = doc[end] if end < len(doc) else None
     prev = doc[start - 1] if start > 0 else None
-    if nxt is not None and nxt.text in {"-", "‐", "‑", "&"} and not nxt.whitespace_:
+    acronym = end - start == 1 and len(doc[start].text) >= 2 and doc[start].text.isupper()
+    glued_next = nxt is not None and not doc[end - 1].whitespace_ and not nxt.whitespace_
+    if nxt is not None and nxt.text == "&" and not nxt.whitespace_:
+        return True
+    if glued_next and nxt is not None and nxt.text in {"-", "‐", "‑"} and not acronym:
+        # "go-live", "R-134a", "C-suite" — but "LLM-based", "SQL-heavy" are the skill.
         return True
     if prev is not None and prev.text in {"-", "‐", "‑", "&"} and not prev.whitespace_:
         return True
@@ -446,6 +451,9 @@ def _context_ok(
         nxt = doc[match.end]
         if nxt.lower_ in _POST_CUES:
             return True
+        token = doc[match.end - 1]
+        if token.text.isupper() and nxt.text == "-" and not token.whitespace_:
+            return True  # an acronym leading a compound: "LLM-based", "SQL-heavy"
         # A version ("Java 17", "Go 1.22"), not a year ("Spring 2014").
         if nxt.like_num and not re.fullmatch(r"(19|20)\d\d", nxt.text):
             return True

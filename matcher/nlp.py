@@ -30,6 +30,7 @@ from taxonomy import Taxonomy, normalize_name
 
 __all__ = [
     "COMMON_WORDS",
+    "DEGREE_WORDS",
     "GuardLevel",
     "RawMatch",
     "SkillNLP",
@@ -146,6 +147,30 @@ COMMON_WORDS = frozenset(
     ]
 )
 
+# Degree abbreviations that are also skill acronyms ("LLM Criminology" is a Master of Laws).
+DEGREE_WORDS = frozenset(
+    [
+        "llm",
+        "llb",
+        "mba",
+        "msc",
+        "bsc",
+        "ms",
+        "ma",
+        "ba",
+        "bs",
+        "be",
+        "me",
+        "mtech",
+        "btech",
+        "bcom",
+        "mcom",
+        "phd",
+        "mphil",
+        "cpa",
+    ]
+)
+
 _TOKENISH = re.compile(r"^[A-Za-z][A-Za-z0-9+#.]*$")
 
 
@@ -197,7 +222,7 @@ def guard_level(spelling: str, declared: GuardLevel) -> GuardLevel:
     compact = key.replace(" ", "")
     if len(compact) <= 2 and " " not in key:
         return "context"
-    if key in COMMON_WORDS:
+    if key in COMMON_WORDS or key in DEGREE_WORDS:
         return "context"
     return declared
 

@@ -52,6 +52,7 @@ SKILLS: list[tuple[str, str, str, list[str], str | None, str]] = [
     ("linux", "Linux", "platform", [], None, "none"),
     ("spring", "Spring", "library", ["Spring Framework"], None, "context"),
     ("machine-learning", "Machine Learning", "method", [], None, "none"),
+    ("llm", "LLM", "method", ["LLMs", "large language models"], None, "none"),
     ("statistics", "Statistics", "method", [], None, "none"),
     ("tableau", "Tableau", "tool", [], None, "none"),
 ]

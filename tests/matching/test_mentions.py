@@ -35,11 +35,12 @@ def _body(line: str, *, section: str = "Experience") -> str:
         "• Spring 2014 semester abroad",
         "• Decided to go with rust-proof paint; c is the speed of light",
         "• Go-getter who briefs the C-suite; grew up in the Rust Belt",
+        "• LLM Criminology, University of Pune",
     ],
 )
 def test_mentions_guarded_words_are_not_skills(small_matcher: Matcher, line: str) -> None:
     found = _skills(small_matcher, _body(line))
-    assert not found & {"go", "r", "c", "spark", "excel", "swift", "rust", "java", "spring"}
+    assert not found & {"go", "r", "c", "spark", "excel", "swift", "rust", "java", "spring", "llm"}
 
 
 @pytest.mark.parametrize(
@@ -74,6 +75,8 @@ def test_mentions_guarded_words_match_in_skills_lists(
         ("• Own the stats engine (R + Go); 300 tests a year", "r"),
         ("• Own the stats engine (R + Go); 300 tests a year", "go"),
         ("• Used R for survival analysis of 2k patients", "r"),
+        ("• Built LLM-based agents for 3 support teams", "llm"),
+        ("• Shipped LLM apps to 10k users", "llm"),
     ],
 )
 def test_mentions_guarded_words_match_in_skill_context(
