@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import importlib.util
 import json
 import re
@@ -31,9 +32,10 @@ from typing import Any
 
 from matcher.errors import MatcherError
 from matcher.models import CanonicalSkill, Document, MatchReport, RoleScore
+from matcher.options import MatchOptions
 from matcher.pipeline import Matcher
 from matcher.scoring import score_roles
-from taxonomy import Taxonomy
+from taxonomy import Taxonomy, load_taxonomy
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = (ROOT / ".." / "shared" / "corpus").resolve()
@@ -47,6 +49,13 @@ NONE_JOB_CUTOFF = 20.0
 
 
 # ----------------------------------------------------------------------------- worker task
+
+
+def matcher_for(taxonomy_dir: str | None, options: MatchOptions) -> Matcher:
+    """Worker factory: the packaged taxonomy, or another taxonomy directory being evaluated."""
+    if taxonomy_dir is None:
+        return Matcher.default(options)
+    return Matcher(load_taxonomy(taxonomy_dir), options)
 
 
 def resume_task(matcher: Matcher, item: tuple[str, str]) -> dict[str, Any]:
@@ -147,13 +156,19 @@ def baseline_skills(patterns: Sequence[tuple[re.Pattern[str], str]], text: str) 
 
 
 def run(
-    corpus: Path, *, labelled: bool = True, workers: int = 2, timeout: float = 30.0
+    corpus: Path,
+    *,
+    labelled: bool = True,
+    workers: int = 2,
+    timeout: float = 30.0,
+    taxonomy_dir: str | None = None,
 ) -> dict[str, Any]:
     from matcher.workers import WorkerPool
 
     gold = json.loads((corpus / "gold.json").read_text(encoding="utf-8"))
     docs = gold["documents"]
-    matcher = Matcher.default()
+    options = MatchOptions()
+    matcher = matcher_for(taxonomy_dir, options)
     taxonomy = matcher.taxonomy
     patterns = _baseline_patterns(taxonomy)
     preds: dict[str, dict[str, Any]] = {}
@@ -163,7 +178,10 @@ def run(
 
     started = time.perf_counter()
     files = [(d["doc_id"], str(corpus / d["file"])) for d in docs if d["kind"] != "jd"]
-    with WorkerPool(workers, task_timeout=timeout, memory_limit_mb=2048) as pool:
+    factory = functools.partial(matcher_for, taxonomy_dir)
+    with WorkerPool(
+        workers, options=options, task_timeout=timeout, memory_limit_mb=2048, factory=factory
+    ) as pool:
         for (doc_id, _), result in pool.map_unordered(resume_task, files, timeout=timeout):
             if isinstance(result, MatcherError):
                 preds[doc_id] = {"skills": [], "roles_ranked": [], "error": _error_text(result)}
@@ -331,13 +349,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--per-doc", action="store_true")
     ap.add_argument("--no-labelled", action="store_true")
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--taxonomy", help="taxonomy data directory (default: the packaged one)")
     args = ap.parse_args(argv)
     corpus: Path = args.corpus
     if not (corpus / "gold.json").exists():
         print(f"no corpus at {corpus} (gold.json missing)", file=sys.stderr)
         return 2
     scorer = _load_scorer(corpus)
-    result = run(corpus, labelled=not args.no_labelled, workers=args.workers)
+    result = run(
+        corpus, labelled=not args.no_labelled, workers=args.workers, taxonomy_dir=args.taxonomy
+    )
     args.out.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H%M")
     commit = _commit()
@@ -363,7 +384,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "date": stamp,
         "commit": commit,
         "taxonomy_version": result["taxonomy"],
-        "method": Matcher.default().options.method,
+        "method": MatchOptions().method,
+        "taxonomy_dir": args.taxonomy or "packaged",
         "timings": result["timings"],
         "rolefit": ours,
         "baseline": {k: base[k] for k in ("groups", "hidden_text")},
