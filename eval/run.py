@@ -46,6 +46,7 @@ RESULTS = ROOT / "eval" / "results"
 NONE_CUTOFF = 5.0
 NONE_MIN_TECH_SKILLS = 1
 NONE_JOB_CUTOFF = 20.0
+TITLE_TIE = 0.85
 
 
 # ----------------------------------------------------------------------------- worker task
@@ -94,12 +95,25 @@ def _commit() -> str:
 
 
 def top_level_ranking(taxonomy: Taxonomy, roles: Sequence[RoleScore]) -> list[tuple[str, float]]:
-    """(top-level role title, best score of the role or any of its variants), best first."""
+    """(top-level role title, best score of the role or any of its variants), best first.
+
+    Near ties are broken by the resume's own title: a role the headline or a job title names is
+    ranked first when it scores at least ``TITLE_TIE`` of the best score.
+    """
     best: dict[str, float] = {}
+    titled: set[str] = set()
     for r in roles:
         top = r.parent_id if r.kind == "variant" and r.parent_id else r.role_id
         best[top] = max(best.get(top, 0.0), r.score)
+        if r.title_match:
+            titled.add(top)
     ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
+    if ranked and titled:
+        top_score = ranked[0][1]
+        named = [kv for kv in ranked if kv[0] in titled and kv[1] >= TITLE_TIE * top_score]
+        if named:
+            ranked.remove(named[0])
+            ranked.insert(0, named[0])
     return [(taxonomy.roles[rid].title, score) for rid, score in ranked]
 
 

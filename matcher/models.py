@@ -301,6 +301,7 @@ class RoleScore:
     kind: Literal["role", "variant", "job"] = "role"
     years_required: float | None = None
     years_found: float | None = None
+    title_match: str | None = None  # the resume's own headline/job title naming this role
 
 
 # --------------------------------------------------------------------------- suggest stage

@@ -34,7 +34,14 @@ from matcher.models import (
 )
 from matcher.nlp import SkillNLP, build_nlp
 from matcher.options import MatchOptions
-from matcher.scoring import TIER_FACTOR, RoleSpec, RoleSpecSkill, role_specs, score_roles
+from matcher.scoring import (
+    TIER_FACTOR,
+    RoleSpec,
+    RoleSpecSkill,
+    role_specs,
+    score_roles,
+    title_matches,
+)
 from matcher.suggestions import suggest
 from taxonomy import Taxonomy, TaxonomyDataError, load_taxonomy
 
@@ -234,6 +241,7 @@ class Matcher:
                 taxonomy=self.taxonomy,
                 options=self.options,
                 years_found=document.years_experience,
+                titles=title_matches(document, self.taxonomy),
             )
             job_score = None
             if posting is not None:

@@ -19,13 +19,23 @@ Only skills and (for postings) years are read: never name, contact, photo, age o
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from matcher.models import CanonicalSkill, RoleScore, SkillMatch, TierScore
+from matcher.mentions import is_contact_line as contact_like
+from matcher.models import (
+    CanonicalSkill,
+    Document,
+    RoleScore,
+    SectionKind,
+    SkillMatch,
+    TierScore,
+)
 from matcher.options import MatchOptions
-from taxonomy import Taxonomy
+from taxonomy import Taxonomy, normalize_name
 
 __all__ = [
     "STRENGTH_CREDIT",
@@ -36,6 +46,7 @@ __all__ = [
     "role_specs",
     "score_role",
     "score_roles",
+    "title_matches",
 ]
 
 Importance = Literal["core", "important", "bonus"]
@@ -228,6 +239,49 @@ def score_role(
     )
 
 
+_BULLETED = re.compile(r"^\s*[•●▪‣◦○■►▶✓✔*·–—-]")
+_TITLE_SECTIONS = frozenset({SectionKind.HEADER, SectionKind.SUMMARY, SectionKind.EXPERIENCE})
+
+
+def _phrase_in(phrase: str, text: str) -> bool:
+    return re.search(r"(?<![a-z0-9])" + re.escape(phrase) + r"(?![a-z0-9])", text) is not None
+
+
+def title_matches(document: Document, taxonomy: Taxonomy) -> dict[str, str]:
+    """Roles the resume names as its own title (headline, summary or a job title).
+
+    Only short lines are read (a title, not a sentence mentioning a role), and lines with contact
+    details are skipped. A variant's title also names its parent role.
+    """
+    names: list[tuple[str, str]] = []
+    for role in taxonomy.roles.values():
+        for name in (role.title, *role.aliases):
+            key = normalize_name(name)
+            if len(key) >= 4:
+                names.append((key, role.id))
+    names.sort(key=lambda kv: (-len(kv[0]), kv[1]))
+    candidates: list[str] = [e.title for e in document.experience if e.title]
+    for line in document.lines:
+        if line.hidden or line.start < 0 or len(line.text) > 90:
+            continue
+        section = document.section_at(line.start)
+        if section is not None and section.kind not in _TITLE_SECTIONS:
+            continue
+        if contact_like(line.text, document) or _BULLETED.match(line.text):
+            continue
+        candidates.append(line.text)
+    found: dict[str, str] = {}
+    for text in candidates:
+        key = normalize_name(text)
+        for name, role_id in names:
+            if role_id not in found and _phrase_in(name, key):
+                found[role_id] = text.strip()
+                parent = taxonomy.roles[role_id].parent
+                if parent and parent not in found:
+                    found[parent] = text.strip()
+    return found
+
+
 def score_roles(
     skills: Sequence[CanonicalSkill],
     *,
@@ -235,6 +289,7 @@ def score_roles(
     taxonomy: Taxonomy,
     options: MatchOptions | None = None,
     years_found: float | None = None,
+    titles: Mapping[str, str] | None = None,
 ) -> list[RoleScore]:
     """Score every role spec in one pass; best first (ties by role id).
 
@@ -244,11 +299,17 @@ def score_roles(
         taxonomy: for skill names, categories and parent links.
         options: band cutoffs.
         years_found: the resume's years of experience (only read for specs that require years).
+        titles: role id → the resume's own title naming it (``title_matches``); reported on
+            each ``RoleScore`` as ``title_match``, never part of the score.
     """
     opts = options or MatchOptions()
     have = {s.skill_id: s for s in skills}
+    titles = titles or {}
     scores = [
-        score_role(spec, have, taxonomy=taxonomy, options=opts, years_found=years_found)
+        dataclasses.replace(
+            score_role(spec, have, taxonomy=taxonomy, options=opts, years_found=years_found),
+            title_match=titles.get(spec.role_id),
+        )
         for spec in roles
     ]
     scores.sort(key=lambda r: (-r.score, r.role_id))

@@ -28,3 +28,14 @@ def test_eval_baseline_is_a_plain_dictionary_lookup(small_matcher: Matcher) -> N
     found = baseline_skills(patterns, "I excel at go-live plans in Java and c++ with kubernetes")
     # The naive matcher falls into every trap the real one avoids.
     assert {"Excel", "Go", "Java", "C++", "Kubernetes"} <= set(found)
+
+
+def test_eval_own_title_breaks_near_ties(small_matcher: Matcher) -> None:
+    body = (
+        "Skills\nPython, scikit-learn, Docker, Kubernetes, SQL, pandas, MLflow, AWS\n"
+        "Experience\n• Built pipelines for 3 teams\n"
+    )
+    as_ds = small_matcher.match(doc_from_text("A B\nData Scientist\n" + body))
+    as_mle = small_matcher.match(doc_from_text("A B\nMachine Learning Engineer\n" + body))
+    assert roles_ranked(small_matcher.taxonomy, as_ds)[0] == "Data Scientist"
+    assert roles_ranked(small_matcher.taxonomy, as_mle)[0] == "Machine Learning Engineer"

@@ -211,3 +211,25 @@ def test_scoring_resume_with_missing_core_skill_added_scores_higher(small_matche
     a = small_matcher.match(doc_from_text(base), roles=["machine-learning-engineer"])
     b = small_matcher.match(doc_from_text(more), roles=["machine-learning-engineer"])
     assert b.roles[0].score > a.roles[0].score
+
+
+def test_scoring_title_match_is_reported_not_scored(small_matcher: Matcher) -> None:
+    from tests.matching.support import doc_from_text
+
+    body = "Skills\nPython, SQL, pandas\nExperience\n• Built Python and SQL reports for 3 teams\n"
+    titled = small_matcher.match(doc_from_text("Alex Doe\nSenior Data Scientist\n" + body))
+    plain = small_matcher.match(doc_from_text("Alex Doe\nAnalyst\n" + body))
+    ds = next(r for r in titled.roles if r.role_id == "data-scientist")
+    assert ds.title_match == "Senior Data Scientist"
+    assert [(r.role_id, r.score) for r in titled.roles] == [
+        (r.role_id, r.score) for r in plain.roles
+    ]
+    assert all(r.title_match is None for r in plain.roles)
+
+
+def test_scoring_title_in_a_bullet_is_not_a_title(small_matcher: Matcher) -> None:
+    from tests.matching.support import doc_from_text
+
+    text = "Alex Doe\nExperience\n• Worked with a Data Scientist on 2 models\n"
+    report = small_matcher.match(doc_from_text(text))
+    assert all(r.title_match is None for r in report.roles)
