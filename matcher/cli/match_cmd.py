@@ -67,6 +67,8 @@ def _role_lines(role: RoleScore) -> None:
         f"{t.name} {t.score:.0f}% ({t.matched}/{t.total})" for t in role.by_importance
     )
     console.print(f"  [dim]by importance: {tiers}[/]")
+    if role.title_match:
+        console.print(f"  [dim]your title names this role: {role.title_match!r}[/]")
     if role.years_required is not None:
         found = "unknown" if role.years_found is None else f"{role.years_found:g}"
         console.print(f"  [dim]years required {role.years_required:g}, found {found}[/]")
