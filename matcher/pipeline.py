@@ -51,6 +51,8 @@ JobInput = JobPosting | str | bytes | Mapping[str, Any] | None
 
 _POSTING_WEIGHT = {"required": ("core", 1.0), "preferred": ("bonus", 1.0)}
 _MENTIONED_WEIGHT = 0.5
+_BLEND_SHARE = 0.5  # the nearest role's other skills weigh this share of the posting's own
+_BLEND_MIN_SIMILARITY = 25.0
 _TITLE_CUTOFF = 90.0
 
 
@@ -154,6 +156,21 @@ class Matcher:
             if skill.skill_id not in seen:
                 items.append(RoleSpecSkill(skill.skill_id, "important", _MENTIONED_WEIGHT))
                 seen.add(skill.skill_id)
+        # Like a title variant refines its parent, the posting refines its nearest role: that
+        # role's other skills count a little (as bonus), so a posting that lists few skills still
+        # tells an AI engineer from a data scientist. Never a core gap the posting didn't name.
+        if posting.nearest_roles and posting.nearest_roles[0][1] >= _BLEND_MIN_SIMILARITY:
+            base = self._specs[posting.nearest_roles[0][0]]
+            own = sum(i.weight * TIER_FACTOR[i.importance] for i in items)
+            extra = [rs for rs in base.skills if rs.skill_id not in seen]
+            extra_total = sum(rs.weight * TIER_FACTOR[rs.importance] for rs in extra)
+            if extra_total > 0:
+                # The role's other skills together weigh _BLEND_SHARE of the posting's own (all
+                # of the weight when the posting names no skill at all).
+                scale = _BLEND_SHARE * own / extra_total if own > 0 else 1.0
+                for rs in extra:
+                    weight = scale * rs.weight * TIER_FACTOR[rs.importance] / TIER_FACTOR["bonus"]
+                    items.append(RoleSpecSkill(rs.skill_id, "bonus", round(weight, 4)))
         return RoleSpec(
             role_id="job",
             title=posting.title or "Job posting",

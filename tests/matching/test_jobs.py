@@ -223,3 +223,27 @@ def test_jobs_any_input_gives_a_posting_or_invalid_job_posting(
 def test_jobs_deeply_nested_json_is_invalid(small_matcher: Matcher) -> None:
     with pytest.raises(InvalidJobPostingError):
         small_matcher.parse_job("[" * 100_000 + "]" * 100_000)
+
+
+def test_jobs_posting_refines_its_nearest_role(small_matcher: Matcher) -> None:
+    posting = small_matcher.parse_job("Machine Learning Engineer\n## Requirements\n- Python\n")
+    assert posting.nearest_roles[0][0] == "machine-learning-engineer"
+    spec = small_matcher.posting_spec(posting)
+    items = {i.skill_id: i for i in spec.skills}
+    assert items["python"].importance == "core"
+    assert items["pytorch"].importance == "bonus"  # from the role, never a core gap
+    factor = {"core": 3.0, "important": 2.0, "bonus": 1.0}
+    named = {s.skill_id for s in (*posting.required, *posting.preferred, *posting.mentioned)}
+    own = sum(i.weight * factor[i.importance] for i in spec.skills if i.skill_id in named)
+    extra = sum(i.weight for i in spec.skills if i.skill_id not in named)
+    assert extra == pytest.approx(0.5 * own, rel=0.01)
+    resume = "A B\nSkills\nPython, PyTorch\nExperience\n• Trained PyTorch models for 3 teams\n"
+    report = small_matcher.match(doc_from_text(resume), job=posting)
+    gaps = {s.skill_id for s in report.suggestions if s.kind == "missing-core-skill"}
+    assert "kubernetes" not in gaps
+
+
+def test_jobs_posting_without_skills_uses_its_role(small_matcher: Matcher) -> None:
+    posting = small_matcher.parse_job("Data Scientist\nWe are a friendly team in Leeds.\n")
+    spec = small_matcher.posting_spec(posting)
+    assert {i.skill_id for i in spec.skills} >= {"python", "sql", "statistics"}
