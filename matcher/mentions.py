@@ -369,6 +369,17 @@ def _platform_prefixes(
     return out
 
 
+_TEST_WORDS = frozenset({"test", "tests", "testing", "suite", "suites"})
+
+
+def _test_kind(doc: Doc, match: RawMatch, taxonomy: Taxonomy) -> bool:
+    """A one-word method naming a kind of test: "regression tests", "smoke testing"."""
+    if match.end - match.start != 1 or match.end >= len(doc):
+        return False
+    skill = taxonomy.skills.get(match.skill_id)
+    return skill is not None and skill.category == "method" and doc[match.end].lower_ in _TEST_WORDS
+
+
 def _glued_acronym(doc: Doc, start: int, end: int) -> bool:
     """An acronym glued into a hyphenated compound names something else ("ICH-GCP")."""
     if end - start != 1 or start < 2:
@@ -561,10 +572,15 @@ def find_mentions(
     accepted_tokens: set[int] = {t for m in plain for t in range(m.start, m.end)}
     all_skill_tokens: set[int] = {t for m in raw for t in range(m.start, m.end)}
     kept: list[RawMatch] = []
+    rejected: list[RawMatch] = []  # words judged not to be skills: not fuzzy candidates either
     for match in _select(raw):
         if match.guard == "none":
-            if not _glued_acronym(doc, match.start, match.end):
+            if not _glued_acronym(doc, match.start, match.end) and not _test_kind(
+                doc, match, taxonomy
+            ):
                 kept.append(match)
+            else:
+                rejected.append(match)
             continue
         first = doc[match.start]
         info = _find_line(starts, ordered, first.idx)
@@ -594,6 +610,9 @@ def find_mentions(
         mentions.append(_mention(text[start:end], start, end, info, rule, match.skill_id))
         covered.update(range(start, end))
 
+    for match in rejected:
+        last = doc[match.end - 1]
+        covered.update(range(doc[match.start].idx, last.idx + len(last)))
     mentions.extend(_versioned(doc, text, taxonomy, nlp, starts, ordered, covered))
     mentions.extend(_candidates(text, infos, items_of, covered, min_length=opts.fuzzy_min_length))
     mentions.sort(key=lambda m: (m.start, m.end, m.skill_id or ""))

@@ -54,6 +54,7 @@ SKILLS: list[tuple[str, str, str, list[str], str | None, str]] = [
     ("machine-learning", "Machine Learning", "method", [], None, "none"),
     ("llm", "LLM", "method", ["LLMs", "large language models"], None, "none"),
     ("statistics", "Statistics", "method", [], None, "none"),
+    ("regression", "Regression", "method", [], None, "none"),
     ("tableau", "Tableau", "tool", [], None, "none"),
 ]
 

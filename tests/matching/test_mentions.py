@@ -173,3 +173,10 @@ def test_mentions_any_text_gives_consistent_mentions(
         assert m.skill_id is None or m.skill_id in small_matcher.taxonomy.skills
     report = small_matcher.match(doc)
     assert all(0 <= r.score <= 100 for r in report.roles)
+
+
+def test_mentions_a_method_naming_a_kind_of_test_is_not_the_method(small_matcher: Matcher) -> None:
+    assert "regression" not in _skills(small_matcher, _body("• Visual regression tests in CI"))
+    assert "regression" in _skills(
+        small_matcher, _body("• Fitted a logistic regression on 2M rows")
+    )
