@@ -31,6 +31,12 @@ _PHONE = re.compile(r"(\+?\d[\d ().-]{7,}\d)")
 _URL = re.compile(
     r"\S*(https?://|www\.|linkedin\.com|github\.com|gitlab\.com|\.io/|\.com/)\S*", re.I
 )
+# Personal-details lines (never scored): "Date of Birth: ...", "Gender: ...", "Address: ...".
+_PERSONAL = re.compile(
+    r"(?im)^[ \t•*-]*(date of birth|d\.?o\.?b\.?|born|birth ?date|gender|sex|address|"
+    r"permanent address|nationality|marital status|age|religion|citizenship|passport( no\.?)?|"
+    r"father'?s name|mother'?s name|languages known)\s*[:\-–].*$"
+)
 _BULLET = re.compile(r"^\s*([•●▪‣◦○■□►▶✓✔*·–—-]|\d{1,2}[.)])\s+")
 _LABEL = re.compile(r"^\s*([A-Z][\w &/+-]{1,40}):\s+")
 _SEPARATORS = re.compile(r"\s*(?:[,;|•·▪‣◦●()\[\]]|\s/\s|\s[-–—]\s|\t)\s*")
@@ -166,13 +172,14 @@ class LineInfo:
 
 
 def contact_spans(text: str, document: Document) -> list[tuple[int, int]]:
-    """Character ranges of ``text`` that hold contact details (never scored).
+    """Character ranges of ``text`` that hold contact or personal details (never scored).
 
-    E-mail addresses, links, phone numbers and every occurrence of the parsed name, e-mail,
-    phone, location and links.
+    E-mail addresses, links, phone numbers, personal-details lines (date of birth, gender,
+    address, nationality, ...) and every occurrence of the parsed name, e-mail, phone, location
+    and links.
     """
     spans: list[tuple[int, int]] = []
-    for rx in (_EMAIL, _URL):
+    for rx in (_EMAIL, _URL, _PERSONAL):
         spans.extend(m.span() for m in rx.finditer(text))
     spans.extend(
         m.span() for m in _PHONE.finditer(text) if sum(ch.isdigit() for ch in m.group(0)) >= 9

@@ -72,6 +72,9 @@ def test_matcher_is_deterministic(small_matcher: Matcher) -> None:
         ("Priya Raman", "Java Python Kubernetes"),
         ("priya.raman@example.org", "golang.rust@spark.io"),
         ("+44 20 7946 0958 | London", "+1 415 555 0100 | Spark, Nevada"),
+        ("Summary\n", "Date of Birth: 1 May 1990 (Swift Current)\nSummary\n"),
+        ("Summary\n", "Gender: Female\nAddress: 4 Java Road, Rust, Go County\nSummary\n"),
+        ("Summary\n", "Nationality: Indian; Marital Status: married; Age: 33\nSummary\n"),
     ],
 )
 def test_matcher_scores_ignore_name_and_contact(small_matcher: Matcher, old: str, new: str) -> None:
