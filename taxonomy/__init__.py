@@ -14,10 +14,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
-from taxonomy.schema import Role, RoleSkill, Skill, Source
+from taxonomy.schema import Fact, Role, RoleSkill, Skill, Source
 
 __all__ = [
     "DATA_DIR",
@@ -31,6 +32,9 @@ __all__ = [
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = PACKAGE_DIR / "data"
 SOURCES_DIR = PACKAGE_DIR / "sources"
+
+
+_M = TypeVar("_M", bound=BaseModel)
 
 
 class TaxonomyDataError(ValueError):
@@ -85,6 +89,41 @@ class Taxonomy:
     def variants(self, role_id: str) -> list[Role]:
         return [r for r in self.roles.values() if r.parent == role_id]
 
+    def find_role(self, name: str) -> Role | None:
+        """A role by id, title or alias (case-insensitive); ``None`` when unknown."""
+        if name in self.roles:
+            return self.roles[name]
+        key = normalize_name(name)
+        for role in self.roles.values():
+            if key in {normalize_name(t) for t in (role.id, role.title, *role.aliases)}:
+                return role
+        return None
+
+    def links_by_source(self) -> dict[str, dict[str, list[str]]]:
+        """What was read from each seed: ``{file: {role id: [skill ids linked from it]}}``."""
+        out: dict[str, dict[str, list[str]]] = {}
+        for role in self.roles.values():
+            for rs in role.skills:
+                for src in rs.sources:
+                    ids = out.setdefault(src.file, {}).setdefault(role.id, [])
+                    if rs.skill not in ids:
+                        ids.append(rs.skill)
+        return {f: {r: sorted(ids) for r, ids in roles.items()} for f, roles in sorted(out.items())}
+
+    def all_sources(self) -> list[tuple[str, Source]]:
+        """Every quoted sentence with where it is used (``"role ml-engineer skill python"``...)."""
+        out: list[tuple[str, Source]] = []
+        for skill in self.skills.values():
+            out.extend((f"skill {skill.id}", src) for src in skill.sources)
+        for role in self.roles.values():
+            out.extend((f"role {role.id}", src) for src in role.sources)
+            for rs in role.skills:
+                out.extend((f"role {role.id} skill {rs.skill}", src) for src in rs.sources)
+            for fact in _facts(role):
+                out.extend((f"role {role.id} fact", src) for src in fact.sources)
+            out.extend((f"role {role.id} salary", claim.source) for claim in role.salary)
+        return out
+
 
 def _read_toml(path: Path) -> dict[str, object]:
     try:
@@ -108,6 +147,32 @@ def _build_index(skills: Iterable[Skill]) -> dict[str, str]:
     return index
 
 
+def _facts(role: Role) -> list[Fact]:
+    facts = [role.summary] if role.summary else []
+    for group in (
+        role.focus,
+        role.responsibilities,
+        role.applications,
+        role.industries,
+        role.education,
+        role.seniority_levels,
+        role.career_paths,
+    ):
+        facts.extend(group)
+    return facts
+
+
+def _check_cycles(parents: dict[str, str | None], what: str) -> None:
+    for start in parents:
+        seen = {start}
+        node = parents.get(start)
+        while node is not None:
+            if node in seen:
+                raise TaxonomyDataError(f"{what} {start}: parent chain loops back to {node!r}")
+            seen.add(node)
+            node = parents.get(node)
+
+
 def _check(skills: dict[str, Skill], roles: dict[str, Role], sources_dir: Path) -> None:
     texts = {p.name: p.read_text(encoding="utf-8") for p in sources_dir.glob("*.txt")}
 
@@ -125,35 +190,39 @@ def _check(skills: dict[str, Skill], roles: dict[str, Role], sources_dir: Path) 
             raise TaxonomyDataError(f"skill {skill.id}: neither curated nor sourced")
         for src in skill.sources:
             check_source(src, f"skill {skill.id}")
+    _check_cycles({s.id: s.parent for s in skills.values()}, "skill")
+    titles: dict[str, str] = {}
     for role in roles.values():
         if role.kind == "variant" and role.parent not in roles:
             raise TaxonomyDataError(f"role {role.id}: unknown parent {role.parent!r}")
+        if role.kind == "role" and role.parent is not None:
+            raise TaxonomyDataError(f"role {role.id}: only a variant has a parent")
+        for title in (role.title, *role.aliases):
+            other = titles.setdefault(normalize_name(title), role.id)
+            if other != role.id:
+                raise TaxonomyDataError(
+                    f"role title/alias {title!r} of {role.id!r} already names role {other!r}"
+                )
+        linked: set[str] = set()
         for rs in role.skills:
             if rs.skill not in skills:
                 raise TaxonomyDataError(f"role {role.id}: unknown skill {rs.skill!r}")
+            if rs.skill in linked:
+                raise TaxonomyDataError(f"role {role.id}: skill {rs.skill!r} linked twice")
+            linked.add(rs.skill)
             for src in rs.sources:
                 check_source(src, f"role {role.id} skill {rs.skill}")
         for tool in role.tools:
             if tool not in skills:
                 raise TaxonomyDataError(f"role {role.id}: unknown tool {tool!r}")
-        facts = [role.summary] if role.summary else []
-        for group in (
-            role.focus,
-            role.responsibilities,
-            role.applications,
-            role.industries,
-            role.education,
-            role.seniority_levels,
-            role.career_paths,
-        ):
-            facts.extend(group)
-        for fact in facts:
+        for fact in _facts(role):
             for src in fact.sources:
                 check_source(src, f"role {role.id}")
         for claim in role.salary:
             check_source(claim.source, f"role {role.id} salary")
         for src in role.sources:
             check_source(src, f"role {role.id}")
+    _check_cycles({r.id: r.parent for r in roles.values()}, "role")
 
 
 def load_taxonomy(path: Path | str | None = None) -> Taxonomy:
@@ -169,21 +238,39 @@ def load_taxonomy(path: Path | str | None = None) -> Taxonomy:
     return _load_cached(data_dir.resolve())
 
 
+def _validate(model: type[_M], raw: object, kind: str) -> _M:
+    """Validate one ``[[skill]]``/``[[role]]`` table; errors name the entry and the field."""
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        ident = raw.get("id") if isinstance(raw, dict) else None
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or '(table)'}: {err['msg']}"
+            for err in exc.errors()[:10]
+        )
+        raise TaxonomyDataError(f"{kind} {ident!r}: {problems}") from exc
+
+
 @lru_cache(maxsize=8)
 def _load_cached(data_dir: Path) -> Taxonomy:
+    if not data_dir.is_dir():
+        raise TaxonomyDataError(f"{data_dir}: no such taxonomy data directory")
+    files = sorted(data_dir.glob("*.toml"))
+    if not files:
+        raise TaxonomyDataError(f"{data_dir}: no *.toml taxonomy files")
     digest = hashlib.sha256()
     raw_skills: list[object] = []
     raw_roles: list[object] = []
-    for file in sorted(data_dir.glob("*.toml")):
+    for file in files:
         digest.update(file.name.encode() + b"\0" + file.read_bytes())
         doc = _read_toml(file)
-        raw_skills.extend(doc.get("skill", []))  # type: ignore[arg-type]
-        raw_roles.extend(doc.get("role", []))  # type: ignore[arg-type]
-    try:
-        skill_list = [Skill.model_validate(s) for s in raw_skills]
-        role_list = [Role.model_validate(r) for r in raw_roles]
-    except ValidationError as exc:
-        raise TaxonomyDataError(str(exc)) from exc
+        for key, bucket in (("skill", raw_skills), ("role", raw_roles)):
+            tables = doc.get(key, [])
+            if not isinstance(tables, list):
+                raise TaxonomyDataError(f"{file.name}: '{key}' must be [[{key}]] tables")
+            bucket.extend(tables)
+    skill_list = [_validate(Skill, raw, "skill") for raw in raw_skills]
+    role_list = [_validate(Role, raw, "role") for raw in raw_roles]
     skills: dict[str, Skill] = {}
     for skill in skill_list:
         if skill.id in skills:
