@@ -235,7 +235,14 @@ def load_taxonomy(path: Path | str | None = None) -> Taxonomy:
         TaxonomyDataError: a file is missing, malformed, fails the schema or an integrity check.
     """
     data_dir = Path(path) if path is not None else DATA_DIR
-    return _load_cached(data_dir.resolve())
+    data_dir = data_dir.resolve()
+    # the cache key includes each file's size and mtime, so edited data is read again
+    stamp = tuple(
+        (f.name, f.stat().st_mtime_ns, f.stat().st_size)
+        for f in sorted(data_dir.glob("*.toml"))
+        if data_dir.is_dir()
+    )
+    return _load_cached(data_dir, stamp)
 
 
 def _validate(model: type[_M], raw: object, kind: str) -> _M:
@@ -252,7 +259,8 @@ def _validate(model: type[_M], raw: object, kind: str) -> _M:
 
 
 @lru_cache(maxsize=8)
-def _load_cached(data_dir: Path) -> Taxonomy:
+def _load_cached(data_dir: Path, stamp: tuple[tuple[str, int, int], ...]) -> Taxonomy:
+    del stamp  # only part of the cache key
     if not data_dir.is_dir():
         raise TaxonomyDataError(f"{data_dir}: no such taxonomy data directory")
     files = sorted(data_dir.glob("*.toml"))
