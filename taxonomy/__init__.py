@@ -275,7 +275,7 @@ def _load_cached(data_dir: Path, stamp: tuple[tuple[str, int, int], ...]) -> Tax
         for key, bucket in (("skill", raw_skills), ("role", raw_roles)):
             tables = doc.get(key, [])
             if not isinstance(tables, list):
-                raise TaxonomyDataError(f"{file.name}: '{key}' must be [[{key}]] tables")
+                raise TaxonomyDataError(f"{file.name}: '{key}' must be an array of tables")
             bucket.extend(tables)
     skill_list = [_validate(Skill, raw, "skill") for raw in raw_skills]
     role_list = [_validate(Role, raw, "role") for raw in raw_roles]
