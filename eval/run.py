@@ -144,8 +144,36 @@ def roles_ranked(taxonomy: Taxonomy, report: MatchReport) -> list[str]:
     return titles
 
 
-def skill_names(skills: Sequence[CanonicalSkill]) -> list[str]:
-    return sorted({s.name for s in skills})
+# The corpus labels concrete technologies (and named methods, which never count against the
+# core score only when they are labelled); soft skills and broad concepts ("Algorithms",
+# "Backend development") are reported by rolefit but are not what the corpus calls a skill.
+EVAL_CATEGORIES = frozenset({"language", "library", "platform", "tool", "datastore"})
+
+
+def is_umbrella(taxonomy: Taxonomy, skill_id: str) -> bool:
+    """A broad grouping of other skills ("Databases", "Cloud platforms", "Version control"):
+    it has children and a common-noun name (lowercase words, or a plural of one of its own
+    aliases). Reported by rolefit, but not a concrete technology the corpus would label."""
+    skill = taxonomy.skills[skill_id]
+    if not any(s.parent == skill_id for s in taxonomy.skills.values()):
+        return False
+    words = skill.name.split()
+    if len(words) > 1:
+        return any(w.isalpha() and w.islower() for w in words[1:])
+    name = skill.name
+    return name.endswith("s") and name[:-1].casefold() in {a.casefold() for a in skill.aliases}
+
+
+def skill_names(skills: Sequence[CanonicalSkill], taxonomy: Taxonomy | None = None) -> list[str]:
+    """The names the corpus scorer sees: concrete technologies, umbrellas left out."""
+    return sorted(
+        {
+            s.name
+            for s in skills
+            if s.category in EVAL_CATEGORIES
+            and (taxonomy is None or not is_umbrella(taxonomy, s.skill_id))
+        }
+    )
 
 
 def _error_text(exc: MatcherError) -> str:
@@ -211,7 +239,7 @@ def run(
         if document.hidden_text.strip() or any(w.code == "hidden-text" for w in document.warnings):
             flags.append("hidden_text")
         preds[doc_id] = {
-            "skills": skill_names(report.skills),
+            "skills": skill_names(report.skills, taxonomy),
             "roles_ranked": roles_ranked(taxonomy, report),
             "error": None,
             "name": document.contact.name or "",
@@ -263,12 +291,12 @@ def run(
             roles = ["none", *roles]
         skills = posting.required + posting.preferred + posting.mentioned
         preds[doc_id] = {
-            "skills": skill_names(skills),
+            "skills": skill_names(skills, taxonomy),
             "roles_ranked": roles,
             "error": None,
             "ranked_resumes": [rid for rid, _ in ranked_resumes],
-            "required": skill_names(posting.required),
-            "preferred": skill_names(posting.preferred),
+            "required": skill_names(posting.required, taxonomy),
+            "preferred": skill_names(posting.preferred, taxonomy),
             "years_required": posting.years_required,
         }
         base[doc_id] = {
@@ -290,7 +318,7 @@ def run(
                 preds[row["doc_id"]] = {"skills": [], "roles_ranked": [], "error": _error_text(exc)}
                 continue
             preds[row["doc_id"]] = {
-                "skills": skill_names(report.skills),
+                "skills": skill_names(report.skills, taxonomy),
                 "roles_ranked": roles_ranked(taxonomy, report),
                 "error": None,
             }

@@ -38,6 +38,23 @@ __all__ = ["FuzzyIndex", "build_fuzzy_index", "canonicalize", "fuzzy_key", "stre
 
 _DROP = re.compile(r"[^a-z0-9+#.]+")
 _SHORT_NAME = 8  # below this many letters only a transposition counts as a misspelling
+_ENGLISH_SUFFIXES = (
+    "tion",
+    "sion",
+    "ment",
+    "ness",
+    "ity",
+    "ing",
+    "ics",
+    "ives",
+    "ance",
+    "ence",
+    "ical",
+    "ally",
+    "ology",
+    "ists",
+    "ers",
+)
 _HOW_ORDER: dict[str, int] = {"exact": 0, "alias": 1, "fuzzy": 2}
 _USED = frozenset({SectionKind.EXPERIENCE, SectionKind.PROJECTS})
 
@@ -86,7 +103,12 @@ def build_fuzzy_index(
                 exact.setdefault(key.replace(" ", ""), skill.id)
             if guarded_spelling or len(key.replace(" ", "")) < options.fuzzy_min_length:
                 continue
-            for variant in {key, key.replace(" ", "")}:
+            variants = {key}
+            if all(len(token) > 1 for token in key.split()):
+                # "hugging face" ~ "hugginface"; but never "objective c" → "objectivec", which
+                # would make "objectives" a one-letter typo of Objective-C.
+                variants.add(key.replace(" ", ""))
+            for variant in sorted(variants):
                 keys.append(variant)
                 ids.append(skill.id)
     return FuzzyIndex(keys=tuple(keys), skill_ids=tuple(ids), exact=exact)
@@ -98,6 +120,11 @@ def _accept(query: str, choice: str, score: float, cutoff: float, *, prose: bool
         return q == c
     if len(c) < _SHORT_NAME:
         return sorted(q) == sorted(c) and OSA.distance(q, c) == 1
+    suffix = next((x for x in _ENGLISH_SUFFIXES if q.endswith(x)), None)
+    if suffix is not None and not c.endswith(suffix):
+        # An English word shape the name doesn't share: "detection" is not Detectron,
+        # "Informatics" is not Informatica, "objectives" is not Objective-C.
+        return False
     if prose and OSA.distance(q, c) > 1:
         # Running text is full of real words one or two edits from a name ("retaining" /
         # "pretraining"): outside lists only a single typo counts.
@@ -179,6 +206,10 @@ def canonicalize(
                     break
                 skill = taxonomy.skills[index.skill_ids[col]]
                 prose = mention.context not in ("list", "table")
+                if prose and mention.surface.islower():
+                    # In running text a lowercase word one letter from a name is an ordinary
+                    # word ("detection" / Detectron); misspelled names are written capitalised.
+                    break
                 if skill.category in ("method", "soft"):
                     # Method names are English words ("Transformers"/"transforms"): exact only.
                     continue

@@ -251,7 +251,12 @@ def build_nlp(taxonomy: Taxonomy) -> SkillNLP:
         lower_docs: list[Doc] = []
         orth_docs: list[Doc] = []
         for spelling in _spellings(skill.name, skill.aliases):
-            level = guard_level(spelling, skill.guard)
+            declared = skill.guard
+            if declared == "context" and spelling != skill.name:
+                # The guard protects the ambiguous name ("Go"); an unambiguous alias ("Golang")
+                # still gets the automatic guard if it is short or a common word.
+                declared = "none"
+            level = guard_level(spelling, declared)
             doc = nlp.make_doc(spelling)
             if len(doc) == 0:
                 continue
