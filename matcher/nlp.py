@@ -192,6 +192,7 @@ class SkillNLP:
     nlp: Language
     lower: PhraseMatcher
     orth: PhraseMatcher
+    cased: PhraseMatcher | None = None  # "case" spellings: any capitalisation but all-lowercase
     guards: dict[tuple[str, str], GuardLevel] = field(default_factory=dict)  # (skill, orth text)
     short_names: frozenset[str] = frozenset()  # normalised names too risky for fuzzy matching
 
@@ -205,6 +206,13 @@ class SkillNLP:
         strings = self.nlp.vocab.strings
         for match_id, start, end in self.lower(doc):
             out.append(RawMatch(strings[match_id], start, end, "phrase-lower", "none"))
+        if self.cased is not None:
+            for match_id, start, end in self.cased(doc):
+                text = doc[start:end].text
+                # "Typescript", "REACT", "Prometheus" are the product; "react to", "helm",
+                # "spark" in lowercase are words.
+                if any(ch.isupper() for ch in text):
+                    out.append(RawMatch(strings[match_id], start, end, "phrase-orth", "case"))
         for match_id, start, end in self.orth(doc):
             skill_id = strings[match_id]
             text = doc[start:end].text
@@ -245,11 +253,13 @@ def build_nlp(taxonomy: Taxonomy) -> SkillNLP:
     nlp = spacy.blank("en")
     lower = PhraseMatcher(nlp.vocab, attr="LOWER")
     orth = PhraseMatcher(nlp.vocab, attr="ORTH")
+    cased = PhraseMatcher(nlp.vocab, attr="LOWER")
     guards: dict[tuple[str, str], GuardLevel] = {}
     short: set[str] = set()
     for skill in sorted(taxonomy.skills.values(), key=lambda s: s.id):
         lower_docs: list[Doc] = []
         orth_docs: list[Doc] = []
+        cased_docs: list[Doc] = []
         for spelling in _spellings(skill.name, skill.aliases):
             declared = skill.guard
             if declared == "context" and spelling != skill.name:
@@ -262,6 +272,15 @@ def build_nlp(taxonomy: Taxonomy) -> SkillNLP:
                 continue
             if level == "none":
                 lower_docs.append(doc)
+            elif level == "case" and not spelling.islower():
+                cased_docs.append(doc)
+                key = normalize_name(spelling)
+                if len(key.replace(" ", "")) < 8 or key in COMMON_WORDS:
+                    short.add(key)
+                if _TOKENISH.match(spelling):
+                    vdoc = nlp.make_doc(spelling.lower())
+                    orth_docs.append(vdoc)  # lowercase: only as a whole skills-list item
+                    guards.setdefault((skill.id, vdoc.text), "list")
             else:
                 orth_docs.append(doc)
                 guards[(skill.id, doc.text)] = level
@@ -287,7 +306,16 @@ def build_nlp(taxonomy: Taxonomy) -> SkillNLP:
             lower.add(skill.id, lower_docs)
         if orth_docs:
             orth.add(skill.id, orth_docs)
-    return SkillNLP(nlp=nlp, lower=lower, orth=orth, guards=guards, short_names=frozenset(short))
+        if cased_docs:
+            cased.add(skill.id, cased_docs)
+    return SkillNLP(
+        nlp=nlp,
+        lower=lower,
+        orth=orth,
+        cased=cased,
+        guards=guards,
+        short_names=frozenset(short),
+    )
 
 
 def span_text(doc: Doc, start: int, end: int) -> str:

@@ -180,3 +180,20 @@ def test_mentions_a_method_naming_a_kind_of_test_is_not_the_method(small_matcher
     assert "regression" in _skills(
         small_matcher, _body("• Fitted a logistic regression on 2M rows")
     )
+
+
+@pytest.mark.parametrize(
+    ("line", "present", "absent"),
+    [
+        ("• Built the UI in Typescript and REACT for 3 clients", {"typescript", "react"}, set()),
+        ("• Customers react to price changes within 2 days", set(), {"react"}),
+        ("typescript, react, git", {"typescript", "react", "git"}, set()),
+    ],
+)
+def test_mentions_case_guard_takes_any_capitalisation_but_lowercase_words(
+    small_matcher: Matcher, line: str, present: set[str], absent: set[str]
+) -> None:
+    section = "Skills" if not line.startswith("•") else "Experience"
+    found = _skills(small_matcher, _body(line, section=section))
+    assert present <= found
+    assert not found & absent
