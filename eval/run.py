@@ -44,7 +44,7 @@ RESULTS = ROOT / "eval" / "results"
 # A resume whose best role scores below this is off-domain ("none"): the role fit is too thin
 # to name a role. A posting whose nearest role is below NONE_JOB_CUTOFF likewise.
 NONE_CUTOFF = 5.0
-NONE_MIN_TECH_SKILLS = 1
+NONE_MIN_TECH_SKILLS = 2  # concrete technologies (skill_names)
 NONE_JOB_CUTOFF = 20.0
 TITLE_TIE = 0.85
 
@@ -117,20 +117,6 @@ def top_level_ranking(taxonomy: Taxonomy, roles: Sequence[RoleScore]) -> list[tu
     return [(taxonomy.roles[rid].title, score) for rid, score in ranked]
 
 
-TECH_CATEGORIES = frozenset({"language", "library", "platform", "datastore"})
-
-
-def technical_skills(taxonomy: Taxonomy, report: MatchReport) -> int:
-    """Distinct skills that are technical (a language, library, platform or data store) or that
-    some role asks for — office and business software alone don't make a tech profile."""
-    wanted = {m.skill_id for r in report.roles for m in (*r.matched, *r.partial)}
-    return sum(
-        1
-        for s in report.skills
-        if s.category in TECH_CATEGORIES or (s.skill_id in wanted and s.category != "soft")
-    )
-
-
 def roles_ranked(taxonomy: Taxonomy, report: MatchReport) -> list[str]:
     """Role titles best first, with ``none`` first when no role fits (off-domain resume)."""
     ranked = top_level_ranking(taxonomy, report.roles)
@@ -138,7 +124,7 @@ def roles_ranked(taxonomy: Taxonomy, report: MatchReport) -> list[str]:
     if (
         not ranked
         or ranked[0][1] < NONE_CUTOFF
-        or technical_skills(taxonomy, report) < NONE_MIN_TECH_SKILLS
+        or len(skill_names(report.skills, taxonomy)) < NONE_MIN_TECH_SKILLS
     ):
         return ["none", *titles]
     return titles
