@@ -48,7 +48,7 @@ CASES = {
         "unknown source file '999_missing.txt'",
     ),
     "alias on two skills": (
-        _append("skills.toml", SKILL.format(id="kube", name="Kube") + 'aliases = ["k8s"]'),
+        _append("skills.toml", SKILL.format(id="kubey", name="Kubey") + 'aliases = ["k8s"]'),
         "alias 'k8s' of skill",
     ),
     "unknown skill parent": (
