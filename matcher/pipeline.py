@@ -12,6 +12,7 @@ A ``Matcher`` holds the taxonomy, the spaCy pipeline and the fuzzy index, all bu
 from __future__ import annotations
 
 import math
+import re
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -204,9 +205,17 @@ class Matcher:
             title_sim = 0.0
             if title:
                 for name in (role.title, *role.aliases):
-                    ratio = fuzz.token_set_ratio(title, fuzzy_key(name))
-                    if ratio >= _TITLE_CUTOFF:
-                        title_sim = max(title_sim, ratio / 100.0)
+                    key = fuzzy_key(name)
+                    if len(key) < 4:
+                        continue
+                    if re.search(r"(?<![a-z0-9])" + re.escape(key) + r"(?![a-z0-9])", title):
+                        # The role's title is a phrase of the posting's ("Senior MLOps Engineer
+                        # (LLM Serving)"): longer names are more specific ("ML Engineer" <
+                        # "Computer Vision Engineer").
+                        title_sim = max(title_sim, 0.9 + min(0.1, len(key) / 300.0))
+                    elif fuzz.token_set_ratio(title, key) >= _TITLE_CUTOFF:
+                        # All its words, not as one phrase ("Staff Engineer - Machine Learning").
+                        title_sim = max(title_sim, 0.8 + min(0.1, len(key) / 300.0))
             out.append((role_id, round(100.0 * (0.5 * cosine + 0.5 * title_sim), 1)))
         out.sort(key=lambda item: (-item[1], item[0]))
         return tuple(out[:limit])
