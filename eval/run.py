@@ -167,8 +167,11 @@ def _error_text(exc: MatcherError) -> str:
 
 
 def _baseline_patterns(taxonomy: Taxonomy) -> list[tuple[re.Pattern[str], str]]:
+    """Every spelling of every skill the eval reports (same categories as rolefit's output)."""
     out: list[tuple[re.Pattern[str], str]] = []
     for skill in taxonomy.skills.values():
+        if skill.category not in EVAL_CATEGORIES or is_umbrella(taxonomy, skill.id):
+            continue
         for spelling in (skill.name, *skill.aliases):
             rx = re.compile(r"(?<![\w+#.])" + re.escape(spelling) + r"(?![\w+#])", re.I)
             out.append((rx, skill.name))
