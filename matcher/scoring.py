@@ -8,8 +8,9 @@ Method ``weighted-coverage.v1`` (deterministic, no model):
   experience/project bullet 1.0, listed in a skills section or table 0.8, mentioned elsewhere
   (summary, education...) 0.6;
 * a related skill earns part of it: a more specific skill (the role asks for "deep learning
-  frameworks", the resume shows PyTorch) 0.9 of its evidence credit, a sibling (TensorFlow for
-  PyTorch) 0.4, the broader parent 0.5 — reported as ``partial`` with ``via``;
+  frameworks", the resume shows PyTorch) 0.9 of its evidence credit; for tools only (libraries,
+  platforms, tools, data stores — never languages or methods) a sibling (TensorFlow for
+  PyTorch) 0.4 and the broader parent 0.5 — reported as ``partial`` with ``via``;
 * score = 100 × earned / total weight; when a posting states years of experience and the
   resume's are known, 10 of the 100 points measure years found / years required;
 * bands are labels (strong / good / partial / weak), never an automatic reject.
@@ -57,6 +58,7 @@ PARENT_CREDIT = 0.5
 SIBLING_CREDIT = 0.4
 YEARS_POINTS = 10.0
 _TIERS: tuple[Importance, ...] = ("core", "important", "bonus")
+_INTERCHANGEABLE = frozenset({"library", "platform", "tool", "datastore"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,14 +144,19 @@ def _cover(
     if child is not None:
         return CHILD_CREDIT * STRENGTH_CREDIT[child.strength], child.skill_id, child, True
     parents = _ancestors(taxonomy, target)
-    if parents:
+    target_skill = taxonomy.skills.get(target)
+    if parents and target_skill is not None and target_skill.category in _INTERCHANGEABLE:
+        # Only tools stand in for each other (PyTorch for TensorFlow, AWS for Azure): Python
+        # earns nothing toward C++, "machine learning" nothing toward reinforcement learning.
         parent = have.get(parents[0])
         if parent is not None:
             return PARENT_CREDIT * STRENGTH_CREDIT[parent.strength], parent.skill_id, parent, False
         siblings = [
             s
             for sid, s in have.items()
-            if (sk := taxonomy.skills.get(sid)) is not None and sk.parent == parents[0]
+            if (sk := taxonomy.skills.get(sid)) is not None
+            and sk.parent == parents[0]
+            and sk.category in _INTERCHANGEABLE
         ]
         sib = _best(siblings)
         if sib is not None:

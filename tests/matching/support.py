@@ -17,12 +17,13 @@ SOURCE_SENTENCE = "Machine learning engineers build and deploy models with Pytho
 
 # id, name, category, aliases, parent, guard
 SKILLS: list[tuple[str, str, str, list[str], str | None, str]] = [
-    ("python", "Python", "language", ["python3"], None, "none"),
-    ("java", "Java", "language", [], None, "none"),
+    ("languages", "Programming languages", "language", [], None, "none"),
+    ("python", "Python", "language", ["python3"], "languages", "none"),
+    ("java", "Java", "language", [], "languages", "none"),
     ("javascript", "JavaScript", "language", ["JS", "ECMAScript"], None, "none"),
     ("typescript", "TypeScript", "language", ["TS"], None, "case"),
     ("c", "C", "language", [], None, "context"),
-    ("cpp", "C++", "language", ["cpp"], None, "none"),
+    ("cpp", "C++", "language", ["cpp"], "languages", "none"),
     ("csharp", "C#", "language", ["csharp"], None, "none"),
     ("sql", "SQL", "language", [], None, "none"),
     ("nosql", "NoSQL", "datastore", [], None, "none"),

@@ -233,3 +233,14 @@ def test_scoring_title_in_a_bullet_is_not_a_title(small_matcher: Matcher) -> Non
     text = "Alex Doe\nExperience\n• Worked with a Data Scientist on 2 models\n"
     report = small_matcher.match(doc_from_text(text))
     assert all(r.title_match is None for r in report.roles)
+
+
+def test_scoring_languages_do_not_stand_in_for_each_other(small_taxonomy: Taxonomy) -> None:
+    spec = role_specs(small_taxonomy, ["deep-learning-engineer"])[0]
+    result = score_role(
+        spec,
+        {"python": _skill(small_taxonomy, "python")},
+        taxonomy=small_taxonomy,
+        options=MatchOptions(),
+    )
+    assert "cpp" in {m.skill_id for m in result.missing}
