@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 __all__ = [
     "Fact",
@@ -49,8 +49,16 @@ class _Model(BaseModel):
 class Source(_Model):
     """Where a fact came from: a seed document and the exact sentence in it."""
 
-    file: str
-    sentence: str
+    file: str = Field(min_length=1)
+    sentence: str = Field(min_length=1)
+
+    @field_validator("sentence")
+    @classmethod
+    def _whole_sentence(cls, value: str) -> str:
+        # an empty or blank quote would be "found" in any document
+        if len(value.strip()) < 8:
+            raise ValueError("a source sentence must quote at least a few words")
+        return value
 
 
 class Fact(_Model):
@@ -101,6 +109,12 @@ class SalaryClaim(_Model):
     level: str | None = None  # "entry", "mid", "senior", ... when the source says
     region: str | None = None
     source: Source
+
+    @model_validator(mode="after")
+    def _ordered(self) -> SalaryClaim:
+        if self.low is not None and self.high is not None and self.low > self.high:
+            raise ValueError(f"low {self.low} is above high {self.high}")
+        return self
 
 
 class Role(_Model):

@@ -87,6 +87,18 @@ CASES = {
         _edit("roles.toml", '"DL Engineer", ', '"DL Engineer", "ML Engineer", '),
         "'ML Engineer' of 'dl-engineer' already names role 'ml-engineer'",
     ),
+    "blank source sentence": (
+        _edit(
+            "roles.toml",
+            'sentence = "Career Path Data Scientist, ML Engineer, AI Specialist."',
+            'sentence = " "',
+        ),
+        "a source sentence must quote at least a few words",
+    ),
+    "salary low above high": (
+        _edit("roles.toml", "low = 95000\nhigh = 130000", "low = 130000\nhigh = 95000"),
+        "low 130000 is above high 95000",
+    ),
     "malformed toml": (
         _append("roles.toml", "[[role]\nid ="),
         "roles.toml:",
