@@ -121,11 +121,10 @@ def roles_ranked(taxonomy: Taxonomy, report: MatchReport) -> list[str]:
     """Role titles best first, with ``none`` first when no role fits (off-domain resume)."""
     ranked = top_level_ranking(taxonomy, report.roles)
     titles = [t for t, _ in ranked]
-    if (
-        not ranked
-        or ranked[0][1] < NONE_CUTOFF
-        or len(skill_names(report.skills, taxonomy)) < NONE_MIN_TECH_SKILLS
-    ):
+    concrete = len(skill_names(report.skills, taxonomy))
+    # The resume's own title naming a role lowers the bar to one concrete technology.
+    needed = 1 if any(r.title_match for r in report.roles) else NONE_MIN_TECH_SKILLS
+    if not ranked or ranked[0][1] < NONE_CUTOFF or concrete < needed:
         return ["none", *titles]
     return titles
 
