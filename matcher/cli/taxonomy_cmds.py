@@ -169,9 +169,15 @@ def roles_show_cmd(
                 f"{claim.source.file}: {claim.source.sentence}",
             )
         console.print(table)
+    if role.tools:
+        console.print(f"[bold]Tools[/] {', '.join(tax.skills[t].name for t in role.tools)}")
     for label, facts in (
+        ("Focus", role.focus),
         ("Responsibilities", role.responsibilities),
+        ("Applications", role.applications),
+        ("Industries", role.industries),
         ("Education", role.education),
+        ("Seniority levels", role.seniority_levels),
         ("Career paths", role.career_paths),
     ):
         if facts:

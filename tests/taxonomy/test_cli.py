@@ -84,6 +84,8 @@ def test_roles_show_variant_merges_the_parent_and_table_output() -> None:
     assert proc.returncode == 0, proc.stderr
     assert "$95,000 to $130,000" in proc.stdout
     assert "$110,000 to $140,000" in proc.stdout
+    assert "Tools scikit-learn, TensorFlow, PyTorch" in proc.stdout
+    assert "Fraud detection, recommendation systems, predictive analytics." in proc.stdout
 
 
 def test_unknown_role_exits_1() -> None:
