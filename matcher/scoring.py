@@ -7,10 +7,11 @@ Method ``weighted-coverage.v1`` (deterministic, no model):
 * the resume earns a share of that weight by its best evidence for the skill: used in an
   experience/project bullet 1.0, listed in a skills section or table 0.8, mentioned elsewhere
   (summary, education...) 0.6;
-* a related skill earns part of it: a more specific skill (the role asks for "deep learning
-  frameworks", the resume shows PyTorch) 0.9 of its evidence credit; for tools only (libraries,
-  platforms, tools, data stores — never languages or methods) a sibling (TensorFlow for
-  PyTorch) 0.4 and the broader parent 0.5 — reported as ``partial`` with ``via``;
+* a related skill earns part of it: a more specific skill, a child or grandchild (the role asks
+  for "deep learning frameworks", the resume shows PyTorch) 0.9 of its evidence credit; for
+  tools only (libraries, platforms, tools, data stores — never languages or methods) a sibling
+  (TensorFlow for PyTorch) 0.4 and the broader parent 0.5 — reported as ``partial`` with
+  ``via``;
 * score = 100 × earned / total weight; when a posting states years of experience and the
   resume's are known, 10 of the 100 points measure years found / years required;
 * bands are labels (strong / good / partial / weak), never an automatic reject.
@@ -54,6 +55,7 @@ Importance = Literal["core", "important", "bonus"]
 TIER_FACTOR: dict[str, float] = {"core": 3.0, "important": 2.0, "bonus": 1.0}
 STRENGTH_CREDIT: dict[str, float] = {"used": 1.0, "listed": 0.8, "mentioned": 0.6}
 CHILD_CREDIT = 0.9
+_CHILD_DEPTH = 2
 PARENT_CREDIT = 0.5
 SIBLING_CREDIT = 0.4
 YEARS_POINTS = 10.0
@@ -139,7 +141,9 @@ def _cover(
     if direct is not None:
         return STRENGTH_CREDIT[direct.strength], None, direct, True
     target = spec_skill.skill_id
-    children = [s for sid, s in have.items() if target in _ancestors(taxonomy, sid)]
+    # A more specific skill: a child or grandchild ("deep learning frameworks" ← PyTorch);
+    # deeper descendants are too remote ("software development" ← … ← FastAPI).
+    children = [s for sid, s in have.items() if target in _ancestors(taxonomy, sid)[:_CHILD_DEPTH]]
     child = _best(children)
     if child is not None:
         return CHILD_CREDIT * STRENGTH_CREDIT[child.strength], child.skill_id, child, True
