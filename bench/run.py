@@ -1,0 +1,359 @@
+"""``make bench``: rolefit's speed and memory, measured against the floor in the same run.
+
+```
+python -m bench.run                    # everything (~10 min on 2 cores), results in bench/results/
+python -m bench.run --quick            # smoke mode (tiny corpus, few repetitions, < 60 s)
+python -m bench.run --only stages,growth
+```
+
+Sections: ``stages`` (per stage, end to end vs pdfminer), ``coldstart`` (first report, worker
+RSS), ``service`` (uvicorn, POST /v1/match), ``batch`` (plain loop vs 1 and 2 workers),
+``growth`` (pages and vocabulary size), ``engines`` (pdfminer vs pypdfium2). A section that
+fails is recorded with its error and the run exits 1; a missed target is reported, not an error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+import os
+import platform
+import subprocess
+import sys
+import time
+import traceback
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from bench import corpus, pipeline
+
+SECTIONS = ("stages", "coldstart", "service", "batch", "growth", "engines")
+ROOT = Path(__file__).resolve().parent
+RESULTS = ROOT / "results"
+console = Console(highlight=False, width=None if sys.stdout.isatty() else 110)
+
+
+def _log(msg: str) -> None:
+    console.print(f"[dim]{time.strftime('%H:%M:%S')}[/dim] {msg}")
+
+
+def git_commit() -> tuple[str, bool]:
+    """Short commit hash of HEAD and whether the work tree has changes."""
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            check=True,
+        ).stdout.strip()
+        dirty = bool(
+            subprocess.run(
+                ["git", "status", "--porcelain", "--untracked-files=no"],
+                capture_output=True,
+                text=True,
+                cwd=ROOT,
+                check=True,
+            ).stdout.strip()
+        )
+        return head, dirty
+    except (OSError, subprocess.CalledProcessError):
+        return "nogit", False
+
+
+def machine() -> dict[str, Any]:
+    """What the numbers were measured on."""
+    cpu = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem_gb = math.nan
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                mem_gb = round(int(line.split()[1]) / 2**20, 1)
+                break
+    except OSError:
+        pass
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gb": mem_gb,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "load_avg_at_start": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+def _versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {}
+    for pkg in ("pdfminer.six", "pypdfium2", "spacy", "rapidfuzz", "uvicorn", "fastapi"):
+        try:
+            out[pkg] = version(pkg)
+        except PackageNotFoundError:
+            out[pkg] = "-"
+    return out
+
+
+def run_section(name: str, ctx: dict[str, Any], quick: bool) -> dict[str, Any]:
+    """Run one section and return its results (the sections import lazily)."""
+    files: list[corpus.CorpusFile] = ctx["files"]
+    if name == "stages":
+        from bench import stages
+
+        return stages.run(files, warmup=2 if quick else 5, log=_log)
+    if name == "coldstart":
+        from bench import coldstart
+
+        growth = corpus.growth_files(cache=ctx["cache"])
+        sample = [f for f in files if f.pages == 2][:1] or files[:1]
+        mem_files = files[:20] if quick else files
+        return coldstart.run(
+            [*mem_files, growth[-1]],
+            sample_pdf=Path(sample[0].path),
+            repeat=2 if quick else 5,
+            log=_log,
+        )
+    if name == "service":
+        from bench import serving
+
+        return serving.run(files, quick=quick, log=_log)
+    if name == "batch":
+        from bench import batching
+
+        return batching.run(files[:12] if quick else files, log=_log)
+    if name == "growth":
+        from bench import growth
+
+        return growth.run(quick=quick, cache=ctx["cache"], log=_log)
+    if name == "engines":
+        from bench import engines
+
+        return engines.run(files, quick=quick, log=_log)
+    raise ValueError(name)
+
+
+def _fmt(value: Any, unit: str = "") -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if isinstance(value, float):
+        text = f"{value:.3g}" if abs(value) < 100 else f"{value:.0f}"
+    else:
+        text = str(value)
+    return f"{text}{unit}"
+
+
+def _status(ok: bool | None) -> str:
+    if ok is None:
+        return "[dim]n/a[/dim]"
+    return "[green]ok[/green]" if ok else "[red]missed[/red]"
+
+
+def print_tables(results: dict[str, Any]) -> None:
+    """The rich tables: stages, then one summary line per measure with its target."""
+    sections = results["sections"]
+    st = sections.get("stages", {})
+    if "stages" in st:
+        table = Table(title=f"Per stage ({st['documents']} documents, {st['pages']} pages)")
+        for col in ("stage", "median ms/doc", "p95 ms/doc", "median ms/page", "p95 ms/page"):
+            table.add_column(col, justify="right" if col != "stage" else "left")
+        for stage, s in st["stages"].items():
+            table.add_row(
+                stage,
+                _fmt(s["per_doc_ms"]["median"]),
+                _fmt(s["per_doc_ms"]["p95"]),
+                _fmt(s["per_page_ms"]["median"]),
+                _fmt(s["per_page_ms"]["p95"]),
+            )
+        e2e = st["end_to_end"]
+        table.add_row(
+            "end to end",
+            _fmt(e2e["pipeline_ms"]["median"]),
+            _fmt(e2e["pipeline_ms"]["p95"]),
+            "",
+            "",
+        )
+        table.add_row(
+            "floor (pdfminer)",
+            _fmt(e2e["floor_ms"]["median"]),
+            _fmt(e2e["floor_ms"]["p95"]),
+            "",
+            "",
+        )
+        console.print(table)
+
+    summary = Table(title="Summary (ratios measured in the same run)")
+    for col in ("measure", "value", "target", ""):
+        summary.add_column(col)
+
+    def row(measure: str, value: str, target: str, ok: bool | None) -> None:
+        summary.add_row(measure, value, target, _status(ok))
+
+    if "end_to_end" in st:
+        e2e = st["end_to_end"]
+        row(
+            "docs/s/core pipeline | floor",
+            f"{_fmt(e2e['pipeline_docs_per_sec_per_core'])} | "
+            f"{_fmt(e2e['floor_docs_per_sec_per_core'])}",
+            "",
+            None,
+        )
+        if e2e.get("ratio_to_floor") is not None:
+            row(
+                "pipeline / floor", _fmt(e2e["ratio_to_floor"], "x"), "≤ 1.25x", e2e["meets_target"]
+            )
+        else:
+            row(
+                "stages after parse / floor",
+                _fmt(e2e["downstream_over_floor"], "x"),
+                "(no parse stage)",
+                None,
+            )
+    cs = sections.get("coldstart", {})
+    if "cold_start" in cs:
+        c = cs["cold_start"]
+        row(
+            "cold start → first report",
+            f"{_fmt(c['cold_start_s'], ' s')} (import {c['import_s']}, build {c['build_s']}, "
+            f"match {c['first_match_s']})",
+            "≤ 2 s",
+            c["meets_target"],
+        )
+        m = cs["worker_memory"]
+        row("peak RSS, one worker", _fmt(m["peak_rss_mb"], " MB"), "≤ 300 MB", m["meets_target"])
+    sv = sections.get("service", {})
+    if "concurrency" in sv:
+        for c, v in sv["concurrency"].items():
+            row(
+                f"service c={c}: p50 | p99 | req/s",
+                f"{_fmt(v['p50_ms'], ' ms')} | {_fmt(v['p99_ms'], ' ms')} | "
+                f"{_fmt(v['throughput_rps'])}",
+                "",
+                None,
+            )
+        row(
+            "service overhead at c=1 (p50 vs library)",
+            f"{_fmt(sv['overhead_c1_pct'], '%')} (library p50 {_fmt(sv['direct_p50_ms'], ' ms')})",
+            "≤ 10%",
+            sv["meets_target"],
+        )
+    bt = sections.get("batch", {})
+    if "files_per_sec" in bt:
+        fps = bt["files_per_sec"]
+        row(
+            "batch files/s loop | 1 w | 2 w",
+            f"{_fmt(fps['loop'])} | {_fmt(fps['workers_1'])} | {_fmt(fps['workers_2'])}",
+            "",
+            None,
+        )
+        row("batch 2 workers / 1", _fmt(bt["speedup_2_over_1"], "x"), "≥ 1.7x", bt["meets_target"])
+    gr = sections.get("growth", {})
+    if "pages" in gr:
+        row(
+            "growth: ms/page at 1 → 60 pages",
+            " → ".join(_fmt(p["pipeline_ms_per_page"]) for p in gr["pages"]),
+            "near-linear",
+            gr["pages_near_linear"],
+        )
+        row(
+            "growth: extract+normalise ms, 500 → 10k skills",
+            " → ".join(_fmt(v["extract_normalise_ms"]) for v in gr["vocabulary"]),
+            "sub-linear",
+            gr["vocabulary_sublinear"],
+        )
+    en = sections.get("engines", {})
+    if "speedup" in en:
+        row(
+            "pdfium text vs pdfminer (median/doc)",
+            f"{_fmt(en['speedup'], 'x')} faster",
+            "",
+            None,
+        )
+    for name, sec in sections.items():
+        if "error" in sec:
+            row(f"{name}: ERROR", sec["error"].splitlines()[-1][:80], "", False)
+        elif "skipped" in sec:
+            row(f"{name}: skipped", sec["skipped"][:80], "", None)
+    console.print(summary)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``python -m bench.run``."""
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="smoke mode: tiny corpus, < 60 s")
+    ap.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="SECTION",
+        help=f"run only these sections (repeat or comma-separate): {', '.join(SECTIONS)}",
+    )
+    ap.add_argument("--out", type=Path, help="results directory (default bench/results/)")
+    ap.add_argument("--cache", type=Path, default=corpus.CACHE, help="corpus cache directory")
+    args = ap.parse_args(argv)
+    only = [s for item in args.only for s in item.split(",") if s]
+    unknown = [s for s in only if s not in SECTIONS]
+    if unknown:
+        ap.error(f"unknown section(s): {', '.join(unknown)}; choose from {', '.join(SECTIONS)}")
+    wanted = [s for s in SECTIONS if not only or s in only]
+
+    started = time.perf_counter()
+    commit, dirty = git_commit()
+    _log(f"rolefit bench at {commit}{' (dirty)' if dirty else ''}, mode {pipeline.mode()}")
+    plan = corpus.QUICK if args.quick else corpus.FULL
+    files = corpus.build(plan, cache=args.cache, log=_log)
+    desc = corpus.describe(files)
+    _log(f"corpus: {desc['documents']} documents, {desc['pages']} pages {desc['by_producer']}")
+    results: dict[str, Any] = {
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "commit": commit,
+        "dirty": dirty,
+        "quick": args.quick,
+        "mode": pipeline.mode(),
+        "machine": machine(),
+        "versions": _versions(),
+        "corpus": desc,
+        "sections": {},
+    }
+    ctx = {"files": files, "cache": args.cache}
+    failed = False
+    for name in wanted:
+        _log(f"[bold]{name}[/bold]")
+        t0 = time.perf_counter()
+        try:
+            out = run_section(name, ctx, args.quick)
+        except Exception as exc:  # a broken section is recorded; the others still run
+            failed = True
+            out = {"error": f"{type(exc).__name__}: {exc}\n{traceback.format_exc()[-1500:]}"}
+            console.print(f"[red]{name} failed:[/red] {type(exc).__name__}: {exc}")
+        out["seconds"] = round(time.perf_counter() - t0, 1)
+        results["sections"][name] = out
+    results["duration_s"] = round(time.perf_counter() - started, 1)
+
+    print_tables(results)
+    out_dir = args.out or (RESULTS if not args.quick else args.cache / "results")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = f"{dt.date.today().isoformat()}-{commit}"
+    if only:
+        stem += "-" + "-".join(wanted)
+    if args.quick:
+        stem += "-quick"
+    path = out_dir / f"{stem}.json"
+    path.write_text(json.dumps(results, indent=2, sort_keys=False) + "\n", encoding="utf-8")
+    _log(f"results: {path} ({results['duration_s']} s)")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,126 @@
+"""Per-stage cost on the corpus, and end to end next to the floor (pdfminer ``extract_text``).
+
+For every document, in the same process and the same loop: the pipeline (``Matcher.match``) and
+the floor, in alternating order so drift and cache effects hit both alike. Stage times come from
+``report.timings`` (perf_counter inside the Matcher); per page = the document's time / its pages.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from bench import pipeline
+from bench.corpus import CorpusFile
+from bench.stats import ratio, summary, timed
+
+TARGET_RATIO = 1.25
+
+
+def run(
+    files: Sequence[CorpusFile],
+    *,
+    warmup: int = 3,
+    log: Callable[[str], None] = lambda _m: None,
+) -> dict[str, Any]:
+    """Measure every stage on ``files``; see the module docstring."""
+    from matcher import Matcher
+
+    t0 = time.perf_counter()
+    matcher = Matcher.default()
+    build_ms = (time.perf_counter() - t0) * 1000.0
+    for f in files[:warmup]:
+        data = f.read()
+        pipeline.match_pdf(matcher, data, filename=f.id + ".pdf")
+        pipeline.floor_text(data)
+
+    per_doc: dict[str, list[float]] = {s: [] for s in pipeline.STAGES}
+    per_page: dict[str, list[float]] = {s: [] for s in pipeline.STAGES}
+    pipe_ms: list[float] = []
+    floor_ms: list[float] = []
+    downstream_ms: list[float] = []
+    by_producer: dict[str, list[float]] = {}
+    pipe_cpu = floor_cpu = 0.0
+    for i, f in enumerate(files):
+        data = f.read()
+        name = f.id + ".pdf"
+
+        def do_pipe(data: bytes = data, name: str = name) -> Any:
+            return pipeline.match_pdf(matcher, data, filename=name)
+
+        def do_floor(data: bytes = data) -> str:
+            return pipeline.floor_text(data)
+
+        if i % 2:
+            c0 = time.process_time()
+            _, t_floor = timed(do_floor)
+            c1 = time.process_time()
+            report, t_pipe = timed(do_pipe)
+            c2 = time.process_time()
+            floor_cpu += c1 - c0
+            pipe_cpu += c2 - c1
+        else:
+            c0 = time.process_time()
+            report, t_pipe = timed(do_pipe)
+            c1 = time.process_time()
+            _, t_floor = timed(do_floor)
+            c2 = time.process_time()
+            pipe_cpu += c1 - c0
+            floor_cpu += c2 - c1
+        stages = pipeline.stage_ms(report)
+        for stage, ms in stages.items():
+            per_doc[stage].append(ms)
+            per_page[stage].append(ms / max(1, f.pages))
+        downstream = sum(ms for s, ms in stages.items() if s != "parse")
+        downstream_ms.append(downstream)
+        pipe_ms.append(t_pipe)
+        floor_ms.append(t_floor)
+        by_producer.setdefault(f.producer, []).append(t_pipe / t_floor if t_floor else math.nan)
+        if (i + 1) % 50 == 0:
+            log(f"stages: {i + 1}/{len(files)} documents")
+
+    n = len(files)
+    full = pipeline.parse_available()
+    pipe_s = sum(pipe_ms) / 1000.0
+    floor_s = sum(floor_ms) / 1000.0
+    out: dict[str, Any] = {
+        "mode": pipeline.mode(),
+        "documents": n,
+        "pages": sum(f.pages for f in files),
+        "matcher_build_ms": round(build_ms, 1),
+        "stages": {
+            s: {"per_doc_ms": summary(per_doc[s]), "per_page_ms": summary(per_page[s])}
+            for s in pipeline.STAGES
+            if per_doc[s]
+        },
+        "end_to_end": {
+            "pipeline_ms": summary(pipe_ms),
+            "floor_ms": summary(floor_ms),
+            "pipeline_docs_per_sec_per_core": round(n / pipe_s, 2) if pipe_s else math.nan,
+            "floor_docs_per_sec_per_core": round(n / floor_s, 2) if floor_s else math.nan,
+            "pipeline_cpu_s": round(pipe_cpu, 3),
+            "floor_cpu_s": round(floor_cpu, 3),
+            "downstream_over_floor": ratio(sum(downstream_ms), sum(floor_ms)),
+            "target_ratio": TARGET_RATIO,
+        },
+    }
+    e2e = out["end_to_end"]
+    if full:
+        e2e["ratio_to_floor"] = ratio(pipe_s, floor_s)
+        e2e["median_doc_ratio"] = round(
+            sorted(p / f for p, f in zip(pipe_ms, floor_ms, strict=True))[n // 2], 3
+        )
+        e2e["ratio_by_producer"] = {
+            k: round(sorted(v)[len(v) // 2], 3) for k, v in sorted(by_producer.items())
+        }
+        e2e["meets_target"] = bool(e2e["ratio_to_floor"] <= TARGET_RATIO)
+    else:
+        e2e["ratio_to_floor"] = None
+        e2e["note"] = (
+            "matcher.parse is not installed: the pipeline ran on pdfminer text (the floor's) "
+            "through matcher.jobs.posting_document; downstream_over_floor is what extract, "
+            "normalise, score and suggest cost relative to the floor"
+        )
+    return out
