@@ -136,7 +136,7 @@ def run_section(name: str, ctx: dict[str, Any], quick: bool) -> dict[str, Any]:
     if name == "growth":
         from bench import growth
 
-        return growth.run(quick=quick, cache=ctx["cache"], log=_log)
+        return growth.run(quick=quick, cache=ctx["cache"], files=files, log=_log)
     if name == "engines":
         from bench import engines
 
@@ -261,13 +261,17 @@ def print_tables(results: dict[str, Any]) -> None:
     gr = sections.get("growth", {})
     if "pages" in gr:
         row(
-            "growth: ms/page at 1 → 60 pages",
+            "growth: pipeline ms/page at "
+            + "/".join(str(p["pages"]) for p in gr["pages"])
+            + f" pages (slope {gr['pages_slope']})",
             " → ".join(_fmt(p["pipeline_ms_per_page"]) for p in gr["pages"]),
             "near-linear",
             gr["pages_near_linear"],
         )
         row(
-            "growth: extract+normalise ms, 500 → 10k skills",
+            "growth: extract+normalise ms/doc at "
+            + "/".join(str(v["skills"]) for v in gr["vocabulary"])
+            + f" skills (slope {gr['vocabulary_slope']})",
             " → ".join(_fmt(v["extract_normalise_ms"]) for v in gr["vocabulary"]),
             "sub-linear",
             gr["vocabulary_sublinear"],

@@ -1,0 +1,141 @@
+"""The batch: files per second in a plain loop and with 1 and 2 worker processes.
+
+With the parsing stage installed, the batch is ``matcher.batch.run_batch`` on a folder holding the
+corpus (a temporary copy; results JSONL in the same temp dir), exactly what
+``rolefit batch DIR`` runs. Without it, the same documents go through ``WorkerPool.map_unordered``
+with the benchmark's no-parse task (see ``bench.pipeline``). The plain loop is one process calling
+the library on each file in turn (no pool, no IPC): the baseline the pool must beat.
+
+Throughput is reported two ways: over the whole run (pool start included, what a user waits) and
+steady state (first to last finished file, pool start excluded); the 2-vs-1 target uses steady
+state so the constant start-up cost does not blur the scaling.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from bench import pipeline
+from bench.corpus import CorpusFile
+from bench.stats import ratio
+
+TARGET_SPEEDUP = 1.7
+
+
+def _loop(files: Sequence[CorpusFile]) -> dict[str, float]:
+    from matcher import Matcher
+
+    t0 = time.perf_counter()
+    matcher = Matcher.default()
+    pipeline.match_pdf(matcher, files[0].read(), filename="warmup.pdf")
+    t1 = time.perf_counter()
+    for f in files:
+        pipeline.match_pdf(matcher, f.read(), filename=f.id + ".pdf")
+    t2 = time.perf_counter()
+    n = len(files)
+    return {
+        "files_per_sec": round(n / (t2 - t0), 2),
+        "steady_files_per_sec": round(n / (t2 - t1), 2),
+    }
+
+
+def _pool(files: Sequence[CorpusFile], workers: int) -> dict[str, float]:
+    from matcher.workers import WorkerPool
+
+    t0 = time.perf_counter()
+    done: list[float] = []
+    errors = 0
+    with WorkerPool(workers, task_timeout=300) as pool:
+        pool.wait_ready()
+        t_ready = time.perf_counter()
+        items = [(f.id + ".pdf", f.read()) for f in files]
+        for _, result in pool.map_unordered(pipeline.match_item_task, items):
+            done.append(time.perf_counter())
+            errors += isinstance(result, Exception)
+    return _rates(len(files), t0, t_ready, done, errors)
+
+
+def _rates(n: int, t0: float, t_ready: float, done: list[float], errors: int) -> dict[str, float]:
+    total = done[-1] - t0 if done else float("nan")
+    steady = (len(done) - 1) / (done[-1] - done[0]) if len(done) > 1 else float("nan")
+    return {
+        "files_per_sec": round(n / total, 2),
+        "steady_files_per_sec": round(steady, 2),
+        "startup_s": round(t_ready - t0, 2),
+        "errors": errors,
+    }
+
+
+def _run_batch(files: Sequence[CorpusFile], workers: int, tmp: Path) -> dict[str, float]:
+    from matcher.batch import run_batch
+
+    src = tmp / "in"
+    if not src.exists():
+        src.mkdir()
+        for f in files:
+            shutil.copyfile(f.path, src / (f.id + ".pdf"))
+    out = tmp / f"results-{workers}.jsonl"
+    done: list[float] = []
+    t_ready: list[float] = []
+
+    def progress(event: str, _stats: object) -> None:
+        if event == "start":
+            t_ready.append(time.perf_counter())
+        elif event == "file":
+            done.append(time.perf_counter())
+
+    t0 = time.perf_counter()
+    summary = run_batch(src, out, workers=workers, progress=progress)
+    rates = _rates(len(files), t0, t_ready[0] if t_ready else t0, done, summary.failed)
+    rates["files_per_sec"] = round(summary.scored / (time.perf_counter() - t0), 2)
+    return rates
+
+
+def run(
+    files: Sequence[CorpusFile], *, log: Callable[[str], None] = lambda _m: None
+) -> dict[str, Any]:
+    """Loop, 1 worker, 2 workers on the same files; see the module docstring."""
+    use_batch = pipeline.parse_available() and importlib.util.find_spec("matcher.batch") is not None
+    out: dict[str, Any] = {
+        "mode": pipeline.mode(),
+        "runner": "matcher.batch.run_batch" if use_batch else "WorkerPool.map_unordered",
+        "files": len(files),
+    }
+    loop = _loop(files)
+    log(f"batch: plain loop {loop['steady_files_per_sec']} files/s")
+    runs: dict[int, dict[str, float]] = {}
+    with tempfile.TemporaryDirectory(prefix="rolefit-bench-batch-") as tmp:
+        for workers in (1, 2):
+            runs[workers] = (
+                _run_batch(files, workers, Path(tmp)) if use_batch else _pool(files, workers)
+            )
+            log(f"batch: {workers} worker(s) {runs[workers]['steady_files_per_sec']} files/s")
+    speedup = ratio(runs[2]["steady_files_per_sec"], runs[1]["steady_files_per_sec"])
+    out.update(
+        {
+            "loop": loop,
+            "workers_1": runs[1],
+            "workers_2": runs[2],
+            "files_per_sec": {
+                "loop": loop["steady_files_per_sec"],
+                "workers_1": runs[1]["steady_files_per_sec"],
+                "workers_2": runs[2]["steady_files_per_sec"],
+            },
+            "speedup_2_over_1": speedup,
+            "speedup_2_over_1_with_startup": ratio(
+                runs[2]["files_per_sec"], runs[1]["files_per_sec"]
+            ),
+            "pool_1_over_loop": ratio(
+                runs[1]["steady_files_per_sec"], loop["steady_files_per_sec"]
+            ),
+            "target_speedup": TARGET_SPEEDUP,
+            "meets_target": bool(speedup >= TARGET_SPEEDUP),
+        }
+    )
+    return out
