@@ -236,12 +236,22 @@ def print_tables(results: dict[str, Any]) -> None:
     if "concurrency" in sv:
         for c, v in sv["concurrency"].items():
             row(
-                f"service c={c}: p50 | p99 | req/s",
+                f"2 uvicorn × 1 worker c={c}: p50 | p99 | req/s",
                 f"{_fmt(v['p50_ms'], ' ms')} | {_fmt(v['p99_ms'], ' ms')} | "
                 f"{_fmt(v['throughput_rps'])}",
                 "",
                 None,
             )
+        other = sv.get("shapes", {}).get("uvicorn1x2")
+        if other:
+            for c, v in other["concurrency"].items():
+                row(
+                    f"1 uvicorn × 2 workers c={c}: p50 | p99 | req/s",
+                    f"{_fmt(v['p50_ms'], ' ms')} | {_fmt(v['p99_ms'], ' ms')} | "
+                    f"{_fmt(v['throughput_rps'])}",
+                    "",
+                    None,
+                )
         row(
             "service overhead at c=1 (p50 vs library)",
             f"{_fmt(sv['overhead_c1_pct'], '%')} (library p50 {_fmt(sv['direct_p50_ms'], ' ms')})",

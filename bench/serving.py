@@ -1,0 +1,216 @@
+"""The service: a real uvicorn on 127.0.0.1 with 2 workers, ``POST /v1/match`` with a 2-page PDF.
+
+``uvicorn --factory service.app:create_app --workers 2`` (dev mode, SQLite in a temp dir, one
+parser worker per uvicorn process, so two Matchers on the two cores; the full run also measures
+one uvicorn process with ``ROLEFIT_WORKERS=2``), driven by httpx at
+concurrency 1, 2 and 8 after warm-up requests. Latency is per request (perf_counter around the
+call), throughput is requests / wall time of the level. The reference is the direct library call
+on the same file in this process (``Matcher.match``): the service's overhead at concurrency 1 is
+p50(HTTP) / p50(library) - 1 (target ≤ 10%).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from bench import pipeline
+from bench.corpus import CorpusFile
+from bench.stats import median, percentile
+
+TARGET_OVERHEAD_PCT = 10.0
+LEVELS = (1, 2, 8)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_ready(base: str, proc: subprocess.Popen[bytes], timeout: float = 120.0) -> None:
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    ok = 0
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"uvicorn exited with {proc.returncode}")
+        try:
+            r = httpx.get(f"{base}/readyz", timeout=2)
+            ok = ok + 1 if r.status_code == 200 else 0
+            if ok >= 6:  # both processes answered ready (connections land on either)
+                return
+        except httpx.HTTPError:
+            ok = 0
+        time.sleep(0.2)
+    raise RuntimeError("the service did not become ready")
+
+
+def _load(base: str, pdf: bytes, concurrency: int, requests: int) -> dict[str, float]:
+    import httpx
+
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    latencies: list[float] = []
+    errors = 0
+    with httpx.Client(base_url=base, limits=limits, timeout=120) as client:
+
+        def one(_i: int) -> tuple[float, int]:
+            t0 = time.perf_counter()
+            r = client.post("/v1/match", files={"file": ("resume.pdf", pdf, "application/pdf")})
+            return (time.perf_counter() - t0) * 1000.0, r.status_code
+
+        with ThreadPoolExecutor(concurrency) as pool:
+            list(pool.map(one, range(concurrency * 2)))  # warm-up: every connection and worker
+            t0 = time.perf_counter()
+            for ms, status in pool.map(one, range(requests)):
+                latencies.append(ms)
+                errors += status != 200
+            wall = time.perf_counter() - t0
+    return {
+        "requests": requests,
+        "errors": errors,
+        "p50_ms": round(median(latencies), 2),
+        "p99_ms": round(percentile(latencies, 99), 2),
+        "throughput_rps": round(requests / wall, 2),
+    }
+
+
+def _direct(pdf: bytes, repeat: int) -> list[float]:
+    from matcher import Matcher
+
+    matcher = Matcher.default()
+    for _ in range(3):
+        pipeline.match_pdf(matcher, pdf)
+    out = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        pipeline.match_pdf(matcher, pdf)
+        out.append((time.perf_counter() - t0) * 1000.0)
+    return out
+
+
+def _serve(
+    pdf: bytes,
+    processes: int,
+    workers: int,
+    per_level: dict[int, int],
+    log: Callable[[str], None],
+) -> dict[str, Any]:
+    """One server shape: ``processes`` uvicorn processes × ``workers`` parser workers each."""
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    root = Path(__file__).resolve().parent.parent
+    with tempfile.TemporaryDirectory(prefix="rolefit-bench-svc-") as data_dir:
+        env = {
+            **os.environ,
+            "ROLEFIT_DEV_MODE": "true",
+            "ROLEFIT_DATA_DIR": data_dir,
+            "ROLEFIT_WORKERS": str(workers),
+            "ROLEFIT_QUEUE_LIMIT": "16",
+            "ROLEFIT_LOG_LEVEL": "WARNING",
+        }
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "--factory",
+                "service.app:create_app",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--workers",
+                str(processes),
+                "--no-access-log",
+                "--log-level",
+                "warning",
+            ],
+            cwd=root,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        try:
+            _wait_ready(base, proc)
+            startup = time.perf_counter() - t0
+            log(f"service {processes}x{workers}: ready in {startup:.1f} s")
+            levels = {}
+            for c in LEVELS:
+                levels[str(c)] = _load(base, pdf, c, per_level[c])
+                log(f"service {processes}x{workers} c={c}: {levels[str(c)]}")
+        finally:
+            proc.terminate()
+            try:
+                _, err = proc.communicate(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                _, err = proc.communicate()
+    errors = sum(v["errors"] for v in levels.values())
+    if errors:
+        raise RuntimeError(f"{errors} requests failed; server log: {err.decode()[-500:]}")
+    return {
+        "uvicorn_processes": processes,
+        "pool_workers_per_process": workers,
+        "startup_s": round(startup, 2),
+        "concurrency": levels,
+    }
+
+
+def pick_pdf(files: Sequence[CorpusFile]) -> CorpusFile:
+    """The benchmark's 2-page PDF: the first generated 2-page reportlab resume."""
+    for f in files:
+        if f.pages == 2 and f.producer == "reportlab":
+            return f
+    return next(f for f in files if f.pages == 2)
+
+
+def run(
+    files: Sequence[CorpusFile], *, quick: bool, log: Callable[[str], None] = lambda _m: None
+) -> dict[str, Any]:
+    """Start the server, load it at each level, compare with the library; see the docstring."""
+    if not pipeline.parse_available():
+        return {"skipped": "matcher.parse is not installed: POST /v1/match cannot read a PDF"}
+    doc = pick_pdf(files)
+    pdf = doc.read()
+    per_level = {1: 10, 2: 12, 8: 16} if quick else {1: 60, 2: 80, 8: 160}
+    direct = _direct(pdf, per_level[1])
+    direct_p50 = median(direct)
+    log(f"service: library p50 {direct_p50:.1f} ms")
+    shapes = {"uvicorn2x1": (2, 1)} if quick else {"uvicorn2x1": (2, 1), "uvicorn1x2": (1, 2)}
+    results = {
+        name: _serve(pdf, procs, workers, per_level, log)
+        for name, (procs, workers) in shapes.items()
+    }
+    main = results["uvicorn2x1"]
+    levels = main["concurrency"]
+    overhead = 100.0 * (levels["1"]["p50_ms"] / direct_p50 - 1.0)
+    direct_rps = 1000.0 / direct_p50
+    return {
+        "mode": pipeline.mode(),
+        "document": {"id": doc.id, "pages": doc.pages, "bytes": doc.size},
+        "uvicorn_processes": 2,
+        "pool_workers_per_process": 1,
+        "startup_s": main["startup_s"],
+        "direct_p50_ms": round(direct_p50, 2),
+        "direct_p99_ms": round(percentile(direct, 99), 2),
+        "direct_throughput_rps_one_core": round(direct_rps, 2),
+        "concurrency": levels,
+        "throughput_vs_direct": {
+            c: round(v["throughput_rps"] / direct_rps, 3) for c, v in levels.items()
+        },
+        "overhead_c1_pct": round(overhead, 1),
+        "target_overhead_pct": TARGET_OVERHEAD_PCT,
+        "meets_target": bool(overhead <= TARGET_OVERHEAD_PCT),
+        "shapes": results,
+    }
