@@ -133,8 +133,22 @@ def _best(skills: Iterable[CanonicalSkill]) -> CanonicalSkill | None:
     return ranked[0] if ranked else None
 
 
+def _descendants(
+    have: Mapping[str, CanonicalSkill], taxonomy: Taxonomy
+) -> dict[str, list[CanonicalSkill]]:
+    """Skill id → the resume's skills that are its child or grandchild (once per resume)."""
+    out: dict[str, list[CanonicalSkill]] = {}
+    for sid, skill in have.items():
+        for ancestor in _ancestors(taxonomy, sid)[:_CHILD_DEPTH]:
+            out.setdefault(ancestor, []).append(skill)
+    return out
+
+
 def _cover(
-    spec_skill: RoleSpecSkill, have: Mapping[str, CanonicalSkill], taxonomy: Taxonomy
+    spec_skill: RoleSpecSkill,
+    have: Mapping[str, CanonicalSkill],
+    taxonomy: Taxonomy,
+    below: Mapping[str, list[CanonicalSkill]],
 ) -> tuple[float, str | None, CanonicalSkill | None, bool]:
     """(credit 0..1, via skill id, the skill that earned it, direct?)."""
     direct = have.get(spec_skill.skill_id)
@@ -143,7 +157,7 @@ def _cover(
     target = spec_skill.skill_id
     # A more specific skill: a child or grandchild ("deep learning frameworks" ← PyTorch);
     # deeper descendants are too remote ("software development" ← … ← FastAPI).
-    children = [s for sid, s in have.items() if target in _ancestors(taxonomy, sid)[:_CHILD_DEPTH]]
+    children = below.get(target, [])
     child = _best(children)
     if child is not None:
         return CHILD_CREDIT * STRENGTH_CREDIT[child.strength], child.skill_id, child, True
@@ -175,8 +189,14 @@ def score_role(
     taxonomy: Taxonomy,
     options: MatchOptions,
     years_found: float | None = None,
+    below: Mapping[str, list[CanonicalSkill]] | None = None,
 ) -> RoleScore:
-    """Score one role spec against the resume's skills (keyed by skill id)."""
+    """Score one role spec against the resume's skills (keyed by skill id).
+
+    ``below`` is ``_descendants(have, taxonomy)``; ``score_roles`` builds it once for all roles.
+    """
+    if below is None:
+        below = _descendants(have, taxonomy)
     matched: list[SkillMatch] = []
     partial: list[SkillMatch] = []
     missing: list[SkillMatch] = []
@@ -188,7 +208,7 @@ def score_role(
         if skill is None:
             continue
         weight = item.weight * TIER_FACTOR[item.importance]
-        credit, via, source, direct = _cover(item, have, taxonomy)
+        credit, via, source, direct = _cover(item, have, taxonomy, below)
         status: Literal["matched", "partial", "missing"]
         status = "missing" if credit <= 0 else ("matched" if direct else "partial")
         sm = SkillMatch(
@@ -316,9 +336,12 @@ def score_roles(
     opts = options or MatchOptions()
     have = {s.skill_id: s for s in skills}
     titles = titles or {}
+    below = _descendants(have, taxonomy)
     scores = [
         dataclasses.replace(
-            score_role(spec, have, taxonomy=taxonomy, options=opts, years_found=years_found),
+            score_role(
+                spec, have, taxonomy=taxonomy, options=opts, years_found=years_found, below=below
+            ),
             title_match=titles.get(spec.role_id),
         )
         for spec in roles
