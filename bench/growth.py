@@ -127,17 +127,19 @@ _SUFFIXES = ["", "", " DB", " Streams", " Studio", " Cloud", " ML", " UI", ".js"
 _CATEGORIES = ["tool", "library", "platform", "datastore"]
 
 
-def synthetic_names(n: int, seed: int = 7) -> list[str]:
-    """``n`` distinct invented product names (never English words)."""
+def synthetic_names(n: int, seed: int = 7, *, taken: set[str] | None = None) -> list[str]:
+    """``n`` distinct invented product names, none of them in ``taken`` (normalised names)."""
+    from taxonomy import normalize_name
+
     rng = random.Random(seed)
-    seen: set[str] = set()
+    seen: set[str] = set(taken or ())
     out = []
     while len(out) < n:
         word = "".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 4)))
         name = word.capitalize() + rng.choice(_SUFFIXES)
-        key = name.lower()
-        if key not in seen:
-            seen.add(key)
+        keys = {normalize_name(name), normalize_name(word), normalize_name(name + " Pro")}
+        if not keys & seen:
+            seen.update(keys)
             out.append(name)
     return out
 
@@ -168,7 +170,9 @@ def write_taxonomy(root: Path, size: int) -> Path:
         raw = skill.model_dump()
         raw["sources"] = raw["sources"] or None
         parts.append(_table("[[skill]]", raw))
-    for i, name in enumerate(synthetic_names(size - len(chosen))):
+    # never a real skill's name or alias ("Lin" + "ux" is Linux)
+    taken = set(packaged.name_index)
+    for i, name in enumerate(synthetic_names(size - len(chosen), taken=taken)):
         raw = {
             "id": f"syn-{i:05d}",
             "name": name,
