@@ -74,10 +74,22 @@ def speed(files: Sequence[CorpusFile], log: Callable[[str], None]) -> dict[str, 
         "speedup_total": ratio(sum(floor), sum(pdfium)),
     }
     if matchers:
+        out["parse_dispatches_pdf_engine"] = dispatches(matchers, files[:3])
         out["parse_ms"] = {e: summary(times[f"parse_{e}"]) for e in ENGINES}
         out["parse_speedup"] = ratio(median(times["parse_pdfminer"]), median(times["parse_pdfium"]))
     log(f"engines: pdfium text {out['speedup']}x faster than the floor (median per document)")
     return out
+
+
+def dispatches(matchers: dict[str, Any], files: Sequence[CorpusFile]) -> bool:
+    """Whether ``Matcher.parse`` reads with the engine its options name (documents differ)."""
+    for f in files:
+        data = f.read()
+        a = matchers["pdfminer"].parse(data, filename="a.pdf")
+        b = matchers["pdfium"].parse(data, filename="a.pdf")
+        if a.text != b.text or a.lines != b.lines:
+            return True
+    return False
 
 
 def _load_scorer(corpus: Path) -> ModuleType:

@@ -118,11 +118,11 @@ def run_section(name: str, ctx: dict[str, Any], quick: bool) -> dict[str, Any]:
 
         growth = corpus.growth_files(cache=ctx["cache"])
         sample = [f for f in files if f.pages == 2][:1] or files[:1]
-        mem_files = files[:20] if quick else files
+        mem_files = files[:8] if quick else files
         return coldstart.run(
             [*mem_files, growth[-1]],
             sample_pdf=Path(sample[0].path),
-            repeat=2 if quick else 5,
+            repeat=1 if quick else 5,
             log=_log,
         )
     if name == "service":
