@@ -294,6 +294,24 @@ def print_tables(results: dict[str, Any]) -> None:
             "",
             None,
         )
+    if "parse_speedup" in en:
+        row(
+            "Matcher.parse pdfium vs pdfminer (median/doc)",
+            f"{_fmt(en['parse_speedup'], 'x')} faster"
+            + ("" if en.get("parse_dispatches_pdf_engine") else " (parse ignores pdf_engine!)"),
+            "",
+            None,
+        )
+    acc = en.get("accuracy", {})
+    if "metrics" in acc:
+        m = acc["metrics"]
+        row(
+            "corpus PDFs skills core F1 pdfminer | pdfium",
+            f"{_fmt(m['pdfminer']['skills_core']['f1'])} | {_fmt(m['pdfium']['skills_core']['f1'])}"
+            f" ({len(acc['differences'])} of {acc['documents']} documents differ)",
+            "same",
+            bool(acc["same_core_metrics"]),
+        )
     for name, sec in sections.items():
         if "error" in sec:
             row(f"{name}: ERROR", sec["error"].splitlines()[-1][:80], "", False)
