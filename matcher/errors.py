@@ -85,9 +85,7 @@ class EmptyDocumentError(InputError):
 class UnsupportedTypeError(InputError):
     code = "unsupported-type"
     title = "Unsupported file type"
-    default_message = (
-        "This is not a supported file type: send a PDF, a DOCX or a plain-text file."
-    )
+    default_message = "This is not a supported file type: send a PDF, a DOCX or a plain-text file."
 
 
 class DocumentTooLargeError(InputError):

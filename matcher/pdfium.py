@@ -227,7 +227,7 @@ def _read_page(page: Any, page_no: int, line_no: int, raw: Any) -> tuple[list[_S
                 weight = int(raw.FPDFText_GetFontWeight(tp, first))
                 if weight <= 0:  # unknown weight (standard 14 fonts): look at the font's name
                     n = raw.FPDFText_GetFontInfo(tp, first, name_buf, len(name_buf), None)
-                    font = bytes(name_buf[: max(0, n - 1)]).decode("latin-1", "replace")
+                    font = name_buf.raw[: max(0, n - 1)].decode("latin-1", "replace")
                     weight = 700 if "bold" in font.lower() else 400
                 hidden = size < _TINY_PT
                 obj = raw.FPDFText_GetTextObject(tp, first)

@@ -1,0 +1,272 @@
+"""DOCX bytes → ``DocumentText`` with python-docx: body paragraphs and tables in document order,
+page headers and footers, and text boxes.
+
+Typography comes from the runs and the paragraph style: a ``Heading N``/``Title`` style counts
+as bold and large (``_STYLE_SIZES``), so ``sections.py`` finds headings the same way it does in a
+PDF. A table row becomes one line with its cells joined by " | " and ``table_row`` set. Header
+text is read first and footer text last, flagged ``in_header_footer`` (many applicant-tracking
+systems skip both: a warning says so).
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from matcher.errors import (
+    CorruptDocumentError,
+    DocumentTooLargeError,
+    EmptyDocumentError,
+    UnsupportedTypeError,
+)
+from matcher.models import DocumentText, LayoutWarning, Line
+from matcher.textclean import clean_line, dehyphenate
+
+__all__ = ["extract_text"]
+
+_BODY_PT = 11.0
+_STYLE_SIZES = {"title": 24.0, "subtitle": 15.0, "heading 1": 16.0, "heading 2": 13.0}
+_MAX_INFLATE_RATIO = 100
+_MAX_INFLATED = 256 * 1024 * 1024
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+@dataclass(slots=True)
+class _Raw:
+    text: str
+    size: float
+    bold: bool
+    table_row: int | None = None
+    in_header_footer: bool = False
+
+
+def extract_text(data: bytes, *, max_bytes: int) -> DocumentText:
+    """Read a Word (.docx) resume.
+
+    Raises:
+        DocumentTooLargeError: more than ``max_bytes``, or the archive inflates too much.
+        CorruptDocumentError: a broken ZIP or XML.
+        UnsupportedTypeError: a ZIP that is not a Word document.
+        EmptyDocumentError: no text at all.
+    """
+    if len(data) > max_bytes:
+        raise DocumentTooLargeError(
+            f"The document is too large: {len(data):,} bytes exceeds the limit of {max_bytes:,}."
+        )
+    _check_zip(data, max_bytes)
+    try:
+        import docx
+
+        document = docx.Document(io.BytesIO(data))
+        raws = list(_read(document))
+    except (DocumentTooLargeError, CorruptDocumentError):
+        raise
+    except ValueError as exc:  # python-docx: "file is not a Word file, content type is ..."
+        raise UnsupportedTypeError(
+            "This is not a supported file type: the ZIP is not a Word document."
+        ) from exc
+    except Exception as exc:  # lxml, zipfile and python-docx errors all mean "unreadable"
+        raise CorruptDocumentError(
+            "The Word document is corrupt: its XML or ZIP structure cannot be read."
+        ) from exc
+    return _assemble(raws)
+
+
+def _check_zip(data: bytes, max_bytes: int) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            total = sum(info.file_size for info in zf.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise CorruptDocumentError(
+            "The Word document is corrupt or truncated (not a zip that can be opened)."
+        ) from exc
+    if total > min(_MAX_INFLATED, max(max_bytes, len(data)) * _MAX_INFLATE_RATIO):
+        raise DocumentTooLargeError(
+            "The document is too large: its archive inflates beyond the limit (a zip bomb?)."
+        )
+
+
+def _style_name(paragraph: Any) -> str:
+    try:
+        style = paragraph.style
+        return (style.name or "").lower() if style is not None else ""
+    except (KeyError, AttributeError, ValueError):
+        return ""
+
+
+def _paragraph(paragraph: Any, *, in_hf: bool = False) -> _Raw | None:
+    text = paragraph.text
+    if not text.strip():
+        return None
+    style = _style_name(paragraph)
+    size = _STYLE_SIZES.get(style, 0.0)
+    if not size and style.startswith("heading"):
+        size = 12.5
+    bold = bool(size) and (style.startswith("heading") or style == "title")
+    runs = [r for r in paragraph.runs if r.text.strip()]
+    if runs:
+        sizes = [r.font.size.pt for r in runs if r.font.size is not None]
+        if sizes:
+            size = max(sizes)
+        if all(r.bold for r in runs):
+            bold = True
+    if style.startswith("list") and not text.lstrip().startswith(("•", "-", "–")):
+        text = "• " + text
+    return _Raw(text=text, size=size or _BODY_PT, bold=bold, in_header_footer=in_hf)
+
+
+def _table_rows(table: Any, counter: list[int], *, in_hf: bool = False) -> Iterator[_Raw]:
+    for row in table.rows:
+        cells: list[str] = []
+        seen: set[int] = set()
+        for cell in row.cells:
+            if id(cell._tc) in seen:  # merged cells repeat
+                continue
+            seen.add(id(cell._tc))
+            value = " ".join(clean_line(p.text) for p in cell.paragraphs if p.text.strip())
+            cells.append(value)
+        if not any(cells):
+            continue
+        counter[0] += 1
+        yield _Raw(
+            text=" | ".join(c for c in cells if c),
+            size=_BODY_PT,
+            bold=False,
+            table_row=counter[0],
+            in_header_footer=in_hf,
+        )
+
+
+def _blocks(
+    element: Any, parent: Any, counter: list[int], *, in_hf: bool = False
+) -> Iterator[_Raw]:
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    for child in element.iterchildren():
+        tag = child.tag
+        if tag == f"{_W}p":
+            para = Paragraph(child, parent)
+            raw = _paragraph(para, in_hf=in_hf)
+            if raw is not None:
+                yield raw
+            yield from _textboxes(child, in_hf=in_hf)
+        elif tag == f"{_W}tbl":
+            yield from _table_rows(Table(child, parent), counter, in_hf=in_hf)
+        elif tag == f"{_W}sdt":  # content controls wrap paragraphs
+            for p in child.iter(f"{_W}p"):
+                text = "".join(t.text or "" for t in p.iter(f"{_W}t"))
+                if text.strip():
+                    yield _Raw(text=text, size=_BODY_PT, bold=False, in_header_footer=in_hf)
+
+
+def _textboxes(p: Any, *, in_hf: bool) -> Iterator[_Raw]:
+    for box in p.iter(f"{_W}txbxContent"):
+        for para in box.iter(f"{_W}p"):
+            text = "".join(t.text or "" for t in para.iter(f"{_W}t"))
+            if text.strip():
+                yield _Raw(text=text, size=_BODY_PT, bold=False, in_header_footer=in_hf)
+
+
+def _read(document: Any) -> Iterator[_Raw]:
+    counter = [0]
+    headers: list[_Raw] = []
+    footers: list[_Raw] = []
+    seen: set[int] = set()
+    for section in document.sections:
+        for part, out in (
+            (section.first_page_header, headers),
+            (section.header, headers),
+            (section.first_page_footer, footers),
+            (section.footer, footers),
+        ):
+            try:
+                if part.is_linked_to_previous and out and part is not section.header:
+                    continue
+                element = part._element
+            except (AttributeError, KeyError, ValueError):
+                continue
+            if id(element) in seen:
+                continue
+            seen.add(id(element))
+            out.extend(_blocks(element, part, counter, in_hf=True))
+    # a header repeated by several sections is read once
+    yield from _dedupe(headers)
+    yield from _blocks(document.element.body, document._body, counter)
+    yield from _dedupe(footers)
+
+
+def _dedupe(raws: list[_Raw]) -> list[_Raw]:
+    seen: set[str] = set()
+    out: list[_Raw] = []
+    for raw in raws:
+        if raw.text not in seen:
+            seen.add(raw.text)
+            out.append(raw)
+    return out
+
+
+def _assemble(raws: list[_Raw]) -> DocumentText:
+    texts = dehyphenate([r.text for r in raws])
+    parts: list[str] = []
+    lines: list[Line] = []
+    offset = 0
+    hf = 0
+    table_rows = 0
+    for raw, src in zip(raws, texts, strict=True):
+        text = clean_line(src)
+        if not text:
+            continue
+        if parts:
+            offset += 1
+        start = offset
+        offset += len(text)
+        parts.append(text)
+        hf += raw.in_header_footer
+        table_rows += raw.table_row is not None
+        lines.append(
+            Line(
+                text=text,
+                page=1,
+                number=len(lines) + 1,
+                start=start,
+                end=offset,
+                font_size=raw.size,
+                bold=raw.bold,
+                table_row=raw.table_row,
+                in_header_footer=raw.in_header_footer,
+            )
+        )
+    if not parts:
+        raise EmptyDocumentError("The Word document contains no text.")
+    warns: list[LayoutWarning] = []
+    if hf:
+        warns.append(
+            LayoutWarning(
+                "header-footer-text",
+                "Some text sits in the page header or footer, which many applicant-tracking "
+                "systems skip; keep contact details and skills in the body.",
+                (1,),
+                hf,
+            )
+        )
+    if table_rows:
+        warns.append(
+            LayoutWarning(
+                "table-layout",
+                "Part of the resume is laid out in a table; some applicant-tracking systems "
+                "read tables cell by cell or not at all.",
+                (1,),
+                table_rows,
+            )
+        )
+    return DocumentText(
+        text="\n".join(parts),
+        lines=tuple(lines),
+        pages=1,
+        format="docx",
+        warnings=tuple(warns),
+    )

@@ -1,0 +1,832 @@
+"""PDF bytes → ``DocumentText`` with pdfminer.six (the only module that imports pdfminer).
+
+How a page is read:
+
+1. pdfminer's interpreter runs the page through a device (``_Device``) that sees every glyph
+   with its graphics state. A glyph is **hidden** when it is drawn in render mode 3/7
+   (invisible), is smaller than ``_TINY_PT``, lies outside the page, or has the colour of what
+   is behind it (the last filled shape under it, or the white page). Hidden glyphs never enter
+   layout analysis; they are collected into ``hidden_text`` and reported.
+2. Layout analysis (``LAParams``, no box flow) groups the visible glyphs into text lines
+   ("segments"); a wide horizontal gap splits a visual line into segments, so two columns on
+   one baseline are two segments. Each segment keeps its box, font size and boldness; the text
+   of letter-spaced segments is rebuilt from the glyph gaps (``S K I L L S`` → ``SKILLS``).
+3. Reading order is ours, from the segments' geometry, for every producer: a vertical gutter
+   that many segments end before and many start after, and (almost) none cross, splits the
+   page into columns. Segments that cross it are full-width rows (a name banner, a footer) and
+   cut the page into bands; each band is read left column first, then right. Right-aligned
+   dates next to job titles are not a column (short and on the same baselines as the text).
+4. Rows: segments of one column on the same baseline are one ``Line``. Lines are cleaned once
+   (``textclean``), words broken at line ends are joined, text repeated in the top or bottom
+   margin of several pages (or a page number there) is flagged as header/footer.
+
+Bad input raises only ``InputError`` subclasses; a failure after the first page keeps the pages
+read so far and marks the document ``partial``.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import statistics
+import warnings
+import zlib
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import Any
+
+from matcher.errors import (
+    CorruptDocumentError,
+    DocumentTooLargeError,
+    EmptyDocumentError,
+    InputError,
+    NoTextError,
+    PdfEncryptedError,
+)
+from matcher.models import DocumentText, LayoutWarning, Line
+from matcher.textclean import clean_line, count_cid, dehyphenate
+
+__all__ = ["extract_text"]
+
+_TINY_PT = 2.0  # glyphs smaller than this are unreadable: hidden
+_SMALL_PT = 6.0  # visible text smaller than this earns a "small-text" warning
+_COLOR_EPS = 0.06  # max channel difference for "the same colour as the background"
+_MARGIN_FRACTION = 0.075  # header/footer zone: top and bottom 7.5 % of the page
+_MAX_STREAM_BYTES = 64 * 1024 * 1024  # a page content stream may inflate to this much
+_MIN_COLUMN_SEGMENTS = 3
+_BOLD = re.compile(r"bold|black|heavy|semibold|demi|cmbx|sfbx|-bd\b|,b$", re.IGNORECASE)
+_PAGE_NUMBER = re.compile(r"^(?:page\s*)?\d{1,3}(?:\s*(?:/|of)\s*\d{1,3})?$", re.IGNORECASE)
+
+RGB = tuple[float, float, float]
+
+
+# --------------------------------------------------------------------------- the device
+
+
+@dataclass(slots=True)
+class _Glyph:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+
+
+@dataclass(slots=True)
+class _PageState:
+    width: float = 0.0
+    height: float = 0.0
+    fills: list[tuple[tuple[float, float, float, float], RGB]] = field(default_factory=list)
+    fill_colors: list[RGB] = field(default_factory=list)
+    hidden: list[_Glyph] = field(default_factory=list)
+    hidden_reasons: Counter[str] = field(default_factory=Counter)
+    images: int = 0
+
+
+def _rgb(color: Any) -> RGB | None:
+    """A pdfminer colour (gray float, RGB or CMYK tuple) as RGB in 0..1, or None if unknown."""
+    try:
+        if isinstance(color, int | float):
+            g = float(color)
+            return (g, g, g)
+        if isinstance(color, tuple | list):
+            if len(color) == 1 and isinstance(color[0], int | float):
+                g = float(color[0])
+                return (g, g, g)
+            if len(color) == 3 and all(isinstance(c, int | float) for c in color):
+                return (float(color[0]), float(color[1]), float(color[2]))
+            if len(color) == 4 and all(isinstance(c, int | float) for c in color):
+                c, m, y, k = (float(v) for v in color)
+                return ((1 - c) * (1 - k), (1 - m) * (1 - k), (1 - y) * (1 - k))
+    except (TypeError, ValueError):
+        return None
+    return None
+
+
+def _same_color(a: RGB, b: RGB) -> bool:
+    return max(abs(a[0] - b[0]), abs(a[1] - b[1]), abs(a[2] - b[2])) <= _COLOR_EPS
+
+
+_WHITE: RGB = (1.0, 1.0, 1.0)
+
+
+def _make_device(rsrcmgr: Any, laparams: Any) -> Any:
+    """Build the glyph-sorting device (a ``PDFPageAggregator`` subclass, made lazily)."""
+    from pdfminer.converter import PDFPageAggregator
+    from pdfminer.layout import LTChar
+
+    class _Device(PDFPageAggregator):
+        def __init__(self) -> None:
+            super().__init__(rsrcmgr, laparams=laparams)
+            self.state = _PageState()
+            self._mode = 0
+            self._color: RGB | None = None
+            self._check_background = False
+
+        def begin_page(self, page: Any, ctm: Any) -> None:
+            super().begin_page(page, ctm)
+            x0, y0, x1, y1 = self.cur_item.bbox
+            self.state = _PageState(width=x1 - x0, height=y1 - y0)
+
+        def paint_path(
+            self, gstate: Any, stroke: bool, fill: bool, evenodd: bool, path: Any
+        ) -> None:
+            before = len(self.cur_item._objs)
+            super().paint_path(gstate, stroke, fill, evenodd, path)
+            if not fill:
+                return
+            color = _rgb(gstate.ncolor)
+            if color is None:
+                return
+            for obj in self.cur_item._objs[before:]:
+                self.state.fills.append((obj.bbox, color))
+                self.state.fill_colors.append(color)
+
+        def render_image(self, name: str, stream: Any) -> None:
+            self.state.images += 1
+            super().render_image(name, stream)
+
+        def render_string(self, textstate: Any, seq: Any, ncs: Any, graphicstate: Any) -> None:
+            self._mode = int(textstate.render or 0)
+            stroke_only = self._mode in (1, 5)
+            self._color = _rgb(graphicstate.scolor if stroke_only else graphicstate.ncolor)
+            c = self._color
+            self._check_background = c is not None and (
+                _same_color(c, _WHITE) or any(_same_color(c, f) for f in self.state.fill_colors)
+            )
+            super().render_string(textstate, seq, ncs, graphicstate)
+
+        def render_char(
+            self,
+            matrix: Any,
+            font: Any,
+            fontsize: float,
+            scaling: float,
+            rise: float,
+            cid: int,
+            ncs: Any,
+            graphicstate: Any,
+        ) -> float:
+            from pdfminer.pdffont import PDFUnicodeNotDefined
+
+            try:
+                text = font.to_unichr(cid)
+                if not isinstance(text, str):
+                    text = self.handle_undefined_char(font, cid)
+            except PDFUnicodeNotDefined:
+                text = self.handle_undefined_char(font, cid)
+            item = LTChar(
+                matrix,
+                font,
+                fontsize,
+                scaling,
+                rise,
+                text,
+                font.char_width(cid),
+                font.char_disp(cid),
+                ncs,
+                graphicstate,
+            )
+            reason = self._hidden_reason(item)
+            if reason is None:
+                self.cur_item.add(item)
+            elif text.strip():
+                st = self.state
+                st.hidden_reasons[reason] += 1
+                st.hidden.append(
+                    _Glyph(
+                        text, item.x0, item.x1, st.height - item.y1, st.height - item.y0, item.size
+                    )
+                )
+            return float(item.adv)
+
+        def _hidden_reason(self, item: Any) -> str | None:
+            if self._mode in (3, 7):
+                return "invisible render mode"
+            if 0 < item.size < _TINY_PT:
+                return "tiny text"
+            st = self.state
+            cx = (item.x0 + item.x1) / 2
+            cy = (item.y0 + item.y1) / 2
+            if cx < 0 or cy < 0 or cx > st.width or cy > st.height:
+                return "outside the page"
+            if self._check_background and self._color is not None:
+                background = _WHITE
+                for bbox, color in reversed(st.fills):
+                    if bbox[0] <= cx <= bbox[2] and bbox[1] <= cy <= bbox[3]:
+                        background = color
+                        break
+                if _same_color(self._color, background):
+                    return "same colour as the background"
+            return None
+
+    return _Device()
+
+
+# --------------------------------------------------------------------------- segments
+
+
+@dataclass(slots=True)
+class _Segment:
+    raw: str
+    page: int
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    bold: bool
+
+    @property
+    def mid(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+def _segment_text(line: Any) -> tuple[str, float, bool]:
+    """Text, dominant font size and boldness of one pdfminer text line."""
+    from pdfminer.layout import LTChar
+
+    parts: list[str] = []
+    chars: list[Any] = []
+    for obj in line:
+        t = obj.get_text()
+        parts.append(t)
+        if isinstance(obj, LTChar) and t.strip():
+            chars.append(obj)
+    text = "".join(parts).replace("\n", " ")
+    if not chars:
+        return text, 0.0, False
+    sizes = Counter(round(c.size * 2) / 2 for c in chars)
+    size = sizes.most_common(1)[0][0]
+    bold = sum(1 for c in chars if _BOLD.search(c.fontname or "")) * 2 > len(chars)
+    tokens = text.split()
+    if len(tokens) >= 4 and sum(1 for t in tokens if len(t) == 1) * 4 >= len(tokens) * 3:
+        text = _respace(chars)
+    return text, size, bold
+
+
+def _respace(chars: Sequence[Any]) -> str:
+    """Rebuild a letter-spaced line from glyph gaps: big gaps are word breaks."""
+    glyphs = sorted(chars, key=lambda c: c.x0)
+    gaps = [b.x0 - a.x1 for a, b in pairwise(glyphs)]
+    if not gaps:
+        return "".join(c.get_text() for c in glyphs)
+    median = statistics.median(gaps)
+    size = statistics.median(c.size for c in glyphs)
+    cut = max(median * 1.8, median + 0.2 * size)
+    out = [glyphs[0].get_text()]
+    for gap, glyph in zip(gaps, glyphs[1:], strict=False):
+        if gap > cut:
+            out.append(" ")
+        out.append(glyph.get_text())
+    return "".join(out)
+
+
+def _collect_segments(container: Any, page_no: int, height: float, out: list[_Segment]) -> None:
+    from pdfminer.layout import LTFigure, LTTextBox, LTTextLine
+
+    for obj in container:
+        if isinstance(obj, LTTextBox):
+            for line in obj:
+                if isinstance(line, LTTextLine):
+                    _add_line(line, page_no, height, out)
+        elif isinstance(obj, LTTextLine):
+            _add_line(obj, page_no, height, out)
+        elif isinstance(obj, LTFigure):
+            _collect_segments(obj, page_no, height, out)
+
+
+def _add_line(line: Any, page_no: int, height: float, out: list[_Segment]) -> None:
+    text, size, bold = _segment_text(line)
+    if not text.strip():
+        return
+    out.append(
+        _Segment(
+            raw=text,
+            page=page_no,
+            x0=float(line.x0),
+            x1=float(line.x1),
+            top=height - float(line.y1),
+            bottom=height - float(line.y0),
+            size=size,
+            bold=bold,
+        )
+    )
+
+
+# --------------------------------------------------------------------------- reading order
+
+
+def _rows(segments: Iterable[_Segment]) -> list[list[_Segment]]:
+    """Group segments into visual rows (same baseline), top to bottom, left to right."""
+    rows: list[list[_Segment]] = []
+    for seg in sorted(segments, key=lambda s: (s.top, s.x0)):
+        if rows:
+            last = rows[-1]
+            ref = last[0]
+            overlap = min(ref.bottom, seg.bottom) - max(ref.top, seg.top)
+            height = min(ref.bottom - ref.top, seg.bottom - seg.top)
+            if height > 0 and overlap >= 0.5 * height:
+                last.append(seg)
+                continue
+        rows.append([seg])
+    for row in rows:
+        row.sort(key=lambda s: s.x0)
+    return rows
+
+
+def _annotation_side(side: list[_Segment], other: list[_Segment]) -> bool:
+    """True when ``side`` is a few short blocks on the other side's baselines (dates, places
+    beside job titles), not a column: most of its segments share a baseline with the other side
+    and none of its blocks of consecutive lines is longer than three lines."""
+    if not side:
+        return True
+    aligned = sum(1 for s in side if any(abs(s.bottom - o.bottom) <= 0.6 for o in other))
+    if aligned * 10 < len(side) * 7:
+        return False
+    longest = run = 1
+    ordered = sorted(side, key=lambda s: s.top)
+    for a, b in pairwise(ordered):
+        height = max(a.bottom - a.top, 1.0)
+        run = run + 1 if b.top - a.bottom <= 0.8 * height else 1
+        longest = max(longest, run)
+    return longest <= 3
+
+
+def _find_gutter(segments: list[_Segment], width: float) -> float | None:
+    """The x of a vertical gutter splitting the page into two columns, or None."""
+    n = len(segments)
+    if n < 2 * _MIN_COLUMN_SEGMENTS:
+        return None
+    lo, hi = 0.12 * width, 0.88 * width
+    candidates = sorted(
+        {round(s.x0 - 0.5, 1) for s in segments if lo <= s.x0 <= hi}
+        | {round(s.x1 + 0.5, 1) for s in segments if lo <= s.x1 <= hi}
+    )
+    best: tuple[int, int, float] | None = None
+    for g in candidates:
+        left = [s for s in segments if s.x1 <= g]
+        right = [s for s in segments if s.x0 >= g]
+        if len(left) < _MIN_COLUMN_SEGMENTS or len(right) < _MIN_COLUMN_SEGMENTS:
+            continue
+        region_top = max(min(s.top for s in left), min(s.top for s in right))
+        region_bottom = min(max(s.bottom for s in left), max(s.bottom for s in right))
+        if region_bottom - region_top <= 0:
+            continue
+        crossing = sum(
+            1 for s in segments if s.x0 < g < s.x1 and region_top <= s.mid <= region_bottom
+        )
+        if crossing > 1 + 0.04 * (len(left) + len(right)):
+            continue
+        left_in = [s for s in left if region_top <= s.mid <= region_bottom]
+        right_in = [s for s in right if region_top <= s.mid <= region_bottom]
+        if len(left_in) < _MIN_COLUMN_SEGMENTS or len(right_in) < _MIN_COLUMN_SEGMENTS:
+            continue
+        if _annotation_side(right_in, left_in) or _annotation_side(left_in, right_in):
+            continue
+        key = (min(len(left_in), len(right_in)), -crossing, -abs(g - width / 2))
+        if best is None or key > best:
+            best = key
+            best_g = g
+    return None if best is None else best_g
+
+
+def _order_page(
+    segments: list[_Segment], width: float
+) -> tuple[list[tuple[list[_Segment], int]], bool]:
+    """Rows of the page in reading order with their column (0 full width, 1 left, 2 right)."""
+    gutter = _find_gutter(segments, width)
+    if gutter is None:
+        return [(row, 0) for row in _rows(segments)], False
+    out: list[tuple[list[_Segment], int]] = []
+    left: list[_Segment] = []
+    right: list[_Segment] = []
+
+    def flush() -> None:
+        out.extend((row, 1) for row in _rows(left))
+        out.extend((row, 2) for row in _rows(right))
+        left.clear()
+        right.clear()
+
+    for seg in sorted(segments, key=lambda s: (s.top, s.x0)):
+        if seg.x1 <= gutter:
+            left.append(seg)
+        elif seg.x0 >= gutter:
+            right.append(seg)
+        else:
+            flush()
+            out.append(([seg], 0))
+    flush()
+    # full-width segments on the same baseline as each other form one row
+    merged: list[tuple[list[_Segment], int]] = []
+    for row, col in out:
+        if (
+            col == 0
+            and merged
+            and merged[-1][1] == 0
+            and abs(merged[-1][0][0].mid - row[0].mid) < 2
+        ):
+            merged[-1][0].extend(row)
+        else:
+            merged.append((row, col))
+    return merged, True
+
+
+# --------------------------------------------------------------------------- the reader
+
+
+def _inflate_bounded(data: bytes, limit: int) -> bytes:
+    d = zlib.decompressobj()
+    out = d.decompress(data, limit + 1)
+    if len(out) > limit or d.unconsumed_tail:
+        raise DocumentTooLargeError(
+            f"The PDF is too large: a page's content inflates beyond the {limit // 2**20} MiB "
+            "limit (a decompression bomb)."
+        )
+    return out
+
+
+def _guard_contents(page: Any) -> None:
+    """Inflate Flate-only content streams with a size limit before pdfminer reads them."""
+    from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFStream
+
+    for stream in page.contents or ():
+        if not isinstance(stream, PDFStream) or stream.rawdata is None or stream.decipher:
+            continue
+        filters = stream.get_filters()
+        if not filters or any(f not in LITERALS_FLATE_DECODE or p for f, p in filters):
+            continue
+        data = stream.rawdata
+        for _ in filters:
+            try:
+                data = _inflate_bounded(data, _MAX_STREAM_BYTES)
+            except zlib.error:
+                return  # let pdfminer's own recovery handle a damaged stream
+        stream.data = data
+        stream.rawdata = None
+
+
+def _open(data: bytes) -> tuple[Any, list[Any]]:
+    from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser
+
+    try:
+        parser = PDFParser(io.BytesIO(data))
+        document = PDFDocument(parser, password="")
+    except PDFPasswordIncorrect as exc:
+        raise PdfEncryptedError() from exc
+    except PDFEncryptionError as exc:
+        raise PdfEncryptedError(
+            "The PDF is encrypted with a method that cannot be opened: remove the password "
+            "and upload again."
+        ) from exc
+    except RecursionError as exc:
+        raise CorruptDocumentError(
+            "The PDF is corrupt: its objects are nested too deeply to read."
+        ) from exc
+    except MemoryError as exc:
+        raise DocumentTooLargeError() from exc
+    except Exception as exc:  # pdfminer raises many kinds: all mean "cannot be read"
+        raise CorruptDocumentError(
+            "The PDF is corrupt or truncated (its structure or xref table cannot be read)."
+        ) from exc
+    try:
+        pages = list(PDFPage.create_pages(document))
+    except RecursionError as exc:
+        raise CorruptDocumentError(
+            "The PDF is corrupt: its page tree is nested too deeply to read."
+        ) from exc
+    except Exception as exc:
+        raise CorruptDocumentError(
+            "The PDF is corrupt or truncated: its pages cannot be found."
+        ) from exc
+    return document, pages
+
+
+def _producer(document: Any) -> str | None:
+    try:
+        for info in document.info or ():
+            value = info.get("Producer") or info.get("Creator")
+            if isinstance(value, bytes):
+                from pdfminer.utils import decode_text
+
+                return decode_text(value)[:120] or None
+            if isinstance(value, str):
+                return value[:120] or None
+    except Exception:  # metadata is optional: a broken Info dictionary is ignored
+        return None
+    return None
+
+
+@dataclass(slots=True)
+class _PageResult:
+    rows: list[tuple[list[_Segment], int]]
+    columns: bool
+    width: float
+    height: float
+    hidden: list[_Glyph]
+    hidden_reasons: Counter[str]
+    images: int
+
+
+def extract_text(data: bytes, *, max_bytes: int, max_pages: int) -> DocumentText:
+    """Read a PDF into visible lines in reading order, with hidden text and layout warnings.
+
+    Raises:
+        EmptyDocumentError: no bytes.
+        DocumentTooLargeError: more than ``max_bytes`` bytes or ``max_pages`` pages, or a
+            decompression bomb.
+        PdfEncryptedError: a user password is needed to open it.
+        CorruptDocumentError: not readable as a PDF (truncated, broken xref, garbage).
+        NoTextError: no page has a text layer (scanned or image-only).
+    """
+    if not data:
+        raise EmptyDocumentError()
+    if len(data) > max_bytes:
+        raise DocumentTooLargeError(
+            f"The document is too large: {len(data):,} bytes exceeds the limit of {max_bytes:,}."
+        )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return _extract(data, max_pages=max_pages)
+
+
+def _extract(data: bytes, *, max_pages: int) -> DocumentText:
+    from pdfminer.layout import LAParams
+    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+
+    document, pages = _open(data)
+    if not pages:
+        raise CorruptDocumentError("The PDF is corrupt: it has no pages.")
+    if len(pages) > max_pages:
+        raise DocumentTooLargeError(
+            f"The document is too large: {len(pages)} pages exceeds the limit of {max_pages}."
+        )
+    laparams = LAParams(boxes_flow=None, all_texts=True)
+    rsrcmgr = PDFResourceManager(caching=True)
+    device = _make_device(rsrcmgr, laparams)
+    interpreter = PDFPageInterpreter(rsrcmgr, device)
+    results: list[_PageResult] = []
+    partial = False
+    for page_no, page in enumerate(pages, start=1):
+        try:
+            _guard_contents(page)
+            interpreter.process_page(page)
+            layout = device.get_result()
+        except InputError:
+            raise
+        except RecursionError as exc:
+            if not results:
+                raise CorruptDocumentError(
+                    "The PDF is corrupt: its content is nested too deeply to read."
+                ) from exc
+            partial = True
+            break
+        except MemoryError as exc:
+            raise DocumentTooLargeError() from exc
+        except Exception as exc:
+            if not results:
+                raise CorruptDocumentError(
+                    "The PDF is corrupt or truncated: its first page cannot be read."
+                ) from exc
+            partial = True
+            break
+        state: _PageState = device.state
+        segments: list[_Segment] = []
+        _collect_segments(layout, page_no, state.height, segments)
+        rows, columns = _order_page(segments, state.width)
+        results.append(
+            _PageResult(
+                rows=rows,
+                columns=columns,
+                width=state.width,
+                height=state.height,
+                hidden=state.hidden,
+                hidden_reasons=state.hidden_reasons,
+                images=state.images,
+            )
+        )
+    if len(results) < len(pages):
+        partial = True
+    return _assemble(results, producer=_producer(document), partial=partial)
+
+
+# --------------------------------------------------------------------------- assembly
+
+
+def _hidden_lines(glyphs: list[_Glyph]) -> list[str]:
+    lines: list[list[_Glyph]] = []
+    for g in sorted(glyphs, key=lambda g: (round(g.bottom), g.x0)):
+        if lines and abs(lines[-1][-1].bottom - g.bottom) <= max(1.0, 0.3 * g.size):
+            lines[-1].append(g)
+        else:
+            lines.append([g])
+    out: list[str] = []
+    for line in lines:
+        line.sort(key=lambda g: g.x0)
+        parts = [line[0].text]
+        for a, b in pairwise(line):
+            if b.x0 - a.x1 > 0.2 * max(a.size, 1.0):
+                parts.append(" ")
+            parts.append(b.text)
+        text = clean_line("".join(parts))
+        if text:
+            out.append(text)
+    return out
+
+
+def _margin_keys(results: list[_PageResult]) -> set[tuple[str, str]]:
+    """(zone, digit-free text) of rows that repeat in the same margin on two or more pages."""
+    seen: Counter[tuple[str, str]] = Counter()
+    for res in results:
+        keys: set[tuple[str, str]] = set()
+        for row, _col in res.rows:
+            zone = _zone(row, res.height)
+            if zone:
+                keys.add((zone, _digitless(" ".join(s.raw for s in row))))
+        seen.update(keys)
+    return {k for k, n in seen.items() if n >= 2}
+
+
+def _zone(row: list[_Segment], height: float) -> str | None:
+    top = min(s.top for s in row)
+    bottom = max(s.bottom for s in row)
+    if bottom <= height * _MARGIN_FRACTION:
+        return "top"
+    if top >= height * (1 - _MARGIN_FRACTION):
+        return "bottom"
+    return None
+
+
+def _digitless(text: str) -> str:
+    return re.sub(r"\d+", "#", re.sub(r"\s+", " ", text.strip().lower()))
+
+
+def _assemble(results: list[_PageResult], *, producer: str | None, partial: bool) -> DocumentText:
+    repeated = _margin_keys(results) if len(results) > 1 else set()
+    text_parts: list[str] = []
+    lines: list[Line] = []
+    hidden_parts: list[str] = []
+    offset = 0
+    cid_glyphs = 0
+    small_pages: set[int] = set()
+    small_count = 0
+    column_pages: list[int] = []
+    image_pages: list[int] = []
+    hf_pages: set[int] = set()
+    hf_count = 0
+    hidden_pages: list[int] = []
+    hidden_reasons: Counter[str] = Counter()
+    for page_no, res in enumerate(results, start=1):
+        if res.columns:
+            column_pages.append(page_no)
+        raw = [" ".join(s.raw for s in row) for row, _col in res.rows]
+        # join words broken at line ends, within a column only
+        fixed: list[str] = list(raw)
+        for col in {c for _r, c in res.rows}:
+            idx = [i for i, (_r, c) in enumerate(res.rows) if c == col]
+            for i, new in zip(idx, dehyphenate([raw[i] for i in idx]), strict=True):
+                fixed[i] = new
+        visible_rows = 0
+        for (row, col), raw_text, text_src in zip(res.rows, raw, fixed, strict=True):
+            cid_glyphs += count_cid(raw_text)
+            text = clean_line(text_src)
+            if not text:
+                continue
+            visible_rows += 1
+            zone = _zone(row, res.height)
+            in_hf = False
+            if zone and (
+                (zone, _digitless(raw_text)) in repeated or _PAGE_NUMBER.match(text.strip())
+            ):
+                in_hf = True
+                hf_pages.add(page_no)
+                hf_count += 1
+            size = max(s.size for s in row)
+            if 0 < size < _SMALL_PT:
+                small_pages.add(page_no)
+                small_count += 1
+            if text_parts:
+                offset += 1
+            start = offset
+            offset += len(text)
+            text_parts.append(text)
+            lines.append(
+                Line(
+                    text=text,
+                    page=page_no,
+                    number=len(lines) + 1,
+                    start=start,
+                    end=offset,
+                    x0=round(min(s.x0 for s in row), 2),
+                    top=round(min(s.top for s in row), 2),
+                    x1=round(max(s.x1 for s in row), 2),
+                    bottom=round(max(s.bottom for s in row), 2),
+                    font_size=size,
+                    bold=all(s.bold for s in row),
+                    column=col,
+                    in_header_footer=in_hf,
+                )
+            )
+        if visible_rows == 0 and res.images:
+            image_pages.append(page_no)
+        hidden = _hidden_lines(res.hidden)
+        if hidden:
+            hidden_pages.append(page_no)
+            hidden_reasons.update(res.hidden_reasons)
+            for h in hidden:
+                hidden_parts.append(h)
+                lines.append(
+                    Line(text=h, page=page_no, number=len(lines) + 1, start=-1, end=-1, hidden=True)
+                )
+    text = "\n".join(text_parts)
+    if not text.strip():
+        if hidden_parts:
+            raise NoTextError(
+                "The PDF has no visible text: everything on it is hidden (white, invisible or "
+                "tiny), so there is no text to read."
+            )
+        raise NoTextError()
+    warns: list[LayoutWarning] = []
+    if column_pages:
+        warns.append(
+            LayoutWarning(
+                "multi-column",
+                "The layout has more than one column; some applicant-tracking systems read "
+                "columns in the wrong order. A single column is safest.",
+                tuple(column_pages),
+                len(column_pages),
+            )
+        )
+    if image_pages:
+        warns.append(
+            LayoutWarning(
+                "image-only-page",
+                "Some pages are images without a text layer (scanned?); their text cannot be "
+                "read without OCR.",
+                tuple(image_pages),
+                len(image_pages),
+            )
+        )
+    if hidden_parts:
+        reasons = ", ".join(r for r, _n in hidden_reasons.most_common())
+        warns.append(
+            LayoutWarning(
+                "hidden-text",
+                f"The file contains text a reader cannot see ({reasons}); it was left out of "
+                "scoring. Hidden keywords are treated as keyword stuffing.",
+                tuple(hidden_pages),
+                len(hidden_parts),
+            )
+        )
+    if small_count:
+        warns.append(
+            LayoutWarning(
+                "small-text",
+                f"Some text is smaller than {_SMALL_PT:g} pt and hard to read.",
+                tuple(sorted(small_pages)),
+                small_count,
+            )
+        )
+    if hf_count:
+        warns.append(
+            LayoutWarning(
+                "header-footer-text",
+                "Some text sits in the page header or footer, which many applicant-tracking "
+                "systems skip; keep contact details and skills in the body.",
+                tuple(sorted(hf_pages)),
+                hf_count,
+            )
+        )
+    if cid_glyphs:
+        warns.append(
+            LayoutWarning(
+                "icon-font-glyphs",
+                "Some characters come from icon fonts without a text mapping and were dropped.",
+                (),
+                cid_glyphs,
+            )
+        )
+    if partial:
+        warns.append(
+            LayoutWarning(
+                "partial-document",
+                "The PDF is damaged or truncated: only the pages that could be read are used.",
+                (),
+                1,
+            )
+        )
+    return DocumentText(
+        text=text,
+        lines=tuple(lines),
+        pages=len(results),
+        format="pdf",
+        warnings=tuple(warns),
+        hidden_text="\n".join(hidden_parts),
+        producer=producer,
+        partial=partial,
+    )
