@@ -11,7 +11,7 @@ import binascii
 import datetime as dt
 import json
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -444,7 +444,7 @@ def claim_batch_item(session: Session, *, lease_seconds: float) -> tuple[str, in
                 and_(BatchItem.status == "running", BatchItem.lease_until < now),
             )
         )
-        .order_by(BatchItem.id)
+        .order_by(BatchItem.batch_id, BatchItem.position)
         .limit(8)
     ).all()
     for item_id, attempts in candidates:
@@ -482,11 +482,18 @@ def finish_batch_item(
     *,
     result: dict[str, Any] | None,
     error_code: str | None,
-) -> Batch | None:
+    on_recorded: Callable[[BatchItem], None] | None = None,
+) -> tuple[bool, Batch | None]:
     """Record an item's outcome (once: a stale claim is ignored) and complete the batch.
 
+    ``on_recorded(item)`` runs after the outcome is recorded and before the batch may
+    complete, in the same transaction (the runner stores the application there, so its
+    ``application.scored`` event comes before ``batch.completed``, and never from a stale
+    claim).
+
     Returns:
-        The batch when this item was the last one (``batch.completed`` was emitted).
+        Whether the outcome was recorded, and the batch when this item was the last one
+        (``batch.completed`` was emitted).
     """
     now = utcnow()
     done = session.execute(
@@ -502,12 +509,15 @@ def finish_batch_item(
         )
     )
     if done.rowcount != 1:  # type: ignore[attr-defined]
-        return None
+        return False, None
     item = session.get(BatchItem, item_id)
     assert item is not None
+    session.refresh(item)
+    if on_recorded is not None:
+        on_recorded(item)
     counter = Batch.done if error_code is None else Batch.failed
     session.execute(update(Batch).where(Batch.id == item.batch_id).values({counter: counter + 1}))
-    return _complete_if_finished(session, item.batch_id, now)
+    return True, _complete_if_finished(session, item.batch_id, now)
 
 
 def _complete_if_finished(session: Session, batch_id: str, now: dt.datetime) -> Batch | None:

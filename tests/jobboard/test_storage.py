@@ -349,15 +349,16 @@ def test_storage_batch_items_are_claimed_once_and_complete_the_batch_once(
         again = repo.claim_batch_item(s, lease_seconds=60)
     assert again == (first[0], 2)
     with sessions.begin() as s:  # the stale claim finishing late is ignored
-        assert (
-            repo.finish_batch_item(s, first[0], 1, result={"score": 1.0}, error_code=None) is None
-        )
+        stale = repo.finish_batch_item(s, first[0], 1, result={"score": 1.0}, error_code=None)
+    assert stale == (False, None)
     with sessions.begin() as s:
-        assert (
-            repo.finish_batch_item(s, again[0], 2, result={"score": 50.0}, error_code=None) is None
-        )
+        fresh = repo.finish_batch_item(s, again[0], 2, result={"score": 50.0}, error_code=None)
+    assert fresh == (True, None)  # recorded, batch not complete yet
     with sessions.begin() as s:
-        done = repo.finish_batch_item(s, second[0], second[1], result=None, error_code="no-text")
+        recorded, done = repo.finish_batch_item(
+            s, second[0], second[1], result=None, error_code="no-text"
+        )
+    assert recorded
     assert done is not None
     with sessions() as s:
         page = repo.batch_results(s, batch.id, limit=10)

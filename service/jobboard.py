@@ -1,0 +1,316 @@
+"""The job board's runtime: its settings, worker tasks and background threads.
+
+```
+lifespan (service/routes/jobs.py) ─► JobBoard.start(services)
+    ├─ Dispatcher      outbox deliveries ─► signed webhooks (service/webhooks.py)
+    ├─ BatchRunner ×N  pending batch items in the database ─► WorkerPool ─► results + events
+    └─ Purger          expired applications, batches, idempotency records, old events
+```
+
+Everything pending lives in the database, so a restarted service picks up where it stopped:
+a batch item or a delivery claimed by a process that died is claimed again once its lease
+runs out.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from matcher.errors import MatcherError
+from matcher.models import JobPosting, MatchReport
+from service.storage import repositories as repo
+from service.storage.models import Batch, BatchItem, Job
+from service.webhooks import DeliveryPolicy, Dispatcher
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from matcher.pipeline import Matcher
+    from service.app import Services
+
+__all__ = [
+    "JobBoard",
+    "JobBoardSettings",
+    "ScoreResult",
+    "parse_indexed_job_task",
+    "parse_job_task",
+    "score_task",
+]
+
+log = logging.getLogger("rolefit.jobboard")
+
+
+class JobBoardSettings(BaseSettings):
+    """Knobs of the job-board integration (environment: ``ROLEFIT_<FIELD>``)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="ROLEFIT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    allow_private_urls: bool = Field(
+        default=False,
+        description="Allow feed URLs and webhook endpoints on private/loopback addresses "
+        "(tests, closed networks). Off: such targets are refused (SSRF guard).",
+    )
+    fetch_timeout: float = Field(default=10.0, gt=0, description="Seconds to fetch a feed URL.")
+    fetch_max_bytes: int = Field(
+        default=5 * 1024 * 1024, gt=0, description="Largest feed accepted from a URL, in bytes."
+    )
+    import_max_postings: int = Field(
+        default=500, gt=0, description="Most postings one import may hold."
+    )
+    webhook_timeout: float = Field(default=10.0, gt=0, description="Seconds per delivery.")
+    webhook_max_attempts: int = Field(default=8, gt=0, description="Attempts per delivery.")
+    webhook_backoff_seconds: float = Field(
+        default=5.0, gt=0, description="Delay before the 2nd attempt; doubles each time."
+    )
+    webhook_backoff_max_seconds: float = Field(
+        default=3600.0, gt=0, description="Longest delay between attempts."
+    )
+    webhook_disable_after: int = Field(
+        default=20, gt=0, description="Failed attempts in a row that disable an endpoint."
+    )
+    outbox_poll_seconds: float = Field(
+        default=2.0, gt=0, description="How often the outbox is polled for due deliveries."
+    )
+    batch_max_files: int = Field(default=1000, gt=0, description="Most resumes in one batch.")
+    batch_lease_seconds: float | None = Field(
+        default=None,
+        gt=0,
+        description="Seconds a batch item is reserved for one worker (default: parse_timeout "
+        "+ 30); a crashed process's items are taken over after it.",
+    )
+    batch_max_attempts: int = Field(
+        default=3, gt=0, description="Attempts per batch item before it is marked failed."
+    )
+    idempotency_hours: float = Field(default=24.0, gt=0, description="Hours keys are kept.")
+    purge_interval_seconds: float = Field(
+        default=3600.0, gt=0, description="How often expired data is purged."
+    )
+    event_retention_days: int = Field(
+        default=30, ge=0, description="Days delivered events are kept (0: forever)."
+    )
+    background_tasks: bool = Field(
+        default=True, description="Run the webhook dispatcher, batch runner and purger."
+    )
+
+    def delivery_policy(self) -> DeliveryPolicy:
+        return DeliveryPolicy(
+            timeout=self.webhook_timeout,
+            max_attempts=self.webhook_max_attempts,
+            backoff_base=self.webhook_backoff_seconds,
+            backoff_max=self.webhook_backoff_max_seconds,
+            disable_after=self.webhook_disable_after,
+            poll_seconds=self.outbox_poll_seconds,
+            lease_seconds=max(60.0, self.webhook_timeout * 3),
+            allow_private=self.allow_private_urls,
+        )
+
+
+# --------------------------------------------------------------------------- worker tasks
+
+
+def parse_job_task(matcher: Matcher, job: str | bytes | dict[str, Any]) -> tuple[JobPosting, str]:
+    """Read a posting into requirements in a worker; returns it with the taxonomy version."""
+    return matcher.parse_job(job), matcher.taxonomy.version
+
+
+def parse_indexed_job_task(
+    matcher: Matcher, item: tuple[int, dict[str, Any]]
+) -> tuple[JobPosting, str]:
+    """``parse_job_task`` for ``WorkerPool.map_unordered`` over ``(index, posting)`` pairs."""
+    return parse_job_task(matcher, item[1])
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreResult:
+    """A scored resume and, only when asked for, its text."""
+
+    report: MatchReport
+    text: str | None = None
+
+
+def score_task(
+    matcher: Matcher,
+    data: bytes,
+    filename: str | None,
+    posting: JobPosting | None,
+    roles: list[str] | None = None,
+    keep_text: bool = False,
+) -> ScoreResult:
+    """Parse a resume once and score it against a posting and/or roles, in a worker."""
+    document = matcher.parse(data, filename=filename)
+    report = matcher.match(document, roles=roles, job=posting)
+    return ScoreResult(report=report, text=document.text if keep_text else None)
+
+
+# --------------------------------------------------------------------------- background work
+
+
+def item_summary(report: MatchReport, application_id: str | None) -> dict[str, Any]:
+    """The derived summary kept for one batch item."""
+    out: dict[str, Any] = {
+        "roles": [
+            {"role_id": r.role_id, "title": r.title, "score": r.score, "band": r.band}
+            for r in report.roles[:3]
+        ],
+        "taxonomy_version": report.taxonomy_version,
+        "method": report.method,
+    }
+    if report.job is not None:
+        matched, missing = repo.summarize(report.job)
+        out.update(
+            score=report.job.score,
+            band=report.job.band,
+            matched=matched,
+            missing=missing,
+            application_id=application_id,
+        )
+    elif report.roles:
+        out.update(score=report.roles[0].score, band=report.roles[0].band)
+    return out
+
+
+@dataclass
+class JobBoard:
+    """The background threads of one service process."""
+
+    services: Services
+    settings: JobBoardSettings
+    dispatcher: Dispatcher | None = None
+    threads: list[threading.Thread] = field(default_factory=list)
+    stopping: threading.Event = field(default_factory=threading.Event)
+
+    @property
+    def sessions(self) -> sessionmaker[Session]:
+        return self.services.sessions
+
+    @property
+    def lease_seconds(self) -> float:
+        return self.settings.batch_lease_seconds or self.services.settings.parse_timeout + 30.0
+
+    def start(self) -> None:
+        if not self.settings.background_tasks:
+            return
+        self.dispatcher = Dispatcher(self.sessions, self.settings.delivery_policy())
+        self.dispatcher.start()
+        for i in range(max(1, self.services.settings.workers)):
+            thread = threading.Thread(
+                target=self._batch_loop, name=f"rolefit-batch-{i}", daemon=True
+            )
+            thread.start()
+            self.threads.append(thread)
+        purger = threading.Thread(target=self._purge_loop, name="rolefit-purge", daemon=True)
+        purger.start()
+        self.threads.append(purger)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self.stopping.set()
+        if self.dispatcher is not None:
+            self.dispatcher.stop(timeout)
+        for thread in self.threads:
+            thread.join(timeout)
+
+    # -- batches ------------------------------------------------------------------
+
+    def _batch_loop(self) -> None:
+        while not self.stopping.is_set():
+            if not self.services.ready:
+                self.stopping.wait(0.2)
+                continue
+            try:
+                worked = self.run_one_item()
+            except Exception:
+                log.exception("batch runner iteration failed")
+                worked = False
+            if not worked:
+                self.stopping.wait(0.5)
+
+    def run_one_item(self) -> bool:
+        """Claim and process one pending batch item; False when there was none."""
+        with self.sessions.begin() as session:
+            claim = repo.claim_batch_item(session, lease_seconds=self.lease_seconds)
+        if claim is None:
+            return False
+        item_id, token = claim
+        with self.sessions() as session:
+            item = session.get(BatchItem, item_id)
+            if item is None:
+                return True
+            batch = session.get(Batch, item.batch_id)
+            job = session.get(Job, batch.job_id) if batch and batch.job_id else None
+            data = item.data or b""
+            filename = f"resume.{item.file_type}"
+            roles = list(batch.roles) if batch and batch.roles else None
+            posting = repo.posting_from_dict(job.posting) if job is not None else None
+            job_id = job.id if job else None
+            candidate = item.external_candidate_id
+        if token > self.settings.batch_max_attempts:
+            # Tried and lost its worker that many times (e.g. it crashes the parser): give up.
+            with self.sessions.begin() as session:
+                repo.finish_batch_item(
+                    session, item_id, token, result=None, error_code="worker-crashed"
+                )
+            return True
+        keep = self.services.settings.store_resume_text
+        try:
+            outcome: ScoreResult | MatcherError = self.services.pool.run(
+                score_task, data, filename, posting, roles, keep
+            )
+        except MatcherError as exc:
+            outcome = exc
+        with self.sessions.begin() as session:
+            if isinstance(outcome, MatcherError):
+                repo.finish_batch_item(
+                    session, item_id, token, result=None, error_code=outcome.code
+                )
+                return True
+            result = outcome
+
+            def store(item: BatchItem) -> None:
+                application_id = None
+                job_row = session.get(Job, job_id) if job_id is not None else None
+                if job_row is not None:
+                    application = repo.upsert_application(
+                        session,
+                        job_row,
+                        candidate,
+                        result.report,
+                        retention_days=self.services.settings.retention_days,
+                        resume_text=result.text,
+                        source="batch",
+                    )
+                    application_id = application.id
+                item.result = item_summary(result.report, application_id)
+
+            repo.finish_batch_item(
+                session, item_id, token, result=None, error_code=None, on_recorded=store
+            )
+        return True
+
+    # -- retention ------------------------------------------------------------------
+
+    def purge_once(self) -> dict[str, int]:
+        with self.sessions.begin() as session:
+            return repo.purge_expired(session, event_days=self.settings.event_retention_days)
+
+    def _purge_loop(self) -> None:
+        while not self.stopping.wait(min(5.0, self.settings.purge_interval_seconds)):
+            last = getattr(self, "_last_purge", 0.0)
+            if time.monotonic() - last < self.settings.purge_interval_seconds:
+                continue
+            self._last_purge = time.monotonic()
+            try:
+                counts = self.purge_once()
+            except Exception:
+                log.exception("retention purge failed")
+                continue
+            if any(counts.values()):
+                log.info("retention purge", extra={"purged": counts})

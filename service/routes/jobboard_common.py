@@ -1,0 +1,298 @@
+"""What the job-board routes share: errors, scopes, idempotency, pagination and the lifespan."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, Annotated, Any
+
+import anyio.to_thread
+from fastapi import Depends, FastAPI, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel
+
+from service.auth import Principal, require_scope
+from service.jobboard import JobBoard, JobBoardSettings
+from service.problems import (
+    MEDIA_TYPE,
+    PROBLEM_BASE,
+    ConflictError,
+    NotFoundError,
+    ServiceError,
+    problem_responses,
+)
+from service.storage import idempotency
+
+if TYPE_CHECKING:
+    from service.app import Services
+
+__all__ = [
+    "CursorQuery",
+    "FeedInvalidError",
+    "FeedTooLargeError",
+    "FeedUnreachableError",
+    "IdempotencyInProgressError",
+    "IdempotencyKeyReusedError",
+    "JobsRead",
+    "JobsWrite",
+    "LimitQuery",
+    "UrlRefusedError",
+    "board",
+    "fingerprint",
+    "jobboard_lifespan",
+    "json_response",
+    "responses",
+    "run_idempotent",
+]
+
+
+# --------------------------------------------------------------------------- problems
+
+
+class IdempotencyInProgressError(ConflictError):
+    code = "idempotency-in-progress"
+    title = "Request in progress"
+    default_message = (
+        "A request with this Idempotency-Key is still being processed: retry in a moment."
+    )
+
+
+class IdempotencyKeyReusedError(ServiceError):
+    code = "idempotency-key-reused"
+    title = "Idempotency key reused"
+    status = 422
+    default_message = (
+        "This Idempotency-Key was already used with a different request: use a new key."
+    )
+
+
+class UrlRefusedError(ServiceError):
+    code = "url-refused"
+    title = "URL refused"
+    status = 422
+    default_message = "The URL is not allowed: only public http(s) addresses are called."
+
+
+class FeedUnreachableError(ServiceError):
+    code = "feed-unreachable"
+    title = "Feed unreachable"
+    status = 502
+    default_message = "The feed URL could not be fetched."
+
+
+class FeedTooLargeError(ServiceError):
+    code = "feed-too-large"
+    title = "Feed too large"
+    status = 413
+    default_message = "The feed is larger than the limit."
+
+
+class FeedInvalidError(ServiceError):
+    code = "feed-invalid"
+    title = "Invalid feed"
+    status = 422
+    default_message = "The feed is not in the announced format."
+
+
+class InvalidCursorProblem(ServiceError):
+    code = "invalid-cursor"
+    title = "Invalid cursor"
+    status = 422
+    default_message = "The cursor is not valid: use next_cursor as given."
+
+
+OWN_PROBLEMS: dict[str, type[ServiceError]] = {
+    cls.code: cls
+    for cls in (
+        IdempotencyInProgressError,
+        IdempotencyKeyReusedError,
+        UrlRefusedError,
+        FeedUnreachableError,
+        FeedTooLargeError,
+        FeedInvalidError,
+        InvalidCursorProblem,
+    )
+}
+
+
+def responses(*codes: str) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses=`` for the service's problem codes plus the job board's own."""
+    known = [c for c in codes if c not in OWN_PROBLEMS]
+    out = problem_responses(*known)
+    for code in codes:
+        cls = OWN_PROBLEMS.get(code)
+        if cls is None:
+            continue
+        example = {
+            "type": PROBLEM_BASE + code,
+            "title": cls.title,
+            "status": cls.status,
+            "detail": cls.default_message,
+            "instance": "urn:uuid:5f0c6c1e-8a7e-4d8e-9d59-2f1a3c0b7e11",
+            "code": code,
+            "request_id": "5f0c6c1e-8a7e-4d8e-9d59-2f1a3c0b7e11",
+        }
+        entry = out.setdefault(
+            cls.status,
+            {
+                "description": "",
+                "content": {
+                    MEDIA_TYPE: {
+                        "schema": {"$ref": "#/components/schemas/Problem"},
+                        "examples": {},
+                    }
+                },
+            },
+        )
+        entry["description"] = "; ".join(
+            p for p in (entry["description"], f"`{code}`: {cls.title}") if p
+        )
+        entry["content"][MEDIA_TYPE].setdefault("examples", {})[code] = {
+            "summary": cls.title,
+            "value": example,
+        }
+    return out
+
+
+# --------------------------------------------------------------------------- dependencies
+
+JobsRead = Annotated[Principal, Depends(require_scope("jobs:read"))]
+JobsWrite = Annotated[Principal, Depends(require_scope("jobs:write"))]
+LimitQuery = Annotated[int, Query(ge=1, le=200, description="Items per page.")]
+CursorQuery = Annotated[
+    str | None, Query(max_length=500, description="next_cursor of the previous page.")
+]
+
+
+def board(request: Request) -> JobBoard:
+    """The job board's runtime (built by the lifespan)."""
+    found = getattr(request.app.state, "jobboard", None)
+    if not isinstance(found, JobBoard):
+        from service.problems import NotReadyError
+
+        raise NotReadyError("The job board is starting.")
+    return found
+
+
+def services_of(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
+
+
+def not_found(what: str, ident: str) -> NotFoundError:
+    return NotFoundError(f"No {what} with id {ident!r}.")
+
+
+def json_response(model: BaseModel, status: int = 200) -> Response:
+    return Response(
+        model.model_dump_json().encode(), status_code=status, media_type="application/json"
+    )
+
+
+def invalid(loc: tuple[str, ...], msg: str, kind: str = "value_error") -> RequestValidationError:
+    return RequestValidationError([{"loc": loc, "msg": msg, "type": kind}])
+
+
+# --------------------------------------------------------------------------- idempotency
+
+
+def fingerprint(*parts: bytes | str | None) -> str:
+    """A digest of what makes two requests "the same" (the parsed content, not the framing)."""
+    digest = hashlib.sha256()
+    for part in parts:
+        data = b"\x00" if part is None else part.encode() if isinstance(part, str) else part
+        digest.update(len(data).to_bytes(8, "big"))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+async def run_idempotent(
+    request: Request,
+    request_fingerprint: str,
+    handler: Callable[[], Awaitable[Response]],
+    *,
+    candidate: str | None = None,
+) -> Response:
+    """Run ``handler`` under the request's ``Idempotency-Key`` (if it has one).
+
+    Raises:
+        IdempotencyInProgressError: the first request with the key is still running (409).
+        IdempotencyKeyReusedError: the key came with another request before (422).
+    """
+    key = request.headers.get("idempotency-key")
+    if key is None:
+        return await handler()
+    key = key.strip()
+    if not key or len(key) > 255:
+        raise invalid(("header", "Idempotency-Key"), "Use 1 to 255 characters.")
+    services = services_of(request)
+    principal = getattr(request.state, "principal", None)
+    owner = (principal.key_id if isinstance(principal, Principal) else None) or "dev"
+    settings = board(request).settings
+    try:
+        claim = await anyio.to_thread.run_sync(
+            lambda: idempotency.begin(
+                services.sessions,
+                principal=owner,
+                key=key,
+                method=request.method,
+                path=request.url.path,
+                fingerprint=request_fingerprint,
+                hours=settings.idempotency_hours,
+            )
+        )
+    except idempotency.KeyInProgressError:
+        raise IdempotencyInProgressError() from None
+    except idempotency.KeyReusedError:
+        raise IdempotencyKeyReusedError() from None
+    if isinstance(claim, idempotency.Replay):
+        return Response(
+            claim.body,
+            status_code=claim.status,
+            media_type=claim.media_type,
+            headers={"Idempotent-Replayed": "true"},
+        )
+    try:
+        response = await handler()
+    except BaseException:
+        await anyio.to_thread.run_sync(idempotency.abandon, services.sessions, claim)
+        raise
+    if response.status_code >= 500:
+        await anyio.to_thread.run_sync(idempotency.abandon, services.sessions, claim)
+        return response
+    body = bytes(response.body)
+    media_type = response.media_type or "application/json"
+    await anyio.to_thread.run_sync(
+        lambda: idempotency.complete(
+            services.sessions,
+            claim,
+            status=response.status_code,
+            body=body,
+            media_type=media_type,
+            external_candidate_id=candidate,
+        )
+    )
+    return response
+
+
+# --------------------------------------------------------------------------- lifespan
+
+
+@asynccontextmanager
+async def jobboard_lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Start the dispatcher, batch runner and purger after the service's own lifespan."""
+    services = app.state.services
+    settings = getattr(app.state, "jobboard_settings", None) or JobBoardSettings()
+    runtime = JobBoard(services=services, settings=settings)
+    app.state.jobboard = runtime
+    runtime.start()
+    try:
+        yield
+    finally:
+        await anyio.to_thread.run_sync(runtime.stop)
