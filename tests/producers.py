@@ -26,6 +26,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests import tools
+
 __all__ = [
     "PRODUCERS",
     "Resume",
@@ -375,9 +377,7 @@ def resume_html(resume: Resume, *, columns: int = 1, css_columns: bool = False) 
 
 def html_to_pdf(document: str, *, timeout: float = 90) -> bytes:
     """Print an HTML string to PDF with headless Chromium."""
-    chromium = _chromium()
-    if chromium is None:
-        raise RuntimeError("chromium is not installed")
+    chromium = tools.require("chromium", "chromium-browser", "google-chrome", what="Chromium")
     with tempfile.TemporaryDirectory(prefix="rolefit-chromium-") as tmp:
         src = Path(tmp) / "resume.html"
         out = Path(tmp) / "resume.pdf"
@@ -403,9 +403,7 @@ def html_to_pdf(document: str, *, timeout: float = 90) -> bytes:
 
 def docx_to_pdf(documents: Sequence[bytes], *, timeout: float = 180) -> list[bytes]:
     """Convert .docx files to PDF with one headless LibreOffice run."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        raise RuntimeError("LibreOffice (soffice) is not installed")
+    soffice = tools.require("soffice", "libreoffice", what="LibreOffice")
     with tempfile.TemporaryDirectory(prefix="rolefit-lo-") as tmp:
         paths = []
         for i, data in enumerate(documents):

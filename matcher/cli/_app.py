@@ -12,6 +12,7 @@ from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from matcher.errors import MatcherError
 from matcher.models import to_dict
@@ -42,7 +43,7 @@ def fail(exc: MatcherError, *, as_json: bool) -> NoReturn:
     if as_json:
         sys.stdout.write(json.dumps({"error": exc.to_dict()}, ensure_ascii=False) + "\n")
     else:
-        err_console.print(f"[bold red]error[/] [{exc.code}] {exc.message}")
+        err_console.print(f"[bold red]error[/] {escape(f'[{exc.code}]')} {escape(exc.message)}")
     raise typer.Exit(EXIT_FAILED)
 
 

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from tests import tools
 from tests.jobboard.pg import PgServer, start_cluster
 
 
@@ -17,7 +18,7 @@ def pg_server() -> Iterator[PgServer]:
     """A PostgreSQL server for the session (started here, or ROLEFIT_TEST_POSTGRES_URL)."""
     server = start_cluster()
     if isinstance(server, str):
-        pytest.skip(server)
+        tools.missing(server)
     try:
         yield server
     finally:

@@ -12,6 +12,8 @@ import tempfile
 import zlib
 from pathlib import Path
 
+from tests import tools
+
 PERSONS = {
     "reportlab": ("Avery Quillfeather", "avery.quillfeather@example.org", "+1 415 555 0142"),
     "fpdf2": ("Rowan Thistlewood", "rowan.thistlewood@example.net", "+44 20 7946 0831"),
@@ -109,12 +111,13 @@ def resume_docx(producer: str = "docx") -> bytes:
 
 def soffice_pdf() -> bytes:
     """The DOCX resume converted to PDF by LibreOffice (a third PDF producer)."""
+    soffice = tools.require("soffice", "libreoffice", what="LibreOffice")
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "resume.docx"
         src.write_bytes(resume_docx("soffice"))
         subprocess.run(
             [
-                "soffice",
+                soffice,
                 f"-env:UserInstallation=file://{tmp}/profile",
                 "--headless",
                 "--convert-to",

@@ -1,0 +1,40 @@
+"""External tools some tests need (LibreOffice, Chromium, PostgreSQL) and what to do without them.
+
+On a developer's machine with only Python and pip, ``make test`` must pass: a test that needs a
+missing tool is skipped, with the reason. In CI (``ROLEFIT_TEST_STRICT=1``, set by ``.ci/run``,
+which installs the tools first) a missing tool fails the test instead, so a broken install step
+can never turn into a quietly green run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from typing import NoReturn
+
+import pytest
+
+STRICT = os.environ.get("ROLEFIT_TEST_STRICT", "").lower() in {"1", "true", "yes"}
+
+
+def missing(reason: str) -> NoReturn:
+    """Skip (developer machine) or fail (CI) a test whose tool is not installed."""
+    if STRICT:
+        pytest.fail(f"{reason} (ROLEFIT_TEST_STRICT=1: CI installs this tool)", pytrace=False)
+    pytest.skip(reason)
+
+
+def which(*names: str) -> str | None:
+    for name in names:
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+def require(*names: str, what: str) -> str:
+    """The path of the first of ``names`` on PATH, or skip/fail the test naming ``what``."""
+    path = which(*names)
+    if path is None:
+        missing(f"{what} is not installed ({' or '.join(names)} not on PATH)")
+    return path
