@@ -409,6 +409,10 @@ def problem_responses(*codes: str) -> dict[int | str, dict[str, Any]]:
     from service.schemas import Problem, ValidationProblem
 
     by_code = {p.code: p for p in problem_types()}
+    if VALIDATION_CODE in codes and "bad-request" not in codes:
+        # A body that cannot be decoded at all (not UTF-8, a broken multipart) is a 400 before
+        # any field can be validated: every route that validates a body can answer it.
+        codes = (*codes, "bad-request")
     grouped: dict[int, list[str]] = {}
     for code in codes:
         grouped.setdefault(by_code[code].status, []).append(code)
