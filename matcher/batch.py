@@ -324,7 +324,7 @@ class ResultsLog:
                     needs_rewrite = True
                     continue
                 self.done[sha] = record.get("status", "ok")
-                if self.config is None and record.get("status") == "ok":
+                if self.config is None:
                     self.config = {k: record.get(k) for k in _CONFIG_KEYS}
         if needs_rewrite:
             self._rewrite(retry_failed=retry_failed)
@@ -512,11 +512,25 @@ def _dask_state(options: MatchOptions, task_timeout: float | None) -> WorkerPool
 def _dask_run(
     options: MatchOptions, task_timeout: float | None, func: Callable[..., Any], *args: Any
 ) -> Any:
-    """Run a batch task on a Dask worker, in its WorkerPool (or its in-process Matcher)."""
+    """Run a batch task on a Dask worker, in its WorkerPool (or its in-process Matcher).
+
+    A ``MatcherError`` comes back as a ``_DaskFailure`` value rather than a raised exception:
+    a bad file is an expected outcome, not a task failure for Dask to log with its traceback.
+    """
     state = _dask_state(options, task_timeout)
-    if isinstance(state, WorkerPool):
-        return state.run(func, *args)
-    return func(state, *args)
+    try:
+        if isinstance(state, WorkerPool):
+            return state.run(func, *args)
+        return func(state, *args)
+    except MatcherError as exc:
+        return _DaskFailure(exc)
+
+
+@dataclass(frozen=True, slots=True)
+class _DaskFailure:
+    """A task's expected error, carried back from a Dask worker as a result."""
+
+    error: MatcherError
 
 
 def close_dask_pools() -> None:
@@ -541,8 +555,10 @@ class DaskBackend:
     ) -> None:
         try:
             from distributed import Client
-        except ImportError as exc:  # pragma: no cover - distributed is a dependency
-            raise BatchConfigError("--scheduler needs the 'distributed' package") from exc
+        except ImportError as exc:  # pragma: no cover - the dev extra installs it
+            raise BatchConfigError(
+                "--scheduler needs the 'distributed' package: pip install 'rolefit[dask]'"
+            ) from exc
         try:
             self.client = Client(address, timeout=connect_timeout, set_as_default=False)  # type: ignore[no-untyped-call]
         except (OSError, TimeoutError) as exc:
@@ -558,9 +574,12 @@ class DaskBackend:
             _dask_run, self.options, self.task_timeout, func, *args, pure=False
         )
         try:
-            return future.result()
+            result = future.result()
         finally:
             future.release()  # type: ignore[no-untyped-call]
+        if isinstance(result, _DaskFailure):
+            raise result.error
+        return result
 
     def submit(self, task: FileTask) -> Any:
         return self.client.submit(
@@ -577,20 +596,22 @@ class DaskBackend:
         from distributed import wait
 
         try:
-            return set(wait(list(pending), timeout=timeout, return_when="FIRST_COMPLETED").done)  # type: ignore[no-untyped-call]
+            with self.client.as_current():  # wait() looks the client up; ours is not the default
+                done = wait(list(pending), timeout=timeout, return_when="FIRST_COMPLETED").done  # type: ignore[no-untyped-call]
         except TimeoutError:
             return set()
+        return set(done)
 
     def outcome(self, handle: Any) -> dict[str, Any] | MatcherError:
         try:
-            result: dict[str, Any] = handle.result()
+            result: dict[str, Any] | _DaskFailure = handle.result()
         except BaseException as exc:
             if type(exc).__name__ == "KilledWorker":
                 return WorkerCrashedError()
             return _as_error(exc)
         finally:
             handle.release()
-        return result
+        return result.error if isinstance(result, _DaskFailure) else result
 
     def close(self) -> None:
         with contextlib.suppress(Exception):
