@@ -25,6 +25,7 @@ from matcher.models import CanonicalSkill, Contact, Document, Line, Section, Sec
 
 __all__ = [
     "RawPosting",
+    "alternative_groups",
     "education_required",
     "posting_document",
     "read_posting",
@@ -39,14 +40,15 @@ MAX_POSTING_CHARS = 200_000
 _PREFERRED_HEAD = re.compile(
     r"nice[\s-]to[\s-]have|preferred|bonus|a plus|desir|good[\s-]to[\s-]have|optional|"
     r"ideally|extra credit|would be great|pluses|added advantage|\bnice\b|not required|"
-    r"not essential|not a must|love to have|stand out|impress us|even better|even further",
+    r"not essential|not a must|love to (have|see)|stand out|impress us|even better|even further",
     re.I,
 )
 _REQUIRED_HEAD = re.compile(
-    r"requirement|required|must[\s-]have|qualifications|what you('|’)?ll need|what you bring|"
+    r"requirement|required|must[\s-]have|qualifications|what you('|’)?ll need|"
+    r"what you(('|’)?ll| will)? bring|"
     r"what we('|’)?re looking for|you have|you bring|about you|who you are|minimum|"
     r"skills|experience|you should|what you need|your profile|profile|expertise|"
-    r"what you will need|competenc|background|love to see|looking for|thrive|"
+    r"what you will need|competenc|background|looking for|thrive|"
     r"you('|’)?ll need|you will have|ideal candidate|you might be|if you have|if you are|"
     r"join the team if|get in touch if|we expect|expect from you|admire|you are",
     re.I,
@@ -61,7 +63,8 @@ _NEUTRAL_HEAD = re.compile(
 )
 _PREFERRED_LINE = re.compile(
     r"\b(a plus|is a plus|are a plus|plus\b(?= if)|nice[\s-]to[\s-]have|bonus|preferred|"
-    r"ideally|desirable|advantageous|an advantage|good to have|not required|optional)\b",
+    r"ideally|desir(ed|able)|advantageous|an advantage|added advantages?|good to have|"
+    r"not required|optional)\b",
     re.I,
 )
 _REQUIRED_LINE = re.compile(r"\b(must|required|requires|minimum|mandatory|essential)\b", re.I)
@@ -518,23 +521,67 @@ def requirement_modes(document: Document) -> dict[int, Mode]:
     return modes
 
 
-def _evidence_mode(line_text: str, offset: int, block: Mode) -> Mode:
-    """A line's cue overrides its block; a cue inside parentheses only covers that parenthesis
-    ("Python or Go (TypeScript preferred)" prefers TypeScript, not Python)."""
-    inner = None
-    for m in re.finditer(r"\(([^()]*)\)", line_text):
-        if m.start() <= offset < m.end():
-            inner = m.group(1)
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-Z(\"“])")
+_PAREN = re.compile(r"\(([^()]*)\)")
+_CUE_FILLER = re.compile(
+    r"\b(but|not|and|or|is|are|a|an|very|highly|strongly|big|huge|would|will|be|it|this|"
+    r"definitely|also|really|all|of|which)\b|[^\w]+",
+    re.I,
+)
+
+
+_LIFT_WORDS = re.compile(
+    r"\b(experience|proficien\w*|knowledge|familiar\w*|expertise|skills?|fluen\w*|hands-on)\b",
+    re.I,
+)
+
+
+def _cue_only(inner: str) -> bool:
+    """A parenthesis that is nothing but a cue ("(Bonus)", "(preferred but not required)")."""
+    if not (_PREFERRED_LINE.search(inner) or _REQUIRED_LINE.search(inner)):
+        return False
+    rest = _REQUIRED_LINE.sub(" ", _PREFERRED_LINE.sub(" ", inner))
+    return not _CUE_FILLER.sub("", rest).strip()
+
+
+def _sentence(line_text: str, offset: int) -> tuple[str, int]:
+    """The sentence of the line holding ``offset`` and the offset inside it."""
+    start = 0
+    for m in _SENTENCE_END.finditer(line_text):
+        if m.start() > offset:
             break
-    if inner is not None:
-        if _PREFERRED_LINE.search(inner):
-            return "preferred"
-        if _REQUIRED_LINE.search(inner):
-            return "required"
-    outer = re.sub(r"\([^()]*\)", " ", line_text)
+        start = m.end()
+    end_match = _SENTENCE_END.search(line_text, max(start, offset))
+    end = end_match.start() if end_match else len(line_text)
+    return line_text[start:end], offset - start
+
+
+def _evidence_mode(line_text: str, offset: int, block: Mode) -> Mode:
+    """A cue in the skill's own sentence overrides its block.
+
+    A cue inside parentheses only covers that parenthesis ("Python or Go (TypeScript
+    preferred)" prefers TypeScript, not Python) unless the parenthesis is nothing but the cue
+    ("(Bonus) Experience with CUDA", "Salesforce (preferred but not required)"). A required cue
+    ("must", "requires") lifts a skill out of a neutral block only in a sentence that reads like
+    a requirement ("you must have experience with Kafka", not "requires a background check").
+    """
+    sentence, offset = _sentence(line_text, offset)
+    for m in _PAREN.finditer(sentence):
+        if m.start() <= offset < m.end() and not _cue_only(m.group(1)):
+            inner = m.group(1)
+            if _PREFERRED_LINE.search(inner):
+                return "preferred"
+            if _REQUIRED_LINE.search(inner):
+                return "required"
+            break
+    outer = _PAREN.sub(lambda m: m.group(0) if _cue_only(m.group(1)) else " ", sentence)
     if _PREFERRED_LINE.search(outer):
         return "preferred"
-    if _REQUIRED_LINE.search(outer) and block != "preferred":
+    if (
+        _REQUIRED_LINE.search(outer)
+        and block != "preferred"
+        and (block == "required" or _LIFT_WORDS.search(outer))
+    ):
         return "required"
     return block
 
@@ -558,6 +605,48 @@ def split_requirements(
         best = min(found, key=rank.__getitem__, default="mentioned")
         buckets[best].append(skill)
     return buckets["required"], buckets["preferred"], buckets["mentioned"]
+
+
+_CONNECTOR = re.compile(r"^(?:\s|,|/|\(|\)|&|\bor\b|\band/or\b|\beither\b)*$", re.I)
+_OR = re.compile(r"\bor\b", re.I)
+
+
+def alternative_groups(skills: Sequence[CanonicalSkill], text: str) -> list[frozenset[str]]:
+    """Skills a posting lists as alternatives: "JavaScript (Angular, Node.js), Java, or Python",
+    "TensorFlow or PyTorch", "GCP or AWS, Kubernetes and Docker" (GCP or AWS only).
+
+    A run of skill names on one line joined only by commas, slashes and parentheses whose last
+    joint is an "or" asks for one of them, not all; the name after the "or" ends the run. A
+    slash alone is not an alternative ("ML/DL", "Robotics / Computer Vision" mean both).
+    """
+    lines = text.split("\n")
+    spans: dict[int, list[tuple[int, int, str]]] = {}
+    for skill in skills:
+        for e in skill.evidence:
+            if 1 <= e.line <= len(lines):
+                spans.setdefault(e.line, []).append((e.start, e.end, skill.skill_id))
+    groups: list[frozenset[str]] = []
+    for _, items in sorted(spans.items()):
+        items.sort()
+        run: list[str] = []
+        last_end = -1
+        for start, end, skill_id in items:
+            if run and start < last_end:  # overlapping evidence of one surface
+                last_end = max(last_end, end)
+                continue
+            gap = text[last_end:start] if run else ""
+            if run and gap.strip() and _CONNECTOR.match(gap) and "\n" not in gap:
+                run.append(skill_id)
+                if _OR.search(gap):
+                    if len(set(run)) > 1:
+                        groups.append(frozenset(run))
+                    run = []
+                    last_end = end
+                    continue
+            else:
+                run = [skill_id]
+            last_end = end
+    return groups
 
 
 def years_required(text: str) -> float | None:

@@ -146,12 +146,20 @@ class Matcher:
         """A posting as an ad-hoc role: required → core, preferred → bonus, others → important."""
         items: list[RoleSpecSkill] = []
         seen: set[str] = set()
+        # "JavaScript, Java, or Python" asks for one of three: the alternatives share one
+        # requirement's weight instead of each weighing as a requirement of its own.
+        share: dict[str, float] = {}
+        everything = (*posting.required, *posting.preferred, *posting.mentioned)
+        for group in jobs.alternative_groups(everything, posting.text):
+            for skill_id in group:
+                share[skill_id] = min(share.get(skill_id, 1.0), 1.0 / len(group))
         for skill in posting.required:
-            items.append(RoleSpecSkill(skill.skill_id, "core", 1.0))
+            items.append(RoleSpecSkill(skill.skill_id, "core", share.get(skill.skill_id, 1.0)))
             seen.add(skill.skill_id)
         for skill in posting.preferred:
             if skill.skill_id not in seen:
-                items.append(RoleSpecSkill(skill.skill_id, "bonus", 1.0))
+                weight = share.get(skill.skill_id, 1.0)
+                items.append(RoleSpecSkill(skill.skill_id, "bonus", weight))
                 seen.add(skill.skill_id)
         for skill in posting.mentioned:
             if skill.skill_id not in seen:

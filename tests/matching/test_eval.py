@@ -39,3 +39,35 @@ def test_eval_own_title_breaks_near_ties(small_matcher: Matcher) -> None:
     as_mle = small_matcher.match(doc_from_text("A B\nMachine Learning Engineer\n" + body))
     assert roles_ranked(small_matcher.taxonomy, as_ds)[0] == "Data Scientist"
     assert roles_ranked(small_matcher.taxonomy, as_mle)[0] == "Machine Learning Engineer"
+
+
+def test_eval_requirement_split_counts_methods_and_separates_misses() -> None:
+    from types import SimpleNamespace
+
+    from eval.run import requirement_agreement
+
+    scorer = SimpleNamespace(canon=str.casefold)
+    gold = [
+        {
+            "doc_id": "jd",
+            "kind": "jd",
+            "required": ["Python", "Machine Learning", "Econometrics"],
+            "nice_to_have": ["CUDA", "Rust"],
+        }
+    ]
+    preds = {
+        "jd": {
+            "required": ["Machine Learning", "Python", "Rust"],
+            "preferred": ["CUDA"],
+            "mentioned": [],
+        }
+    }
+    got = requirement_agreement(scorer, preds, gold)
+    # Econometrics was never found; Rust was found but in the wrong bucket.
+    assert got == {
+        "labels": 5,
+        "agree": 3,
+        "accuracy": 0.6,
+        "found": 4,
+        "accuracy_found": 0.75,
+    }

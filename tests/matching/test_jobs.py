@@ -247,3 +247,61 @@ def test_jobs_posting_without_skills_uses_its_role(small_matcher: Matcher) -> No
     posting = small_matcher.parse_job("Data Scientist\nWe are a friendly team in Leeds.\n")
     spec = small_matcher.posting_spec(posting)
     assert {i.skill_id for i in spec.skills} >= {"python", "sql", "statistics"}
+
+
+def test_jobs_cue_only_parenthesis_covers_its_sentence(small_matcher: Matcher) -> None:
+    text = (
+        "ML Engineer\n## Requirements\n- Python\n"
+        "- (Bonus) Experience building layers (with C++, Rust, etc.)\n"
+        "- Experience with Docker (preferred but not required)\n"
+    )
+    posting = small_matcher.parse_job(text)
+    assert _ids(posting.required) == {"python"}
+    assert {"cpp", "rust", "docker"} <= _ids(posting.preferred)
+
+
+def test_jobs_cue_covers_only_its_sentence(small_matcher: Matcher) -> None:
+    text = (
+        "ML Engineer\n## What you'll bring\n"
+        "- You ideally know Docker. You have shipped models in Python.\n"
+        "- Knowledge of Kubernetes desired. Experience with SQL will be added advantages.\n"
+    )
+    posting = small_matcher.parse_job(text)
+    assert "python" in _ids(posting.required)
+    assert {"docker", "kubernetes", "sql"} <= _ids(posting.preferred)
+
+
+def test_jobs_required_cue_in_a_neutral_block_needs_a_requirement(
+    small_matcher: Matcher,
+) -> None:
+    text = (
+        "ML Engineer\n## Requirements\n- Python\n## About us\n"
+        "- This position requires passing a Docker background screening.\n"
+        "- You must have experience with Kubernetes.\n"
+        "## What we would love to see\n- Experience with SQL\n"
+    )
+    posting = small_matcher.parse_job(text)
+    assert "docker" in _ids(posting.mentioned)
+    assert {"python", "kubernetes"} <= _ids(posting.required)
+    assert "sql" in _ids(posting.preferred)
+
+
+def test_jobs_alternatives_share_one_requirement(small_matcher: Matcher) -> None:
+    from matcher.jobs import alternative_groups
+
+    text = (
+        "ML Engineer\n## Requirements\n"
+        "- 5+ years using JavaScript (React), Java, or Python\n"
+        "- Experience with MLflow or AWS, Kubernetes and Docker\n"
+        "- ML/DL in production with SQL\n"
+    )
+    posting = small_matcher.parse_job(text)
+    everything = (*posting.required, *posting.preferred, *posting.mentioned)
+    groups = set(alternative_groups(everything, posting.text))
+    assert frozenset({"javascript", "react", "java", "python"}) in groups
+    assert frozenset({"mlflow", "aws"}) in groups
+    assert not any("kubernetes" in g or "docker" in g or "sql" in g for g in groups)
+    weights = {s.skill_id: s.weight for s in small_matcher.posting_spec(posting).skills}
+    assert weights["python"] == pytest.approx(0.25)
+    assert weights["aws"] == pytest.approx(0.5)
+    assert weights["kubernetes"] == weights["sql"] == 1.0
