@@ -668,6 +668,7 @@ class BatchSummary:
     workers: int
     interrupted: bool = False
     repaired: int = 0
+    roles: tuple[tuple[str, str], ...] = ()  # (role_id, title) of every role scored
 
     @property
     def exit_code(self) -> int:
@@ -872,6 +873,7 @@ def run_batch(
         backend=backend_name,
         workers=backend.slots,
         repaired=log_file.repaired,
+        roles=prepared.roles,
     )
 
 
@@ -976,12 +978,15 @@ def write_csv(results: Path, csv_path: Path) -> int:
     """One row per file with a column per role score (two streaming passes); returns rows."""
     import csv
 
-    role_ids: dict[str, None] = {}
+    seen: set[str] = set()
+    requested: list[str] = []
     has_job = False
     for record in iter_results(results):
-        for role_id in record.get("scores") or {}:
-            role_ids.setdefault(role_id, None)
+        seen.update(record.get("scores") or {})
+        requested = requested or list(record.get("roles_requested") or [])
         has_job = has_job or bool(record.get("job"))
+    # Requested roles in the order asked, else every role alphabetically: stable columns.
+    role_ids = [r for r in requested if r in seen] + sorted(seen - set(requested))
     header = ["path", "sha256", "status", "error_code", "error", "best_role", "best_score"]
     if has_job:
         header += ["job_score", "job_band"]
