@@ -17,6 +17,7 @@ tests share their output through session fixtures.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import io
 import shutil
@@ -291,7 +292,7 @@ def _fpdf2(resume: Resume, *, columns: int) -> bytes:
     from fpdf import FPDF
 
     pdf = FPDF(format="A4")
-    pdf.set_creation_date(None) if hasattr(pdf, "set_creation_date") else None
+    pdf.set_creation_date(dt.datetime(2024, 1, 1, tzinfo=dt.UTC))  # deterministic bytes
     pdf.add_page()
     pdf.set_auto_page_break(True, margin=15)
 
@@ -335,15 +336,14 @@ def resume_html(resume: Resume, *, columns: int = 1, css_columns: bool = False) 
     """HTML for Chromium: one column, a grid sidebar, or CSS ``column-count: 2``."""
 
     def section(heading: str, lines: Sequence[str]) -> str:
-        items = []
-        bullets = [ln[2:] for ln in lines if ln.startswith("• ")]
-        for ln in lines:
+        items: list[str] = []
+        for ln in lines:  # consecutive bullets share one <ul>, in document order
             if not ln.startswith("• "):
                 items.append(f"<p>{html.escape(ln)}</p>")
-            elif ln[2:] == bullets[0]:
-                items.append(
-                    "<ul>" + "".join(f"<li>{html.escape(b)}</li>" for b in bullets) + "</ul>"
-                )
+            elif items and items[-1].endswith("</ul>"):
+                items[-1] = items[-1][: -len("</ul>")] + f"<li>{html.escape(ln[2:])}</li></ul>"
+            else:
+                items.append(f"<ul><li>{html.escape(ln[2:])}</li></ul>")
         head = f"<h2>{html.escape(heading)}</h2>" if heading else ""
         return f"<section>{head}{''.join(items)}</section>"
 
