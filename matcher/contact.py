@@ -9,6 +9,7 @@ capitalised words that is not a heading, a title or a contact line.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 
@@ -91,7 +92,9 @@ def _emails(lines: Sequence[Line]) -> list[str]:
             nxt = lines[i + 1].text.split()[0] if lines[i + 1].text.split() else ""
             joined = tail + nxt
             m = _EMAIL.fullmatch(joined.rstrip(".,;"))
-            if m and (not hits or hits[-1] != tail or len(nxt) <= 4):
+            # the continuation of a split address is lower case ("exam" / "ple.org", "c" / "om"),
+            # never the capitalised first word of the next line ("jo@x.org" / "Body ...")
+            if m and nxt == nxt.lower() and (not hits or hits[-1] != tail or len(nxt) <= 4):
                 hits = [h for h in hits if h != tail and not joined.startswith(h)] + [m.group(0)]
         found.extend(hits)
     return found
@@ -157,6 +160,13 @@ def _name(lines: Sequence[Line]) -> str | None:
             for part in _SEPARATORS.split(ln.text):
                 cand = _name_candidate(part)
                 if cand and ln.font_size >= by_size[0].font_size:
+                    return cand
+        # a name wrapped over two lines of the largest type (a narrow column): "Marta" / "Kowalczyk"
+        biggest = by_size[0].font_size
+        for a, b in itertools.pairwise(top):
+            if a.font_size == b.font_size == biggest and b.number == a.number + 1:
+                cand = _name_candidate(f"{a.text} {b.text}")
+                if cand and len(a.text.split()) == 1:
                     return cand
     for ln in top:
         cand = _name_candidate(ln.text)

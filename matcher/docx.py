@@ -23,7 +23,7 @@ from matcher.errors import (
     UnsupportedTypeError,
 )
 from matcher.models import DocumentText, LayoutWarning, Line
-from matcher.textclean import clean_line, dehyphenate
+from matcher.textclean import clean_line, dehyphenate, vocabulary
 
 __all__ = ["extract_text"]
 
@@ -210,7 +210,7 @@ def _dedupe(raws: list[_Raw]) -> list[_Raw]:
 
 
 def _assemble(raws: list[_Raw]) -> DocumentText:
-    texts = dehyphenate([r.text for r in raws])
+    texts = dehyphenate([r.text for r in raws], vocabulary([r.text for r in raws]))
     parts: list[str] = []
     lines: list[Line] = []
     offset = 0

@@ -79,11 +79,25 @@ def find_experience(
         numbers = sorted(by_number)
     today = today or dt.date.today()
     entries: list[ExperienceEntry] = []
+    consumed: set[int] = set()
     for idx, number in enumerate(numbers):
         line = by_number.get(number)
-        if line is None or line.text.startswith("•"):
+        if line is None or number in consumed or line.text.startswith("•"):
             continue
-        m = DATE_RANGE.search(line.text)
+        text = line.text
+        m = DATE_RANGE.search(text)
+        nxt_line = by_number.get(numbers[idx + 1]) if idx + 1 < len(numbers) else None
+        if nxt_line is not None and not nxt_line.text.startswith("•"):
+            # a date range wrapped onto the next line: "... | Mar 2017 – Dec" / "2021"
+            both = f"{text} {nxt_line.text}"
+            m2 = DATE_RANGE.search(both)
+            if (
+                m2 is not None
+                and m2.start() < len(text) < m2.end()
+                and (m is None or (m2.start() == m.start() and m2.end() > m.end()))
+            ):
+                text, m = both, m2
+                consumed.add(nxt_line.number)
         if not m:
             continue
         start_s = m.group("start") or m.group("since")
@@ -97,7 +111,21 @@ def find_experience(
             continue
         if start > (today.year, today.month):
             continue
-        rest = (line.text[: m.start()] + " " + line.text[m.end() :]).strip(" |,·–—-()")
+        rest = (text[: m.start()] + " " + text[m.end() :]).strip(" |,·–—-()")
+        prev = by_number.get(numbers[idx - 1]) if idx > 0 else None
+        if (
+            rest
+            and prev is not None
+            and prev.bold
+            and line.bold
+            and prev.font_size == line.font_size
+            and not prev.text.startswith("•")
+            and not DATE_RANGE.search(prev.text)
+            and re.search(r"[,|·]", prev.text)
+            and not _SPLIT.search(rest)
+        ):
+            # a bold entry header wrapped before its dates: "Engineer, Vistula" / "Analytics | 2021"
+            rest = f"{prev.text} {rest}"
         title, employer = _title_employer(rest)
         if title is None and idx > 0:
             prev = by_number.get(numbers[idx - 1])
@@ -107,6 +135,7 @@ def find_experience(
             nxt = by_number.get(numbers[idx + 1])
             if (
                 nxt is not None
+                and nxt.number not in consumed
                 and not nxt.text.startswith("•")
                 and len(nxt.text) <= 60
                 and not DATE_RANGE.search(nxt.text)

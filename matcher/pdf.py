@@ -46,7 +46,7 @@ from matcher.errors import (
     PdfEncryptedError,
 )
 from matcher.models import DocumentText, LayoutWarning, Line
-from matcher.textclean import clean_line, count_cid, dehyphenate
+from matcher.textclean import clean_line, count_cid, dehyphenate, vocabulary
 
 __all__ = ["extract_text"]
 
@@ -57,6 +57,8 @@ _MARGIN_FRACTION = 0.075  # header/footer zone: top and bottom 7.5 % of the page
 _MAX_STREAM_BYTES = 64 * 1024 * 1024  # a page content stream may inflate to this much
 _MIN_COLUMN_SEGMENTS = 3
 _BOLD = re.compile(r"bold|black|heavy|semibold|demi|cmbx|sfbx|-bd\b|,b$", re.IGNORECASE)
+# codes WinAnsiEncoding leaves unused; viewers draw them as a bullet (reportlab writes "•" as 127)
+_WINANSI_UNUSED = frozenset({127, 129, 141, 143, 144, 157})
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?\d{1,3}(?:\s*(?:/|of)\s*\d{1,3})?$", re.IGNORECASE)
 
 RGB = tuple[float, float, float]
@@ -177,7 +179,10 @@ def _make_device(rsrcmgr: Any, laparams: Any) -> Any:
                 if not isinstance(text, str):
                     text = self.handle_undefined_char(font, cid)
             except PDFUnicodeNotDefined:
-                text = self.handle_undefined_char(font, cid)
+                if cid in _WINANSI_UNUSED and not font.is_multibyte():
+                    text = "•"  # PDF 32000-1 D.2 note 3: unused WinAnsi codes show a bullet
+                else:
+                    text = self.handle_undefined_char(font, cid)
             item = LTChar(
                 matrix,
                 font,
@@ -469,7 +474,51 @@ def _guard_contents(page: Any) -> None:
         stream.rawdata = None
 
 
-def _open(data: bytes) -> tuple[Any, list[Any]]:
+_CATALOG = re.compile(rb"(\d+)\s+(\d+)\s+obj\s*<<(?:(?!endobj).){0,600}?/Type\s*/Catalog\b", re.S)
+
+
+def _repaired(data: bytes) -> bytes | None:
+    """A truncated PDF (no xref table or trailer left) with a trailer pointing at its catalog,
+    so pdfminer's fallback object scan can read the objects that survived; None if there is
+    no catalog to point at."""
+    m = _CATALOG.search(data)
+    if m is None:
+        return None
+    num, gen = int(m.group(1)), int(m.group(2))
+    # drop a damaged xref table / trailer at the end: the object scan would read it first
+    cuts = [i for i in (data.rfind(b"\nxref"), data.rfind(b"\ntrailer")) if i > m.end()]
+    if cuts:
+        data = data[: min(cuts)]
+    return data + f"\nendstream\nendobj\ntrailer\n<< /Root {num} {gen} R >>\n%%EOF\n".encode()
+
+
+def _open(data: bytes) -> tuple[Any, list[Any], bool]:
+    """``(document, pages, repaired)``; ``repaired`` means the file had to be patched to open."""
+    try:
+        document, pages = _open_once(data)
+        if pages:
+            return document, pages, False
+    except CorruptDocumentError:
+        fixed = _repaired(data)
+        if fixed is None:
+            raise
+        try:
+            document, pages = _open_once(fixed)
+        except CorruptDocumentError:
+            pass
+        else:
+            if pages:
+                return document, pages, True
+        raise
+    fixed = _repaired(data)
+    if fixed is not None:
+        with_fix = _open_once(fixed)
+        if with_fix[1]:
+            return with_fix[0], with_fix[1], True
+    return document, pages, False
+
+
+def _open_once(data: bytes) -> tuple[Any, list[Any]]:
     from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfpage import PDFPage
     from pdfminer.pdfparser import PDFParser
@@ -556,22 +605,32 @@ def extract_text(data: bytes, *, max_bytes: int, max_pages: int) -> DocumentText
 
 
 def _extract(data: bytes, *, max_pages: int) -> DocumentText:
-    from pdfminer.layout import LAParams
-    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
-
-    document, pages = _open(data)
+    document, pages, repaired = _open(data)
     if not pages:
         raise CorruptDocumentError("The PDF is corrupt: it has no pages.")
     if len(pages) > max_pages:
         raise DocumentTooLargeError(
             f"The document is too large: {len(pages)} pages exceeds the limit of {max_pages}."
         )
+    if repaired:
+        try:
+            return _read_pages(document, pages, partial=True)
+        except NoTextError as exc:
+            raise CorruptDocumentError(
+                "The PDF is truncated or corrupt: none of its text could be recovered."
+            ) from exc
+    return _read_pages(document, pages, partial=False)
+
+
+def _read_pages(document: Any, pages: list[Any], *, partial: bool) -> DocumentText:
+    from pdfminer.layout import LAParams
+    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+
     laparams = LAParams(boxes_flow=None, all_texts=True)
     rsrcmgr = PDFResourceManager(caching=True)
     device = _make_device(rsrcmgr, laparams)
     interpreter = PDFPageInterpreter(rsrcmgr, device)
-    results: list[_PageResult] = []
-    partial = False
+    results: list[_PageResult] = []  # ``partial``: a patched file may have lost content
     for page_no, page in enumerate(pages, start=1):
         try:
             _guard_contents(page)
@@ -681,6 +740,7 @@ def _assemble(results: list[_PageResult], *, producer: str | None, partial: bool
     hf_count = 0
     hidden_pages: list[int] = []
     hidden_reasons: Counter[str] = Counter()
+    vocab = vocabulary([s.raw for res in results for row, _c in res.rows for s in row])
     for page_no, res in enumerate(results, start=1):
         if res.columns:
             column_pages.append(page_no)
@@ -689,7 +749,7 @@ def _assemble(results: list[_PageResult], *, producer: str | None, partial: bool
         fixed: list[str] = list(raw)
         for col in {c for _r, c in res.rows}:
             idx = [i for i, (_r, c) in enumerate(res.rows) if c == col]
-            for i, new in zip(idx, dehyphenate([raw[i] for i in idx]), strict=True):
+            for i, new in zip(idx, dehyphenate([raw[i] for i in idx], vocab), strict=True):
                 fixed[i] = new
         visible_rows = 0
         for (row, col), raw_text, text_src in zip(res.rows, raw, fixed, strict=True):

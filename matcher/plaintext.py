@@ -12,7 +12,7 @@ import contextlib
 
 from matcher.errors import EmptyDocumentError, UnsupportedTypeError
 from matcher.models import DocumentText, Line
-from matcher.textclean import clean_line, dehyphenate, is_mojibake
+from matcher.textclean import clean_line, dehyphenate, is_mojibake, vocabulary
 
 __all__ = ["decode_text", "extract_text", "lines_to_document"]
 
@@ -41,7 +41,10 @@ def decode_text(data: bytes) -> tuple[str, str]:
                     "not a supported file type."
                 ) from exc
     if data.count(0) * 3 >= len(data):
-        for enc in ("utf-16-le", "utf-16-be"):
+        # ASCII-heavy UTF-16: the NUL is the high byte, second in LE ("J\0"), first in BE
+        odd_nuls = data[1::2].count(0)
+        order = ("utf-16-le", "utf-16-be") if odd_nuls >= data[::2].count(0) else ("utf-16-be",)
+        for enc in (*order, "utf-16-le"):
             try:
                 return data[: len(data) // 2 * 2].decode(enc), enc
             except UnicodeDecodeError:
@@ -64,7 +67,7 @@ def lines_to_document(raw_lines: list[str], *, fmt: str = "text") -> DocumentTex
     text_parts: list[str] = []
     lines: list[Line] = []
     offset = 0
-    for raw in dehyphenate(raw_lines):
+    for raw in dehyphenate(raw_lines, vocabulary(raw_lines)):
         cleaned = clean_line(raw)
         if not cleaned:
             continue

@@ -228,11 +228,17 @@ def find_headings(doc: DocumentText) -> list[tuple[int, SectionKind]]:
         kind, exact = hit
         if not exact and not _stands_out(line, body):
             continue
-        if line.text.rstrip().endswith(":") and not _stands_out_strict(line, body) and i > 0:
-            # "Skills:" inside a paragraph block is a label, still a heading in plain text
-            pass
         found[i] = kind
         styles[_style(line)] += 1
+    # When the document marks its headings typographically (bold, larger, capitals), a known
+    # name in plain body type is a list item ("Leadership" among the skills), not a heading.
+    marked = [i for i in found if _stands_out(lines[i], body)]
+    if len(marked) >= 2:
+        for i in list(found):
+            if i not in marked:
+                styles[_style(lines[i])] -= 1
+                del found[i]
+        styles = +styles
     # Headings no list knows: the same typography as the named ones (when that style is
     # distinctive, i.e. not the body text style).
     distinctive = {

@@ -29,6 +29,7 @@ __all__ = [
     "dehyphenate",
     "fix_letter_spacing",
     "is_mojibake",
+    "vocabulary",
 ]
 
 BULLET = "•"
@@ -192,12 +193,23 @@ _BROKEN_WORD = re.compile(r"([A-Za-z]{2,})(?:\u00ad[-\u2010]?|-)$")
 _CONTINUES = re.compile(r"^([a-z][A-Za-z]*)([,.;:]?)(\s|$)")
 
 
-def dehyphenate(raw: Sequence[str]) -> list[str]:
+_WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
+
+
+def vocabulary(lines: Sequence[str]) -> frozenset[str]:
+    """The lower-cased words (hyphenated compounds whole) of some lines, for ``dehyphenate``."""
+    return frozenset(m.group(0).lower() for line in lines for m in _WORD.finditer(line))
+
+
+def dehyphenate(raw: Sequence[str], vocab: frozenset[str] = frozenset()) -> list[str]:
     """Join words broken at line ends: ``["develop-", "ment of X"]`` → ``["development", "of X"]``.
 
     Works on raw lines (before ``clean_line``) so a soft hyphen at the end of a line marks a
     break; a hard hyphen joins only when the next line goes on in lower case and the part before
-    it has no hyphen of its own (``state-of-the-`` / ``art`` stays hyphenated).
+    it has no hyphen of its own (``state-of-the-`` / ``art`` stays hyphenated). ``vocab`` (the
+    document's own words, see ``vocabulary``) keeps a real compound whole: ``scikit-`` /
+    ``learn`` stays ``scikit-learn`` when the document spells it so elsewhere and never
+    ``scikitlearn``.
     """
     lines = list(raw)
     for i in range(len(lines) - 1):
@@ -212,6 +224,9 @@ def dehyphenate(raw: Sequence[str]) -> list[str]:
         soft = "\u00ad" in line[m.start() :]
         word_start = line.rfind(" ", 0, m.start(1) + 1) + 1
         compound = "-" in line[word_start : m.start(1) + len(m.group(1))]
+        if not compound and not soft and vocab:
+            head, tail = line[word_start : m.end(1)].lower(), n.group(1).lower()
+            compound = f"{head}-{tail}" in vocab and f"{head}{tail}" not in vocab
         if compound and not soft:
             joined = line[: m.end(1)] + "-" + n.group(1) + n.group(2)
         else:
