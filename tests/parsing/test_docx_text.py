@@ -1,0 +1,95 @@
+"""DOCX (python-docx) and plain text give the same ``Document`` as a PDF: sections with kinds
+and printed headings, contact, experience; tables keep rows; encodings are detected."""
+
+from __future__ import annotations
+
+import pytest
+
+from matcher import parse
+from matcher.models import Document, SectionKind
+from tests.producers import make_docx, make_text, sample_resume
+
+K = SectionKind
+KINDS = [K.HEADER, K.SKILLS, K.LANGUAGES, K.SUMMARY, K.EXPERIENCE, K.EDUCATION, K.PROJECTS]
+SKILLS = ["Python", "PyTorch", "scikit-learn", "Kubernetes", "PostgreSQL", "Airflow"]
+
+
+def _check_resume(doc: Document) -> None:
+    assert [s.kind for s in doc.sections] == KINDS
+    assert doc.contact.name == "Marta Kowalczyk"
+    assert doc.contact.email == "marta.kowalczyk@example.org"
+    assert doc.contact.phone == "+48 601 234 567"
+    assert [(e.employer, e.start, e.end) for e in doc.experience] == [
+        ("Vistula Analytics", "2021-01", None),
+        ("Baltic Retail", "2017-03", "2021-12"),
+    ]
+    for ln in doc.lines:
+        assert doc.text[ln.start : ln.end] == ln.text
+        assert ln.page == 1
+
+
+def test_parse_docx_resume() -> None:
+    doc = parse(make_docx(sample_resume()), filename="resume.docx")
+    assert doc.format == "docx"
+    _check_resume(doc)
+    assert [s.heading for s in doc.sections][1:] == [
+        "Skills", "Languages", "Summary", "Experience", "Education", "Projects",
+    ]  # fmt: skip
+    skills = next(s for s in doc.sections if s.kind is K.SKILLS)
+    assert skills.text.splitlines() == SKILLS
+    bullets = [ln.text for ln in doc.lines if ln.text.startswith("• ")]
+    assert bullets[0] == "• Built a demand forecasting service in PyTorch serving 40 warehouses."
+    assert not doc.warnings
+
+
+def test_parse_docx_skills_table_keeps_rows() -> None:
+    doc = parse(make_docx(sample_resume(), skills_table=True))
+    skills = next(s for s in doc.sections if s.kind is K.SKILLS)
+    assert skills.rows[0] == ("Skill", "Years")
+    assert skills.rows[1:] == tuple((s, str(1 + i % 5)) for i, s in enumerate(SKILLS, start=1))
+    assert [ln.table_row for ln in doc.lines if ln.table_row] == list(range(1, 8))
+    assert "table-layout" in {w.code for w in doc.warnings}
+
+
+def test_parse_docx_page_header_read_and_flagged() -> None:
+    doc = parse(make_docx(sample_resume(), header=True))
+    assert doc.lines[0].text == "Marta Kowalczyk"
+    assert doc.lines[0].in_header_footer
+    assert doc.contact.name == "Marta Kowalczyk"
+    assert doc.contact.email == "marta.kowalczyk@example.org"
+    warning = next(w for w in doc.warnings if w.code == "header-footer-text")
+    assert warning.count == 2
+
+
+@pytest.mark.parametrize(
+    ("encoding", "bom"),
+    [("utf-8", False), ("utf-8", True), ("utf-16-le", True), ("utf-16-be", False)],
+)
+def test_parse_text_encodings(encoding: str, bom: bool) -> None:
+    data = make_text(sample_resume(), encoding=encoding, bom=bom)
+    doc = parse(data, filename="resume.txt")
+    assert doc.format == "text"
+    _check_resume(doc)
+    assert "\ufeff" not in doc.text
+    assert "Kraków" in doc.text  # the non-ASCII letter survives every encoding
+    assert [s.heading for s in doc.sections][1] == "SKILLS"
+
+
+def test_parse_text_cp1252_fallback() -> None:
+    text = "Zoë Brontë\nzoe@example.org\nSKILLS\nPython, SQL – 5 years\n"
+    doc = parse(text.encode("cp1252"))
+    assert doc.contact.name == "Zoë Brontë"
+    assert "SQL - 5 years" in doc.text or "SQL – 5 years" in doc.text
+
+
+def test_parse_text_mojibake_repaired() -> None:
+    text = "Jo Doe\nSKILLS\n• Python\n• Café ordering app"
+    mojibake = text.encode("utf-8").decode("cp1252").encode("utf-8")
+    doc = parse(mojibake)
+    assert "• Café ordering app" in doc.text.splitlines()
+
+
+def test_parse_text_crlf_and_blank_lines() -> None:
+    doc = parse(b"Jo Doe\r\n\r\n\r\nSKILLS\r\nPython\rSQL\n")
+    assert doc.text == "Jo Doe\nSKILLS\nPython\nSQL"
+    assert [ln.number for ln in doc.lines] == [1, 2, 3, 4]

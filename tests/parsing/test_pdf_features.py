@@ -1,0 +1,211 @@
+"""PDF details: glyph order vs reading order, hidden text, margins, icon fonts, letter spacing,
+tables, small text and image-only pages. PDFs are drawn here (reportlab canvas, raw objects)
+or converted by LibreOffice in the session fixture."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from matcher import parse
+from matcher.models import SectionKind
+from tests.parsing.pdfs import canvas_pdf, icon_font_pdf
+from tests.producers import hidden_text_pdf, image_only_pdf
+
+K = SectionKind
+HEADS = {"SKILLS", "EDUCATION", "EXPERIENCE"}
+LEFT = ["SKILLS", "Python", "PyTorch", "Kubernetes", "SQL", "Docker", "EDUCATION", "MSc Physics"]
+RIGHT = [
+    "EXPERIENCE",
+    "Built a feature store with Python and Redis for ranking.",
+    "Shipped a ranking model to production with PyTorch.",
+    "Cut serving latency by 40% with ONNX Runtime and batching.",
+    "Led a team of four engineers across two sites in Europe.",
+    "Ran the weekly reading group on recommender systems.",
+    "Wrote the on-call handbook used by three teams.",
+]
+
+
+def _interleaved(c: Any, _page: int, *, right_first: bool = True) -> None:
+    """Two columns drawn row by row, right column first: content order ≠ reading order."""
+    c.setFont("Helvetica-Bold", 20)
+    c.drawString(50, 790, "Ada Example")
+    for i in range(max(len(LEFT), len(RIGHT))):
+        y = 740 - 16 * i
+        items = [(230, RIGHT, i), (50, LEFT, i)]
+        for x, col, j in items if right_first else items[::-1]:
+            if j < len(col):
+                text = col[j]
+                c.setFont("Helvetica-Bold" if text in HEADS else "Helvetica", 10)
+                c.drawString(x, y, text)
+
+
+@pytest.mark.parametrize("right_first", [True, False], ids=["right-drawn-first", "left-first"])
+def test_parse_two_columns_any_drawing_order(right_first: bool) -> None:
+    doc = parse(canvas_pdf(lambda c, p: _interleaved(c, p, right_first=right_first)))
+    assert doc.text.splitlines() == ["Ada Example", *LEFT, *RIGHT]
+    assert [s.kind for s in doc.sections] == [K.HEADER, K.SKILLS, K.EDUCATION, K.EXPERIENCE]
+    assert next(s for s in doc.sections if s.kind is K.SKILLS).text.splitlines() == LEFT[1:6]
+    assert [w.code for w in doc.warnings] == ["multi-column"]
+
+
+def test_parse_right_aligned_dates_are_not_a_column() -> None:
+    def draw(c: Any, _page: int) -> None:
+        c.setFont("Helvetica-Bold", 12)
+        c.drawString(50, 780, "EXPERIENCE")
+        y = 760
+        for title, dates in [
+            ("Data Engineer, Northwind", "2019 – 2022"),
+            ("Analyst, Contoso", "2016 – 2019"),
+            ("Intern, Fabrikam", "2015 – 2016"),
+        ]:
+            c.setFont("Helvetica-Bold", 10)
+            c.drawString(50, y, title)
+            c.setFont("Helvetica", 10)
+            c.drawRightString(545, y, dates)
+            c.drawString(50, y - 14, "• Built reports and pipelines for the finance team.")
+            y -= 34
+
+    doc = parse(canvas_pdf(draw))
+    assert "multi-column" not in {w.code for w in doc.warnings}
+    assert "Data Engineer, Northwind 2019 – 2022" in doc.text.splitlines()
+    assert [(e.title, e.employer, e.start, e.end) for e in doc.experience] == [
+        ("Data Engineer", "Northwind", "2019-01", "2022-01"),
+        ("Analyst", "Contoso", "2016-01", "2019-01"),
+        ("Intern", "Fabrikam", "2015-01", "2016-01"),
+    ]
+    assert doc.years_experience == 7.0
+
+
+HIDDEN_CASES = ["white", "render3", "tiny", "offpage", "background"]
+
+
+@pytest.mark.parametrize("how", HIDDEN_CASES)
+def test_parse_hidden_text_reported_and_excluded(how: str) -> None:
+    visible = ["Jo Visible", "SKILLS", "React, TypeScript, CSS"]
+    data = hidden_text_pdf(visible, [(how, "Keywords PyTorch Kubernetes TensorFlow")])
+    doc = parse(data)
+    assert doc.text.splitlines() == visible
+    assert "PyTorch" not in doc.text
+    assert all("PyTorch" not in s.text for s in doc.sections)
+    assert "PyTorch" in doc.hidden_text
+    warning = next(w for w in doc.warnings if w.code == "hidden-text")
+    assert warning.pages == (1,)
+    (hidden_line,) = [ln for ln in doc.lines if ln.hidden]
+    assert hidden_line.start == hidden_line.end == -1
+
+
+def test_parse_white_text_on_dark_box_is_visible() -> None:
+    doc = parse(hidden_text_pdf(["Jo Visible"], [("onblack", "Banner PyTorch")]))
+    assert "Banner PyTorch" in doc.text
+    assert not doc.hidden_text
+    assert "hidden-text" not in {w.code for w in doc.warnings}
+
+
+def test_parse_hidden_only_pdf_has_no_text() -> None:
+    from matcher.errors import NoTextError
+
+    with pytest.raises(NoTextError, match="hidden"):
+        parse(hidden_text_pdf([], [("white", "PyTorch"), ("render3", "Kubernetes")]))
+
+
+def test_parse_repeated_header_footer_flagged() -> None:
+    def draw(c: Any, page: int) -> None:
+        c.setFont("Helvetica", 8)
+        c.drawString(50, 815, "Jo Doe · jo@example.org")  # header on every page
+        c.drawCentredString(297, 20, f"Page {page + 1} of 2")
+        c.setFont("Helvetica", 10)
+        for i in range(12):
+            c.drawString(50, 760 - 14 * i, f"Body line {i} of page {page + 1} about data work.")
+
+    doc = parse(canvas_pdf(draw, pages=2))
+    assert doc.pages == 2
+    hf = [ln for ln in doc.lines if ln.in_header_footer]
+    assert {ln.text for ln in hf} == {"Jo Doe · jo@example.org", "Page 1 of 2", "Page 2 of 2"}
+    warning = next(w for w in doc.warnings if w.code == "header-footer-text")
+    assert warning.pages == (1, 2)
+    assert doc.contact.email == "jo@example.org"  # still read for display
+
+
+def test_parse_icon_font_glyphs_dropped_and_counted() -> None:
+    doc = parse(
+        icon_font_pdf([("0041", "alfred@example.org"), ("0042", "+1 555 010 9999"), ("", "Skills")])
+    )
+    assert doc.text.splitlines() == ["alfred@example.org", "+1 555 010 9999", "Skills"]
+    assert "(cid:" not in doc.text
+    warning = next(w for w in doc.warnings if w.code == "icon-font-glyphs")
+    assert warning.count == 2
+    assert doc.contact.email == "alfred@example.org"
+
+
+def test_parse_letter_spaced_heading_rebuilt_from_glyph_gaps() -> None:
+    def draw(c: Any, _page: int) -> None:
+        t = c.beginText(50, 780)
+        t.setFont("Helvetica-Bold", 12)
+        t.setCharSpace(4)
+        t.textLine("WORK EXPERIENCE")
+        t.setCharSpace(0)
+        t.setFont("Helvetica", 10)
+        t.textLine("Engineer, Initech | 2018 – 2020")
+        t.textLine("Kept the TPS reports on time with Python scripts.")
+        c.drawText(t)
+
+    doc = parse(canvas_pdf(draw))
+    assert doc.lines[0].text == "WORK EXPERIENCE"
+    assert doc.sections[0].kind is K.EXPERIENCE
+    assert doc.sections[0].heading == "WORK EXPERIENCE"
+
+
+def test_parse_small_text_warning() -> None:
+    def draw(c: Any, _page: int) -> None:
+        c.setFont("Helvetica", 10)
+        c.drawString(50, 780, "A readable line of text about Python.")
+        c.setFont("Helvetica", 4.5)
+        c.drawString(50, 760, "Fine print that is visible but hard to read.")
+
+    doc = parse(canvas_pdf(draw))
+    assert "Fine print" in doc.text  # visible, so kept
+    assert next(w for w in doc.warnings if w.code == "small-text").count == 1
+
+
+def test_parse_image_only_page_among_text_pages() -> None:
+    from pypdf import PdfReader, PdfWriter
+
+    text_pdf = canvas_pdf(lambda c, _p: c.drawString(50, 780, "Page one has text: Python."))
+    writer = PdfWriter()
+    for source in (text_pdf, image_only_pdf(1)):
+        for page in PdfReader(__import__("io").BytesIO(source)).pages:
+            writer.add_page(page)
+    buf = __import__("io").BytesIO()
+    writer.write(buf)
+    doc = parse(buf.getvalue())
+    assert doc.pages == 2
+    warning = next(w for w in doc.warnings if w.code == "image-only-page")
+    assert warning.pages == (2,)
+
+
+@pytest.mark.slow
+def test_parse_libreoffice_table_keeps_rows(libreoffice_pdfs: dict[str, bytes]) -> None:
+    doc = parse(libreoffice_pdfs["table"])
+    skills = next(s for s in doc.sections if s.kind is K.SKILLS)
+    # each table row stays one line, its cells in order (skill, years)
+    assert skills.text.splitlines() == [
+        "Skill Years",
+        "Python 2",
+        "PyTorch 3",
+        "scikit-learn 4",
+        "Kubernetes 5",
+        "PostgreSQL 1",
+        "Airflow 2",
+    ]
+
+
+@pytest.mark.slow
+def test_parse_libreoffice_page_header(libreoffice_pdfs: dict[str, bytes]) -> None:
+    doc = parse(libreoffice_pdfs["header"])
+    assert doc.pages == 2
+    assert doc.contact.name == "Marta Kowalczyk"
+    assert doc.contact.email == "marta.kowalczyk@example.org"
+    assert "header-footer-text" in {w.code for w in doc.warnings}
+    assert all(ln.in_header_footer for ln in doc.lines if "Kowalczyk" in ln.text)
