@@ -34,16 +34,18 @@ from matcher.errors import MatcherError
 from matcher.models import CanonicalSkill, Document, MatchReport, RoleScore
 from matcher.options import MatchOptions
 from matcher.pipeline import Matcher
-from matcher.scoring import score_roles
+from matcher.scoring import coverage_of, score_roles
 from taxonomy import Taxonomy, load_taxonomy
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = (ROOT / ".." / "shared" / "corpus").resolve()
 RESULTS = ROOT / "eval" / "results"
 
-# A resume whose best role scores below this is off-domain ("none"): the role fit is too thin
-# to name a role. A posting whose nearest role is below NONE_JOB_CUTOFF likewise.
-NONE_CUTOFF = 5.0
+# A resume whose best role covers less than this share of the role's weighted skills is
+# off-domain ("none"): the role fit is too thin to name a role (scores are calibrated, so the
+# harness compares coverage, ``coverage_of(score)``). A posting whose nearest role is below
+# NONE_JOB_CUTOFF likewise.
+NONE_CUTOFF = 0.05
 NONE_MIN_TECH_SKILLS = 2  # concrete technologies (skill_names)
 NONE_JOB_CUTOFF = 20.0
 TITLE_TIE = 0.85
@@ -110,7 +112,12 @@ def top_level_ranking(taxonomy: Taxonomy, roles: Sequence[RoleScore]) -> list[tu
     ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
     if ranked and titled:
         top_score = ranked[0][1]
-        named = [kv for kv in ranked if kv[0] in titled and kv[1] >= TITLE_TIE * top_score]
+        top_coverage = coverage_of(top_score)
+        named = [
+            kv
+            for kv in ranked
+            if kv[0] in titled and coverage_of(kv[1]) >= TITLE_TIE * top_coverage
+        ]
         if named:
             ranked.remove(named[0])
             ranked.insert(0, named[0])
@@ -124,7 +131,7 @@ def roles_ranked(taxonomy: Taxonomy, report: MatchReport) -> list[str]:
     concrete = len(skill_names(report.skills, taxonomy))
     # The resume's own title naming a role lowers the bar to one concrete technology.
     needed = 1 if any(r.title_match for r in report.roles) else NONE_MIN_TECH_SKILLS
-    if not ranked or ranked[0][1] < NONE_CUTOFF or concrete < needed:
+    if not ranked or coverage_of(ranked[0][1]) < NONE_CUTOFF or concrete < needed:
         return ["none", *titles]
     return titles
 

@@ -36,7 +36,7 @@ class MatchOptions:
     pdf_engine: PdfEngine = "pdfminer"
     fuzzy_cutoff: float = 88.0
     fuzzy_min_length: int = 5
-    method: str = "weighted-coverage.v1"
+    method: str = "weighted-coverage.v2"
     strong_cutoff: float = 75.0
     good_cutoff: float = 55.0
     partial_cutoff: float = 35.0

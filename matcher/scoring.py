@@ -1,6 +1,7 @@
 """Canonical skills × roles → role scores: ``score_roles(skills, *, roles, taxonomy, options)``.
 
-Method ``weighted-coverage.v1`` (deterministic, no model):
+Method ``weighted-coverage.v2`` (deterministic, no model; v1 was the plain earned / total weight,
+which put a strong ML engineer resume at 29/100 "weak"):
 
 * every skill a role asks for has a weight = its taxonomy weight × the tier factor
   (core 3, important 2, bonus 1);
@@ -12,8 +13,15 @@ Method ``weighted-coverage.v1`` (deterministic, no model):
   tools only (libraries, platforms, tools, data stores — never languages or methods) a sibling
   (TensorFlow for PyTorch) 0.4 and the broader parent 0.5 — reported as ``partial`` with
   ``via``;
-* score = 100 × earned / total weight; when a posting states years of experience and the
-  resume's are known, 10 of the 100 points measure years found / years required;
+* weighted coverage c = earned / total weight (0..1); score = ``calibrated(c)`` =
+  100 × (1 − e^(−c/0.3)) / (1 − e^(−1/0.3)): diminishing returns. A role's skill list is the
+  union of everything its sources name (the ML engineer role lists 55 skills) and nobody shows
+  all of them: on the development corpus a resume labelled with a role covers 0.2-0.65 of it,
+  which v1 (score = 100 c) reported as 20-65, so a clearly strong ML engineer resume (c = 0.29)
+  was "weak". Now c = 0.29 → 64 (good), 0.42 → 78 (strong), 0.65 → 92, 0.05 → 16. The curve is
+  strictly increasing, so it never reorders roles or resumes (same ranking as v1);
+* when a posting states years of experience and the resume's are known, 10 of the 100 points
+  measure years found / years required;
 * bands are labels (strong / good / partial / weak), never an automatic reject.
 
 Only skills and (for postings) years are read: never name, contact, photo, age or address.
@@ -22,6 +30,7 @@ Only skills and (for postings) years are read: never name, contact, photo, age o
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -40,11 +49,14 @@ from matcher.options import MatchOptions
 from taxonomy import Taxonomy, normalize_name
 
 __all__ = [
+    "CALIBRATION_TAU",
     "STRENGTH_CREDIT",
     "TIER_FACTOR",
     "RoleSpec",
     "RoleSpecSkill",
     "band_of",
+    "calibrated",
+    "coverage_of",
     "role_specs",
     "score_role",
     "score_roles",
@@ -59,6 +71,8 @@ _CHILD_DEPTH = 2
 PARENT_CREDIT = 0.5
 SIBLING_CREDIT = 0.4
 YEARS_POINTS = 10.0
+CALIBRATION_TAU = 0.3
+_CALIBRATION_NORM = 1.0 - math.exp(-1.0 / CALIBRATION_TAU)
 _TIERS: tuple[Importance, ...] = ("core", "important", "bonus")
 _INTERCHANGEABLE = frozenset({"library", "platform", "tool", "datastore"})
 
@@ -182,6 +196,22 @@ def _cover(
     return 0.0, None, None, False
 
 
+def calibrated(coverage: float) -> float:
+    """Weighted coverage (0..1) → the 0..100 score: diminishing returns,
+    ``100 × (1 − e^(−c/τ)) / (1 − e^(−1/τ))`` with τ = ``CALIBRATION_TAU``.
+
+    Strictly increasing, so it never reorders roles or resumes; 0 → 0 and 1 → 100.
+    """
+    c = min(1.0, max(0.0, coverage))
+    return 100.0 * (1.0 - math.exp(-c / CALIBRATION_TAU)) / _CALIBRATION_NORM
+
+
+def coverage_of(score: float) -> float:
+    """The inverse of ``calibrated``: the weighted coverage (0..1) behind a score."""
+    s = min(100.0, max(0.0, score)) / 100.0
+    return -CALIBRATION_TAU * math.log(1.0 - s * _CALIBRATION_NORM)
+
+
 def score_role(
     spec: RoleSpec,
     have: Mapping[str, CanonicalSkill],
@@ -234,7 +264,7 @@ def score_role(
         c[1] += weight * credit
         c[2] += 1 if status != "missing" else 0
         c[3] += 1
-    coverage = 100.0 * earned / total if total > 0 else 0.0
+    coverage = calibrated(earned / total) if total > 0 else 0.0
     score = coverage
     if spec.years_required and years_found is not None:
         ratio = min(1.0, years_found / spec.years_required) if spec.years_required > 0 else 1.0

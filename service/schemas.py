@@ -363,7 +363,7 @@ class MatchReportOut(_Out):
             "examples": [
                 {
                     "taxonomy_version": "tax-1a2b3c4d5e6f",
-                    "method": "weighted-coverage.v1",
+                    "method": "weighted-coverage.v2",
                     "pages": 2,
                     "skills": [
                         {

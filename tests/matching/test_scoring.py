@@ -1,15 +1,26 @@
-"""weighted-coverage.v1: tiers, evidence strength, related skills, bands, years, properties."""
+"""weighted-coverage.v2: tiers, evidence strength, related skills, bands, years, properties."""
 
 from __future__ import annotations
+
+import itertools
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matcher.models import CanonicalSkill, Evidence, SectionKind
+from matcher.models import CanonicalSkill, Evidence, RoleScore, SectionKind
 from matcher.options import MatchOptions
 from matcher.pipeline import Matcher
-from matcher.scoring import RoleSpec, RoleSpecSkill, band_of, role_specs, score_role, score_roles
+from matcher.scoring import (
+    RoleSpec,
+    RoleSpecSkill,
+    band_of,
+    calibrated,
+    coverage_of,
+    role_specs,
+    score_role,
+    score_roles,
+)
 from taxonomy import Taxonomy
 
 
@@ -34,11 +45,15 @@ def _skill(taxonomy: Taxonomy, skill_id: str, strength: str = "used") -> Canonic
     return CanonicalSkill(s.id, s.name, s.category, "exact", 100.0, (ev,))
 
 
-def _score(taxonomy: Taxonomy, role_id: str, skills: list[CanonicalSkill]) -> float:
+def _report(taxonomy: Taxonomy, role_id: str, skills: list[CanonicalSkill]) -> RoleScore:
     spec = role_specs(taxonomy, [role_id])[0]
     return score_role(
         spec, {s.skill_id: s for s in skills}, taxonomy=taxonomy, options=MatchOptions()
-    ).score
+    )
+
+
+def _score(taxonomy: Taxonomy, role_id: str, skills: list[CanonicalSkill]) -> float:
+    return _report(taxonomy, role_id, skills).score
 
 
 def test_scoring_full_coverage_is_100(small_taxonomy: Taxonomy) -> None:
@@ -244,3 +259,22 @@ def test_scoring_languages_do_not_stand_in_for_each_other(small_taxonomy: Taxono
         options=MatchOptions(),
     )
     assert "cpp" in {m.skill_id for m in result.missing}
+
+
+def test_scoring_calibration_is_monotone_and_invertible() -> None:
+    # A strong ML engineer resume covers ~0.3 of the 55-skill role: good, not weak.
+    assert calibrated(0.0) == 0.0
+    assert calibrated(1.0) == pytest.approx(100.0)
+    assert 60 < calibrated(0.29) < 70
+    assert calibrated(0.42) >= 75
+    grid = [i / 200 for i in range(201)]
+    values = [calibrated(c) for c in grid]
+    assert all(a < b for a, b in itertools.pairwise(values))
+    assert all(coverage_of(calibrated(c)) == pytest.approx(c, abs=1e-9) for c in grid)
+
+
+def test_scoring_score_is_the_calibrated_weighted_coverage(small_taxonomy: Taxonomy) -> None:
+    report = _report(small_taxonomy, "data-scientist", [_skill(small_taxonomy, "sql")])
+    weight = sum(t.weight for t in report.by_importance)
+    earned = sum(t.earned for t in report.by_importance)
+    assert report.score == pytest.approx(calibrated(earned / weight), abs=0.05)
