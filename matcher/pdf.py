@@ -14,7 +14,9 @@ How a page is read:
 3. Reading order is ours, from the segments' geometry, for every producer: a vertical gutter
    that many segments end before and many start after, and (almost) none cross, splits the
    page into columns. Segments that cross it are full-width rows (a name banner, a footer) and
-   cut the page into bands; each band is read left column first, then right. Right-aligned
+   cut the page into bands; each band is read one column after the other: left then right, or
+   a narrow right sidebar before the wide main column (which is what continues on the next
+   page), after any main-column lines above the sidebar (the name). Right-aligned
    dates next to job titles are not a column (short and on the same baselines as the text).
 4. Rows: segments of one column on the same baseline are one ``Line``. Lines are cleaned once
    (``textclean``), words broken at line ends are joined, text repeated in the top or bottom
@@ -26,7 +28,9 @@ read so far and marks the document ``partial``.
 
 from __future__ import annotations
 
+import functools
 import io
+import math
 import re
 import statistics
 import warnings
@@ -56,6 +60,10 @@ _COLOR_EPS = 0.06  # max channel difference for "the same colour as the backgrou
 _MARGIN_FRACTION = 0.075  # header/footer zone: top and bottom 7.5 % of the page
 _MAX_STREAM_BYTES = 64 * 1024 * 1024  # a page content stream may inflate to this much
 _MIN_COLUMN_SEGMENTS = 3
+# pdfminer's default LAParams, which the line grouping in _collect_segments reproduces
+_LINE_OVERLAP = 0.5
+_CHAR_MARGIN = 2.0
+_WORD_MARGIN = 0.1
 _BOLD = re.compile(r"bold|black|heavy|semibold|demi|cmbx|sfbx|-bd\b|,b$", re.IGNORECASE)
 # codes WinAnsiEncoding leaves unused; viewers draw them as a bullet (reportlab writes "•" as 127)
 _WINANSI_UNUSED = frozenset({127, 129, 141, 143, 144, 157})
@@ -250,23 +258,21 @@ class _Segment:
         return (self.top + self.bottom) / 2
 
 
-def _segment_text(line: Any) -> tuple[str, float, bool]:
-    """Text, dominant font size and boldness of one pdfminer text line."""
-    from pdfminer.layout import LTChar
+@functools.lru_cache(maxsize=1024)
+def _is_bold(fontname: str) -> bool:
+    """Whether a font name says bold (once per font, not once per glyph)."""
+    return _BOLD.search(fontname) is not None
 
-    parts: list[str] = []
-    chars: list[Any] = []
-    for obj in line:
-        t = obj.get_text()
-        parts.append(t)
-        if isinstance(obj, LTChar) and t.strip():
-            chars.append(obj)
+
+def _segment_text(parts: list[str], chars: list[Any]) -> tuple[str, float, bool]:
+    """Text, dominant font size and boldness of one text line (``parts``: its glyphs' text
+    with the word spaces; ``chars``: its non-blank glyphs)."""
     text = "".join(parts).replace("\n", " ")
     if not chars:
         return text, 0.0, False
     sizes = Counter(round(c.size * 2) / 2 for c in chars)
     size = sizes.most_common(1)[0][0]
-    bold = sum(1 for c in chars if _BOLD.search(c.fontname or "")) * 2 > len(chars)
+    bold = sum(1 for c in chars if _is_bold(c.fontname or "")) * 2 > len(chars)
     tokens = text.split()
     if len(tokens) >= 4 and sum(1 for t in tokens if len(t) == 1) * 4 >= len(tokens) * 3:
         text = _respace(chars)
@@ -291,31 +297,84 @@ def _respace(chars: Sequence[Any]) -> str:
 
 
 def _collect_segments(container: Any, page_no: int, height: float, out: list[_Segment]) -> None:
-    from pdfminer.layout import LTFigure, LTTextBox, LTTextLine
+    """The text lines of a page (or form XObject, recursively) as segments.
 
+    Glyphs are grouped into lines exactly as pdfminer's ``LTLayoutContainer.group_objects``
+    does with the default ``LAParams`` (a glyph joins the line when it overlaps the previous one
+    vertically by more than half the smaller height and is closer horizontally than twice the
+    wider; a word space goes where the gap exceeds 0.1 of the glyph's size), in one pass over
+    plain attributes. pdfminer's own analysis would also group the lines into boxes and order
+    them, which the reader never uses (reading order is ``_order_page``'s).
+    """
+    from pdfminer.layout import LTChar, LTFigure
+
+    chars = [obj for obj in container if isinstance(obj, LTChar)]
+    if chars:
+        line: list[Any] = []
+        prev = chars[0]
+        for obj in chars[1:]:
+            # pdfminer's halign test between consecutive glyphs
+            if (
+                obj.y0 <= prev.y1
+                and prev.y0 <= obj.y1
+                and min(prev.height, obj.height) * _LINE_OVERLAP
+                < min(abs(prev.y0 - obj.y1), abs(prev.y1 - obj.y0))
+                and (
+                    0
+                    if (obj.x0 <= prev.x1 and prev.x0 <= obj.x1)
+                    else min(abs(prev.x0 - obj.x1), abs(prev.x1 - obj.x0))
+                )
+                < max(prev.width, obj.width) * _CHAR_MARGIN
+            ):
+                if not line:
+                    line.append(prev)
+                line.append(obj)
+            elif line:
+                _add_line(line, page_no, height, out)
+                line = []
+                prev = obj
+                continue
+            else:
+                _add_line([prev], page_no, height, out)
+            prev = obj
+        if not line:
+            line = [prev]
+        _add_line(line, page_no, height, out)
     for obj in container:
-        if isinstance(obj, LTTextBox):
-            for line in obj:
-                if isinstance(line, LTTextLine):
-                    _add_line(line, page_no, height, out)
-        elif isinstance(obj, LTTextLine):
-            _add_line(obj, page_no, height, out)
-        elif isinstance(obj, LTFigure):
+        if isinstance(obj, LTFigure):
             _collect_segments(obj, page_no, height, out)
 
 
-def _add_line(line: Any, page_no: int, height: float, out: list[_Segment]) -> None:
-    text, size, bold = _segment_text(line)
+def _add_line(glyphs: list[Any], page_no: int, height: float, out: list[_Segment]) -> None:
+    parts: list[str] = []
+    chars: list[Any] = []
+    last_x1 = math.inf
+    x0 = y0 = math.inf
+    x1 = y1 = -math.inf
+    for c in glyphs:
+        if last_x1 < c.x0 - _WORD_MARGIN * max(c.width, c.height):
+            parts.append(" ")
+        last_x1 = c.x1
+        t = c.get_text()
+        parts.append(t)
+        if t.strip():
+            chars.append(c)
+        x0 = min(x0, c.x0)
+        y0 = min(y0, c.y0)
+        x1 = max(x1, c.x1)
+        y1 = max(y1, c.y1)
+    parts.append(" ")  # pdfminer ends every analysed line with a newline
+    text, size, bold = _segment_text(parts, chars)
     if not text.strip():
         return
     out.append(
         _Segment(
             raw=text,
             page=page_no,
-            x0=float(line.x0),
-            x1=float(line.x1),
-            top=height - float(line.y1),
-            bottom=height - float(line.y0),
+            x0=float(x0),
+            x1=float(x1),
+            top=height - float(y1),
+            bottom=height - float(y0),
             size=size,
             bold=bold,
         )
@@ -399,6 +458,22 @@ def _find_gutter(segments: list[_Segment], width: float) -> float | None:
     return None if best is None else best_g
 
 
+def _narrow_right(segments: list[_Segment], gutter: float) -> bool:
+    """True when the right column is a sidebar clearly narrower than the left one.
+
+    The narrow column is read first: the wide main column is the one that goes on to the next
+    page, so reading it last keeps its continuation in its own section. Columns of about equal
+    width (newspaper style, CSS ``column-count``) are read left, then right.
+    """
+    left = [s for s in segments if s.x1 <= gutter]
+    right = [s for s in segments if s.x0 >= gutter]
+    if not left or not right:
+        return False
+    left_width = gutter - min(s.x0 for s in left)
+    right_width = max(s.x1 for s in right) - gutter
+    return right_width < 0.75 * left_width
+
+
 def _order_page(
     segments: list[_Segment], width: float
 ) -> tuple[list[tuple[list[_Segment], int]], bool]:
@@ -409,10 +484,19 @@ def _order_page(
     out: list[tuple[list[_Segment], int]] = []
     left: list[_Segment] = []
     right: list[_Segment] = []
+    right_first = _narrow_right(segments, gutter)
 
     def flush() -> None:
-        out.extend((row, 1) for row in _rows(left))
-        out.extend((row, 2) for row in _rows(right))
+        if right_first and right:
+            # lines of the main column above the sidebar (name, title) still come first
+            sidebar_top = min(s.top for s in right)
+            above = [s for s in left if s.bottom <= sidebar_top]
+            out.extend((row, 1) for row in _rows(above))
+            out.extend((row, 2) for row in _rows(right))
+            out.extend((row, 1) for row in _rows([s for s in left if s.bottom > sidebar_top]))
+        else:
+            out.extend((row, 1) for row in _rows(left))
+            out.extend((row, 2) for row in _rows(right))
         left.clear()
         right.clear()
 
@@ -623,12 +707,10 @@ def _extract(data: bytes, *, max_pages: int) -> DocumentText:
 
 
 def _read_pages(document: Any, pages: list[Any], *, partial: bool) -> DocumentText:
-    from pdfminer.layout import LAParams
     from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 
-    laparams = LAParams(boxes_flow=None, all_texts=True)
     rsrcmgr = PDFResourceManager(caching=True)
-    device = _make_device(rsrcmgr, laparams)
+    device = _make_device(rsrcmgr, None)  # no pdfminer layout analysis: _collect_segments
     interpreter = PDFPageInterpreter(rsrcmgr, device)
     results: list[_PageResult] = []  # ``partial``: a patched file may have lost content
     for page_no, page in enumerate(pages, start=1):
