@@ -759,6 +759,22 @@ def _read_file(
     return FileTask(path=display, sha256=sha, kind=kind, data=data, roles=roles, job=job)
 
 
+def _check_config(out: Path, config: Mapping[str, Any]) -> None:
+    """Raise ``BatchConfigError`` when ``out`` was written with other settings.
+
+    The settings of a results file are those of its first complete line.
+    """
+    recorded = next(iter_results(out), None)
+    if recorded is None:
+        return
+    changed = sorted(k for k in config if recorded.get(k) != config[k])
+    if changed:
+        raise BatchConfigError(
+            f"{out} holds results for a different {', '.join(changed)}; "
+            "use a new --out file (or delete it) to score with these settings"
+        )
+
+
 def run_batch(
     root: Path,
     out: Path,
@@ -801,6 +817,9 @@ def run_batch(
     options = options or MatchOptions()
     role_ids = tuple(dict.fromkeys(roles)) if roles else None
     job_sha = _job_digest(job)
+    _check_config(
+        out, {"roles_requested": list(role_ids) if role_ids else None, "job_sha256": job_sha}
+    )  # before any worker starts: a wrong --out fails at once
     stats = BatchStats()
     excluded = [out, out.with_name(out.name + ".tmp"), *exclude]
     own_backend = backend is None
@@ -821,13 +840,8 @@ def run_batch(
             "taxonomy_version": prepared.taxonomy_version,
             "method": prepared.method,
         }
+        _check_config(out, config)
         log_file = ResultsLog(out, retry_failed=retry_failed)
-        if log_file.config is not None and log_file.config != config:
-            changed = sorted(k for k in _CONFIG_KEYS if log_file.config.get(k) != config[k])
-            raise BatchConfigError(
-                f"{out} holds results for a different {', '.join(changed)}; "
-                "use a new --out file (or delete it) to score with these settings"
-            )
         if progress is not None:
             progress("start", stats)
         base = {"v": SCHEMA_VERSION, **config}
