@@ -12,7 +12,9 @@ import anyio.to_thread
 from fastapi import Depends, FastAPI, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from matcher.errors import MatcherError
 from service.auth import Principal, require_scope
 from service.jobboard import JobBoard, JobBoardSettings
 from service.problems import (
@@ -221,6 +223,9 @@ async def run_idempotent(
 ) -> Response:
     """Run ``handler`` under the request's ``Idempotency-Key`` (if it has one).
 
+    A success or a definite 4xx answer (its problem included) is stored and replayed to a
+    retry with the same key and body; a 5xx, a time-out or a busy service frees the key.
+
     Raises:
         IdempotencyInProgressError: the first request with the key is still running (409).
         IdempotencyKeyReusedError: the key came with another request before (422).
@@ -259,11 +264,16 @@ async def run_idempotent(
             headers={"Idempotent-Replayed": "true"},
         )
     try:
-        response = await handler()
+        try:
+            response = await handler()
+        except (MatcherError, ServiceError, StarletteHTTPException, RequestValidationError) as exc:
+            # An answer about this request (a document that cannot be read, a posting that
+            # is not there): the problem is the stored response, like a success would be.
+            response = await _problem_for(request, exc)
     except BaseException:
         await anyio.to_thread.run_sync(idempotency.abandon, services.sessions, claim)
         raise
-    if response.status_code >= 500:
+    if not _replayable(response):
         await anyio.to_thread.run_sync(idempotency.abandon, services.sessions, claim)
         return response
     body = bytes(response.body)
@@ -279,6 +289,36 @@ async def run_idempotent(
         )
     )
     return response
+
+
+# Answers that depend on the moment, not on the request: the key stays free for a retry.
+TRANSIENT_STATUSES = frozenset({408, 409, 425, 429})
+TRANSIENT_CODES = frozenset({"parse-timeout", "worker-crashed", "not-ready", "service-busy"})
+
+
+async def _problem_for(request: Request, exc: Exception) -> Response:
+    """The problem response the app's own exception handler gives for ``exc``."""
+    handlers = request.app.exception_handlers
+    for cls in type(exc).__mro__:
+        handler = handlers.get(cls)
+        if handler is not None:
+            response: Response = await handler(request, exc)
+            return response
+    raise exc
+
+
+def _replayable(response: Response) -> bool:
+    """Whether a response is kept for the key: successes and definite 4xx answers."""
+    status = response.status_code
+    if status >= 500 or status in TRANSIENT_STATUSES:
+        return False
+    if status >= 400:
+        try:
+            code = json.loads(bytes(response.body)).get("code")
+        except (ValueError, AttributeError):
+            code = None
+        return code not in TRANSIENT_CODES
+    return True
 
 
 # --------------------------------------------------------------------------- lifespan

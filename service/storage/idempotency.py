@@ -6,7 +6,8 @@ begin(key, fingerprint) ─► new record "running" (unique per caller + key) �
                         ─► same key, other fingerprint           ─► KeyReusedError (422)
                         ─► same key, first one still running     ─► KeyInProgressError (409)
 complete(record, response)   4xx and 2xx answers are kept for ``hours``
-abandon(record)              a 5xx or a crash: the key may be retried
+abandon(record)              a 5xx: the key may be retried at once
+a "running" record older than STALE_AFTER (its process died): taken over by the next request
 ```
 """
 
@@ -22,6 +23,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from service.storage.models import IdempotencyRecord, new_id, utcnow
 
 __all__ = ["KeyInProgressError", "KeyReusedError", "Replay", "abandon", "begin", "complete"]
+
+# A request runs for at most the parse time budget plus its reads and writes; a record still
+# "running" after this long belongs to a process that died, and must not block the key for a day.
+STALE_AFTER = dt.timedelta(minutes=10)
 
 
 class KeyInProgressError(Exception):
@@ -68,7 +73,10 @@ def begin(
                     IdempotencyRecord.principal == principal, IdempotencyRecord.key == key
                 )
             ).first()
-            if found is not None and found.expires_at <= now:
+            if found is not None and (
+                found.expires_at <= now
+                or (found.status == "running" and found.created_at <= now - STALE_AFTER)
+            ):
                 session.delete(found)
                 session.flush()
                 found = None
