@@ -34,7 +34,16 @@ from matcher.models import (
 from matcher.options import MatchOptions
 from taxonomy import Taxonomy, normalize_name
 
-__all__ = ["FuzzyIndex", "build_fuzzy_index", "canonicalize", "fuzzy_key", "strength_of"]
+__all__ = [
+    "FuzzyIndex",
+    "SkillHit",
+    "SkillLookupResult",
+    "build_fuzzy_index",
+    "canonicalize",
+    "fuzzy_key",
+    "lookup_skill",
+    "strength_of",
+]
 
 _DROP = re.compile(r"[^a-z0-9+#.]+")
 _SHORT_NAME = 8  # below this many letters only a transposition counts as a misspelling
@@ -130,6 +139,71 @@ def _accept(query: str, choice: str, score: float, cutoff: float, *, prose: bool
         # "pretraining"): outside lists only a single typo counts.
         return False
     return score >= cutoff
+
+
+@dataclass(frozen=True, slots=True)
+class SkillHit:
+    """A taxonomy skill a name resolves to, and how."""
+
+    skill_id: str
+    how: MatchHow
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class SkillLookupResult:
+    """``match``: the skill a name means (exact, alias or a misspelling the matcher would
+    accept in a skills list), or ``None``; ``candidates``: other close names, best first."""
+
+    query: str
+    match: SkillHit | None
+    candidates: tuple[SkillHit, ...]
+
+
+_CANDIDATE_FLOOR = 60.0
+
+
+def lookup_skill(
+    name: str,
+    *,
+    taxonomy: Taxonomy,
+    index: FuzzyIndex,
+    options: MatchOptions,
+    limit: int = 5,
+) -> SkillLookupResult:
+    """Resolve one skill name with the extraction's own rules: exact name or alias first, then
+    rapidfuzz Indel similarity over the fuzzy targets with the list-item acceptance rules
+    (no prefix/subset matches such as Java→JavaScript, short names only by a transposition,
+    guarded names never fuzzy)."""
+    skill = taxonomy.lookup(name) if normalize_name(name) else None
+    best: SkillHit | None = None
+    seen: set[str] = set()
+    if skill is not None:
+        how: MatchHow = "exact" if normalize_name(skill.name) == normalize_name(name) else "alias"
+        best = SkillHit(skill.id, how, 100.0)
+        seen.add(skill.id)
+    key = fuzzy_key(name)
+    candidates: list[SkillHit] = []
+    if key and index.keys:
+        hits = process.extract(
+            key, index.keys, scorer=fuzz.ratio, processor=None, limit=max(1, limit) * 4
+        )
+        for choice, score, position in hits:
+            skill_id = index.skill_ids[position]
+            if skill_id in seen or score < _CANDIDATE_FLOOR:
+                continue
+            seen.add(skill_id)
+            hit = SkillHit(skill_id, "fuzzy", round(float(score), 1))
+            if (
+                best is None
+                and len(key.replace(" ", "")) >= options.fuzzy_min_length
+                and _accept(key, choice, score, options.fuzzy_cutoff, prose=False)
+            ):
+                best = hit
+                continue
+            if len(candidates) < limit:
+                candidates.append(hit)
+    return SkillLookupResult(query=name, match=best, candidates=tuple(candidates))
 
 
 def strength_of(mention: SkillMention) -> EvidenceStrength:

@@ -22,7 +22,14 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from matcher import jobs
-from matcher.canonical import FuzzyIndex, build_fuzzy_index, canonicalize, fuzzy_key
+from matcher.canonical import (
+    FuzzyIndex,
+    SkillLookupResult,
+    build_fuzzy_index,
+    canonicalize,
+    fuzzy_key,
+    lookup_skill,
+)
 from matcher.errors import TaxonomyError, UnknownRoleError
 from matcher.mentions import find_mentions
 from matcher.models import (
@@ -104,6 +111,14 @@ class Matcher:
         """Canonical skills with their evidence."""
         return canonicalize(
             mentions, taxonomy=self.taxonomy, index=self.fuzzy, options=self.options
+        )
+
+    def lookup_skill(self, name: str, *, limit: int = 5) -> SkillLookupResult:
+        """Normalise one skill name: exact name, alias, or a misspelling accepted by the same
+        fuzzy rules as a skills-list item ("Pyhton" → Python; "Java" never → JavaScript);
+        up to ``limit`` other close names as candidates."""
+        return lookup_skill(
+            name, taxonomy=self.taxonomy, index=self.fuzzy, options=self.options, limit=limit
         )
 
     def skills(self, document: Document) -> list[CanonicalSkill]:

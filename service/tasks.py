@@ -12,12 +12,18 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from matcher.workers import match_task, match_text_task, parse_task
-from service.schemas import document_out, report_out
+from service.schemas import SkillCandidate, SkillLookup, document_out, report_out
 
 if TYPE_CHECKING:
     from matcher.pipeline import Matcher
 
-__all__ = ["Result", "match_json_task", "match_text_json_task", "parse_json_task"]
+__all__ = [
+    "Result",
+    "lookup_skill_json_task",
+    "match_json_task",
+    "match_text_json_task",
+    "parse_json_task",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,3 +65,20 @@ def match_text_json_task(
     report = match_text_task(matcher, text, roles, job)
     body = report_out(report).model_dump_json().encode()
     return Result(body=body, format="text", pages=report.pages, timings=dict(report.timings))
+
+
+def lookup_skill_json_task(matcher: Matcher, query: str, limit: int = 5) -> Result:
+    """``Matcher.lookup_skill`` (the extraction's own exact/alias/fuzzy rules) as API JSON."""
+    found = matcher.lookup_skill(query, limit=limit)
+    skills = matcher.taxonomy.skills
+
+    def out(hit: Any) -> SkillCandidate:
+        return SkillCandidate(skill=skills[hit.skill_id], how=hit.how, score=hit.score)
+
+    body = SkillLookup(
+        query=query,
+        taxonomy_version=matcher.taxonomy.version,
+        match=out(found.match) if found.match is not None else None,
+        candidates=[out(c) for c in found.candidates],
+    )
+    return Result(body=body.model_dump_json().encode(), format="", pages=0)

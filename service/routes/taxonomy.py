@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
-from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA
+from fastapi import APIRouter, Path, Query, Response
 
 from matcher.errors import UnknownRoleError
 from service.deps import ServicesDep, TaxonomyPrincipal
 from service.problems import NotReadyError, problem_responses
-from service.schemas import RoleDetail, RoleList, RoleSummary, SkillCandidate, SkillLookup
+from service.schemas import RoleDetail, RoleList, RoleSummary, SkillLookup
+from service.tasks import Result, lookup_skill_json_task
 
 router = APIRouter(prefix="/v1", tags=["taxonomy"])
 
@@ -22,17 +21,6 @@ def _taxonomy(services: Any) -> Any:
     if services.taxonomy is None:
         raise NotReadyError()
     return services.taxonomy
-
-
-def _is_misspelling(query: str, name: str, score: float, cutoff: float) -> bool:
-    """The rules the matcher uses for list items: no prefix/subset matches (Java/JavaScript),
-    short names only by one swapped pair of letters ("pyhton"), longer ones by the cutoff."""
-    q, c = query.replace(" ", ""), name.replace(" ", "")
-    if len(q) < 3 or q in c or c in q:
-        return False
-    if len(c) < 8:
-        return sorted(q) == sorted(c) and OSA.distance(q, c) == 1
-    return score >= cutoff
 
 
 @router.get(
@@ -109,34 +97,8 @@ async def lookup_skill(
         ),
     ],
     limit: Annotated[int, Query(ge=1, le=20, description="Most candidates to return.")] = 5,
-) -> SkillLookup:
-    """The canonical skill for a name: exact name, alias, or a close misspelling (rapidfuzz)."""
-    from taxonomy import normalize_name
-
-    tax = _taxonomy(services)
-    key = normalize_name(q)
-    cutoff = services.settings.fuzzy_cutoff
-    best: SkillCandidate | None = None
-    skill = tax.lookup(q) if key else None
-    if skill is not None:
-        how = "exact" if normalize_name(skill.name) == key else "alias"
-        best = SkillCandidate(skill=skill, how=how, score=100.0)
-    candidates: list[SkillCandidate] = []
-    seen = {skill.id} if skill is not None else set()
-    if key:
-        hits = process.extract(
-            key, list(tax.name_index), scorer=fuzz.ratio, processor=None, limit=limit * 4
-        )
-        for name, score, _ in hits:
-            skill_id = tax.name_index[name]
-            if skill_id in seen or score < 60:
-                continue
-            seen.add(skill_id)
-            cand = SkillCandidate(skill=tax.skills[skill_id], how="fuzzy", score=round(score, 1))
-            if best is None and _is_misspelling(key, name, score, cutoff):
-                best = cand
-                continue
-            candidates.append(cand)
-            if len(candidates) >= limit:
-                break
-    return SkillLookup(query=q, taxonomy_version=tax.version, match=best, candidates=candidates)
+) -> Response:
+    """The canonical skill for a name: exact name, alias, or a misspelling, by the same rules
+    the matcher applies to a skills-list item (``Matcher.lookup_skill``, run in a worker)."""
+    result: Result = await services.run_task(lookup_skill_json_task, q, limit)
+    return Response(result.body, media_type="application/json")

@@ -109,3 +109,29 @@ def test_canonical_is_idempotent_and_order_free(small_matcher: Matcher, items: l
         "sql",
         "r",
     }
+
+
+@pytest.mark.parametrize(
+    ("query", "skill_id", "how"),
+    [
+        ("Python", "python", "exact"),
+        ("k8s", "kubernetes", "alias"),
+        ("Pyhton", "python", "fuzzy"),
+        ("Kubernets", "kubernetes", "fuzzy"),
+        ("Java", "java", "exact"),
+        ("Javascirpt", "javascript", "fuzzy"),
+        ("Excellent", None, None),
+        ("Jav", None, None),
+        ("zzzzqqqq", None, None),
+    ],
+)
+def test_canonical_lookup_skill_uses_the_extraction_rules(
+    small_matcher: Matcher, query: str, skill_id: str | None, how: str | None
+) -> None:
+    found = small_matcher.lookup_skill(query)
+    if skill_id is None:
+        assert found.match is None
+    else:
+        assert found.match is not None
+        assert (found.match.skill_id, found.match.how) == (skill_id, how)
+    assert all(c.skill_id != (skill_id or "") for c in found.candidates)
