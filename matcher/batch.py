@@ -40,6 +40,7 @@ from matcher.errors import (
     DocumentTooLargeError,
     EmptyDocumentError,
     MatcherError,
+    TaxonomyError,
     UnsupportedTypeError,
     WorkerCrashedError,
 )
@@ -915,6 +916,13 @@ def _loop(
             task, started = pending.pop(handle)
             in_flight.discard(task.sha256)
             outcome = backend.outcome(handle)
+            if not isinstance(outcome, MatcherError) and any(
+                outcome.get(k) != base[k] for k in ("taxonomy_version", "method")
+            ):  # a Dask host with another rolefit version: its scores would not compare
+                outcome = TaxonomyError(
+                    "The worker that scored this file runs another taxonomy or scoring method "
+                    "than the rest of the run; install the same rolefit version on every host."
+                )
             record: dict[str, Any] = {
                 **base,
                 "path": task.path,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,8 @@ import pytest
 
 from matcher.batch import (
     BatchConfigError,
+    FileTask,
+    Prepared,
     ResultsLog,
     iter_files,
     iter_results,
@@ -20,6 +23,7 @@ from matcher.batch import (
     write_csv,
 )
 from matcher.batch_report import collect, render, write_report
+from matcher.errors import EmptyDocumentError
 from tests.service import documents
 
 pytestmark = pytest.mark.issue(6)
@@ -203,3 +207,48 @@ def test_report_ignores_non_numeric_scores_from_an_edited_file() -> None:
     record["scores"]["ml-engineer"] = "100%); background:url(x"
     page = render(collect([record]))
     assert "url(x" not in page
+
+
+class FakeBackend:
+    """Answers in-process, without workers: each file's 'score' is set by its name."""
+
+    slots = 1
+
+    def call(self, func: Any, *args: Any) -> Prepared:
+        return Prepared(taxonomy_version="tax-a", method="m.v1", roles=(), job=None)
+
+    def submit(self, task: FileTask) -> Future[Any]:
+        future: Future[Any] = Future()
+        if task.path.startswith("bad"):
+            future.set_result(EmptyDocumentError())
+        else:
+            version = "tax-other" if task.path.startswith("stale") else "tax-a"
+            future.set_result({"scores": {"r": 1.0}, "taxonomy_version": version, "method": "m.v1"})
+        return future
+
+    def wait(self, pending: set[Any], timeout: float) -> set[Any]:
+        return set(pending)
+
+    def outcome(self, handle: Any) -> Any:
+        return handle.result()
+
+    def close(self) -> None:
+        pass
+
+
+def test_run_batch_fails_lines_scored_by_a_worker_with_another_taxonomy(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("good.txt", "stale.txt", "bad.txt"):
+        (folder / name).write_text(f"resume {name}\n", encoding="utf-8")
+    out = tmp_path / "r.jsonl"
+    summary = run_batch(folder, out, backend=FakeBackend())
+    status = {
+        r["path"]: (r["status"], (r.get("error") or {}).get("code")) for r in iter_results(out)
+    }
+    assert status == {
+        "good.txt": ("ok", None),
+        "stale.txt": ("failed", "taxonomy-invalid"),
+        "bad.txt": ("failed", "empty-document"),
+    }
+    assert (summary.scored, summary.failed, summary.exit_code) == (1, 2, 1)
