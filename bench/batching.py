@@ -16,6 +16,7 @@ from __future__ import annotations
 import importlib.util
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -28,7 +29,57 @@ from bench.stats import ratio
 TARGET_SPEEDUP = 1.7
 
 
+class PeakRss:
+    """Samples the resident memory of this process and all its descendants (the batch's
+    parent plus its workers) every 50 ms; ``total_mb`` is the peak of the sum, ``worker_mb``
+    the peak of the largest single descendant. Needs psutil (installed with the dev extra)."""
+
+    def __init__(self, *, children: bool = True) -> None:
+        self.children = children
+        self.total = 0
+        self.worker = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        import psutil
+
+        me = psutil.Process()
+        while True:
+            total = me.memory_info().rss
+            for child in me.children(recursive=True) if self.children else ():
+                try:
+                    rss = child.memory_info().rss
+                except psutil.Error:
+                    continue
+                total += rss
+                self.worker = max(self.worker, rss)
+            self.total = max(self.total, total)
+            if self._stop.wait(0.05):
+                return
+
+    def __enter__(self) -> PeakRss:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def figures(self) -> dict[str, float]:
+        out = {"peak_rss_mb": round(self.total / 2**20, 1)}
+        if self.children:
+            out["peak_worker_rss_mb"] = round(self.worker / 2**20, 1)
+        return out
+
+
 def _loop(files: Sequence[CorpusFile]) -> dict[str, float]:
+    with PeakRss(children=False) as rss:
+        out = _loop_run(files)
+    return {**out, **rss.figures()}
+
+
+def _loop_run(files: Sequence[CorpusFile]) -> dict[str, float]:
     from matcher import Matcher
 
     t0 = time.perf_counter()
@@ -91,9 +142,11 @@ def _run_batch(files: Sequence[CorpusFile], workers: int, tmp: Path) -> dict[str
             done.append(time.perf_counter())
 
     t0 = time.perf_counter()
-    summary = run_batch(src, out, workers=workers, progress=progress)
+    with PeakRss() as rss:
+        summary = run_batch(src, out, workers=workers, progress=progress)
     rates = _rates(len(files), t0, t_ready[0] if t_ready else t0, done, summary.failed)
     rates["files_per_sec"] = round(summary.scored / (time.perf_counter() - t0), 2)
+    rates.update(rss.figures())  # the bench process + its workers (a plain loop: one process)
     return rates
 
 
@@ -126,6 +179,11 @@ def run(
                 "loop": loop["steady_files_per_sec"],
                 "workers_1": runs[1]["steady_files_per_sec"],
                 "workers_2": runs[2]["steady_files_per_sec"],
+            },
+            "peak_rss_mb": {
+                "loop": loop["peak_rss_mb"],
+                "workers_1": runs[1].get("peak_rss_mb"),
+                "workers_2": runs[2].get("peak_rss_mb"),
             },
             "speedup_2_over_1": speedup,
             "speedup_2_over_1_with_startup": ratio(

@@ -268,6 +268,14 @@ def print_tables(results: dict[str, Any]) -> None:
             None,
         )
         row("batch 2 workers / 1", _fmt(bt["speedup_2_over_1"], "x"), "≥ 1.7x", bt["meets_target"])
+        if "peak_rss_mb" in bt:
+            mem = bt["peak_rss_mb"]
+            row(
+                "batch peak RSS MB loop | 1 w | 2 w (process tree)",
+                f"{_fmt(mem['loop'])} | {_fmt(mem['workers_1'])} | {_fmt(mem['workers_2'])}",
+                "",
+                None,
+            )
     gr = sections.get("growth", {})
     if "pages" in gr:
         row(
