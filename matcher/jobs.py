@@ -71,7 +71,7 @@ _REQUIRED_LINE = re.compile(r"\b(must|required|requires|minimum|mandatory|essent
 _YEARS = re.compile(
     r"(?P<pre>at least|minimum(?: of)?|min\.?|over|more than)?\s*"
     r"(?<![\d.])(?P<n>\d{1,2})(?P<range>\s*(?:-|–|to)\s*\d{1,2})?\s*(?P<plus>\+)?\s*"
-    r"years?(?P<post>[^.\n;]{0,60})",
+    r"(?:years?|yrs?\.?)(?P<post>[^.\n;]{0,60})",
     re.I,
 )
 _YEARS_POST = re.compile(

@@ -19,8 +19,6 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
-from rapidfuzz import fuzz
-
 from matcher import jobs
 from matcher.canonical import (
     FuzzyIndex,
@@ -61,7 +59,6 @@ _POSTING_WEIGHT = {"required": ("core", 1.0), "preferred": ("bonus", 1.0)}
 _MENTIONED_WEIGHT = 0.5
 _BLEND_SHARE = 0.5  # the nearest role's other skills weigh this share of the posting's own
 _BLEND_MIN_SIMILARITY = 25.0
-_TITLE_CUTOFF = 90.0
 
 
 class Matcher:
@@ -236,8 +233,10 @@ class Matcher:
                         # (LLM Serving)"): longer names are more specific ("ML Engineer" <
                         # "Computer Vision Engineer").
                         title_sim = max(title_sim, 0.9 + min(0.1, len(key) / 300.0))
-                    elif fuzz.token_set_ratio(title, key) >= _TITLE_CUTOFF:
+                    elif set(key.split()) <= set(title.split()):
                         # All its words, not as one phrase ("Staff Engineer - Machine Learning").
+                        # Exact words: token_set_ratio scored "Senior DL Engineer" 91 against
+                        # "Senior Data Engineer".
                         title_sim = max(title_sim, 0.8 + min(0.1, len(key) / 300.0))
             out.append((role_id, round(100.0 * (0.5 * cosine + 0.5 * title_sim), 1)))
         out.sort(key=lambda item: (-item[1], item[0]))

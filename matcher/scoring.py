@@ -19,7 +19,9 @@ which put a strong ML engineer resume at 29/100 "weak"):
   all of them: on the development corpus a resume labelled with a role covers 0.2-0.65 of it,
   which v1 (score = 100 c) reported as 20-65, so a clearly strong ML engineer resume (c = 0.29)
   was "weak". Now c = 0.29 → 64 (good), 0.42 → 78 (strong), 0.65 → 92, 0.05 → 16. The curve is
-  strictly increasing, so it never reorders roles or resumes (same ranking as v1);
+  strictly increasing, so it never reorders roles or resumes (same ranking as v1). A job
+  posting's ad-hoc role is not calibrated (score = 100 c): its list is what one employer asks
+  for, and a candidate who shows 4 of its 10 requirements reads 40, not 72;
 * when a posting states years of experience and the resume's are known, 10 of the 100 points
   measure years found / years required;
 * bands are labels (strong / good / partial / weak), never an automatic reject.
@@ -264,7 +266,10 @@ def score_role(
         c[1] += weight * credit
         c[2] += 1 if status != "missing" else 0
         c[3] += 1
-    coverage = calibrated(earned / total) if total > 0 else 0.0
+    fraction = earned / total if total > 0 else 0.0
+    # A taxonomy role lists everything its sources name: calibrated. A posting lists what one
+    # employer asks for: its coverage is the score as is.
+    coverage = 100.0 * fraction if spec.kind == "job" else calibrated(fraction)
     score = coverage
     if spec.years_required and years_found is not None:
         ratio = min(1.0, years_found / spec.years_required) if spec.years_required > 0 else 1.0

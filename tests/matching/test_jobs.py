@@ -123,7 +123,10 @@ def test_jobs_junk_raises_invalid_job_posting(small_matcher: Matcher, junk: obje
         ("5+ years of professional experience", 5),
         ("3-5 years experience", 3),
         ("two years of industry experience", 2),
+        ("5+ yrs building pipelines in Python", 5),
+        ("3 yrs. of experience", 3),
         ("founded 20 years ago", None),
+        ("we are 10 yrs old", None),
         ("no requirement", None),
     ],
 )
@@ -305,3 +308,28 @@ def test_jobs_alternatives_share_one_requirement(small_matcher: Matcher) -> None
     assert weights["python"] == pytest.approx(0.25)
     assert weights["aws"] == pytest.approx(0.5)
     assert weights["kubernetes"] == weights["sql"] == 1.0
+
+
+def test_jobs_title_words_must_all_be_there(small_matcher: Matcher) -> None:
+    # "Senior Data Engineer" shares "senior" and "engineer" with "Senior ML Engineer"-like
+    # aliases; token_set_ratio scored such pairs 90. Every word of a role name must be present.
+    data = small_matcher.parse_job("Senior Data Engineer\n## Requirements\n- SQL, Tableau\n")
+    engineering = small_matcher.parse_job("Staff Engineer, Machine Learning\n- Python\n")
+    assert dict(data.nearest_roles).get("machine-learning-engineer", 0.0) < 40
+    assert engineering.nearest_roles[0][0] == "machine-learning-engineer"
+
+
+def test_jobs_posting_score_is_plain_coverage(small_matcher: Matcher) -> None:
+    from matcher.scoring import calibrated
+
+    text = "Data Engineer\n## Requirements\n- Python\n- SQL\n- Docker\n- Kubernetes\n"
+    resume = doc_from_text("A B\nSkills\nPython, Docker\nExperience\n• Used Python and Docker\n")
+    report = small_matcher.match(resume, job=text)
+    assert report.job is not None
+    weight = sum(t.weight for t in report.job.by_importance)
+    earned = sum(t.earned for t in report.job.by_importance)
+    assert report.job.score == pytest.approx(100 * earned / weight, abs=0.05)
+    role = report.roles[0]
+    role_weight = sum(t.weight for t in role.by_importance)
+    role_earned = sum(t.earned for t in role.by_importance)
+    assert role.score == pytest.approx(calibrated(role_earned / role_weight), abs=0.05)
