@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+import pydantic_core
 from pydantic import BaseModel, ConfigDict, Field
 
 from matcher.models import Document, MatchReport
@@ -26,6 +27,7 @@ __all__ = [
     "SkillLookup",
     "ValidationProblem",
     "document_out",
+    "report_json",
     "report_out",
 ]
 
@@ -430,6 +432,52 @@ class MatchReportOut(_Out):
 def report_out(report: MatchReport) -> MatchReportOut:
     """The API view of a match report."""
     return MatchReportOut.model_validate(report, from_attributes=True)
+
+
+_STRENGTH_ORDER = {"used": 0, "listed": 1, "mentioned": 2}
+
+
+def _skill_view(skill: dict[str, Any]) -> None:
+    evidence = skill["evidence"]
+    strengths = (e["strength"] for e in evidence)
+    skill["strength"] = min(strengths, key=_STRENGTH_ORDER.__getitem__, default="mentioned")
+
+
+def _tier_view(tiers: list[dict[str, Any]]) -> None:
+    for t in tiers:
+        t["score"] = 0.0 if t["weight"] <= 0 else round(100.0 * t["earned"] / t["weight"], 1)
+
+
+def _role_view(role: dict[str, Any]) -> None:
+    role.pop("title_match", None)
+    _tier_view(role["by_importance"])
+    _tier_view(role["by_category"])
+
+
+def report_json(report: MatchReport) -> bytes:
+    """``report_out(report).model_dump_json()`` in half the time (the same JSON, by test).
+
+    A ``/v1/match`` answer holds every role with its matched, partial and missing skills (about
+    800 entries, 170 KB): validating that tree into the API models costs about as much as
+    extraction. This walks the dataclasses in pydantic-core (Rust), adds the two derived values
+    the API shows (a skill's best ``strength``, a tier's ``score``) and drops the fields it
+    leaves out (``title_match``, the posting's ``text``). ``tests/service/test_report_json.py``
+    checks it against ``report_out`` so the two cannot drift apart.
+    """
+    data: dict[str, Any] = pydantic_core.to_jsonable_python(report)
+    for skill in data["skills"]:
+        _skill_view(skill)
+    for role in data["roles"]:
+        _role_view(role)
+    if data.get("job") is not None:
+        _role_view(data["job"])
+    posting = data.get("posting")
+    if posting is not None:
+        posting.pop("text", None)
+        for group in ("required", "preferred", "mentioned"):
+            for skill in posting[group]:
+                _skill_view(skill)
+    return pydantic_core.to_json(data)
 
 
 # --------------------------------------------------------------------------- requests

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from matcher.workers import match_task, match_text_task, parse_task
-from service.schemas import SkillCandidate, SkillLookup, document_out, report_out
+from service.schemas import SkillCandidate, SkillLookup, document_out, report_json
 
 if TYPE_CHECKING:
     from matcher.pipeline import Matcher
@@ -52,7 +52,7 @@ def match_json_task(
 ) -> Result:
     """Parse and match an uploaded resume; the API view of the report as JSON."""
     report = match_task(matcher, data, roles, job, filename)
-    body = report_out(report).model_dump_json().encode()
+    body = report_json(report)
     head = data[:1024].lstrip()
     fmt = "pdf" if head.startswith(b"%PDF") else "docx" if head.startswith(b"PK") else "text"
     return Result(body=body, format=fmt, pages=report.pages, timings=dict(report.timings))
@@ -63,7 +63,7 @@ def match_text_json_task(
 ) -> Result:
     """Match pasted resume text; the API view of the report as JSON."""
     report = match_text_task(matcher, text, roles, job)
-    body = report_out(report).model_dump_json().encode()
+    body = report_json(report)
     return Result(body=body, format="text", pages=report.pages, timings=dict(report.timings))
 
 
