@@ -41,6 +41,7 @@ class _Raw:
     bold: bool
     table_row: int | None = None
     in_header_footer: bool = False
+    layout_cell: bool = False  # a paragraph inside a table used for page layout
 
 
 def extract_text(data: bytes, *, max_bytes: int) -> DocumentText:
@@ -118,14 +119,41 @@ def _paragraph(paragraph: Any, *, in_hf: bool = False) -> _Raw | None:
     return _Raw(text=text, size=size or _BODY_PT, bold=bold, in_header_footer=in_hf)
 
 
-def _table_rows(table: Any, counter: list[int], *, in_hf: bool = False) -> Iterator[_Raw]:
-    for row in table.rows:
-        cells: list[str] = []
-        seen: set[int] = set()
-        for cell in row.cells:
-            if id(cell._tc) in seen:  # merged cells repeat
-                continue
+_LAYOUT_CELL_PARAGRAPHS = 3  # a cell with more paragraphs than this is page layout, not data
+
+
+def _unique_cells(row: Any) -> list[Any]:
+    cells: list[Any] = []
+    seen: set[int] = set()
+    for cell in row.cells:
+        if id(cell._tc) not in seen:  # merged cells repeat
             seen.add(id(cell._tc))
+            cells.append(cell)
+    return cells
+
+
+def _table_rows(table: Any, counter: list[int], *, in_hf: bool = False) -> Iterator[_Raw]:
+    """Data tables: one line per row, cells joined by " | ". Layout tables (a sidebar cell
+    next to a main cell, each holding many paragraphs, as many Word templates do): each cell's
+    paragraphs and nested tables in order, cell after cell, like columns."""
+    for row in table.rows:
+        unique = _unique_cells(row)
+        paragraphs = [
+            sum(
+                1
+                for p in cell._tc.iter(f"{_W}p")
+                if "".join(t.text or "" for t in p.iter(f"{_W}t")).strip()
+            )
+            for cell in unique
+        ]
+        if paragraphs and max(paragraphs) > _LAYOUT_CELL_PARAGRAPHS:
+            for cell in unique:
+                for raw in _blocks(cell._tc, cell, counter, in_hf=in_hf):
+                    raw.layout_cell = True
+                    yield raw
+            continue
+        cells: list[str] = []
+        for cell in unique:
             value = " ".join(clean_line(p.text) for p in cell.paragraphs if p.text.strip())
             cells.append(value)
         if not any(cells):
@@ -216,6 +244,7 @@ def _assemble(raws: list[_Raw]) -> DocumentText:
     offset = 0
     hf = 0
     table_rows = 0
+    layout_cells = 0
     for raw, src in zip(raws, texts, strict=True):
         text = clean_line(src)
         if not text:
@@ -227,6 +256,7 @@ def _assemble(raws: list[_Raw]) -> DocumentText:
         parts.append(text)
         hf += raw.in_header_footer
         table_rows += raw.table_row is not None
+        layout_cells += raw.layout_cell
         lines.append(
             Line(
                 text=text,
@@ -253,14 +283,14 @@ def _assemble(raws: list[_Raw]) -> DocumentText:
                 hf,
             )
         )
-    if table_rows:
+    if table_rows or layout_cells:
         warns.append(
             LayoutWarning(
                 "table-layout",
                 "Part of the resume is laid out in a table; some applicant-tracking systems "
                 "read tables cell by cell or not at all.",
                 (1,),
-                table_rows,
+                table_rows + layout_cells,
             )
         )
     return DocumentText(

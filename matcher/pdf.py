@@ -17,7 +17,8 @@ How a page is read:
    cut the page into bands; each band is read one column after the other: left then right, or
    a narrow right sidebar before the wide main column (which is what continues on the next
    page), after any main-column lines above the sidebar (the name). Right-aligned
-   dates next to job titles are not a column (short and on the same baselines as the text).
+   dates next to job titles, and big section labels beside their first line, are not a
+   column (short blocks on the same baselines as the text); such a label is cut off its row.
 4. Rows: segments of one column on the same baseline are one ``Line``. Lines are cleaned once
    (``textclean``), words broken at line ends are joined, text repeated in the top or bottom
    margin of several pages (or a page number there) is flagged as header/footer.
@@ -50,6 +51,7 @@ from matcher.errors import (
     PdfEncryptedError,
 )
 from matcher.models import DocumentText, LayoutWarning, Line
+from matcher.sections import classify_heading, split_run_in_headings
 from matcher.textclean import clean_line, count_cid, dehyphenate, vocabulary
 
 __all__ = ["extract_text"]
@@ -346,6 +348,19 @@ def _collect_segments(container: Any, page_no: int, height: float, out: list[_Se
 
 
 def _add_line(glyphs: list[Any], page_no: int, height: float, out: list[_Segment]) -> None:
+    """One text line as a segment; cut in two where the type size changes across a wide gap
+    (a large ``Work`` label beside ``CEO/President`` in body type, a "label column" layout)."""
+    start = 0
+    for i in range(1, len(glyphs)):
+        a, b = glyphs[i - 1], glyphs[i]
+        big, small = max(a.size, b.size), min(a.size, b.size)
+        if b.x0 - a.x1 > 0.8 * big and big > small * 1.15:
+            _add_segment(glyphs[start:i], page_no, height, out)
+            start = i
+    _add_segment(glyphs[start:], page_no, height, out)
+
+
+def _add_segment(glyphs: list[Any], page_no: int, height: float, out: list[_Segment]) -> None:
     parts: list[str] = []
     chars: list[Any] = []
     last_x1 = math.inf
@@ -402,13 +417,28 @@ def _rows(segments: Iterable[_Segment]) -> list[list[_Segment]]:
     return rows
 
 
+def _same_baseline(a: _Segment, b: _Segment) -> bool:
+    """Two segments on one visual line: equal bottoms, or ``a`` is a section label set in
+    larger type beside ``b`` (``Work`` beside ``CEO/President``), sharing most of ``b``'s
+    height."""
+    if abs(a.bottom - b.bottom) <= 0.6:
+        return True
+    if a.size < b.size * 1.15:
+        return False
+    hit = classify_heading(a.raw.strip().rstrip(":"))
+    if hit is None or not hit[1]:
+        return False
+    overlap = min(a.bottom, b.bottom) - max(a.top, b.top)
+    return overlap >= 0.6 * min(a.bottom - a.top, b.bottom - b.top)
+
+
 def _annotation_side(side: list[_Segment], other: list[_Segment]) -> bool:
     """True when ``side`` is a few short blocks on the other side's baselines (dates, places
     beside job titles), not a column: most of its segments share a baseline with the other side
     and none of its blocks of consecutive lines is longer than three lines."""
     if not side:
         return True
-    aligned = sum(1 for s in side if any(abs(s.bottom - o.bottom) <= 0.6 for o in other))
+    aligned = sum(1 for s in side if any(_same_baseline(s, o) for o in other))
     if aligned * 10 < len(side) * 7:
         return False
     longest = run = 1
@@ -458,6 +488,27 @@ def _find_gutter(segments: list[_Segment], width: float) -> float | None:
     return None if best is None else best_g
 
 
+def _split_label_rows(
+    rows: list[tuple[list[_Segment], int]],
+) -> list[tuple[list[_Segment], int]]:
+    """Split a heading off the row it shares with content (a left "label column" layout:
+    ``Work`` in large type beside ``CEO/President``): when the first segment of a row is a
+    known section name, set larger or bolder than what follows it, and a wide gap apart, it
+    becomes a row of its own."""
+    out: list[tuple[list[_Segment], int]] = []
+    for row, col in rows:
+        if len(row) >= 2:
+            head, nxt = row[0], row[1]
+            distinct = head.size > nxt.size * 1.15 or (head.bold and not nxt.bold)
+            hit = classify_heading(head.raw.strip().rstrip(":")) if distinct else None
+            if hit is not None and hit[1] and nxt.x0 - head.x1 >= max(head.size, 6.0):
+                out.append(([head], col))
+                out.append((row[1:], col))
+                continue
+        out.append((row, col))
+    return out
+
+
 def _narrow_right(segments: list[_Segment], gutter: float) -> bool:
     """True when the right column is a sidebar clearly narrower than the left one.
 
@@ -469,8 +520,8 @@ def _narrow_right(segments: list[_Segment], gutter: float) -> bool:
     right = [s for s in segments if s.x0 >= gutter]
     if not left or not right:
         return False
-    left_width = gutter - min(s.x0 for s in left)
-    right_width = max(s.x1 for s in right) - gutter
+    left_width = max(s.x1 for s in left) - min(s.x0 for s in left)
+    right_width = max(s.x1 for s in right) - min(s.x0 for s in right)
     return right_width < 0.75 * left_width
 
 
@@ -480,7 +531,7 @@ def _order_page(
     """Rows of the page in reading order with their column (0 full width, 1 left, 2 right)."""
     gutter = _find_gutter(segments, width)
     if gutter is None:
-        return [(row, 0) for row in _rows(segments)], False
+        return _split_label_rows([(row, 0) for row in _rows(segments)]), False
     out: list[tuple[list[_Segment], int]] = []
     left: list[_Segment] = []
     right: list[_Segment] = []
@@ -521,7 +572,7 @@ def _order_page(
             merged[-1][0].extend(row)
         else:
             merged.append((row, col))
-    return merged, True
+    return _split_label_rows(merged), True
 
 
 # --------------------------------------------------------------------------- the reader
@@ -852,28 +903,30 @@ def _assemble(results: list[_PageResult], *, producer: str | None, partial: bool
             if 0 < size < _SMALL_PT:
                 small_pages.add(page_no)
                 small_count += 1
-            if text_parts:
-                offset += 1
-            start = offset
-            offset += len(text)
-            text_parts.append(text)
-            lines.append(
-                Line(
-                    text=text,
-                    page=page_no,
-                    number=len(lines) + 1,
-                    start=start,
-                    end=offset,
-                    x0=round(min(s.x0 for s in row), 2),
-                    top=round(min(s.top for s in row), 2),
-                    x1=round(max(s.x1 for s in row), 2),
-                    bottom=round(max(s.bottom for s in row), 2),
-                    font_size=size,
-                    bold=all(s.bold for s in row),
-                    column=col,
-                    in_header_footer=in_hf,
+            # a whole resume flattened onto one line: cut it at its headings
+            for piece in split_run_in_headings(text):
+                if text_parts:
+                    offset += 1
+                start = offset
+                offset += len(piece)
+                text_parts.append(piece)
+                lines.append(
+                    Line(
+                        text=piece,
+                        page=page_no,
+                        number=len(lines) + 1,
+                        start=start,
+                        end=offset,
+                        x0=round(min(s.x0 for s in row), 2),
+                        top=round(min(s.top for s in row), 2),
+                        x1=round(max(s.x1 for s in row), 2),
+                        bottom=round(max(s.bottom for s in row), 2),
+                        font_size=size,
+                        bold=all(s.bold for s in row),
+                        column=col,
+                        in_header_footer=in_hf,
+                    )
                 )
-            )
         if visible_rows == 0 and res.images:
             image_pages.append(page_no)
         hidden = _hidden_lines(res.hidden)

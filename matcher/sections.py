@@ -24,7 +24,13 @@ from collections.abc import Sequence
 
 from matcher.models import DocumentText, Line, Section, SectionKind
 
-__all__ = ["HEADINGS", "classify_heading", "heading_key", "split_sections"]
+__all__ = [
+    "HEADINGS",
+    "classify_heading",
+    "heading_key",
+    "split_run_in_headings",
+    "split_sections",
+]
 
 K = SectionKind
 
@@ -180,6 +186,46 @@ def classify_heading(text: str) -> tuple[SectionKind, bool] | None:
         if words[-1] in _TAIL_WORDS:
             return _TAIL_WORDS[words[-1]], False
     return None
+
+
+_CAPS_RUN = re.compile(r"(?<!\S)[A-Z][A-Z&/]+(?: (?:[A-Z][A-Z&/]+|&|AND|OF))*(?!\S)")
+RUN_IN_MIN_CHARS = 300  # only lines this long can hold a whole flattened resume
+
+
+def split_run_in_headings(text: str) -> list[str]:
+    """Cut a very long line (a resume flattened onto one line) before and after each known
+    heading set in capitals inside it: ``... Oslo PROFILE Platform engineer ... SKILLS MATRIX
+    Category ...`` → ``[..., "PROFILE", "Platform engineer ...", "SKILLS MATRIX", ...]``.
+    Shorter lines are returned as they are."""
+    if len(text) < RUN_IN_MIN_CHARS:
+        return [text]
+    cuts: list[tuple[int, int]] = []
+    for m in _CAPS_RUN.finditer(text):
+        words = [(w.start() + m.start(), w.end() + m.start()) for w in re.finditer(r"\S+", m[0])]
+        i = 0
+        while i < len(words):
+            # the longest known heading starting at this word (SKILLS MATRIX, not SKILLS;
+            # "AWS EXPERIENCE" holds EXPERIENCE after the last skill)
+            for n in range(min(len(words) - i, _MAX_HEADING_WORDS), 0, -1):
+                a, b = words[i][0], words[i + n - 1][1]
+                hit = classify_heading(text[a:b])
+                if hit is not None and hit[1] and b - a >= 4:
+                    cuts.append((a, b))
+                    i += n
+                    break
+            else:
+                i += 1
+    if len(cuts) < 2:
+        return [text]
+    out: list[str] = []
+    pos = 0
+    for a, b in cuts:
+        out.extend(p for p in (text[pos:a].strip(), text[a:b]) if p)
+        pos = b
+    tail = text[pos:].strip()
+    if tail:
+        out.append(tail)
+    return out
 
 
 def _heading_shaped(text: str) -> bool:
