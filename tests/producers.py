@@ -332,8 +332,13 @@ def _fpdf2(resume: Resume, *, columns: int) -> bytes:
     return bytes(pdf.output())
 
 
-def resume_html(resume: Resume, *, columns: int = 1, css_columns: bool = False) -> str:
-    """HTML for Chromium: one column, a grid sidebar, or CSS ``column-count: 2``."""
+def resume_html(
+    resume: Resume, *, columns: int = 1, css_columns: bool = False, sidebar: str = "left"
+) -> str:
+    """HTML for Chromium: one column, a grid sidebar, or CSS ``column-count: 2``.
+
+    ``sidebar="right"`` puts the grid sidebar on the right, white text on a dark background.
+    """
 
     def section(heading: str, lines: Sequence[str]) -> str:
         items: list[str] = []
@@ -353,6 +358,8 @@ def resume_html(resume: Resume, *, columns: int = 1, css_columns: bool = False) 
       margin: 10pt 0 4pt 0; } p, li { margin: 0 0 3pt 0; } ul { padding-left: 14pt; margin: 0; }
       .grid { display: grid; grid-template-columns: 52mm 1fr; column-gap: 10mm; }
       .cols { column-count: 2; column-gap: 12mm; }
+      .grid.right { grid-template-columns: 1fr 52mm; }
+      .dark { background: #1f2a44; color: white; padding: 4mm; }
       @page { size: A4; margin: 15mm; }
     """
     header = ""
@@ -370,7 +377,10 @@ def resume_html(resume: Resume, *, columns: int = 1, css_columns: bool = False) 
     else:
         side = "".join(section(h, ls) for h, ls in resume.side)
         main = "".join(section(h, ls) for h, ls in resume.main)
-        body = f'<div class="grid"><div>{side}</div><div>{main}</div></div>'
+        if sidebar == "right":
+            body = f'<div class="grid right"><div>{main}</div><div class="dark">{side}</div></div>'
+        else:
+            body = f'<div class="grid"><div>{side}</div><div>{main}</div></div>'
     head = f"<head><meta charset='utf-8'><style>{css}</style></head>"
     return f"<!doctype html><html>{head}<body>{header}{body}</body></html>"
 

@@ -7,6 +7,8 @@ seconds per session, not per test.
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from tests.producers import (
@@ -49,11 +51,27 @@ def libreoffice_pdfs(resume: Resume) -> dict[str, bytes]:
     return dict(zip(sources, docx_to_pdf(list(sources.values())), strict=True))
 
 
+EXTRA_BULLETS = tuple(
+    f"• Delivered improvement number {i} with a measurable effect on revenue and latency."
+    for i in range(1, 31)
+)
+
+
+def long_resume(resume: Resume) -> Resume:
+    """The sample resume with 30 more experience bullets: the main column runs onto page 2."""
+    main = list(resume.main)
+    heading, lines = main[1]
+    main[1] = (heading, (*lines, *EXTRA_BULLETS))
+    return dataclasses.replace(resume, main=tuple(main))
+
+
 @pytest.fixture(scope="session")
 def chromium_pdfs(resume: Resume) -> dict[str, bytes]:
-    """Headless Chromium print-to-PDF: 1col, 2col (CSS grid sidebar), css (column-count: 2)."""
+    """Headless Chromium print-to-PDF: 1col, 2col (CSS grid sidebar), css (column-count: 2),
+    right (two pages, a dark sidebar on the right with white text)."""
     return {
         "1col": html_to_pdf(resume_html(resume)),
         "2col": html_to_pdf(resume_html(resume, columns=2)),
         "css": html_to_pdf(resume_html(resume, columns=2, css_columns=True)),
+        "right": html_to_pdf(resume_html(long_resume(resume), columns=2, sidebar="right")),
     }

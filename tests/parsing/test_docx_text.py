@@ -61,6 +61,52 @@ def test_parse_docx_page_header_read_and_flagged() -> None:
     assert warning.count == 2
 
 
+def _layout_table_docx() -> bytes:
+    """A Word template layout: one table row, a sidebar cell and a main cell."""
+    import io
+
+    import docx
+
+    d = docx.Document()
+    left, right = d.add_table(rows=1, cols=2).rows[0].cells
+    left.paragraphs[0].text = "Tomasz Nowak"
+    for cell, texts in (
+        (left, ["tomasz@example.com", "SKILLS", "Go", "Rust", "gRPC", "Terraform"]),
+        (
+            right,
+            [
+                "PROFESSIONAL EXPERIENCE",
+                "Backend Engineer, Allegro | 06/2019 – Present",
+                "• Built payment services in Go handling 3k rps.",
+                "EDUCATION",
+                "BSc Computer Science, 2016",
+            ],
+        ),
+    ):
+        for text in texts:
+            run = cell.add_paragraph().add_run(text)
+            run.bold = text.isupper()
+    right.paragraphs[0]._p.getparent().remove(right.paragraphs[0]._p)  # the empty first one
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
+def test_parse_docx_layout_table_read_cell_by_cell() -> None:
+    doc = parse(_layout_table_docx())
+    assert [(s.kind, s.heading) for s in doc.sections] == [
+        (K.HEADER, ""),
+        (K.SKILLS, "SKILLS"),
+        (K.EXPERIENCE, "PROFESSIONAL EXPERIENCE"),
+        (K.EDUCATION, "EDUCATION"),
+    ]
+    assert doc.sections[1].text.splitlines() == ["Go", "Rust", "gRPC", "Terraform"]
+    assert doc.contact.name == "Tomasz Nowak"
+    assert [(e.employer, e.start) for e in doc.experience] == [("Allegro", "2019-06")]
+    assert all(ln.table_row is None for ln in doc.lines)  # layout, not data rows
+    assert "table-layout" in {w.code for w in doc.warnings}
+
+
 @pytest.mark.parametrize(
     ("encoding", "bom"),
     [("utf-8", False), ("utf-8", True), ("utf-16-le", True), ("utf-16-be", False)],

@@ -209,3 +209,124 @@ def test_parse_libreoffice_page_header(libreoffice_pdfs: dict[str, bytes]) -> No
     assert doc.contact.email == "marta.kowalczyk@example.org"
     assert "header-footer-text" in {w.code for w in doc.warnings}
     assert all(ln.in_header_footer for ln in doc.lines if "Kowalczyk" in ln.text)
+
+
+def _right_sidebar(c: Any, page: int) -> None:
+    """A wide main column (left) that runs onto page 2 and a narrow sidebar on the right."""
+    c.setFont("Helvetica", 10)
+    if page == 0:
+        c.setFont("Helvetica-Bold", 20)
+        c.drawString(50, 790, "Ada Example")
+        c.setFont("Helvetica-Bold", 11)
+        c.drawString(50, 750, "EXPERIENCE")
+        c.drawString(430, 750, "SKILLS")
+        c.setFont("Helvetica", 10)
+        for i, skill in enumerate(["Python", "Go", "Kafka", "Terraform", "Redis"]):
+            c.drawString(430, 734 - 14 * i, skill)
+        c.drawString(50, 734, "Platform Engineer, Initech | 2018 – Present")
+        for i in range(40):
+            c.drawString(50, 720 - 16 * i, f"• Platform change number {i} shipped on time.")
+    else:
+        for i in range(40, 46):
+            c.drawString(
+                50, 790 - 16 * i + 16 * 40, f"• Platform change number {i} shipped on time."
+            )
+        c.setFont("Helvetica-Bold", 11)
+        c.drawString(50, 680, "EDUCATION")
+        c.setFont("Helvetica", 10)
+        c.drawString(50, 664, "BSc Physics, 2017")
+
+
+def test_parse_narrow_right_sidebar_read_before_the_main_column() -> None:
+    doc = parse(canvas_pdf(_right_sidebar, pages=2))
+    kinds = [(s.kind, s.heading) for s in doc.sections]
+    assert kinds == [
+        (K.HEADER, ""),
+        (K.SKILLS, "SKILLS"),
+        (K.EXPERIENCE, "EXPERIENCE"),
+        (K.EDUCATION, "EDUCATION"),
+    ]
+    assert doc.lines[0].text == "Ada Example"  # the name above the sidebar stays first
+    experience = doc.sections[2]
+    # the main column's continuation on page 2 stays in its own section
+    assert experience.text.count("Platform change number") == 46
+    assert experience.page == 1
+    assert doc.section_at(doc.text.index("number 45")) is experience
+
+
+@pytest.mark.slow
+def test_parse_chromium_right_dark_sidebar_two_pages(chromium_pdfs: dict[str, bytes]) -> None:
+    doc = parse(chromium_pdfs["right"])
+    assert doc.pages == 2
+    assert not doc.hidden_text  # white on the dark sidebar is visible, not hidden
+    skills = next(s for s in doc.sections if s.kind is K.SKILLS)
+    assert skills.text.splitlines() == [
+        "Python", "PyTorch", "scikit-learn", "Kubernetes", "PostgreSQL", "Airflow",
+    ]  # fmt: skip
+    experience = next(s for s in doc.sections if s.kind is K.EXPERIENCE)
+    flat = " ".join(experience.text.split())
+    assert all(f"improvement number {i} " in flat for i in range(1, 31))  # pages 1 and 2
+    assert [s.kind for s in doc.sections][-2:] == [K.EDUCATION, K.PROJECTS]
+    assert next(s for s in doc.sections if s.kind is K.EDUCATION).page == 2
+    assert doc.contact.name == "Marta Kowalczyk"
+
+
+def test_parse_label_column_headings_split_from_their_row() -> None:
+    """JSON-Resume-style layout: big section labels in a left column, on the same baseline as
+    the first line of their content."""
+
+    def draw(c: Any, _page: int) -> None:
+        c.setFont("Helvetica-Bold", 22)
+        c.drawString(50, 790, "Ada Example")
+        y = 740
+        for label, rows in [
+            ("Work", ["CEO, Pied Piper | 2013 – 2014", "Built a compression engine."]),
+            ("Education", ["BSc Computer Science, 2012", "University of Oklahoma"]),
+            ("Skills", ["Python, C++, Compression", "Video codecs"]),
+        ]:
+            c.setFont("Helvetica-Bold", 16)
+            c.drawString(50, y, label)
+            c.setFont("Helvetica", 10)
+            for i, row in enumerate(rows):
+                c.drawString(160, y - 14 * i, row)
+            y -= 60
+
+    doc = parse(canvas_pdf(draw))
+    assert [(s.kind, s.heading) for s in doc.sections] == [
+        (K.HEADER, ""),
+        (K.EXPERIENCE, "Work"),
+        (K.EDUCATION, "Education"),
+        (K.SKILLS, "Skills"),
+    ]
+    assert doc.sections[1].text.splitlines() == [
+        "CEO, Pied Piper | 2013 – 2014",
+        "Built a compression engine.",
+    ]
+    assert [(e.title, e.employer) for e in doc.experience] == [("CEO", "Pied Piper")]
+
+
+def test_parse_resume_flattened_onto_one_line() -> None:
+    line = (
+        "Ada Example ada@example.org | +47 912 34 567 PROFILE Platform engineer for ML teams "
+        "who builds the paved road for training and serving. SKILLS MATRIX Category Tools "
+        "Languages Python, Go, SQL Platform Kubernetes, Helm, Terraform EXPERIENCE Senior "
+        "Engineer - Nordlys (2022 – Present) Built GPU training clusters for 40 researchers. "
+        "EDUCATION MSc Informatics, University of Oslo, 2018"
+    )
+
+    def draw(c: Any, _page: int) -> None:
+        c.setFont("Helvetica", 2.5)  # tiny, but above the 2 pt "hidden" threshold
+        assert c.stringWidth(line, "Helvetica", 2.5) < 550  # the whole line is on the page
+        c.drawString(20, 800, line)
+
+    doc = parse(canvas_pdf(draw))
+    assert [(s.kind, s.heading) for s in doc.sections] == [
+        (K.HEADER, ""),
+        (K.SUMMARY, "PROFILE"),
+        (K.SKILLS, "SKILLS MATRIX"),
+        (K.EXPERIENCE, "EXPERIENCE"),
+        (K.EDUCATION, "EDUCATION"),
+    ]
+    assert doc.contact.email == "ada@example.org"
+    assert {ln.top for ln in doc.lines} == {doc.lines[0].top}  # all from the one printed line
+    assert "small-text" in {w.code for w in doc.warnings}

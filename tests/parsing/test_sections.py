@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from matcher.models import SectionKind
-from matcher.sections import classify_heading, split_sections
+from matcher.sections import classify_heading, split_run_in_headings, split_sections
 from tests.parsing.support import BOLD, doc_text
 
 K = SectionKind
@@ -124,3 +124,17 @@ def test_split_sections_table_rows_keep_cells() -> None:
 def test_split_sections_hidden_lines_are_not_sections() -> None:
     doc = doc_text("Jane Doe", ("Skills", BOLD), "Python", ("Experience", {**BOLD, "hidden": True}))
     assert [s.kind for s in split_sections(doc)] == [K.HEADER, K.SKILLS]
+
+
+def test_split_run_in_headings_only_cuts_long_lines_at_known_headings() -> None:
+    short = "Jo Doe SKILLS Python EXPERIENCE Acme"
+    assert split_run_in_headings(short) == [short]  # an ordinary line is left alone
+    body = "x " * 150
+    long = f"Jo Doe {body}SKILLS Python, SQL, AWS EXPERIENCE Engineer at ACME {body}"
+    assert split_run_in_headings(long) == [
+        f"Jo Doe {body}".strip(),
+        "SKILLS",
+        "Python, SQL, AWS",
+        "EXPERIENCE",
+        f"Engineer at ACME {body}".strip(),
+    ]
