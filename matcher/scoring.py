@@ -144,9 +144,10 @@ def _ancestors(taxonomy: Taxonomy, skill_id: str) -> list[str]:
     return out
 
 
-def _best(skills: Iterable[CanonicalSkill]) -> CanonicalSkill | None:
-    ranked = sorted(skills, key=lambda s: (-STRENGTH_CREDIT[s.strength], s.skill_id))
-    return ranked[0] if ranked else None
+def _best(skills: Sequence[CanonicalSkill]) -> CanonicalSkill | None:
+    if len(skills) <= 1:
+        return skills[0] if skills else None
+    return min(skills, key=lambda s: (-STRENGTH_CREDIT[s.strength], s.skill_id))
 
 
 def _descendants(
@@ -222,13 +223,18 @@ def score_role(
     options: MatchOptions,
     years_found: float | None = None,
     below: Mapping[str, list[CanonicalSkill]] | None = None,
+    covers: dict[str, tuple[float, str | None, CanonicalSkill | None, bool]] | None = None,
 ) -> RoleScore:
     """Score one role spec against the resume's skills (keyed by skill id).
 
-    ``below`` is ``_descendants(have, taxonomy)``; ``score_roles`` builds it once for all roles.
+    ``below`` is ``_descendants(have, taxonomy)`` and ``covers`` a memo of ``_cover`` by skill
+    id (how the resume covers a skill does not depend on the role asking for it);
+    ``score_roles`` shares both across all roles of one resume.
     """
     if below is None:
         below = _descendants(have, taxonomy)
+    if covers is None:
+        covers = {}
     matched: list[SkillMatch] = []
     partial: list[SkillMatch] = []
     missing: list[SkillMatch] = []
@@ -240,7 +246,10 @@ def score_role(
         if skill is None:
             continue
         weight = item.weight * TIER_FACTOR[item.importance]
-        credit, via, source, direct = _cover(item, have, taxonomy, below)
+        cover = covers.get(item.skill_id)
+        if cover is None:
+            cover = covers[item.skill_id] = _cover(item, have, taxonomy, below)
+        credit, via, source, direct = cover
         status: Literal["matched", "partial", "missing"]
         status = "missing" if credit <= 0 else ("matched" if direct else "partial")
         sm = SkillMatch(
@@ -372,10 +381,17 @@ def score_roles(
     have = {s.skill_id: s for s in skills}
     titles = titles or {}
     below = _descendants(have, taxonomy)
+    covers: dict[str, tuple[float, str | None, CanonicalSkill | None, bool]] = {}
     scores = [
         dataclasses.replace(
             score_role(
-                spec, have, taxonomy=taxonomy, options=opts, years_found=years_found, below=below
+                spec,
+                have,
+                taxonomy=taxonomy,
+                options=opts,
+                years_found=years_found,
+                below=below,
+                covers=covers,
             ),
             title_match=titles.get(spec.role_id),
         )
