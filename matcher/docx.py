@@ -42,6 +42,7 @@ class _Raw:
     table_row: int | None = None
     in_header_footer: bool = False
     layout_cell: bool = False  # a paragraph inside a table used for page layout
+    hidden: str = ""  # text of runs a reader cannot see (vanish, white, tiny)
 
 
 def extract_text(data: bytes, *, max_bytes: int) -> DocumentText:
@@ -98,9 +99,66 @@ def _style_name(paragraph: Any) -> str:
         return ""
 
 
+_TINY_PT = 2.0
+
+
+def _shaded(run: Any) -> bool:
+    """True when something under the run is filled (run, paragraph or table-cell shading, or a
+    highlight): white text there can be visible."""
+    if run.font.highlight_color is not None:
+        return True
+    node = run._r
+    while node is not None:
+        for shd in node.iter(f"{_W}shd") if node.tag in (f"{_W}r", f"{_W}p", f"{_W}tc") else ():
+            fill = (shd.get(f"{_W}fill") or "auto").lower()
+            if fill not in ("auto", "ffffff"):
+                return True
+        node = node.getparent()
+    return False
+
+
+def _run_hidden(run: Any) -> bool:
+    """A run a reader cannot see: Word's hidden text (``w:vanish``), white on white, or tiny."""
+    font = run.font
+    if font.hidden:
+        return True
+    if font.size is not None and font.size.pt < _TINY_PT:
+        return True
+    try:
+        rgb = font.color.rgb if font.color is not None and font.color.type is not None else None
+    except (AttributeError, ValueError):
+        rgb = None
+    return rgb is not None and str(rgb).upper() == "FFFFFF" and not _shaded(run)
+
+
+def _split_hidden(paragraph: Any) -> tuple[str, str]:
+    """(visible text, hidden text) of a paragraph, runs and hyperlinks in order."""
+    from docx.text.run import Run
+
+    visible: list[str] = []
+    hidden: list[str] = []
+    for item in paragraph.iter_inner_content():
+        runs = [item] if isinstance(item, Run) else list(getattr(item, "runs", ()))
+        for run in runs:
+            (hidden if _run_hidden(run) else visible).append(run.text)
+    return "".join(visible), "".join(hidden)
+
+
 def _paragraph(paragraph: Any, *, in_hf: bool = False) -> _Raw | None:
     text = paragraph.text
+    hidden = ""
+    if text.strip():
+        try:
+            visible, hidden = _split_hidden(paragraph)
+        except (AttributeError, KeyError, ValueError):
+            visible, hidden = text, ""
+        if hidden.strip():
+            text = visible
+        else:
+            hidden = ""
     if not text.strip():
+        if hidden.strip():
+            return _Raw(text="", size=_BODY_PT, bold=False, hidden=hidden)
         return None
     style = _style_name(paragraph)
     size = _STYLE_SIZES.get(style, 0.0)
@@ -116,7 +174,7 @@ def _paragraph(paragraph: Any, *, in_hf: bool = False) -> _Raw | None:
             bold = True
     if style.startswith("list") and not text.lstrip().startswith(("•", "-", "–")):
         text = "• " + text
-    return _Raw(text=text, size=size or _BODY_PT, bold=bold, in_header_footer=in_hf)
+    return _Raw(text=text, size=size or _BODY_PT, bold=bold, in_header_footer=in_hf, hidden=hidden)
 
 
 _LAYOUT_CELL_PARAGRAPHS = 3  # a cell with more paragraphs than this is page layout, not data
@@ -245,7 +303,20 @@ def _assemble(raws: list[_Raw]) -> DocumentText:
     hf = 0
     table_rows = 0
     layout_cells = 0
+    hidden_parts: list[str] = []
     for raw, src in zip(raws, texts, strict=True):
+        if raw.hidden and clean_line(raw.hidden):
+            hidden_parts.append(clean_line(raw.hidden))
+            lines.append(
+                Line(
+                    text=hidden_parts[-1],
+                    page=1,
+                    number=len(lines) + 1,
+                    start=-1,
+                    end=-1,
+                    hidden=True,
+                )
+            )
         text = clean_line(src)
         if not text:
             continue
@@ -271,8 +342,18 @@ def _assemble(raws: list[_Raw]) -> DocumentText:
             )
         )
     if not parts:
-        raise EmptyDocumentError("The Word document contains no text.")
+        raise EmptyDocumentError("The Word document contains no visible text.")
     warns: list[LayoutWarning] = []
+    if hidden_parts:
+        warns.append(
+            LayoutWarning(
+                "hidden-text",
+                "The file contains text a reader cannot see (hidden, white or tiny); it was "
+                "left out of scoring. Hidden keywords are treated as keyword stuffing.",
+                (1,),
+                len(hidden_parts),
+            )
+        )
     if hf:
         warns.append(
             LayoutWarning(
@@ -299,4 +380,5 @@ def _assemble(raws: list[_Raw]) -> DocumentText:
         pages=1,
         format="docx",
         warnings=tuple(warns),
+        hidden_text="\n".join(hidden_parts),
     )

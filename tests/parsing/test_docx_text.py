@@ -139,3 +139,56 @@ def test_parse_text_crlf_and_blank_lines() -> None:
     doc = parse(b"Jo Doe\r\n\r\n\r\nSKILLS\r\nPython\rSQL\n")
     assert doc.text == "Jo Doe\nSKILLS\nPython\nSQL"
     assert [ln.number for ln in doc.lines] == [1, 2, 3, 4]
+
+
+def _stuffed_docx() -> bytes:
+    """Visible text, plus keywords hidden four ways (a known way to game keyword scores)."""
+    import io
+
+    import docx
+    from docx.enum.text import WD_COLOR_INDEX
+    from docx.oxml import parse_xml
+    from docx.shared import Pt, RGBColor
+
+    d = docx.Document()
+    d.add_paragraph("Jo Visible")
+    d.add_heading("Skills", level=1)
+    para = d.add_paragraph("React, TypeScript")
+    para.add_run(" PyTorch Kubernetes").font.hidden = True  # Word's hidden text
+    white = d.add_paragraph().add_run("TensorFlow MLflow")
+    white.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)  # white on the white page
+    d.add_paragraph().add_run("CUDA Triton").font.size = Pt(1)  # tiny
+    banner = d.add_paragraph().add_run("White on navy banner")  # visible: shaded paragraph
+    banner.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+    banner._r.getparent().get_or_add_pPr().append(
+        parse_xml(
+            '<w:shd xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+            'w:val="clear" w:color="auto" w:fill="1F2A44"/>'
+        )
+    )
+    marked = d.add_paragraph().add_run("Highlighted note")  # visible: highlighted
+    marked.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+    marked.font.highlight_color = WD_COLOR_INDEX.BLACK
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
+def test_parse_docx_hidden_text_reported_and_excluded() -> None:
+    doc = parse(_stuffed_docx())
+    assert doc.text.splitlines() == [
+        "Jo Visible",
+        "Skills",
+        "React, TypeScript",
+        "White on navy banner",
+        "Highlighted note",
+    ]
+    for word in ("PyTorch", "Kubernetes", "TensorFlow", "MLflow", "CUDA"):
+        assert word not in doc.text
+        assert word in doc.hidden_text
+    skills = next(s for s in doc.sections if s.kind is K.SKILLS)
+    assert "PyTorch" not in skills.text
+    warning = next(w for w in doc.warnings if w.code == "hidden-text")
+    assert warning.count == 3
+    hidden = [ln for ln in doc.lines if ln.hidden]
+    assert [ln.start for ln in hidden] == [-1, -1, -1]
