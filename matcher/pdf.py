@@ -125,10 +125,67 @@ def _same_color(a: RGB, b: RGB) -> bool:
 _WHITE: RGB = (1.0, 1.0, 1.0)
 
 
+class _Char:
+    """A visible glyph: the box, size and font pdfminer's ``LTChar`` would compute for it,
+    without the layout-object machinery (the reader does its own line grouping)."""
+
+    __slots__ = ("adv", "fontname", "height", "size", "text", "width", "x0", "x1", "y0", "y1")
+
+    def __init__(
+        self, text: str, fontname: str, adv: float, x0: float, y0: float, x1: float, y1: float
+    ) -> None:
+        self.text = text
+        self.fontname = fontname
+        self.adv = adv
+        self.x0 = x0
+        self.y0 = y0
+        self.x1 = x1
+        self.y1 = y1
+        self.width = x1 - x0
+        self.height = y1 - y0
+        self.size = self.height
+
+    def get_text(self) -> str:
+        return self.text
+
+
+def _glyph_box(
+    matrix: Any, font: Any, fontsize: float, scaling: float, rise: float, cid: int, text: str
+) -> _Char:
+    """``LTChar.__init__``'s geometry, expression for expression (pdfminer.layout): the glyph's
+    advance and its box in page space (the bounding box of the transformed corners)."""
+    adv = font.char_width(cid) * fontsize * scaling
+    if font.is_vertical():
+        vx, vy = font.char_disp(cid)
+        vx = fontsize * 0.5 if vx is None else vx * fontsize * 0.001
+        vy = (1000 - vy) * fontsize * 0.001
+        bx0, by0, bx1, by1 = (-vx, vy + rise + adv, -vx + fontsize, vy + rise)
+    else:
+        descent = font.get_descent() * fontsize
+        bx0, by0, bx1, by1 = (0, descent + rise, adv, descent + rise + fontsize)
+    a, b, c, d, e, f = matrix
+    left1, bottom1 = a * bx0 + c * by0 + e, b * bx0 + d * by0 + f
+    right1, bottom2 = a * bx1 + c * by0 + e, b * bx1 + d * by0 + f
+    right2, top1 = a * bx1 + c * by1 + e, b * bx1 + d * by1 + f
+    left2, top2 = a * bx0 + c * by1 + e, b * bx0 + d * by1 + f
+    char = _Char(
+        text,
+        font.fontname,
+        adv,
+        min(left1, left2, right1, right2),
+        min(bottom1, bottom2, top1, top2),
+        max(left1, left2, right1, right2),
+        max(bottom1, bottom2, top1, top2),
+    )
+    if font.is_vertical():
+        char.size = char.width
+    return char
+
+
 def _make_device(rsrcmgr: Any, laparams: Any) -> Any:
     """Build the glyph-sorting device (a ``PDFPageAggregator`` subclass, made lazily)."""
     from pdfminer.converter import PDFPageAggregator
-    from pdfminer.layout import LTChar
+    from pdfminer.pdffont import PDFUnicodeNotDefined
 
     class _Device(PDFPageAggregator):
         def __init__(self) -> None:
@@ -182,8 +239,6 @@ def _make_device(rsrcmgr: Any, laparams: Any) -> Any:
             ncs: Any,
             graphicstate: Any,
         ) -> float:
-            from pdfminer.pdffont import PDFUnicodeNotDefined
-
             try:
                 text = font.to_unichr(cid)
                 if not isinstance(text, str):
@@ -193,21 +248,11 @@ def _make_device(rsrcmgr: Any, laparams: Any) -> Any:
                     text = "•"  # PDF 32000-1 D.2 note 3: unused WinAnsi codes show a bullet
                 else:
                     text = self.handle_undefined_char(font, cid)
-            item = LTChar(
-                matrix,
-                font,
-                fontsize,
-                scaling,
-                rise,
-                text,
-                font.char_width(cid),
-                font.char_disp(cid),
-                ncs,
-                graphicstate,
-            )
+            item = _glyph_box(matrix, font, fontsize, scaling, rise, cid, text)
             reason = self._hidden_reason(item)
             if reason is None:
-                self.cur_item.add(item)
+                # a _Char stands in for LTChar: only _collect_segments reads the page's objects
+                self.cur_item._objs.append(item)  # type: ignore[arg-type]
             elif text.strip():
                 st = self.state
                 st.hidden_reasons[reason] += 1
@@ -216,9 +261,9 @@ def _make_device(rsrcmgr: Any, laparams: Any) -> Any:
                         text, item.x0, item.x1, st.height - item.y1, st.height - item.y0, item.size
                     )
                 )
-            return float(item.adv)
+            return item.adv
 
-        def _hidden_reason(self, item: Any) -> str | None:
+        def _hidden_reason(self, item: _Char) -> str | None:
             if self._mode in (3, 7):
                 return "invisible render mode"
             if 0 < item.size < _TINY_PT:
@@ -308,25 +353,22 @@ def _collect_segments(container: Any, page_no: int, height: float, out: list[_Se
     plain attributes. pdfminer's own analysis would also group the lines into boxes and order
     them, which the reader never uses (reading order is ``_order_page``'s).
     """
-    from pdfminer.layout import LTChar, LTFigure
+    from pdfminer.layout import LTFigure
 
-    chars = [obj for obj in container if isinstance(obj, LTChar)]
+    chars = [obj for obj in container if type(obj) is _Char]
     if chars:
-        line: list[Any] = []
+        line: list[_Char] = []
         prev = chars[0]
+        px0, py0, px1, py1, pw, ph = prev.x0, prev.y0, prev.x1, prev.y1, prev.width, prev.height
         for obj in chars[1:]:
+            x0, y0, x1, y1, w, h = obj.x0, obj.y0, obj.x1, obj.y1, obj.width, obj.height
             # pdfminer's halign test between consecutive glyphs
             if (
-                obj.y0 <= prev.y1
-                and prev.y0 <= obj.y1
-                and min(prev.height, obj.height) * _LINE_OVERLAP
-                < min(abs(prev.y0 - obj.y1), abs(prev.y1 - obj.y0))
-                and (
-                    0
-                    if (obj.x0 <= prev.x1 and prev.x0 <= obj.x1)
-                    else min(abs(prev.x0 - obj.x1), abs(prev.x1 - obj.x0))
-                )
-                < max(prev.width, obj.width) * _CHAR_MARGIN
+                y0 <= py1
+                and py0 <= y1
+                and min(ph, h) * _LINE_OVERLAP < min(abs(py0 - y1), abs(py1 - y0))
+                and (0 if (x0 <= px1 and px0 <= x1) else min(abs(px0 - x1), abs(px1 - x0)))
+                < max(pw, w) * _CHAR_MARGIN
             ):
                 if not line:
                     line.append(prev)
@@ -334,11 +376,10 @@ def _collect_segments(container: Any, page_no: int, height: float, out: list[_Se
             elif line:
                 _add_line(line, page_no, height, out)
                 line = []
-                prev = obj
-                continue
             else:
                 _add_line([prev], page_no, height, out)
             prev = obj
+            px0, py0, px1, py1, pw, ph = x0, y0, x1, y1, w, h
         if not line:
             line = [prev]
         _add_line(line, page_no, height, out)
@@ -360,24 +401,22 @@ def _add_line(glyphs: list[Any], page_no: int, height: float, out: list[_Segment
     _add_segment(glyphs[start:], page_no, height, out)
 
 
-def _add_segment(glyphs: list[Any], page_no: int, height: float, out: list[_Segment]) -> None:
+def _add_segment(glyphs: list[_Char], page_no: int, height: float, out: list[_Segment]) -> None:
     parts: list[str] = []
-    chars: list[Any] = []
+    chars: list[_Char] = []
     last_x1 = math.inf
-    x0 = y0 = math.inf
-    x1 = y1 = -math.inf
     for c in glyphs:
+        t = c.text
         if last_x1 < c.x0 - _WORD_MARGIN * max(c.width, c.height):
             parts.append(" ")
         last_x1 = c.x1
-        t = c.get_text()
         parts.append(t)
         if t.strip():
             chars.append(c)
-        x0 = min(x0, c.x0)
-        y0 = min(y0, c.y0)
-        x1 = max(x1, c.x1)
-        y1 = max(y1, c.y1)
+    x0 = min(c.x0 for c in glyphs)
+    y0 = min(c.y0 for c in glyphs)
+    x1 = max(c.x1 for c in glyphs)
+    y1 = max(c.y1 for c in glyphs)
     parts.append(" ")  # pdfminer ends every analysed line with a newline
     text, size, bold = _segment_text(parts, chars)
     if not text.strip():
