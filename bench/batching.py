@@ -1,10 +1,9 @@
 """The batch: files per second in a plain loop and with 1 and 2 worker processes.
 
-With the parsing stage installed, the batch is ``matcher.batch.run_batch`` on a folder holding the
-corpus (a temporary copy; results JSONL in the same temp dir), exactly what
-``rolefit batch DIR`` runs. Without it, the same documents go through ``WorkerPool.map_unordered``
-with the benchmark's no-parse task (see ``bench.pipeline``). The plain loop is one process calling
-the library on each file in turn (no pool, no IPC): the baseline the pool must beat.
+The batch is ``matcher.batch.run_batch`` on a folder holding the corpus (a temporary copy; results
+JSONL in the same temp dir), exactly what ``rolefit batch DIR`` runs. The plain loop is one
+process calling the library on each file in turn (no pool, no IPC): the baseline the pool must
+beat.
 
 Throughput is reported two ways: over the whole run (pool start included, what a user waits) and
 steady state (first to last finished file, pool start excluded); the 2-vs-1 target uses steady
@@ -13,7 +12,6 @@ state so the constant start-up cost does not blur the scaling.
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 import tempfile
 import threading
@@ -96,22 +94,6 @@ def _loop_run(files: Sequence[CorpusFile]) -> dict[str, float]:
     }
 
 
-def _pool(files: Sequence[CorpusFile], workers: int) -> dict[str, float]:
-    from matcher.workers import WorkerPool
-
-    t0 = time.perf_counter()
-    done: list[float] = []
-    errors = 0
-    with WorkerPool(workers, task_timeout=300) as pool:
-        pool.wait_ready()
-        t_ready = time.perf_counter()
-        items = [(f.id + ".pdf", f.read()) for f in files]
-        for _, result in pool.map_unordered(pipeline.match_item_task, items):
-            done.append(time.perf_counter())
-            errors += isinstance(result, Exception)
-    return _rates(len(files), t0, t_ready, done, errors)
-
-
 def _rates(n: int, t0: float, t_ready: float, done: list[float], errors: int) -> dict[str, float]:
     total = done[-1] - t0 if done else float("nan")
     steady = (len(done) - 1) / (done[-1] - done[0]) if len(done) > 1 else float("nan")
@@ -154,20 +136,13 @@ def run(
     files: Sequence[CorpusFile], *, log: Callable[[str], None] = lambda _m: None
 ) -> dict[str, Any]:
     """Loop, 1 worker, 2 workers on the same files; see the module docstring."""
-    use_batch = pipeline.parse_available() and importlib.util.find_spec("matcher.batch") is not None
-    out: dict[str, Any] = {
-        "mode": pipeline.mode(),
-        "runner": "matcher.batch.run_batch" if use_batch else "WorkerPool.map_unordered",
-        "files": len(files),
-    }
+    out: dict[str, Any] = {"runner": "matcher.batch.run_batch", "files": len(files)}
     loop = _loop(files)
     log(f"batch: plain loop {loop['steady_files_per_sec']} files/s")
     runs: dict[int, dict[str, float]] = {}
     with tempfile.TemporaryDirectory(prefix="rolefit-bench-batch-") as tmp:
         for workers in (1, 2):
-            runs[workers] = (
-                _run_batch(files, workers, Path(tmp)) if use_batch else _pool(files, workers)
-            )
+            runs[workers] = _run_batch(files, workers, Path(tmp))
             log(f"batch: {workers} worker(s) {runs[workers]['steady_files_per_sec']} files/s")
     speedup = ratio(runs[2]["steady_files_per_sec"], runs[1]["steady_files_per_sec"])
     out.update(

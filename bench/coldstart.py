@@ -96,4 +96,4 @@ def run(
     log(f"cold start: {cold['cold_start_s']} s")
     rss = worker_rss(files)
     log(f"worker peak RSS: {rss['peak_rss_mb']} MB")
-    return {"mode": pipeline.mode(), "cold_start": cold, "worker_memory": rss}
+    return {"cold_start": cold, "worker_memory": rss}

@@ -2,7 +2,7 @@
 
 Speed: on every corpus file, in the same loop (alternating order), the floor
 (``pdfminer.high_level.extract_text``) and ``matcher.pdfium.extract_text`` (text *with* layout:
-lines, positions, columns, hidden text), and — when the parsing stage is installed — the whole
+lines, positions, columns, hidden text), and the whole
 ``Matcher.parse`` with ``pdf_engine="pdfminer"`` and ``"pdfium"``.
 
 Accuracy: the PDF resumes of the shared corpus are matched once per engine and scored with the
@@ -37,11 +37,9 @@ def _pdfium_text(data: bytes) -> Any:
 
 def speed(files: Sequence[CorpusFile], log: Callable[[str], None]) -> dict[str, Any]:
     """Per-document milliseconds of the floor and of PDFium (and of both full parses)."""
-    matchers: dict[str, Any] = {}
-    if pipeline.parse_available():
-        from matcher import Matcher, MatchOptions
+    from matcher import Matcher, MatchOptions
 
-        matchers = {e: Matcher.default(MatchOptions(pdf_engine=e)) for e in ENGINES}  # type: ignore[arg-type]
+    matchers = {e: Matcher.default(MatchOptions(pdf_engine=e)) for e in ENGINES}  # type: ignore[arg-type]
     for f in files[:3]:  # warm-up
         pipeline.floor_text(f.read())
         _pdfium_text(f.read())
@@ -73,10 +71,9 @@ def speed(files: Sequence[CorpusFile], log: Callable[[str], None]) -> dict[str, 
         "speedup": ratio(median(floor), median(pdfium)),
         "speedup_total": ratio(sum(floor), sum(pdfium)),
     }
-    if matchers:
-        out["parse_dispatches_pdf_engine"] = dispatches(matchers, files[:3])
-        out["parse_ms"] = {e: summary(times[f"parse_{e}"]) for e in ENGINES}
-        out["parse_speedup"] = ratio(median(times["parse_pdfminer"]), median(times["parse_pdfium"]))
+    out["parse_dispatches_pdf_engine"] = dispatches(matchers, files[:3])
+    out["parse_ms"] = {e: summary(times[f"parse_{e}"]) for e in ENGINES}
+    out["parse_speedup"] = ratio(median(times["parse_pdfminer"]), median(times["parse_pdfium"]))
     log(f"engines: pdfium text {out['speedup']}x faster than the floor (median per document)")
     return out
 
@@ -101,17 +98,10 @@ def _load_scorer(corpus: Path) -> ModuleType:
     return module
 
 
-def _document(engine: str, matcher: Any, data: bytes, name: str) -> tuple[Any, bool]:
-    """The document an engine reads, and whether it found hidden text."""
-    if pipeline.parse_available():
-        document = matcher.parse(data, filename=name)
-        return document, bool(document.hidden_text.strip())
-    from matcher.jobs import posting_document
-
-    if engine == "pdfminer":  # the floor's text: hidden text included, as pdfminer prints it
-        return posting_document(pipeline.floor_text(data)), False
-    text = _pdfium_text(data)
-    return posting_document(text.text), bool(text.hidden_text.strip())
+def _document(matcher: Any, data: bytes, name: str) -> tuple[Any, bool]:
+    """The document the matcher's engine reads, and whether it found hidden text."""
+    document = matcher.parse(data, filename=name)
+    return document, bool(document.hidden_text.strip())
 
 
 def accuracy(log: Callable[[str], None]) -> dict[str, Any]:
@@ -137,7 +127,7 @@ def accuracy(log: Callable[[str], None]) -> dict[str, Any]:
         for d in docs:
             data = (SHARED_CORPUS / d["file"]).read_bytes()
             try:
-                document, hidden = _document(engine, matcher, data, Path(d["file"]).name)
+                document, hidden = _document(matcher, data, Path(d["file"]).name)
                 report = matcher.match(document)
                 out[d["doc_id"]] = {
                     "skills": skill_names(report.skills, matcher.taxonomy),
@@ -192,7 +182,7 @@ def run(
 
     if not available():
         return {"skipped": "pypdfium2 is not installed (pip install 'rolefit[pdfium]')"}
-    out = {"mode": pipeline.mode(), **speed(files, log)}
+    out = speed(files, log)
     if not quick:
         out["accuracy"] = accuracy(log)
     return out

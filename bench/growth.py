@@ -44,12 +44,7 @@ def slope(xs: Sequence[float], ys: Sequence[float]) -> float:
 
 
 def _document(matcher: Any, f: CorpusFile) -> Any:
-    data = f.read()
-    if pipeline.parse_available():
-        return matcher.parse(data, filename=f.id + ".pdf")
-    from matcher.jobs import posting_document
-
-    return posting_document(pipeline.floor_text(data))
+    return matcher.parse(f.read(), filename=f.id + ".pdf")
 
 
 def _extract_normalise_ms(matcher: Any, document: Any, repeat: int) -> float:
@@ -246,7 +241,6 @@ def run(
     sizes = (500, 2000) if quick else VOCAB_SIZES
     vc = vocabulary(docs, repeat, sizes, log)
     return {
-        "mode": pipeline.mode(),
         "pages": pg["rows"],
         "pages_slope": pg["slope"],
         "pages_near_linear": pg["near_linear"],

@@ -1,15 +1,11 @@
 """How the benchmark runs the library on one PDF, and the floor it is compared with.
 
 The pipeline is always the real one: ``Matcher.match(pdf_bytes)`` (parse → extract → normalise →
-score → suggest). While the parsing stage (``matcher.parse``) is not installed, the stages after
-it are measured on a ``Document`` made from the floor's text by ``matcher.jobs.posting_document``
-(the library's own plain-text reader, one section, no layout); the results say so
-(``mode = "no-parse"``) and the parse stage and the pipeline/floor ratio are reported as missing.
+score → suggest), the call ``rolefit match``, the service and the batch make.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import io
 from typing import TYPE_CHECKING, Any
 
@@ -20,16 +16,6 @@ STAGES = ("parse", "extract", "normalise", "score", "suggest")
 _REPORT_KEYS = {"normalise": "normalize"}
 
 
-def parse_available() -> bool:
-    """True when the parsing stage (matcher/parse.py) is installed."""
-    return importlib.util.find_spec("matcher.parse") is not None
-
-
-def mode() -> str:
-    """``full`` with the parsing stage, else ``no-parse``."""
-    return "full" if parse_available() else "no-parse"
-
-
 def floor_text(data: bytes) -> str:
     """The floor: plain ``pdfminer.high_level.extract_text`` with its defaults."""
     from pdfminer.high_level import extract_text
@@ -38,12 +24,8 @@ def floor_text(data: bytes) -> str:
 
 
 def match_pdf(matcher: Matcher, data: bytes, filename: str = "resume.pdf") -> MatchReport:
-    """One resume through the pipeline (see the module docstring for the no-parse mode)."""
-    if parse_available():
-        return matcher.match(data, filename=filename)
-    from matcher.jobs import posting_document
-
-    return matcher.match(posting_document(floor_text(data)))
+    """One resume through the whole pipeline."""
+    return matcher.match(data, filename=filename)
 
 
 def stage_ms(report: MatchReport) -> dict[str, float]:
@@ -51,7 +33,7 @@ def stage_ms(report: MatchReport) -> dict[str, float]:
     out = {}
     for stage in STAGES:
         key = _REPORT_KEYS.get(stage, stage)
-        if key in report.timings and not (stage == "parse" and not parse_available()):
+        if key in report.timings:
             out[stage] = float(report.timings[key])
     return out
 

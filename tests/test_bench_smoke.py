@@ -49,8 +49,7 @@ def test_bench_stages_measure_every_stage(tmp_path: Path) -> None:
     plan = corpus.CorpusPlan(reportlab_1col=2, reportlab_2col=0, docx=0, html=0, shared=False)
     files = corpus.build(plan, cache=tmp_path)
     out = stages.run(files, warmup=1)
-    expected = set(pipeline.STAGES) - (set() if pipeline.parse_available() else {"parse"})
-    assert set(out["stages"]) == expected
-    for stage in expected:
+    assert set(out["stages"]) == set(pipeline.STAGES)
+    for stage in pipeline.STAGES:
         assert out["stages"][stage]["per_doc_ms"]["n"] == 2
     assert out["end_to_end"]["floor_docs_per_sec_per_core"] > 0
