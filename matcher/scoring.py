@@ -199,6 +199,16 @@ def _cover(
     return 0.0, None, None, False
 
 
+@dataclass(slots=True)
+class _Memo:
+    """Per-resume memo shared by the roles of one ``score_roles`` call."""
+
+    covers: dict[str, tuple[float, str | None, CanonicalSkill | None, bool]] = dataclasses.field(
+        default_factory=dict
+    )
+    matches: dict[tuple[str, str, float], SkillMatch] = dataclasses.field(default_factory=dict)
+
+
 def calibrated(coverage: float) -> float:
     """Weighted coverage (0..1) → the 0..100 score: diminishing returns,
     ``100 × (1 − e^(−c/τ)) / (1 − e^(−1/τ))`` with τ = ``CALIBRATION_TAU``.
@@ -223,21 +233,23 @@ def score_role(
     options: MatchOptions,
     years_found: float | None = None,
     below: Mapping[str, list[CanonicalSkill]] | None = None,
-    covers: dict[str, tuple[float, str | None, CanonicalSkill | None, bool]] | None = None,
+    memo: _Memo | None = None,
 ) -> RoleScore:
     """Score one role spec against the resume's skills (keyed by skill id).
 
-    ``below`` is ``_descendants(have, taxonomy)`` and ``covers`` a memo of ``_cover`` by skill
-    id (how the resume covers a skill does not depend on the role asking for it);
-    ``score_roles`` shares both across all roles of one resume.
+    ``below`` is ``_descendants(have, taxonomy)``; ``memo`` remembers how the resume covers a
+    skill (which doesn't depend on the role asking for it) and the ``SkillMatch`` for a skill at
+    an importance and weight (variants repeat their parent's). ``score_roles`` shares both
+    across all roles of one resume.
     """
     if below is None:
         below = _descendants(have, taxonomy)
-    if covers is None:
-        covers = {}
+    if memo is None:
+        memo = _Memo()
     matched: list[SkillMatch] = []
     partial: list[SkillMatch] = []
     missing: list[SkillMatch] = []
+    buckets = {"matched": matched, "partial": partial, "missing": missing}
     tiers: dict[str, list[float]] = {t: [0.0, 0.0, 0.0, 0.0] for t in _TIERS}
     cats: dict[str, list[float]] = {}
     total = earned = 0.0
@@ -246,34 +258,41 @@ def score_role(
         if skill is None:
             continue
         weight = item.weight * TIER_FACTOR[item.importance]
-        cover = covers.get(item.skill_id)
+        cover = memo.covers.get(item.skill_id)
         if cover is None:
-            cover = covers[item.skill_id] = _cover(item, have, taxonomy, below)
+            cover = memo.covers[item.skill_id] = _cover(item, have, taxonomy, below)
         credit, via, source, direct = cover
         status: Literal["matched", "partial", "missing"]
         status = "missing" if credit <= 0 else ("matched" if direct else "partial")
-        sm = SkillMatch(
-            skill_id=item.skill_id,
-            name=skill.name,
-            importance=item.importance,
-            weight=round(weight, 3),
-            credit=round(credit, 3),
-            status=status,
-            via=via,
-            evidence=source.evidence if source is not None else (),
-        )
-        {"matched": matched, "partial": partial, "missing": missing}[status].append(sm)
+        key = (item.skill_id, item.importance, weight)
+        sm = memo.matches.get(key)
+        if sm is None:
+            sm = memo.matches[key] = SkillMatch(
+                skill_id=item.skill_id,
+                name=skill.name,
+                importance=item.importance,
+                weight=round(weight, 3),
+                credit=round(credit, 3),
+                status=status,
+                via=via,
+                evidence=source.evidence if source is not None else (),
+            )
+        buckets[status].append(sm)
+        got = weight * credit
+        hit = 0 if status == "missing" else 1
         total += weight
-        earned += weight * credit
+        earned += got
         t = tiers[item.importance]
         t[0] += weight
-        t[1] += weight * credit
-        t[2] += 1 if status != "missing" else 0
+        t[1] += got
+        t[2] += hit
         t[3] += 1
-        c = cats.setdefault(skill.category, [0.0, 0.0, 0.0, 0.0])
+        c = cats.get(skill.category)
+        if c is None:
+            c = cats[skill.category] = [0.0, 0.0, 0.0, 0.0]
         c[0] += weight
-        c[1] += weight * credit
-        c[2] += 1 if status != "missing" else 0
+        c[1] += got
+        c[2] += hit
         c[3] += 1
     fraction = earned / total if total > 0 else 0.0
     # A taxonomy role lists everything its sources name: calibrated. A posting lists what one
@@ -381,7 +400,7 @@ def score_roles(
     have = {s.skill_id: s for s in skills}
     titles = titles or {}
     below = _descendants(have, taxonomy)
-    covers: dict[str, tuple[float, str | None, CanonicalSkill | None, bool]] = {}
+    memo = _Memo()
     scores = [
         dataclasses.replace(
             score_role(
@@ -391,7 +410,7 @@ def score_roles(
                 options=opts,
                 years_found=years_found,
                 below=below,
-                covers=covers,
+                memo=memo,
             ),
             title_match=titles.get(spec.role_id),
         )
