@@ -338,7 +338,12 @@ _TITLE_SECTIONS = frozenset({SectionKind.HEADER, SectionKind.SUMMARY, SectionKin
 
 
 def _phrase_in(phrase: str, text: str) -> bool:
-    return re.search(r"(?<![a-z0-9])" + re.escape(phrase) + r"(?![a-z0-9])", text) is not None
+    # the substring test first: a regex (escaped, compiled or looked up) per title × line was a
+    # third of the time after parse; the word-boundary check only runs on the few real hits
+    return (
+        phrase in text
+        and re.search(rf"(?<![a-z0-9]){re.escape(phrase)}(?![a-z0-9])", text) is not None
+    )
 
 
 def title_matches(document: Document, taxonomy: Taxonomy) -> dict[str, str]:
