@@ -87,9 +87,13 @@ def find_experience(
         text = line.text
         m = DATE_RANGE.search(text)
         nxt_line = by_number.get(numbers[idx + 1]) if idx + 1 < len(numbers) else None
-        if nxt_line is not None and not nxt_line.text.startswith("•"):
-            # a date range wrapped onto the next line: "... | Mar 2017 – Dec" / "2021"
-            both = f"{text} {nxt_line.text}"
+        if nxt_line is not None:
+            # a date range wrapped onto the next line: "... | Mar 2017 – Dec" / "2021", or
+            # "... | September 2012" / "– June 2014" (whose dash cleaning read as a bullet)
+            nxt_text = nxt_line.text
+            if nxt_text.startswith("• "):
+                nxt_text = "– " + nxt_text[2:]
+            both = f"{text} {nxt_text}"
             m2 = DATE_RANGE.search(both)
             if (
                 m2 is not None

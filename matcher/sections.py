@@ -17,6 +17,7 @@ Table rows inside a section are kept in ``Section.rows`` with their cells apart.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import statistics
 from collections import Counter
@@ -318,24 +319,63 @@ def _looks_like_name_line(lines: list[Line], i: int) -> bool:
     return i <= 2 and lines[i].page == 1
 
 
+def _wrapped_headings(lines: Sequence[Line]) -> dict[int, str]:
+    """Headings wrapped over two lines in a narrow column (``TOOLS &`` / ``TECHNOLOGIES``,
+    ``AREAS OF`` / ``EXPERTISE``): index of the first line → the joined heading. Both lines
+    share one heading style and column, and only together are they a known heading name."""
+    out: dict[int, str] = {}
+    for i in range(len(lines) - 1):
+        a, b = lines[i], lines[i + 1]
+        if (
+            a.page != b.page
+            or a.column != b.column
+            or _style(a) != _style(b)
+            or not (a.bold or _is_caps(a.text))
+            or a.table_row is not None
+            or b.table_row is not None
+        ):
+            continue
+        alone = classify_heading(a.text.rstrip(":"))
+        if alone is not None and alone[1]:
+            continue
+        joined = f"{a.text} {b.text}"
+        hit = classify_heading(joined.rstrip(":"))
+        if hit is not None and hit[1] and _heading_shaped(joined):
+            out[i] = joined
+    return out
+
+
 def split_sections(doc: DocumentText) -> list[Section]:
     """Cut the document into titled sections (plus a ``HEADER`` block before the first)."""
     lines = [ln for ln in doc.lines if not ln.hidden]
     if not lines:
         return []
-    visible = DocumentText(text=doc.text, lines=tuple(lines), pages=doc.pages, format=doc.format)
-    heads = find_headings(visible)
-    bounds: list[tuple[int, SectionKind, str]] = []
+    wrapped = _wrapped_headings(lines)
+    # heading detection sees a wrapped heading as one line; ``index`` maps back to ``lines``
+    view: list[Line] = []
+    index: list[int] = []
+    skip = False
+    for i, ln in enumerate(lines):
+        if skip:
+            skip = False
+            continue
+        if i in wrapped:
+            ln = dataclasses.replace(ln, text=wrapped[i])
+            skip = True
+        view.append(ln)
+        index.append(i)
+    visible = DocumentText(text=doc.text, lines=tuple(view), pages=doc.pages, format=doc.format)
+    heads = [(index[j], kind) for j, kind in find_headings(visible)]
+    # (first line, kind, heading as printed, first body line)
+    bounds: list[tuple[int, SectionKind, str, int]] = []
     if not heads or heads[0][0] > 0:
-        bounds.append((0, K.HEADER, ""))
+        bounds.append((0, K.HEADER, "", 0))
     for i, kind in heads:
-        bounds.append((i, kind, lines[i].text.rstrip(":").strip()))
+        heading = wrapped.get(i, lines[i].text).rstrip(":").strip()
+        bounds.append((i, kind, heading, i + (2 if i in wrapped else 1)))
     sections: list[Section] = []
-    for n, (i, kind, heading) in enumerate(bounds):
+    for n, (i, kind, heading, body_start) in enumerate(bounds):
         last = (bounds[n + 1][0] if n + 1 < len(bounds) else len(lines)) - 1
-        body_start = i + 1 if kind is not K.HEADER or heading else i
-        if kind is K.HEADER:
-            body_start = i
         body_lines = lines[body_start : last + 1]
         first = lines[i]
         end_line = lines[last]

@@ -150,3 +150,16 @@ def test_total_years_merges_overlaps_and_counts_present() -> None:
 
 def test_total_years_without_entries_is_none() -> None:
     assert total_years([], today=TODAY) is None
+
+
+def test_find_experience_range_wrapped_before_its_dash() -> None:
+    # "– June 2014" at the start of a line was cleaned into a bullet
+    (entry,) = _entries(
+        ("Experience", BOLD), "Senior Engineer, Northwind | September 2012", "• June 2014"
+    )
+    assert (entry.title, entry.employer, entry.start, entry.end) == (
+        "Senior Engineer",
+        "Northwind",
+        "2012-09",
+        "2014-06",
+    )

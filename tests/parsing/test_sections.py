@@ -138,3 +138,25 @@ def test_split_run_in_headings_only_cuts_long_lines_at_known_headings() -> None:
         "EXPERIENCE",
         f"Engineer at ACME {body}".strip(),
     ]
+
+
+def test_split_sections_heading_wrapped_in_a_narrow_column() -> None:
+    doc = doc_text(
+        ("Jane Doe", {"font_size": 20.0, "bold": True}),
+        ("TOOLS &", {**BOLD, "column": 1}),
+        ("TECHNOLOGIES", {**BOLD, "column": 1}),
+        ("Python", {"column": 1}),
+        ("AREAS OF", {**BOLD, "column": 1}),
+        ("EXPERTISE", {**BOLD, "column": 1}),
+        ("Data platforms", {"column": 1}),
+        ("EXPERIENCE", {**BOLD, "column": 2}),
+        ("Engineer, Acme | 2019 – 2021", {"column": 2}),
+    )
+    sections = split_sections(doc)
+    assert [(s.kind, s.heading, s.text) for s in sections] == [
+        (K.HEADER, "", "Jane Doe"),
+        (K.SKILLS, "TOOLS & TECHNOLOGIES", "Python"),
+        (K.SKILLS, "AREAS OF EXPERTISE", "Data platforms"),
+        (K.EXPERIENCE, "EXPERIENCE", "Engineer, Acme | 2019 – 2021"),
+    ]
+    assert (sections[1].first_line, sections[1].last_line) == (2, 4)
