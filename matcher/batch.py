@@ -465,10 +465,10 @@ class LocalBackend:
         return set(futures_wait(pending, timeout=timeout, return_when=FIRST_COMPLETED).done)
 
     def outcome(self, handle: Any) -> dict[str, Any] | MatcherError:
-        try:
-            result: dict[str, Any] = handle.result()
-        except BaseException as exc:
-            return _as_error(exc)
+        error = handle.exception()  # done already: returns at once, raises nothing
+        if error is not None:
+            return _as_error(error)
+        result: dict[str, Any] = handle.result()
         return result
 
     def close(self) -> None:
@@ -543,6 +543,34 @@ def close_dask_pools() -> None:
         _DASK_POOLS.clear()
 
 
+def _connect(client_class: Any, address: str, timeout: float, *, grace: float = 5.0) -> Any:
+    """A Dask ``Client`` connected to ``address``, or ``BatchConfigError`` after ``timeout``.
+
+    Client's own ``timeout`` covers the TCP connection only: a peer that accepts and never
+    answers (another service on that port) would hang it forever, so it is built in a helper
+    thread and given up on after the deadline.
+    """
+    outcome: dict[str, Any] = {}
+
+    def connect() -> None:
+        try:
+            outcome["client"] = client_class(address, timeout=timeout, set_as_default=False)
+        except BaseException as exc:  # handed to the caller's thread below
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=connect, name="rolefit-dask-connect", daemon=True)
+    thread.start()
+    thread.join(timeout + grace)
+    if "client" in outcome:
+        return outcome["client"]
+    error = outcome.get("error")
+    if error is not None and not isinstance(error, OSError | TimeoutError | ValueError):
+        raise error
+    raise BatchConfigError(
+        f"no Dask scheduler answered at {address} within {timeout:g} s"
+    ) from error
+
+
 class DaskBackend:
     """The same tasks on a Dask ``distributed`` cluster (``tcp://host:8786``)."""
 
@@ -560,13 +588,10 @@ class DaskBackend:
             raise BatchConfigError(
                 "--scheduler needs the 'distributed' package: pip install 'rolefit[dask]'"
             ) from exc
-        try:
-            self.client = Client(address, timeout=connect_timeout, set_as_default=False)  # type: ignore[no-untyped-call]
-        except (OSError, TimeoutError) as exc:
-            raise BatchConfigError(f"cannot connect to the Dask scheduler at {address}") from exc
+        self.client = _connect(Client, address, connect_timeout)
         self.options = options
         self.task_timeout = task_timeout
-        threads = self.client.nthreads()  # type: ignore[no-untyped-call]
+        threads = self.client.nthreads()
         self.slots = max(1, sum(threads.values()))
         self._job_future: Any = None
 
@@ -577,7 +602,7 @@ class DaskBackend:
         try:
             result = future.result()
         finally:
-            future.release()  # type: ignore[no-untyped-call]
+            future.release()
         if isinstance(result, _DaskFailure):
             raise result.error
         return result
@@ -606,6 +631,8 @@ class DaskBackend:
     def outcome(self, handle: Any) -> dict[str, Any] | MatcherError:
         try:
             result: dict[str, Any] | _DaskFailure = handle.result()
+        except (KeyboardInterrupt, SystemExit):
+            raise  # Ctrl-C / SIGTERM while fetching: stop the run, do not record a failure
         except BaseException as exc:
             if type(exc).__name__ == "KilledWorker":
                 return WorkerCrashedError()
@@ -616,7 +643,7 @@ class DaskBackend:
 
     def close(self) -> None:
         with contextlib.suppress(Exception):
-            self.client.close(timeout=5)  # type: ignore[no-untyped-call]
+            self.client.close(timeout=5)
 
 
 # --------------------------------------------------------------------------- the run

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import threading
 from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
@@ -13,9 +14,12 @@ import pytest
 
 from matcher.batch import (
     BatchConfigError,
+    DaskBackend,
     FileTask,
+    LocalBackend,
     Prepared,
     ResultsLog,
+    _connect,
     iter_files,
     iter_results,
     run_batch,
@@ -23,7 +27,7 @@ from matcher.batch import (
     write_csv,
 )
 from matcher.batch_report import collect, render, write_report
-from matcher.errors import EmptyDocumentError
+from matcher.errors import EmptyDocumentError, WorkerCrashedError
 from tests.service import documents
 
 pytestmark = pytest.mark.issue(6)
@@ -252,3 +256,35 @@ def test_run_batch_fails_lines_scored_by_a_worker_with_another_taxonomy(tmp_path
         "bad.txt": ("failed", "empty-document"),
     }
     assert (summary.scored, summary.failed, summary.exit_code) == (1, 2, 1)
+
+
+def test_dask_connect_gives_up_on_a_peer_that_never_answers() -> None:
+    release = threading.Event()
+
+    class Silent:  # accepts the connection and never speaks Dask (another service)
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            release.wait(30)
+
+    try:
+        with pytest.raises(BatchConfigError, match="no Dask scheduler answered"):
+            _connect(Silent, "tcp://127.0.0.1:9", 0.1, grace=0.2)
+    finally:
+        release.set()
+
+
+class _Interrupted:
+    def result(self) -> Any:
+        raise KeyboardInterrupt
+
+    def release(self) -> None:
+        pass
+
+
+def test_backends_let_an_interrupt_through_instead_of_recording_a_failure() -> None:
+    dask_backend = DaskBackend.__new__(DaskBackend)
+    with pytest.raises(KeyboardInterrupt):
+        dask_backend.outcome(_Interrupted())
+    local_backend = LocalBackend.__new__(LocalBackend)
+    crashed: Future[Any] = Future()
+    crashed.set_exception(RuntimeError("bug"))
+    assert isinstance(local_backend.outcome(crashed), WorkerCrashedError)
