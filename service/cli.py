@@ -5,6 +5,7 @@ rolefit serve [--host --port --workers]          run the HTTP service (uvicorn)
 rolefit keys create --name N --scope S [...]     create an API key (printed once)
 rolefit keys list | rolefit keys revoke KEY_ID
 rolefit db upgrade                               apply the database migrations
+rolefit jobs import|list|purge, candidates erase  the job board (service/jobs_cli.py)
 ```
 Settings come from ``ROLEFIT_*`` environment variables (``service/settings.py``).
 """
@@ -29,6 +30,7 @@ keys_app = typer.Typer(
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
 app.add_typer(db_app, name="db")
+import service.jobs_cli  # noqa: E402, F401 - registers `rolefit jobs ...` and `candidates erase`
 
 
 def _sessions() -> sessionmaker[Session]:

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
     from matcher.pipeline import Matcher
     from service.app import Services
+    from service.jobboard_schemas import ImportResult
 
 __all__ = [
     "JobBoard",
@@ -42,6 +43,7 @@ __all__ = [
     "parse_indexed_job_task",
     "parse_job_task",
     "score_task",
+    "store_imported",
 ]
 
 log = logging.getLogger("rolefit.jobboard")
@@ -109,7 +111,9 @@ class JobBoardSettings(BaseSettings):
             backoff_max=self.webhook_backoff_max_seconds,
             disable_after=self.webhook_disable_after,
             poll_seconds=self.outbox_poll_seconds,
-            lease_seconds=max(60.0, self.webhook_timeout * 3),
+            # one attempt (connect, write, read phases) plus its database writes: a delivery
+            # claimed by a process that died is sent again this soon after, under its own id
+            lease_seconds=self.webhook_timeout * 4 + 5.0,
             allow_private=self.allow_private_urls,
         )
 
@@ -149,6 +153,58 @@ def score_task(
     document = matcher.parse(data, filename=filename)
     report = matcher.match(document, roles=roles, job=posting)
     return ScoreResult(report=report, text=document.text if keep_text else None)
+
+
+def _identifier(posting: dict[str, Any]) -> str | None:
+    ident = posting.get("identifier")
+    if isinstance(ident, dict):
+        ident = ident.get("value")
+    return str(ident) if ident is not None else None
+
+
+def store_imported(
+    sessions: sessionmaker[Session],
+    postings: list[dict[str, Any]],
+    outcomes: list[tuple[JobPosting, str] | MatcherError],
+    *,
+    source: str,
+) -> ImportResult:
+    """Upsert a feed's read postings in one transaction (one ``job.updated`` each); the ones
+    the matcher could not read are listed as failed. ``outcomes[i]`` belongs to
+    ``postings[i]``. Used by ``POST /v1/jobs:import`` and ``rolefit jobs import``."""
+    from service.jobboard_schemas import ImportedJob, ImportFailure, ImportResult
+
+    jobs: list[ImportedJob] = []
+    failed: list[ImportFailure] = []
+    with sessions.begin() as session:
+        for index, outcome in enumerate(outcomes):
+            if isinstance(outcome, MatcherError):
+                failed.append(
+                    ImportFailure(
+                        index=index,
+                        external_id=_identifier(postings[index]),
+                        code=outcome.code,
+                        detail=outcome.message,
+                    )
+                )
+                continue
+            posting, version = outcome
+            job, created = repo.upsert_job(
+                session, posting, source=source, taxonomy_version=version
+            )
+            jobs.append(
+                ImportedJob(
+                    id=job.id, external_id=job.external_id, title=job.title, created=created
+                )
+            )
+    return ImportResult(
+        format=source,
+        total=len(postings),
+        created=sum(j.created for j in jobs),
+        updated=sum(not j.created for j in jobs),
+        jobs=jobs,
+        failed=failed,
+    )
 
 
 # --------------------------------------------------------------------------- background work

@@ -217,6 +217,9 @@ class Dispatcher:
 
     def claim(self, limit: int = 16) -> list[str]:
         """Reserve up to ``limit`` due deliveries of enabled endpoints for this dispatcher."""
+        return self._claim(limit)[0]
+
+    def _claim(self, limit: int) -> tuple[list[str], dt.datetime]:
         now = utcnow()
         lease = now + dt.timedelta(seconds=self.policy.lease_seconds)
         free = or_(Delivery.lease_until.is_(None), Delivery.lease_until < now)
@@ -242,15 +245,32 @@ class Dispatcher:
                 )
                 if result.rowcount == 1:  # type: ignore[attr-defined]
                     claimed.append(delivery_id)
-        return claimed
+        return claimed, lease
+
+    def _renew(self, delivery_id: str, held: dt.datetime) -> bool:
+        """Extend our lease on a claimed delivery just before sending it; False when it ran
+        out meanwhile (slow attempts before it) and another dispatcher may have taken it."""
+        lease = utcnow() + dt.timedelta(seconds=self.policy.lease_seconds)
+        with self.sessions.begin() as session:
+            result = session.execute(
+                update(Delivery)
+                .where(
+                    Delivery.id == delivery_id,
+                    Delivery.status == "pending",
+                    Delivery.lease_until == held,
+                )
+                .values(lease_until=lease)
+            )
+        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
     def run_once(self) -> int:
         """Send every due delivery once; returns how many were attempted."""
-        claimed = self.claim()
+        claimed, lease = self._claim(16)
         for delivery_id in claimed:
             if self._stop.is_set():
                 break
-            self.attempt(delivery_id)
+            if self._renew(delivery_id, lease):
+                self.attempt(delivery_id)
         return len(claimed)
 
     def attempt(self, delivery_id: str) -> bool:

@@ -19,10 +19,8 @@ from matcher.errors import MatcherError
 from matcher.models import JobPosting
 from service.deps import ServicesDep
 from service.importers import FeedError, FetchError, fetch_feed, read_feed
-from service.jobboard import parse_indexed_job_task, parse_job_task
+from service.jobboard import parse_indexed_job_task, parse_job_task, store_imported
 from service.jobboard_schemas import (
-    ImportedJob,
-    ImportFailure,
     ImportRequest,
     ImportResult,
     JobIn,
@@ -264,21 +262,25 @@ async def import_jobs(
                 f"The feed has {len(postings)} postings; the limit is "
                 f"{settings.import_max_postings} per import."
             )
-        result = await _import(request, services, postings, source=body.format)
+        result = await _import(services, postings, source=body.format)
         return json_response(result)
 
     return await run_idempotent(request, key, handle)
 
 
-async def _import(
-    request: Request, services: Any, postings: list[dict[str, Any]], *, source: str
-) -> ImportResult:
+async def _import(services: Any, postings: list[dict[str, Any]], *, source: str) -> ImportResult:
     pool = services.pool
 
-    def parse_all() -> list[tuple[int, Any]]:
+    def parse_all() -> list[tuple[JobPosting, str] | MatcherError]:
         indexed = list(enumerate(postings))
-        results = pool.map_unordered(parse_indexed_job_task, indexed)
-        return sorted(((item[0], outcome) for item, outcome in results), key=lambda r: r[0])
+        results = sorted(
+            (
+                (item[0], outcome)
+                for item, outcome in pool.map_unordered(parse_indexed_job_task, indexed)
+            ),
+            key=lambda r: r[0],
+        )
+        return [outcome for _, outcome in results]
 
     async with services.slot():
         if not services.ready or pool is None:
@@ -286,51 +288,9 @@ async def _import(
 
             raise NotReadyError(services.failure)
         parsed = await anyio.to_thread.run_sync(parse_all)
-    titles = _titles(request)
-
-    def write() -> ImportResult:
-        jobs: list[ImportedJob] = []
-        failed: list[ImportFailure] = []
-        with services.sessions.begin() as session:
-            for index, outcome in parsed:
-                ident = _identifier(postings[index])
-                if isinstance(outcome, MatcherError):
-                    failed.append(
-                        ImportFailure(
-                            index=index,
-                            external_id=ident,
-                            code=outcome.code,
-                            detail=outcome.message,
-                        )
-                    )
-                    continue
-                posting, version = outcome
-                job, created = repo.upsert_job(
-                    session, posting, source=source, taxonomy_version=version
-                )
-                out = job_out(job, titles)
-                jobs.append(
-                    ImportedJob(
-                        id=out.id, external_id=out.external_id, title=out.title, created=created
-                    )
-                )
-        return ImportResult(
-            format=source,
-            total=len(postings),
-            created=sum(j.created for j in jobs),
-            updated=sum(not j.created for j in jobs),
-            jobs=jobs,
-            failed=failed,
-        )
-
-    return await anyio.to_thread.run_sync(write)
-
-
-def _identifier(posting: dict[str, Any]) -> str | None:
-    ident = posting.get("identifier")
-    if isinstance(ident, dict):
-        ident = ident.get("value")
-    return str(ident) if ident is not None else None
+    return await anyio.to_thread.run_sync(
+        lambda: store_imported(services.sessions, postings, parsed, source=source)
+    )
 
 
 @router.get(
