@@ -32,6 +32,7 @@ def main(argv: list[str]) -> None:
                 "import_s": round(t1 - t0, 3),
                 "build_s": round(t2 - t1, 3),
                 "first_match_s": round(t3 - t2, 3),
+                "cpu_s": round(time.process_time(), 3),  # this process's CPU since it started
                 "skills": len(report.skills),
                 "peak_rss_mb": round(peak / 1024 if sys.platform != "darwin" else peak / 2**20, 1),
             }
