@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import functools
 import io
+import logging
 import math
 import re
 import statistics
@@ -773,9 +774,19 @@ def extract_text(data: bytes, *, max_bytes: int, max_pages: int) -> DocumentText
         raise DocumentTooLargeError(
             f"The document is too large: {len(data):,} bytes exceeds the limit of {max_bytes:,}."
         )
+    _quiet_pdfminer()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return _extract(data, max_pages=max_pages)
+
+
+def _quiet_pdfminer() -> None:
+    """pdfminer's warnings can quote bytes of the document (object dumps, operands), and
+    resume text must never reach a log: unless the application set pdfminer's log level
+    itself, only its errors get through."""
+    logger = logging.getLogger("pdfminer")
+    if logger.level == logging.NOTSET:
+        logger.setLevel(logging.ERROR)
 
 
 def _extract(data: bytes, *, max_pages: int) -> DocumentText:

@@ -330,3 +330,15 @@ def test_parse_resume_flattened_onto_one_line() -> None:
     assert doc.contact.email == "ada@example.org"
     assert {ln.top for ln in doc.lines} == {doc.lines[0].top}  # all from the one printed line
     assert "small-text" in {w.code for w in doc.warnings}
+
+
+def test_parse_pdfminer_warnings_stay_out_of_the_logs(caplog: pytest.LogCaptureFixture) -> None:
+    """pdfminer's warnings can quote document bytes; none may reach a log (privacy)."""
+    import logging
+
+    from tests.parsing.pdfs import icon_font_pdf  # its CID font has no FontBBox: pdfminer warns
+
+    logging.getLogger("pdfminer").setLevel(logging.NOTSET)  # as an application leaves it
+    with caplog.at_level(logging.DEBUG):
+        parse(icon_font_pdf([("0041", "secret.person@example.org")]))
+    assert not [r for r in caplog.records if r.name.startswith("pdfminer")]
