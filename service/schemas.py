@@ -6,6 +6,7 @@ one place where library values become API values, so the OpenAPI schema is exact
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, Literal
 
 import pydantic_core
@@ -435,6 +436,11 @@ def report_out(report: MatchReport) -> MatchReportOut:
 
 
 _STRENGTH_ORDER = {"used": 0, "listed": 1, "mentioned": 2}
+_ROLE_FIELDS = tuple(RoleScoreOut.model_fields)
+_MATCH_FIELDS = tuple(SkillMatchOut.model_fields)
+_TIER_FIELDS = tuple(TierScoreOut.model_fields)
+_MATCH_LISTS = frozenset({"matched", "partial", "missing"})
+_TIER_LISTS = frozenset({"by_importance", "by_category"})
 
 
 def _skill_view(skill: dict[str, Any]) -> None:
@@ -443,34 +449,47 @@ def _skill_view(skill: dict[str, Any]) -> None:
     skill["strength"] = min(strengths, key=_STRENGTH_ORDER.__getitem__, default="mentioned")
 
 
-def _tier_view(tiers: list[dict[str, Any]]) -> None:
-    for t in tiers:
-        t["score"] = 0.0 if t["weight"] <= 0 else round(100.0 * t["earned"] / t["weight"], 1)
-
-
-def _role_view(role: dict[str, Any]) -> None:
-    role.pop("title_match", None)
-    _tier_view(role["by_importance"])
-    _tier_view(role["by_category"])
+def _role_view(role: Any, cache: dict[int, dict[str, Any]]) -> dict[str, Any]:
+    """A ``RoleScore`` as ``RoleScoreOut`` JSON data; a ``SkillMatch`` shared by several roles
+    (scoring memoises them per resume) is converted once."""
+    out: dict[str, Any] = {}
+    for name in _ROLE_FIELDS:
+        value = getattr(role, name)
+        if name in _MATCH_LISTS:
+            items = []
+            for match in value:
+                item = cache.get(id(match))
+                if item is None:
+                    raw = pydantic_core.to_jsonable_python(match)
+                    item = cache[id(match)] = {k: raw[k] for k in _MATCH_FIELDS}
+                items.append(item)
+            out[name] = items
+        elif name in _TIER_LISTS:
+            out[name] = [{k: getattr(t, k) for k in _TIER_FIELDS} for t in value]
+        else:
+            out[name] = value
+    return out
 
 
 def report_json(report: MatchReport) -> bytes:
-    """``report_out(report).model_dump_json()`` in half the time (the same JSON, by test).
+    """``report_out(report).model_dump_json()`` several times faster (the same JSON, by test).
 
     A ``/v1/match`` answer holds every role with its matched, partial and missing skills (about
     800 entries, 170 KB): validating that tree into the API models costs about as much as
-    extraction. This walks the dataclasses in pydantic-core (Rust), adds the two derived values
-    the API shows (a skill's best ``strength``, a tier's ``score``) and drops the fields it
-    leaves out (``title_match``, the posting's ``text``). ``tests/service/test_report_json.py``
-    checks it against ``report_out`` so the two cannot drift apart.
+    extraction. Here the roles are built from the API models' own field lists, each distinct
+    ``SkillMatch`` converted once (title variants share their parent's), the rest walked by
+    pydantic-core (Rust) with the two derived values the API shows (a skill's best
+    ``strength``, a tier's ``score``) added and the posting's ``text`` left out.
+    ``tests/service/test_report_json.py`` checks it against ``report_out`` so the two cannot
+    drift apart.
     """
-    data: dict[str, Any] = pydantic_core.to_jsonable_python(report)
+    cache: dict[int, dict[str, Any]] = {}
+    rest = dataclasses.replace(report, roles=(), job=None)
+    data: dict[str, Any] = pydantic_core.to_jsonable_python(rest)
     for skill in data["skills"]:
         _skill_view(skill)
-    for role in data["roles"]:
-        _role_view(role)
-    if data.get("job") is not None:
-        _role_view(data["job"])
+    data["roles"] = [_role_view(role, cache) for role in report.roles]
+    data["job"] = _role_view(report.job, cache) if report.job is not None else None
     posting = data.get("posting")
     if posting is not None:
         posting.pop("text", None)
