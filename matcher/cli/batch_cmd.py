@@ -127,6 +127,28 @@ def _print_summary(
         console.print(line, soft_wrap=True, highlight=False)
 
 
+def _log_warnings(*, above_bar: bool) -> None:
+    """Library warnings (a worker killed at its time budget...) to stderr, or above the bar."""
+    if logging.getLogger().handlers:
+        return  # configured by the caller
+    if above_bar:
+        from rich.highlighter import NullHighlighter
+        from rich.logging import RichHandler
+
+        handler: logging.Handler = RichHandler(
+            console=console,
+            show_path=False,
+            show_time=False,
+            markup=False,
+            highlighter=NullHighlighter(),
+        )
+        handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))
+    else:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.WARNING, handlers=[handler])
+
+
 def _usage_error(message: str) -> typer.Exit:
     err_console.print(f"[bold red]error[/] {escape(message)}")
     return typer.Exit(EXIT_USAGE)
@@ -189,15 +211,17 @@ def batch_cmd(
         raise _usage_error(f"not a folder: {directory}")
     if scheduler is not None and workers is not None:
         raise _usage_error("--workers and --scheduler exclude each other")
-    job_input: Any = _read_job(job) if job is not None else None
-    if not logging.getLogger().handlers:
-        logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    options = MatchOptions() if timeout is None else MatchOptions(parse_timeout=timeout)
     extra = [p for p in (csv, report) if p is not None]
+    for path in (out, *extra):
+        if path.is_dir():
+            raise _usage_error(f"{path} is a folder: give a file name")
+    job_input: Any = _read_job(job) if job is not None else None
+    options = MatchOptions() if timeout is None else MatchOptions(parse_timeout=timeout)
     exclude = [*extra, *(p.with_name(p.name + ".tmp") for p in extra)]
     bar = None
     if not quiet and sys.stdout.isatty():
         bar = _ProgressBar(count_files(directory, recursive=recursive, exclude=[out, *exclude]))
+    _log_warnings(above_bar=bar is not None)
     try:
         with _sigterm_as_interrupt():
             summary = run_batch(
@@ -231,6 +255,11 @@ def batch_cmd(
         if bar is not None:
             bar.stop()
         err_console.print(f"[bold red]error[/] {escape(f'[{exc.code}]')} {escape(exc.message)}")
+        raise typer.Exit(1) from None
+    except OSError as exc:  # the results file cannot be written (permissions, full disk)
+        if bar is not None:
+            bar.stop()
+        err_console.print(f"[bold red]error[/] {escape(str(exc))}")
         raise typer.Exit(1) from None
     if csv is not None:
         write_csv(out, csv)
