@@ -298,7 +298,6 @@ class ResultsLog:
         self.done: dict[str, Status] = {}
         self.repaired = 0  # torn/invalid/duplicate lines removed on open
         self.dropped_failed = 0
-        self.config: dict[str, Any] | None = None  # the run settings recorded in the file
         path.parent.mkdir(parents=True, exist_ok=True)
         self._open_and_repair(retry_failed=retry_failed)
         self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
@@ -325,8 +324,6 @@ class ResultsLog:
                     needs_rewrite = True
                     continue
                 self.done[sha] = record.get("status", "ok")
-                if self.config is None:
-                    self.config = {k: record.get(k) for k in _CONFIG_KEYS}
         if needs_rewrite:
             self._rewrite(retry_failed=retry_failed)
 
@@ -380,9 +377,6 @@ class ResultsLog:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
-
-
-_CONFIG_KEYS = ("roles_requested", "job_sha256", "taxonomy_version", "method")
 
 
 def _fsync_dir(directory: Path) -> None:
@@ -842,6 +836,8 @@ def run_batch(
     """
     if not root.is_dir():
         raise BatchConfigError(f"not a folder: {root}")
+    if out.is_dir():
+        raise BatchConfigError(f"{out} is a folder: the results go to a file")
     options = options or MatchOptions()
     role_ids = tuple(dict.fromkeys(roles)) if roles else None
     job_sha = _job_digest(job)
