@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import signal
+import subprocess
+import sys
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -85,6 +88,7 @@ def test_batch_scores_good_files_and_records_bad_ones(mixed: Mixed) -> None:
 
 def test_batch_recursion_reads_subfolders_only_when_asked(mixed: Mixed) -> None:
     assert "nested/" not in mixed.flat.stdout
+    assert "ETA" not in mixed.flat.stdout  # stdout is a pipe: a summary, no progress bar
     first_run = len(GOOD) + len(BAD) + len(SKIPPED)
     assert f"{len(GOOD)} scored, {len(BAD)} failed, {len(SKIPPED)} skipped" in mixed.flat.stdout
     # The second run finds the nested files; everything else is already in the results,
@@ -259,3 +263,32 @@ def test_batch_time_budget_replaces_the_worker_and_retry_failed_retries(tmp_path
     assert "0 scored, 2 failed, 0 skipped (not a resume), 3 already done" in retry.stdout
     assert retry.stderr.count("budget; worker") == 2
     assert sorted(r["path"] for r in lines(out)) == sorted(records)
+
+
+def test_batch_shows_a_progress_bar_on_a_terminal(tmp_path: Path) -> None:
+    folder = many_text_resumes(tmp_path / "resumes", 5)
+    master, replica = os.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "service.cli", "batch", str(folder), "--out", str(tmp_path / "r")],
+        stdout=replica,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "COLUMNS": "160", "TERM": "xterm"},
+    )
+    os.close(replica)
+    screen = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the command exited and closed the terminal
+            break
+        if not chunk:
+            break
+        screen += chunk
+    os.close(master)
+    assert proc.wait(120) == 0, proc.stderr.read() if proc.stderr else ""
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen.decode("utf-8", "replace"))
+    assert "5/5" in text
+    assert "0 failed" in text
+    assert "files/s" in text
+    assert "ETA" in text
+    assert "rolefit batch: 5 scored" in text
