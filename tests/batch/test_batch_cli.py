@@ -5,6 +5,7 @@ Dask ``LocalCluster`` giving the same results as the local process pool."""
 from __future__ import annotations
 
 import csv
+import json
 import os
 import re
 import signal
@@ -292,3 +293,33 @@ def test_batch_shows_a_progress_bar_on_a_terminal(tmp_path: Path) -> None:
     assert "files/s" in text
     assert "ETA" in text
     assert "rolefit batch: 5 scored" in text
+
+
+def test_batch_scores_a_posting_with_the_roles(tmp_path: Path) -> None:
+    folder = tmp_path / "resumes"
+    write(folder, "data-engineer.txt", documents.resume_text())
+    write(folder, "other.txt", text_resume(3))
+    posting = write(tmp_path, "posting.json", json.dumps(documents.JOB_POSTING_JSONLD))
+    out, table, report = tmp_path / "r.jsonl", tmp_path / "r.csv", tmp_path / "r.html"
+    run = rolefit_batch(
+        folder, "--out", out, "--job", posting, "--role", "data-scientist",
+        "--csv", table, "--report", report, "--workers", "1",
+    )  # fmt: skip
+    assert run.code == 0, run.stderr
+    records = by_path(out)
+    for record in records.values():
+        assert record["job_sha256"]
+        assert record["roles_requested"] == ["data-scientist"]
+        assert set(record["scores"]) == {"data-scientist"}
+        assert record["job"]["kind"] == "job"
+        assert record["job"]["title"] == "Data Engineer"
+        assert 0 <= record["job"]["score"] <= 100
+    assert records["data-engineer.txt"]["job"]["matched"]  # Python, SQL, Airflow...
+    with table.open(newline="", encoding="utf-8") as fh:
+        rows = {row["path"]: row for row in csv.DictReader(fh)}
+    assert (
+        float(rows["data-engineer.txt"]["job_score"])
+        == records["data-engineer.txt"]["job"]["score"]
+    )
+    page = report.read_text(encoding="utf-8")
+    assert page.index("Job posting: Data Engineer") < page.index("Role: Data Scientist")
