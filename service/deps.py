@@ -20,8 +20,9 @@ __all__ = [
 ]
 
 
-def get_services(request: Request) -> Services:
-    """The ``Services`` built by the lifespan."""
+async def get_services(request: Request) -> Services:
+    """The ``Services`` built by the lifespan (``async``: FastAPI runs a plain ``def``
+    dependency in its thread pool, one thread hop per request for an attribute read)."""
     services: Services = request.app.state.services
     return services
 
