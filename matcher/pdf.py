@@ -472,6 +472,22 @@ def _same_baseline(a: _Segment, b: _Segment) -> bool:
     return overlap >= 0.6 * min(a.bottom - a.top, b.bottom - b.top)
 
 
+_NUMERIC_CELL = re.compile(r"^[\d\s.,:/%+()\-–—]*(?:present|now|current|today)?$", re.IGNORECASE)
+
+
+def _numeric_side(side: list[_Segment], other: list[_Segment]) -> bool:
+    """True when ``side`` is a table's number column (a "Since" or "Years" column): every
+    cell but a header is a number, a year or a year range, on the other side's baselines. A
+    column of text is never all numbers."""
+    if len(side) < 3:
+        return False
+    numeric = sum(1 for s in side if _NUMERIC_CELL.match(s.raw.strip()))
+    if numeric < len(side) - 1:
+        return False
+    aligned = sum(1 for s in side if any(_same_baseline(s, o) for o in other))
+    return aligned * 10 >= len(side) * 9
+
+
 def _annotation_side(side: list[_Segment], other: list[_Segment]) -> bool:
     """True when ``side`` is a few short blocks on the other side's baselines (dates, places
     beside job titles), not a column: most of its segments share a baseline with the other side
@@ -520,6 +536,8 @@ def _find_gutter(segments: list[_Segment], width: float) -> float | None:
         if len(left_in) < _MIN_COLUMN_SEGMENTS or len(right_in) < _MIN_COLUMN_SEGMENTS:
             continue
         if _annotation_side(right_in, left_in) or _annotation_side(left_in, right_in):
+            continue
+        if _numeric_side(right_in, left_in) or _numeric_side(left_in, right_in):
             continue
         key = (min(len(left_in), len(right_in)), -crossing, -abs(g - width / 2))
         if best is None or key > best:
@@ -881,6 +899,73 @@ def _hidden_lines(glyphs: list[_Glyph]) -> list[str]:
     return out
 
 
+_CELL_ALIGN_PT = 3.0
+_MIN_TABLE_ROWS = 3
+
+
+def _same_cells(a: list[_Segment], b: list[_Segment]) -> bool:
+    """Two rows with the same cells: as many segments, each starting (or, for the last one,
+    ending: right-aligned numbers) at the same x."""
+    if len(a) != len(b) or len(a) < 2:
+        return False
+    for k, (x, y) in enumerate(zip(a, b, strict=True)):
+        if abs(x.x0 - y.x0) > _CELL_ALIGN_PT and not (
+            k == len(a) - 1 and abs(x.x1 - y.x1) <= _CELL_ALIGN_PT
+        ):
+            return False
+    return True
+
+
+def _continues(cells: list[_Segment], row: list[_Segment]) -> bool:
+    """A row holding only the wrapped end of later cells: each segment starts at a cell that
+    is not the first (a line starting at the first cell is a row of its own, or body text)."""
+    return len(row) < len(cells) and all(
+        any(abs(s.x0 - c.x0) <= _CELL_ALIGN_PT for c in cells[1:])
+        and abs(s.x0 - cells[0].x0) > _CELL_ALIGN_PT
+        for s in row
+    )
+
+
+def _table_rows(rows: list[tuple[list[_Segment], int]]) -> dict[int, list[str]]:
+    """Rows that form a table → the text of their cells: at least three consecutive rows of
+    one column with two or more cells each, aligned cell by cell, close together. A row with
+    the wrapped end of some cells (``Terraform,`` / ``KServe``) is folded into the row above
+    (and maps to no cells). Cells are kept apart (" | "), as in a DOCX table."""
+    out: dict[int, list[str]] = {}
+    i = 0
+    while i < len(rows):
+        first, col = rows[i]
+        members: list[int] = [i]
+        folded: dict[int, int] = {}
+        j = i + 1
+        while j < len(rows) and rows[j][1] == col:
+            prev = rows[j - 1][0]
+            close = min(s.top for s in rows[j][0]) - max(s.bottom for s in prev) < 2.5 * max(
+                s.bottom - s.top for s in prev
+            )
+            if not close:
+                break
+            if _same_cells(first, rows[j][0]):
+                members.append(j)
+            elif _continues(first, rows[j][0]) and len(members) >= 1:
+                folded[j] = members[-1]
+            else:
+                break
+            j += 1
+        if len(members) >= _MIN_TABLE_ROWS:
+            cells = {m: [s.raw.strip() for s in rows[m][0]] for m in members}
+            for k, parent in folded.items():
+                for seg in rows[k][0]:
+                    n = min(range(len(first)), key=lambda c: abs(first[c].x0 - seg.x0))
+                    cells[parent][n] = f"{cells[parent][n]} {seg.raw.strip()}"
+                cells[k] = []
+            out.update(cells)
+            i = j
+        else:
+            i += 1
+    return out
+
+
 def _margin_keys(results: list[_PageResult]) -> set[tuple[str, str]]:
     """(zone, digit-free text) of rows that repeat in the same margin on two or more pages."""
     seen: Counter[tuple[str, str]] = Counter()
@@ -923,11 +1008,16 @@ def _assemble(results: list[_PageResult], *, producer: str | None, partial: bool
     hf_count = 0
     hidden_pages: list[int] = []
     hidden_reasons: Counter[str] = Counter()
+    table_rows = 0
     vocab = vocabulary([s.raw for res in results for row, _c in res.rows for s in row])
     for page_no, res in enumerate(results, start=1):
         if res.columns:
             column_pages.append(page_no)
-        raw = [" ".join(s.raw for s in row) for row, _col in res.rows]
+        table = _table_rows(res.rows)
+        raw = [
+            " | ".join(table[i]) if i in table else " ".join(s.raw for s in row)
+            for i, (row, _col) in enumerate(res.rows)
+        ]
         # join words broken at line ends, within a column only
         fixed: list[str] = list(raw)
         for col in {c for _r, c in res.rows}:
@@ -935,7 +1025,11 @@ def _assemble(results: list[_PageResult], *, producer: str | None, partial: bool
             for i, new in zip(idx, dehyphenate([raw[i] for i in idx], vocab), strict=True):
                 fixed[i] = new
         visible_rows = 0
-        for (row, col), raw_text, text_src in zip(res.rows, raw, fixed, strict=True):
+        for i, ((row, col), raw_text, text_src) in enumerate(
+            zip(res.rows, raw, fixed, strict=True)
+        ):
+            if table.get(i):
+                table_rows += 1
             cid_glyphs += count_cid(raw_text)
             text = clean_line(text_src)
             if not text:
@@ -975,6 +1069,7 @@ def _assemble(results: list[_PageResult], *, producer: str | None, partial: bool
                         bold=all(s.bold for s in row),
                         column=col,
                         in_header_footer=in_hf,
+                        table_row=table_rows if table.get(i) else None,
                     )
                 )
         if visible_rows == 0 and res.images:

@@ -189,16 +189,57 @@ def test_parse_image_only_page_among_text_pages() -> None:
 def test_parse_libreoffice_table_keeps_rows(libreoffice_pdfs: dict[str, bytes]) -> None:
     doc = parse(libreoffice_pdfs["table"])
     skills = next(s for s in doc.sections if s.kind is K.SKILLS)
-    # each table row stays one line, its cells in order (skill, years)
-    assert skills.text.splitlines() == [
-        "Skill Years",
-        "Python 2",
-        "PyTorch 3",
-        "scikit-learn 4",
-        "Kubernetes 5",
-        "PostgreSQL 1",
-        "Airflow 2",
+    # each table row stays one line, its cells in order (skill, years) and kept apart
+    expected = [
+        ("Skill", "Years"),
+        ("Python", "2"),
+        ("PyTorch", "3"),
+        ("scikit-learn", "4"),
+        ("Kubernetes", "5"),
+        ("PostgreSQL", "1"),
+        ("Airflow", "2"),
     ]
+    assert skills.rows == tuple(expected)
+    assert skills.text.splitlines() == [" | ".join(row) for row in expected]
+    assert [ln.table_row for ln in doc.lines if ln.table_row] == list(range(1, 8))
+
+
+def _skills_table(c: Any, _page: int) -> None:
+    c.setFont("Helvetica-Bold", 12)
+    c.drawString(50, 780, "SKILLS MATRIX")
+    rows = [
+        ("Category", "Tools", "Since"),
+        ("Languages", "Python, Go, SQL", "2014"),
+        ("Platform", "Kubernetes, Helm, Argo CD,", "2019"),
+        ("", "Terraform, KServe", ""),  # the Tools cell wraps onto a second line
+        ("Cloud", "GCP, AWS", "2017 – present"),
+    ]
+    c.setFont("Helvetica", 10)
+    for i, cells in enumerate(rows):
+        y = 760 - 14 * i
+        for x, cell in zip((50, 160, 400), cells, strict=True):
+            if cell:
+                c.drawString(x, y, cell)
+    c.setFont("Helvetica-Bold", 12)
+    c.drawString(50, 670, "EXPERIENCE")
+    c.setFont("Helvetica", 10)
+    c.drawString(50, 654, "Engineer, Initech | 2019 – Present")
+    c.drawString(50, 640, "• Kept the platform up.")
+
+
+def test_parse_pdf_table_keeps_rows_and_cells() -> None:
+    doc = parse(canvas_pdf(_skills_table))
+    skills = next(s for s in doc.sections if s.kind is K.SKILLS)
+    assert skills.heading == "SKILLS MATRIX"
+    assert skills.rows == (
+        ("Category", "Tools", "Since"),
+        ("Languages", "Python, Go, SQL", "2014"),
+        ("Platform", "Kubernetes, Helm, Argo CD, Terraform, KServe", "2019"),
+        ("Cloud", "GCP, AWS", "2017 – present"),
+    )
+    assert "multi-column" not in {w.code for w in doc.warnings}  # a number column is no column
+    assert [ln.table_row for ln in doc.lines if ln.table_row] == [1, 2, 3, 4]
+    assert [(e.employer, e.start) for e in doc.experience] == [("Initech", "2019-01")]
 
 
 @pytest.mark.slow
