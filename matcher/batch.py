@@ -585,9 +585,16 @@ class DaskBackend:
         self.client = _connect(Client, address, connect_timeout)
         self.options = options
         self.task_timeout = task_timeout
-        threads = self.client.nthreads()
-        self.slots = max(1, sum(threads.values()))
-        self._job_future: Any = None
+        if not self.client.nthreads():
+            try:
+                self.client.wait_for_workers(1, timeout=connect_timeout)
+            except (TimeoutError, OSError) as exc:
+                self.close()
+                raise BatchConfigError(
+                    f"the Dask scheduler at {address} has no workers: start some with "
+                    f"'dask worker {address}' (see docs/batch.md)"
+                ) from exc
+        self.slots = max(1, sum(self.client.nthreads().values()))
 
     def call(self, func: Callable[..., Any], *args: Any) -> Any:
         future = self.client.submit(
