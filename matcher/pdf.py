@@ -1142,6 +1142,16 @@ def _assemble(results: list[_PageResult], *, producer: str | None, partial: bool
                 hf_count,
             )
         )
+    if table_rows:
+        warns.append(
+            LayoutWarning(
+                "table-layout",
+                "Part of the resume is laid out in a table; some applicant-tracking systems "
+                "read tables cell by cell or not at all.",
+                tuple(sorted({ln.page for ln in lines if ln.table_row is not None})),
+                table_rows,
+            )
+        )
     if cid_glyphs:
         warns.append(
             LayoutWarning(

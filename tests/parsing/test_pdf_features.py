@@ -239,6 +239,7 @@ def test_parse_pdf_table_keeps_rows_and_cells() -> None:
     )
     assert "multi-column" not in {w.code for w in doc.warnings}  # a number column is no column
     assert [ln.table_row for ln in doc.lines if ln.table_row] == [1, 2, 3, 4]
+    assert next(w for w in doc.warnings if w.code == "table-layout").count == 4
     assert [(e.employer, e.start) for e in doc.experience] == [("Initech", "2019-01")]
 
 
