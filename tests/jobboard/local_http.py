@@ -6,7 +6,7 @@ Standard Webhooks signature on its own (not with the service's code).
 GET  /feeds/<file>            a sample feed from tests/jobboard/feeds/
 GET  /slow?seconds=S          answers after S seconds
 GET  /big?bytes=N[&chunked=1] N bytes of JSON, with or without a Content-Length
-GET  /redirect?to=URL         302 to URL
+GET  /redirect?to=URL         302 to URL (POST: 307)
 GET  /loop                    302 to itself
 GET  /status/<code>           that status
 POST /hooks/<name>            a webhook: 400 when the signature does not verify, else the
@@ -195,7 +195,14 @@ def _handler(state: LocalHttp) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length)
-            path = urlsplit(self.path).path
+            parts = urlsplit(self.path)
+            path = parts.path
+            if path == "/redirect":
+                self.send_response(307)
+                self.send_header("Location", parse_qs(parts.query)["to"][0])
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
             if not path.startswith("/hooks/"):
                 self._send(404, b"{}")
                 return
