@@ -82,7 +82,15 @@ async def get_role(
     "/skills",
     response_model=SkillLookup,
     summary="Normalise a skill name",
-    responses=problem_responses(*AUTH_PROBLEMS, "validation-error", "not-ready"),
+    responses=problem_responses(
+        *AUTH_PROBLEMS,
+        "validation-error",
+        "not-ready",
+        "service-busy",
+        "parse-timeout",
+        "worker-crashed",
+        "internal-error",
+    ),
 )
 async def lookup_skill(
     services: ServicesDep,
