@@ -63,7 +63,9 @@ def apply(
     )
 
 
-def test_applications_real_pdfs_are_scored_and_ranked_best_first(api: ApiServer) -> None:
+def test_applications_real_pdfs_are_scored_and_ranked_best_first(
+    api: ApiServer, engine: Engine
+) -> None:
     with api.client() as client:
         job = new_job(client)
         ids = {name: unique(name) for name in ("weak", "strong", "medium", "docx")}
@@ -106,6 +108,17 @@ def test_applications_real_pdfs_are_scored_and_ranked_best_first(api: ApiServer)
     assert ranking["next_cursor"] is None
     assert docx.status_code == 201, docx.text
     assert docx.json()["application"]["score"] > weak["score"]
+    # derived data only: no resume text, no contact fields, anywhere in the database
+    with engine.connect() as conn:
+        stored = conn.execute(
+            select(Application).where(Application.external_candidate_id == ids["strong"])
+        ).one()
+        assert stored.resume_text is None
+        for table in inspect(conn).get_table_names():
+            for row in conn.execute(text(f'SELECT * FROM "{table}"')):
+                dump = repr(tuple(row))
+                for contact in ("avery@example.org", "Avery Quill", "+1 555 0100"):
+                    assert contact not in dump, (table, contact)
 
 
 def test_applications_ranking_pages_and_reapplying(api: ApiServer) -> None:
