@@ -32,7 +32,7 @@ from typing import Any
 
 from matcher.errors import MatcherError
 from matcher.models import CanonicalSkill, Document, MatchReport, RoleScore
-from matcher.options import MatchOptions
+from matcher.options import MatchOptions, PdfEngine
 from matcher.pipeline import Matcher
 from matcher.scoring import coverage_of, score_roles
 from taxonomy import Taxonomy, load_taxonomy
@@ -199,12 +199,13 @@ def run(
     workers: int = 2,
     timeout: float = 30.0,
     taxonomy_dir: str | None = None,
+    pdf_engine: PdfEngine = "pdfminer",
 ) -> dict[str, Any]:
     from matcher.workers import WorkerPool
 
     gold = json.loads((corpus / "gold.json").read_text(encoding="utf-8"))
     docs = gold["documents"]
-    options = MatchOptions()
+    options = MatchOptions(pdf_engine=pdf_engine)
     matcher = matcher_for(taxonomy_dir, options)
     taxonomy = matcher.taxonomy
     patterns = _baseline_patterns(taxonomy)
@@ -400,6 +401,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--no-labelled", action="store_true")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--taxonomy", help="taxonomy data directory (default: the packaged one)")
+    ap.add_argument(
+        "--pdf-engine",
+        choices=("pdfminer", "pdfium"),
+        default="pdfminer",
+        help="PDF reader (pdfium: the optional pypdfium2 engine; pdfminer is the reference)",
+    )
     args = ap.parse_args(argv)
     corpus: Path = args.corpus
     if not (corpus / "gold.json").exists():
@@ -413,7 +420,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     scorer = _load_scorer(corpus)
     result = run(
-        corpus, labelled=not args.no_labelled, workers=args.workers, taxonomy_dir=args.taxonomy
+        corpus,
+        labelled=not args.no_labelled,
+        workers=args.workers,
+        taxonomy_dir=args.taxonomy,
+        pdf_engine=args.pdf_engine,
     )
     args.out.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H%M")
@@ -442,13 +453,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         "taxonomy_version": result["taxonomy"],
         "method": MatchOptions().method,
         "taxonomy_dir": args.taxonomy or "packaged",
+        "pdf_engine": args.pdf_engine,
         "timings": result["timings"],
         "rolefit": ours,
         "baseline": {k: base[k] for k in ("groups", "hidden_text")},
         "posting_requirements": agreement,
     }
     metrics_path.write_text(json.dumps(summary, indent=1, ensure_ascii=False), "utf-8")
-    print(f"\nsaved {metrics_path.relative_to(ROOT)} (predictions: {pred_path.relative_to(ROOT)})")
+
+    def shown(path: Path) -> Path:  # --out may be outside the repository
+        return path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+
+    print(f"\nsaved {shown(metrics_path)} (predictions: {shown(pred_path)})")
     print(f"timings: {result['timings']}")
     return 0
 
