@@ -320,15 +320,20 @@ def _document_suggestions(
                 impact=2.0,
             )
         )
-    # Skills listed that no target asks for.
-    relevant: set[str] = set()
+    # Skills listed that neither the target nor any role of the taxonomy touches: a skill is
+    # related when its family (itself and its broader skills) meets a family the target asks
+    # for, or one any role asks for — role lists are narrow (Software Engineer names "software
+    # development", not Kafka or Redis), so only tools no role comes near are called irrelevant.
+    near: set[str] = set(_role_families(taxonomy))
     for t in targets:
         for m in (*t.score.matched, *t.score.partial, *t.score.missing):
-            relevant.add(m.skill_id)
+            near |= _family(taxonomy, m.skill_id)
             if m.via:
-                relevant.add(m.via)
+                near.add(m.via)
     listed = [s for s in skills.values() if s.strength == "listed"]
-    irrelevant = [s for s in listed if s.skill_id not in relevant and s.category != "soft"]
+    irrelevant = [
+        s for s in listed if s.category != "soft" and not (_family(taxonomy, s.skill_id) & near)
+    ]
     if len(listed) >= 8 and len(irrelevant) * 2 > len(listed):
         out.append(
             Suggestion(
@@ -338,8 +343,9 @@ def _document_suggestions(
                 section=SectionKind.SKILLS,
                 message=(
                     f"{len(irrelevant)} of the {len(listed)} skills you list don't matter for "
-                    f"{first.label} (e.g. {', '.join(s.name for s in irrelevant[:4])}); move "
-                    f"the relevant ones first and shorten the rest."
+                    f"{first.label} or any role rolefit knows (e.g. "
+                    f"{', '.join(s.name for s in irrelevant[:4])}); move the relevant ones first "
+                    f"and shorten the rest."
                 ),
                 evidence=tuple(s.evidence[0] for s in irrelevant[:4]),
                 impact=0.5,
@@ -357,6 +363,31 @@ def _document_suggestions(
             )
         )
     return out
+
+
+def _family(taxonomy: Taxonomy, skill_id: str) -> set[str]:
+    """A skill and all its broader skills (parent, grandparent, ...)."""
+    out = {skill_id}
+    skill = taxonomy.skills.get(skill_id)
+    while skill is not None and skill.parent and skill.parent not in out:
+        out.add(skill.parent)
+        skill = taxonomy.skills.get(skill.parent)
+    return out
+
+
+_FAMILIES: dict[str, frozenset[str]] = {}
+
+
+def _role_families(taxonomy: Taxonomy) -> frozenset[str]:
+    """Every skill any role or variant asks for, with its broader skills (once per taxonomy)."""
+    found = _FAMILIES.get(taxonomy.version)
+    if found is None:
+        ids: set[str] = set()
+        for role_id in taxonomy.roles:
+            for rs in taxonomy.role_skills(role_id):
+                ids |= _family(taxonomy, rs.skill)
+        found = _FAMILIES[taxonomy.version] = frozenset(ids)
+    return found
 
 
 def suggest(

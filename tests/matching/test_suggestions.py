@@ -76,12 +76,23 @@ def test_suggestions_quantify_impact_quotes_bullets_without_numbers(small_matche
 
 
 def test_suggestions_trim_irrelevant_long_skill_lists(small_matcher: Matcher) -> None:
+    # Skills that neither the target nor any role of the taxonomy comes near.
     text = BASE.replace(
         "Python, Docker, Kubernets",
-        "Python, Java, JavaScript, React, Node.js, Tableau, Excel, Git, Linux, Elasticsearch",
+        "Python, C#, NoSQL, Elasticsearch, Hugging Face, SageMaker, PySpark, Spring, Rust, Swift",
     )
     (s,) = _kind(_report(small_matcher, text), "trim-irrelevant")
     assert "don't matter" in s.message
+
+
+def test_suggestions_no_trim_for_skills_some_role_uses(small_matcher: Matcher) -> None:
+    # Java, React, Tableau... are not what the best role asks for, but other roles do: a
+    # resume listing them is not padded with irrelevant skills.
+    text = BASE.replace(
+        "Python, Docker, Kubernets",
+        "Python, Java, JavaScript, React, Node.js, Tableau, Excel, Git, Linux, SQL",
+    )
+    assert not _kind(_report(small_matcher, text), "trim-irrelevant")
 
 
 def test_suggestions_missing_section(small_matcher: Matcher) -> None:
