@@ -132,6 +132,15 @@ _POST_CUES = frozenset(
         "pipelines",
         "pipeline",
         "ui",
+        # "Rust CLI", "Go experience", "Excel skills": what someone knows, not an English word.
+        "cli",
+        "toolchain",
+        "compiler",
+        "experience",
+        "knowledge",
+        "skills",
+        "expertise",
+        "proficiency",
     ]
 )
 # Words a guarded list item may carry besides the name: "R (programming)", "Go 1.22".

@@ -36,6 +36,7 @@ def _body(line: str, *, section: str = "Experience") -> str:
         "• Decided to go with rust-proof paint; c is the speed of light",
         "• Go-getter who briefs the C-suite; grew up in the Rust Belt",
         "• LLM Criminology, University of Pune",
+        "• Grew up in the Rust Belt; experience in retail; Spark Hire interviews",
     ],
 )
 def test_mentions_guarded_words_are_not_skills(small_matcher: Matcher, line: str) -> None:
@@ -77,6 +78,9 @@ def test_mentions_guarded_words_match_in_skills_lists(
         ("• Used R for survival analysis of 2k patients", "r"),
         ("• Built LLM-based agents for 3 support teams", "llm"),
         ("• Shipped LLM apps to 10k users", "llm"),
+        ("• Open-source: a Rust CLI for Terraform state diffs", "rust"),
+        ("• Some Go experience; advanced Excel skills for reporting", "go"),
+        ("• Some Go experience; advanced Excel skills for reporting", "excel"),
     ],
 )
 def test_mentions_guarded_words_match_in_skill_context(
