@@ -63,6 +63,12 @@ _TITLE_WORDS = frozenset(
         "cv",
         "summary",
         "profile",
+        "senior",
+        "junior",
+        "staff",
+        "principal",
+        "head",
+        "chief",
     ]
 )
 _HEADER_LINES = 12
@@ -184,7 +190,28 @@ def _name(lines: Sequence[Line]) -> str | None:
             cand = _name_candidate(m.group(1))
             if cand:
                 return cand
-    return None
+    return _leading_name(top[0].text)
+
+
+_STRICT_NAME_WORD = re.compile(r"^[A-ZÀ-ÖØ-ÞĀ-Ž][a-zß-öø-ÿā-ž'’\-]+$")
+
+
+def _leading_name(text: str) -> str | None:
+    """The name at the start of a run-on first line ("Ingrid Solberg MLOps Engineer / ML
+    Platform ingrid@..."): two to four plain capitalised words, ending where a word is not
+    one (``MLOps``, ``/``, an e-mail) or is a job-title word (``Senior``, ``Engineer``)."""
+    words: list[str] = []
+    for word in text.split():
+        if word.lower() in _TITLE_WORDS:
+            if len(words) >= 3:
+                words.pop()  # "Jane Doe Data Scientist": the title's first word goes too
+            break
+        if not _STRICT_NAME_WORD.match(word):
+            break
+        words.append(word)
+    if not 2 <= len(words) <= 4 or len(words) == len(text.split()):
+        return None  # a whole line of capitalised words was already judged above
+    return _name_candidate(" ".join(words))
 
 
 def _location(lines: Sequence[Line]) -> str | None:

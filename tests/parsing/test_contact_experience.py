@@ -163,3 +163,16 @@ def test_find_experience_range_wrapped_before_its_dash() -> None:
         "2012-09",
         "2014-06",
     )
+
+
+@pytest.mark.parametrize(
+    ("first_line", "name"),
+    [
+        ("Ingrid Solberg MLOps Engineer / ML Platform ingrid@example.no | Oslo", "Ingrid Solberg"),
+        ("Jane Doe Data Scientist jane@example.org +1 415 555 0100", "Jane Doe"),
+        ("Amal Haddad Engineer amal@example.org", "Amal Haddad"),
+        ("Curriculum Vitae jane@example.org", None),
+    ],
+)
+def test_find_contact_name_at_the_start_of_a_run_on_line(first_line: str, name: str | None) -> None:
+    assert _contact(first_line, "Python, SQL and more").name == name
