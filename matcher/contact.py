@@ -63,14 +63,10 @@ _TITLE_WORDS = frozenset(
         "cv",
         "summary",
         "profile",
-        "senior",
-        "junior",
-        "staff",
-        "principal",
-        "head",
-        "chief",
     ]
 )
+# words that start a job title on a run-on first line (never used to reject a name: Edith Head)
+_TITLE_START = frozenset(["senior", "junior", "staff", "principal", "head", "chief"])
 _HEADER_LINES = 12
 
 
@@ -202,7 +198,7 @@ def _leading_name(text: str) -> str | None:
     one (``MLOps``, ``/``, an e-mail) or is a job-title word (``Senior``, ``Engineer``)."""
     words: list[str] = []
     for word in text.split():
-        if word.lower() in _TITLE_WORDS:
+        if word.lower() in _TITLE_WORDS or word.lower() in _TITLE_START:
             if len(words) >= 3:
                 words.pop()  # "Jane Doe Data Scientist": the title's first word goes too
             break

@@ -176,3 +176,7 @@ def test_find_experience_range_wrapped_before_its_dash() -> None:
 )
 def test_find_contact_name_at_the_start_of_a_run_on_line(first_line: str, name: str | None) -> None:
     assert _contact(first_line, "Python, SQL and more").name == name
+
+
+def test_find_contact_surname_that_is_also_a_title_word() -> None:
+    assert _contact(("Edith Head", {"font_size": 20.0}), "edith@example.org").name == "Edith Head"
