@@ -239,3 +239,12 @@ def test_parse_errors_are_picklable_with_their_message() -> None:
 
 def test_parse_valid_docx_sanity() -> None:
     assert parse(make_docx(sample_resume()), filename="cv.pdf").format == "docx"
+
+
+def test_parse_text_over_the_character_limit_is_cut_and_flagged() -> None:
+    data = ("Jo Doe\nSKILLS\n" + "Python and SQL every day.\n" * 400).encode()
+    doc = parse(data, options=MatchOptions(max_text_chars=500))
+    assert len(doc.text) == 500
+    assert all(ln.end <= 500 for ln in doc.lines)
+    assert "partial-document" in {w.code for w in doc.warnings}
+    assert doc.sections[-1].end <= 500
