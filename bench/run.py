@@ -363,6 +363,7 @@ def main(argv: list[str] | None = None) -> int:
     failed = False
     for name in wanted:
         _log(f"[bold]{name}[/bold]")
+        load_before = os.getloadavg()[0]
         t0 = time.perf_counter()
         try:
             out = run_section(name, ctx, args.quick)
@@ -371,6 +372,8 @@ def main(argv: list[str] | None = None) -> int:
             out = {"error": f"{type(exc).__name__}: {exc}\n{traceback.format_exc()[-1500:]}"}
             console.print(f"[red]{name} failed:[/red] {type(exc).__name__}: {exc}")
         out["seconds"] = round(time.perf_counter() - t0, 1)
+        # 1-minute load average before and after: other work on a shared machine shows here
+        out["load_avg_1m"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
         results["sections"][name] = out
     results["duration_s"] = round(time.perf_counter() - started, 1)
 
