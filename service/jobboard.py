@@ -189,6 +189,17 @@ def store_imported(
                 )
                 continue
             posting, version = outcome
+            ident = repo.external_key(posting)
+            if ident is not None and len(ident) > repo.MAX_EXTERNAL_ID:
+                failed.append(
+                    ImportFailure(
+                        index=index,
+                        external_id=ident[:40] + "…",
+                        code="invalid-job-posting",
+                        detail=f"The posting's id has more than {repo.MAX_EXTERNAL_ID} characters.",
+                    )
+                )
+                continue
             job, created = repo.upsert_job(
                 session, posting, source=source, taxonomy_version=version
             )

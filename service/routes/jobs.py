@@ -201,6 +201,13 @@ async def create_job(
 
     async def handle() -> Response:
         posting, version = await services.run_task(parse_job_task, job_input)
+        ident = repo.external_key(posting, external_id)
+        if ident is not None and len(ident) > repo.MAX_EXTERNAL_ID:
+            raise invalid(
+                ("body", "identifier"),
+                f"The posting's identifier has at most {repo.MAX_EXTERNAL_ID} characters.",
+                "string_too_long",
+            )
         out, created = await _store(
             request, posting, version, source=source, external_id=external_id
         )

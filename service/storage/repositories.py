@@ -42,6 +42,7 @@ from service.storage.models import (
 )
 
 __all__ = [
+    "MAX_EXTERNAL_ID",
     "InvalidCursorError",
     "Page",
     "batch_results",
@@ -53,6 +54,7 @@ __all__ = [
     "delete_job",
     "encode_cursor",
     "erase_candidate",
+    "external_key",
     "find_job",
     "finish_batch_item",
     "list_candidates",
@@ -71,6 +73,7 @@ __all__ = [
     "upsert_job",
 ]
 
+MAX_EXTERNAL_ID = 200  # jobs.external_id (PostgreSQL refuses longer values; SQLite would not)
 TOP_SKILLS = 10  # matched/missing skills kept per application for the ranking view
 TOP_ROLES = 5  # taxonomy roles kept in a stored report (the posting's score is always kept)
 
@@ -180,6 +183,11 @@ def find_job(session: Session, job_id: str) -> Job | None:
     return job
 
 
+def external_key(posting: JobPosting, external_id: str | None = None) -> str | None:
+    """The external key a posting is stored under: the given id, else its identifier."""
+    return (external_id or posting.external_id or "").strip() or None
+
+
 def upsert_job(
     session: Session,
     posting: JobPosting,
@@ -192,8 +200,13 @@ def upsert_job(
 
     Returns:
         The job and whether it was created.
+
+    Raises:
+        ValueError: the external key is longer than ``MAX_EXTERNAL_ID`` (callers check first).
     """
-    key = (external_id or posting.external_id or "").strip() or None
+    key = external_key(posting, external_id)
+    if key is not None and len(key) > MAX_EXTERNAL_ID:
+        raise ValueError(f"an external id has at most {MAX_EXTERNAL_ID} characters")
     now = utcnow()
     job = session.scalars(select(Job).where(Job.external_id == key)).first() if key else None
     created = job is None

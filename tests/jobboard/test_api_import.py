@@ -173,19 +173,18 @@ def test_import_inline_feed_lists_unreadable_postings(api: ApiServer) -> None:
     unreadable["descriptionPlain"] = "."
     unreadable.pop("additional")
     unreadable.pop("additionalPlain")
+    long_id = {**data[0], "id": "L" * 201}
     with api.client() as client:
-        response = _import(client, format="lever", feed=[*data, unreadable])
+        response = _import(client, format="lever", feed=[*data, unreadable, long_id])
     assert response.status_code == 200, response.text
     result = response.json()
     assert len(result["jobs"]) == 1
-    assert result["failed"] == [
-        {
-            "index": 1,
-            "external_id": "lever-bad",
-            "code": "invalid-job-posting",
-            "detail": result["failed"][0]["detail"],
-        }
+    assert [(f["index"], f["code"]) for f in result["failed"]] == [
+        (1, "invalid-job-posting"),
+        (2, "invalid-job-posting"),
     ]
+    assert result["failed"][0]["external_id"] == "lever-bad"
+    assert "200 characters" in result["failed"][1]["detail"]
 
 
 @pytest.mark.slow

@@ -260,6 +260,11 @@ def test_jobs_bad_query_values_are_problems(api: ApiServer) -> None:
             "/v1/jobs", params={"external_id": "x" * 201}, json={"title": "a", "description": "b"}
         )
         assert_problem(long_id, 422, "validation-error")
+        # an identifier inside the JSON-LD is held to the same limit (PostgreSQL would refuse it)
+        long_ld = post_ld(client, jsonld("y" * 201))
+        body = assert_problem(long_ld, 422, "validation-error")
+        assert body["errors"][0]["loc"] == ["body", "identifier"]
+        assert post_ld(client, jsonld(unique("z" * 180))).status_code == 201
 
 
 def test_jobs_too_large_body_is_413(api: ApiServer) -> None:
