@@ -130,7 +130,19 @@ class _Char:
     """A visible glyph: the box, size and font pdfminer's ``LTChar`` would compute for it,
     without the layout-object machinery (the reader does its own line grouping)."""
 
-    __slots__ = ("adv", "fontname", "height", "size", "text", "width", "x0", "x1", "y0", "y1")
+    __slots__ = (
+        "adv",
+        "fontname",
+        "height",
+        "rotation",
+        "size",
+        "text",
+        "width",
+        "x0",
+        "x1",
+        "y0",
+        "y1",
+    )
 
     def __init__(
         self, text: str, fontname: str, adv: float, x0: float, y0: float, x1: float, y1: float
@@ -145,6 +157,7 @@ class _Char:
         self.width = x1 - x0
         self.height = y1 - y0
         self.size = self.height
+        self.rotation = 0  # 0 upright; 1 turned to read upwards, -1 downwards
 
     def get_text(self) -> str:
         return self.text
@@ -180,6 +193,9 @@ def _glyph_box(
     )
     if font.is_vertical():
         char.size = char.width
+    if not (a * d * scaling > 0 and b * c <= 0):  # pdfminer's LTChar.upright
+        char.rotation = 1 if b > 0 else -1
+        char.size = min(char.width, char.height)
     return char
 
 
@@ -344,7 +360,50 @@ def _respace(chars: Sequence[Any]) -> str:
     return "".join(out)
 
 
-def _collect_segments(container: Any, page_no: int, height: float, out: list[_Segment]) -> None:
+def _rotated_segments(glyphs: list[_Char], page_no: int, height: float) -> list[_Segment]:
+    """Text set sideways (a vertical "CURRICULUM VITAE" in the margin) as one segment per
+    vertical line, read in its own direction; without this each letter would be a line."""
+    by_x: dict[tuple[int, int], list[_Char]] = {}
+    for g in glyphs:
+        by_x.setdefault((g.rotation, round((g.x0 + g.x1) / 4)), []).append(g)
+    out: list[_Segment] = []
+    for (rotation, _x), line in sorted(by_x.items(), key=lambda kv: kv[0][1]):
+        line.sort(key=lambda g: g.y0, reverse=rotation < 0)
+        thick = statistics.median(g.x1 - g.x0 for g in line)
+        parts: list[list[_Char]] = [[line[0]]]
+        for a, b in pairwise(line):
+            gap = b.y0 - a.y1 if rotation > 0 else a.y0 - b.y1
+            if gap > 2 * thick:
+                parts.append([])
+            parts[-1].append(b)
+        for part in parts:
+            text = [part[0].text]
+            for a, b in pairwise(part):
+                gap = b.y0 - a.y1 if rotation > 0 else a.y0 - b.y1
+                text.append((" " if gap > 0.2 * thick else "") + b.text)
+            if "".join(text).strip():
+                out.append(
+                    _Segment(
+                        raw="".join(text),
+                        page=page_no,
+                        x0=min(g.x0 for g in part),
+                        x1=max(g.x1 for g in part),
+                        top=height - max(g.y1 for g in part),
+                        bottom=height - min(g.y0 for g in part),
+                        size=round(thick * 2) / 2,
+                        bold=_is_bold(part[0].fontname),
+                    )
+                )
+    return out
+
+
+def _collect_segments(
+    container: Any,
+    page_no: int,
+    height: float,
+    out: list[_Segment],
+    rotated: list[_Char] | None = None,
+) -> None:
     """The text lines of a page (or form XObject, recursively) as segments.
 
     Glyphs are grouped into lines exactly as pdfminer's ``LTLayoutContainer.group_objects``
@@ -357,6 +416,10 @@ def _collect_segments(container: Any, page_no: int, height: float, out: list[_Se
     from pdfminer.layout import LTFigure
 
     chars = [obj for obj in container if type(obj) is _Char]
+    if any(c.rotation for c in chars):
+        if rotated is not None:
+            rotated.extend(c for c in chars if c.rotation)
+        chars = [c for c in chars if not c.rotation]
     if chars:
         line: list[_Char] = []
         prev = chars[0]
@@ -386,7 +449,7 @@ def _collect_segments(container: Any, page_no: int, height: float, out: list[_Se
         _add_line(line, page_no, height, out)
     for obj in container:
         if isinstance(obj, LTFigure):
-            _collect_segments(obj, page_no, height, out)
+            _collect_segments(obj, page_no, height, out, rotated)
 
 
 def _add_line(glyphs: list[Any], page_no: int, height: float, out: list[_Segment]) -> None:
@@ -773,6 +836,7 @@ class _PageResult:
     hidden: list[_Glyph]
     hidden_reasons: Counter[str]
     images: int
+    rotated: int = 0
 
 
 def extract_text(data: bytes, *, max_bytes: int, max_pages: int) -> DocumentText:
@@ -857,8 +921,12 @@ def _read_pages(document: Any, pages: list[Any], *, partial: bool) -> DocumentTe
             break
         state: _PageState = device.state
         segments: list[_Segment] = []
-        _collect_segments(layout, page_no, state.height, segments)
+        sideways: list[_Char] = []
+        _collect_segments(layout, page_no, state.height, segments, sideways)
         rows, columns = _order_page(segments, state.width)
+        # sideways text (a vertical title in the margin) is read after the page, one row each
+        rotated = _rotated_segments(sideways, page_no, state.height) if sideways else []
+        rows.extend(([seg], 0) for seg in rotated)
         results.append(
             _PageResult(
                 rows=rows,
@@ -868,6 +936,7 @@ def _read_pages(document: Any, pages: list[Any], *, partial: bool) -> DocumentTe
                 hidden=state.hidden,
                 hidden_reasons=state.hidden_reasons,
                 images=state.images,
+                rotated=len(rotated),
             )
         )
     if len(results) < len(pages):
@@ -1140,6 +1209,16 @@ def _assemble(results: list[_PageResult], *, producer: str | None, partial: bool
                 "systems skip; keep contact details and skills in the body.",
                 tuple(sorted(hf_pages)),
                 hf_count,
+            )
+        )
+    rotated_pages = [n for n, res in enumerate(results, start=1) if res.rotated]
+    if rotated_pages:
+        warns.append(
+            LayoutWarning(
+                "rotated-text",
+                "Some text is set sideways; many applicant-tracking systems skip or garble it.",
+                tuple(rotated_pages),
+                sum(res.rotated for res in results),
             )
         )
     if table_rows:

@@ -384,3 +384,35 @@ def test_parse_pdfminer_warnings_stay_out_of_the_logs(caplog: pytest.LogCaptureF
     with caplog.at_level(logging.DEBUG):
         parse(icon_font_pdf([("0041", "secret.person@example.org")]))
     assert not [r for r in caplog.records if r.name.startswith("pdfminer")]
+
+
+def test_parse_sideways_text_read_whole_and_flagged() -> None:
+    def draw(c: Any, _page: int) -> None:
+        c.setFont("Helvetica-Bold", 18)
+        c.drawString(60, 790, "Ada Example")
+        c.setFont("Helvetica-Bold", 12)
+        c.drawString(60, 750, "SKILLS")
+        c.setFont("Helvetica", 10)
+        c.drawString(60, 734, "Python, SQL, Docker")
+        for x, y, angle, text in [
+            (30, 400, 90, "CURRICULUM VITAE"),
+            (570, 600, -90, "Updated 2024"),
+        ]:
+            c.saveState()
+            c.translate(x, y)
+            c.rotate(angle)
+            c.drawString(0, 0, text)
+            c.restoreState()
+
+    doc = parse(canvas_pdf(draw))
+    # each sideways line is one line of text (not one line per letter), read in its direction
+    assert doc.text.splitlines() == [
+        "Ada Example",
+        "SKILLS",
+        "Python, SQL, Docker",
+        "CURRICULUM VITAE",
+        "Updated 2024",
+    ]
+    warning = next(w for w in doc.warnings if w.code == "rotated-text")
+    assert warning.count == 2
+    assert "small-text" not in {w.code for w in doc.warnings}
