@@ -7,24 +7,32 @@ How a page is read:
    (invisible), is smaller than ``_TINY_PT``, lies outside the page, or has the colour of what
    is behind it (the last filled shape under it, or the white page). Hidden glyphs never enter
    layout analysis; they are collected into ``hidden_text`` and reported.
-2. Layout analysis (``LAParams``, no box flow) groups the visible glyphs into text lines
-   ("segments"); a wide horizontal gap splits a visual line into segments, so two columns on
-   one baseline are two segments. Each segment keeps its box, font size and boldness; the text
-   of letter-spaced segments is rebuilt from the glyph gaps (``S K I L L S`` → ``SKILLS``).
+2. The visible glyphs are grouped into text lines ("segments") as pdfminer's layout analysis
+   would; a wide horizontal gap splits a visual line into segments, so two columns on one
+   baseline are two segments, and so does a change of type size across a wide gap (a big
+   ``Work`` label beside ``CEO/President``). Each segment keeps its box, font size and
+   boldness; the text of letter-spaced segments is rebuilt from the glyph gaps
+   (``S K I L L S`` → ``SKILLS``). Sideways glyphs (a vertical title in the margin) are kept
+   apart, rebuilt into whole lines in their own direction and read after the page.
 3. Reading order is ours, from the segments' geometry, for every producer: a vertical gutter
    that many segments end before and many start after, and (almost) none cross, splits the
    page into columns. Segments that cross it are full-width rows (a name banner, a footer) and
    cut the page into bands; each band is read one column after the other: left then right, or
    a narrow right sidebar before the wide main column (which is what continues on the next
    page), after any main-column lines above the sidebar (the name). Right-aligned
-   dates next to job titles, and big section labels beside their first line, are not a
-   column (short blocks on the same baselines as the text); such a label is cut off its row.
-4. Rows: segments of one column on the same baseline are one ``Line``. Lines are cleaned once
-   (``textclean``), words broken at line ends are joined, text repeated in the top or bottom
-   margin of several pages (or a page number there) is flagged as header/footer.
+   dates next to job titles, big section labels beside their first line and a table's number
+   column are not a column (short blocks or numbers on the text's baselines); such a label is
+   cut off its row.
+4. Rows: segments of one column on the same baseline are one ``Line``; three or more
+   consecutive rows of aligned cells are a table (cells kept apart with " | ", a wrapped cell
+   folded back into its row). Lines are cleaned once (``textclean``), words broken at line ends
+   are joined, a resume flattened onto one very long line is cut at its headings, and text
+   repeated in the top or bottom margin of several pages (or a page number there) is flagged
+   as header/footer.
 
 Bad input raises only ``InputError`` subclasses; a failure after the first page keeps the pages
-read so far and marks the document ``partial``.
+read so far and marks the document ``partial``, and so does a truncated file that opens only
+once a trailer pointing at its catalog is appended.
 """
 
 from __future__ import annotations

@@ -11,6 +11,10 @@ and either
   weight and case), which catches headings no list knows ("Hobbies", "A Day of My Life") as
   ``OTHER``. Without named headings to learn from, only clearly larger bold/capital lines count.
 
+A heading wrapped over two lines of a narrow column (``TOOLS &`` / ``TECHNOLOGIES``) is one
+heading. When the document marks its headings typographically, a known name in body type is a
+list item ("Leadership" among the skills), not a heading.
+
 The text before the first heading is the ``HEADER`` section (name, title, contact line).
 Table rows inside a section are kept in ``Section.rows`` with their cells apart.
 """
