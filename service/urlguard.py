@@ -38,9 +38,12 @@ def check_url(url: str, *, allow_private: bool = False) -> str:
     """Check a URL before calling it; returns it unchanged.
 
     Raises:
-        UnsafeUrlError: not http(s), no host, credentials in it, a name that does not
-            resolve, or (unless ``allow_private``) an address that is not public.
+        UnsafeUrlError: spaces or control characters, not http(s), no host, credentials in it,
+            a name that does not resolve, or (unless ``allow_private``) an address that is
+            not public.
     """
+    if any(ord(ch) < 33 or ord(ch) == 127 for ch in url):
+        raise UnsafeUrlError("The URL has spaces or control characters.")
     try:
         parts = urlsplit(url)
         port = parts.port

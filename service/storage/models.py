@@ -89,15 +89,36 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
         return value.astimezone(dt.UTC)
 
 
+class CleanString(TypeDecorator[str]):
+    """A string column that drops NUL characters: PostgreSQL text cannot hold them (a NUL in a
+    feed's title or a resume's text would otherwise fail the whole write), SQLite would keep
+    them. Everything else is stored as given."""
+
+    impl = String
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Any) -> str | None:
+        if value is not None and "\x00" in value:
+            value = value.replace("\x00", "")
+        return value
+
+
+class CleanText(CleanString):
+    """``CleanString`` for unbounded text."""
+
+    impl = Text
+    cache_ok = True
+
+
 class Job(Base):
     """A job posting with its extracted requirements (the posting is not candidate data)."""
 
     __tablename__ = "jobs"
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    external_id: Mapped[str | None] = mapped_column(String(200), unique=True)
-    title: Mapped[str] = mapped_column(String(500))
-    organization: Mapped[str | None] = mapped_column(String(500))
+    external_id: Mapped[str | None] = mapped_column(CleanString(200), unique=True)
+    title: Mapped[str] = mapped_column(CleanString(500))
+    organization: Mapped[str | None] = mapped_column(CleanString(500))
     source: Mapped[str] = mapped_column(String(32))
     requirements: Mapped[dict[str, Any]] = mapped_column(JSON)
     posting: Mapped[dict[str, Any]] = mapped_column(JSON)  # the JobPosting, to score against
@@ -135,7 +156,7 @@ class Application(Base):
     report: Mapped[dict[str, Any]] = mapped_column(JSON)
     taxonomy_version: Mapped[str] = mapped_column(String(64))
     method: Mapped[str] = mapped_column(String(64))
-    resume_text: Mapped[str | None] = mapped_column(Text)
+    resume_text: Mapped[str | None] = mapped_column(CleanText)
     source: Mapped[str] = mapped_column(String(16), default="api")  # api | batch
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
@@ -193,13 +214,13 @@ class WebhookEndpoint(Base):
     __tablename__ = "webhook_endpoints"
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    url: Mapped[str] = mapped_column(String(2000))
-    description: Mapped[str | None] = mapped_column(String(500))
+    url: Mapped[str] = mapped_column(CleanString(2000))
+    description: Mapped[str | None] = mapped_column(CleanString(500))
     event_types: Mapped[list[str]] = mapped_column(JSON)  # empty: every type
     secret: Mapped[str] = mapped_column(String(100))
     consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
     disabled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
-    disabled_reason: Mapped[str | None] = mapped_column(String(500))
+    disabled_reason: Mapped[str | None] = mapped_column(CleanString(500))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
     def wants(self, event_type: str) -> bool:
@@ -239,7 +260,7 @@ class Delivery(Base):
     next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     lease_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     last_status_code: Mapped[int | None] = mapped_column(Integer)
-    last_error: Mapped[str | None] = mapped_column(String(500))
+    last_error: Mapped[str | None] = mapped_column(CleanString(500))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     delivered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
@@ -262,7 +283,7 @@ class DeliveryAttempt(Base):
     started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     duration_ms: Mapped[float] = mapped_column(Float)
     status_code: Mapped[int | None] = mapped_column(Integer)
-    error: Mapped[str | None] = mapped_column(String(500))
+    error: Mapped[str | None] = mapped_column(CleanString(500))
     success: Mapped[bool] = mapped_column(default=False)
 
 

@@ -185,7 +185,12 @@ def find_job(session: Session, job_id: str) -> Job | None:
 
 def external_key(posting: JobPosting, external_id: str | None = None) -> str | None:
     """The external key a posting is stored under: the given id, else its identifier."""
-    return (external_id or posting.external_id or "").strip() or None
+    return _clean(external_id or posting.external_id or "").strip() or None
+
+
+def _clean(value: str) -> str:
+    """Without NUL characters (the columns drop them too; here the response matches)."""
+    return value.replace("\x00", "")
 
 
 def upsert_job(
@@ -213,8 +218,8 @@ def upsert_job(
     if job is None:
         job = Job(id=new_id("job"), external_id=key, created_at=now)
         session.add(job)
-    job.title = (posting.title or "Job posting")[:500]
-    job.organization = posting.organization[:500] if posting.organization else None
+    job.title = _clean(posting.title or "Job posting")[:500] or "Job posting"
+    job.organization = _clean(posting.organization)[:500] or None if posting.organization else None
     job.source = source
     job.requirements = requirements_of(posting)
     job.posting = to_dict(posting)
@@ -607,7 +612,7 @@ def create_endpoint(
     endpoint = WebhookEndpoint(
         id=new_id("ep"),
         url=url,
-        description=description,
+        description=_clean(description) if description is not None else None,
         event_types=sorted(set(event_types)),
         secret=new_secret(),
         consecutive_failures=0,

@@ -39,6 +39,8 @@ def test_import_fetch_refuses_loopback_unless_allowed(local: LocalHttp) -> None:
         "http://10.0.0.8/feed.json",
         "http://[::ffff:127.0.0.1]/feed.json",
         "http://0.0.0.0/feed.json",
+        "http://example.com/a b",
+        "http://127.0.0.1\x00.example.com/",
     ],
 )
 def test_import_fetch_refuses_unsafe_urls(url: str) -> None:

@@ -275,3 +275,33 @@ def test_jobs_too_large_body_is_413(api: ApiServer) -> None:
             headers={"content-type": "text/plain"},
         )
     assert_problem(response, 413, "document-too-large")
+
+
+def test_jobs_nul_characters_are_dropped_not_a_500(api: ApiServer) -> None:
+    """PostgreSQL text cannot hold NUL; a feed or posting that has one is still stored."""
+    ident = unique("nul")
+    with api.client() as client:
+        created = post_ld(
+            client,
+            jsonld(ident + "\x00", title="Data\x00 Engineer")
+            | {"hiringOrganization": {"name": "Ac\x00me"}},
+        )
+        read = client.get(f"/v1/jobs/{ident}")
+        endpoint = client.post(
+            "/v1/webhook-endpoints",
+            json={"url": "http://127.0.0.1:9/hook", "description": "A\x00TS"},
+        )
+        control = client.post("/v1/webhook-endpoints", json={"url": "http://127.0.0.1:9/h\x00"})
+        if endpoint.status_code == 201:
+            client.delete(f"/v1/webhook-endpoints/{endpoint.json()['id']}")
+    assert created.status_code == 201, created.text
+    job = created.json()
+    assert (job["external_id"], job["title"], job["organization"]) == (
+        ident,
+        "Data Engineer",
+        "Acme",
+    )
+    assert read.json()["id"] == job["id"]
+    assert endpoint.status_code == 201, endpoint.text
+    assert endpoint.json()["description"] == "ATS"
+    assert_problem(control, 422, "url-refused")
