@@ -7,6 +7,7 @@ reports competes with accepting requests. Functions are module-level so they pic
 
 from __future__ import annotations
 
+import gzip
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -34,6 +35,13 @@ class Result:
     format: str
     pages: int
     timings: dict[str, float] = field(default_factory=dict)
+    gzipped: bool = False  # ``body`` is gzip: the route passes it through or inflates it
+
+
+def _gzip(body: bytes) -> bytes:
+    """gzip at level 1: a 170 KB report becomes ~12 KB in ~0.4 ms, so one small pipe write to
+    the event loop instead of several, and a small response for clients that accept gzip."""
+    return gzip.compress(body, compresslevel=1, mtime=0)
 
 
 def parse_json_task(matcher: Matcher, data: bytes, filename: str | None = None) -> Result:
@@ -52,10 +60,11 @@ def match_json_task(
 ) -> Result:
     """Parse and match an uploaded resume; the API view of the report as JSON."""
     report = match_task(matcher, data, roles, job, filename)
-    body = report_json(report)
+    body = _gzip(report_json(report))
     head = data[:1024].lstrip()
     fmt = "pdf" if head.startswith(b"%PDF") else "docx" if head.startswith(b"PK") else "text"
-    return Result(body=body, format=fmt, pages=report.pages, timings=dict(report.timings))
+    timings = dict(report.timings)
+    return Result(body=body, format=fmt, pages=report.pages, timings=timings, gzipped=True)
 
 
 def match_text_json_task(
@@ -63,8 +72,9 @@ def match_text_json_task(
 ) -> Result:
     """Match pasted resume text; the API view of the report as JSON."""
     report = match_text_task(matcher, text, roles, job)
-    body = report_json(report)
-    return Result(body=body, format="text", pages=report.pages, timings=dict(report.timings))
+    body = _gzip(report_json(report))
+    timings = dict(report.timings)
+    return Result(body=body, format="text", pages=report.pages, timings=timings, gzipped=True)
 
 
 def lookup_skill_json_task(matcher: Matcher, query: str, limit: int = 5) -> Result:

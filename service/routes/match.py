@@ -6,6 +6,7 @@ by FastAPI's form parsing, so the request bodies are declared in ``openapi_extra
 
 from __future__ import annotations
 
+import gzip
 import json
 import logging
 from typing import Any
@@ -190,6 +191,29 @@ async def parse_resume(
     return Response(result.body, media_type="application/json")
 
 
+def _accepts_gzip(header: str) -> bool:
+    for part in header.split(","):
+        name, _, params = part.strip().partition(";")
+        if name.strip().lower() in ("gzip", "*"):
+            q = params.strip().lower()
+            return not (q.startswith("q=") and q[2:].strip() in ("0", "0.0", "0.00", "0.000"))
+    return False
+
+
+def json_response(request: Request, result: Result) -> Response:
+    """The worker's JSON: passed through gzipped when the client accepts gzip, else inflated."""
+    if not result.gzipped:
+        return Response(result.body, media_type="application/json")
+    if _accepts_gzip(request.headers.get("accept-encoding", "")):
+        headers = {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"}
+        return Response(result.body, media_type="application/json", headers=headers)
+    return Response(
+        gzip.decompress(result.body),
+        media_type="application/json",
+        headers={"Vary": "Accept-Encoding"},
+    )
+
+
 @router.post(
     "/match",
     response_model=MatchReportOut,
@@ -230,4 +254,4 @@ async def match_resume(
             raise
     services.metrics.documents.labels(result.format).inc()
     services.metrics.observe_timings(result.timings)
-    return Response(result.body, media_type="application/json")
+    return json_response(request, result)

@@ -126,6 +126,29 @@ def test_api_match_named_roles_and_a_job_posting_in_every_form(ready_server: Ser
     assert as_jsonld.json()["posting"]["organization"] == "Example Corp"
 
 
+def test_api_match_report_is_gzipped_only_for_clients_that_accept_it(
+    ready_server: Server,
+) -> None:
+    pdf = ("cv.pdf", docs.reportlab_pdf(), "application/pdf")
+    with ready_server.client() as client:
+        zipped = client.post("/v1/match", files={"file": pdf}, headers={"Accept-Encoding": "gzip"})
+        plain = client.post(
+            "/v1/match", files={"file": pdf}, headers={"Accept-Encoding": "identity"}
+        )
+        refused = client.post(
+            "/v1/match", files={"file": pdf}, headers={"Accept-Encoding": "gzip;q=0, br"}
+        )
+    assert zipped.status_code == plain.status_code == refused.status_code == 200
+    assert zipped.headers["content-encoding"] == "gzip"
+    assert int(zipped.headers["content-length"]) * 5 < len(plain.content)
+    assert "content-encoding" not in plain.headers
+    assert "content-encoding" not in refused.headers
+    bodies = [r.json() for r in (zipped, plain, refused)]
+    for body in bodies:
+        body.pop("timings")
+    assert bodies[0] == bodies[1] == bodies[2]
+
+
 def test_api_match_pasted_text_as_json(ready_server: Server) -> None:
     target = role_id(ready_server)
     with ready_server.client() as client:
