@@ -111,6 +111,14 @@ def decode_cursor(cursor: str, arity: int) -> list[Any]:
     return values
 
 
+def _id_cursor(cursor: str) -> str:
+    """The row id packed into a cursor of an id-ordered list."""
+    (after,) = decode_cursor(cursor, 1)
+    if not isinstance(after, str) or len(after) > 40:
+        raise InvalidCursorError("The cursor is not valid: use next_cursor as given.")
+    return after
+
+
 def _expiry(days: int, now: dt.datetime) -> dt.datetime | None:
     return now + dt.timedelta(days=days) if days > 0 else None
 
@@ -248,8 +256,7 @@ def list_jobs(session: Session, *, limit: int, cursor: str | None = None) -> Pag
     """
     query = select(Job).order_by(Job.id.desc()).limit(limit + 1)
     if cursor:
-        (after,) = decode_cursor(cursor, 1)
-        query = query.where(Job.id < str(after))
+        query = query.where(Job.id < _id_cursor(cursor))
     rows = list(session.scalars(query))
     more = len(rows) > limit
     rows = rows[:limit]
@@ -390,7 +397,12 @@ def list_candidates(
     )
     if cursor:
         score, after = decode_cursor(cursor, 2)
-        if not isinstance(score, int | float) or not isinstance(after, str):
+        if (
+            isinstance(score, bool)
+            or not isinstance(score, int | float)
+            or not isinstance(after, str)
+            or not -1e6 <= score <= 1e6  # scores are 0-100; this also refuses NaN
+        ):
             raise InvalidCursorError("The cursor is not valid: use next_cursor as given.")
         query = query.where(
             or_(
@@ -589,7 +601,7 @@ def batch_results(
     )
     if cursor:
         (after,) = decode_cursor(cursor, 1)
-        if not isinstance(after, int):
+        if isinstance(after, bool) or not isinstance(after, int) or not -1 <= after < 2**31:
             raise InvalidCursorError("The cursor is not valid: use next_cursor as given.")
         query = query.where(BatchItem.position > after)
     rows = list(session.scalars(query))
@@ -656,8 +668,7 @@ def list_events(
     if event_type:
         query = query.where(Event.type == event_type)
     if cursor:
-        (after,) = decode_cursor(cursor, 1)
-        query = query.where(Event.id < str(after))
+        query = query.where(Event.id < _id_cursor(cursor))
     rows = list(session.scalars(query))
     more = len(rows) > limit
     rows = rows[:limit]
