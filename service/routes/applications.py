@@ -175,7 +175,7 @@ async def create_application(
                     )
                     return out, not existed
 
-            out, created = await anyio.to_thread.run_sync(write)
+            out, created = await anyio.to_thread.run_sync(lambda: repo.retrying(write))
             return json_response(out, 201 if created else 200)
 
         return await run_idempotent(request, key, handle, candidate=candidate)

@@ -152,7 +152,7 @@ async def _store(
             )
             return job_out(job, titles), created
 
-    return await anyio.to_thread.run_sync(write)
+    return await anyio.to_thread.run_sync(lambda: repo.retrying(write))
 
 
 def _content_type(request: Request) -> str:
@@ -296,7 +296,9 @@ async def _import(services: Any, postings: list[dict[str, Any]], *, source: str)
             raise NotReadyError(services.failure)
         parsed = await anyio.to_thread.run_sync(parse_all)
     return await anyio.to_thread.run_sync(
-        lambda: store_imported(services.sessions, postings, parsed, source=source)
+        lambda: repo.retrying(
+            lambda: store_imported(services.sessions, postings, parsed, source=source)
+        )
     )
 
 

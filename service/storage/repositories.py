@@ -13,9 +13,10 @@ import json
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from matcher.models import (
@@ -66,6 +67,7 @@ __all__ = [
     "purge_expired",
     "redeliver",
     "requirements_of",
+    "retrying",
     "rotate_secret",
     "stored_report",
     "summarize",
@@ -88,6 +90,25 @@ class Page:
 
     items: list[Any]
     next_cursor: str | None
+
+
+T = TypeVar("T")
+
+
+def retrying(write: Callable[[], T], attempts: int = 3) -> T:
+    """Run a write transaction again when a concurrent one inserted the same unique key first.
+
+    Two requests creating the same posting (external id) or application (posting +
+    candidate) at once both find nothing and both insert; the loser's transaction fails on
+    the unique constraint, and run again it finds the winner's row and updates it.
+    """
+    for attempt in range(attempts):
+        try:
+            return write()
+        except IntegrityError:
+            if attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")
 
 
 def encode_cursor(*values: Any) -> str:

@@ -357,3 +357,27 @@ def test_applications_retention_purges_expired_applications(api: ApiServer, engi
             return names if old not in names else None
 
         assert wait_until(purged, timeout=30) == [current], "the periodic purge ran"
+
+
+def test_applications_concurrent_for_one_candidate_make_one_application(api: ApiServer) -> None:
+    with api.client() as client:
+        job = new_job(client)["id"]
+    candidate = unique("race")
+    barrier = threading.Barrier(4)
+    responses: list[httpx.Response] = []
+
+    def send() -> None:
+        with api.client() as client:
+            barrier.wait()
+            responses.append(apply(client, job, candidate, medium_pdf()))
+
+    threads = [threading.Thread(target=send) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses == [200, 200, 200, 201], [r.text[:200] for r in responses]
+    with api.client() as client:
+        ranking = client.get(f"/v1/jobs/{job}/candidates").json()["items"]
+    assert [a["external_candidate_id"] for a in ranking] == [candidate]

@@ -4,6 +4,7 @@ by external id, reading, cursor pages, deletion, auth, and a problem for every b
 from __future__ import annotations
 
 import json
+import threading
 from typing import Any
 
 import httpx
@@ -305,3 +306,25 @@ def test_jobs_nul_characters_are_dropped_not_a_500(api: ApiServer) -> None:
     assert endpoint.status_code == 201, endpoint.text
     assert endpoint.json()["description"] == "ATS"
     assert_problem(control, 422, "url-refused")
+
+
+def test_jobs_concurrent_creates_of_one_identifier_make_one_posting(api: ApiServer) -> None:
+    """Requests racing to create the same posting: one creates it, the others update it."""
+    ident = unique("race")
+    barrier = threading.Barrier(6)
+    responses: list[httpx.Response] = []
+
+    def create() -> None:
+        with api.client() as client:
+            barrier.wait()
+            responses.append(post_ld(client, jsonld(ident)))
+
+    threads = [threading.Thread(target=create) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert sorted(r.status_code for r in responses) == [200] * 5 + [201], [
+        r.text[:200] for r in responses
+    ]
+    assert len({r.json()["id"] for r in responses}) == 1
