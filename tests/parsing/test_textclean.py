@@ -16,6 +16,8 @@ from matcher.textclean import clean_line, count_cid, dehyphenate, fix_letter_spa
         ("(cid:127) Python (cid:3)(cid:4)", "Python"),  # icon-font glyphs
         ("\uf0b7 Built pipelines", "• Built pipelines"),  # Word's Symbol-font bullet
         ("\ue001 github.com/jo", "github.com/jo"),  # private-use icon
+        ("\u0308 Another achievement", "Another achievement"),  # a mark with no letter
+        ("Zoe\u0308 Bronte\u0308", "Zoë Brontë"),  # decomposed accents are composed
         ("tab\there\x00and\x07bell", "tab here and bell"),  # controls
         ("non\u2011breaking \u2212 minus", "non-breaking - minus"),
         ("  lots   of\u00a0 space  ", "lots of space"),
