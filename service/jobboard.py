@@ -25,6 +25,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from matcher.errors import MatcherError
 from matcher.models import JobPosting, MatchReport
+from service.problems import safe_traceback
 from service.storage import repositories as repo
 from service.storage.models import Batch, BatchItem, Job
 from service.webhooks import DeliveryPolicy, Dispatcher
@@ -294,8 +295,9 @@ class JobBoard:
                 continue
             try:
                 worked = self.run_one_item()
-            except Exception:
-                log.exception("batch runner iteration failed")
+            except Exception as exc:
+                # never the message: a database error quotes the values (derived resume data)
+                log.error("batch runner iteration failed\n%s", safe_traceback(exc))
                 worked = False
             if not worked:
                 self.stopping.wait(0.5)
@@ -333,33 +335,39 @@ class JobBoard:
             )
         except MatcherError as exc:
             outcome = exc
-        with self.sessions.begin() as session:
-            if isinstance(outcome, MatcherError):
+        if isinstance(outcome, MatcherError):
+            with self.sessions.begin() as session:
                 repo.finish_batch_item(
                     session, item_id, token, result=None, error_code=outcome.code
                 )
-                return True
-            result = outcome
+            return True
+        result = outcome
 
-            def store(item: BatchItem) -> None:
-                application_id = None
-                job_row = session.get(Job, job_id) if job_id is not None else None
-                if job_row is not None:
-                    application = repo.upsert_application(
-                        session,
-                        job_row,
-                        candidate,
-                        result.report,
-                        retention_days=self.services.settings.retention_days,
-                        resume_text=result.text,
-                        source="batch",
-                    )
-                    application_id = application.id
-                item.result = item_summary(result.report, application_id)
+        def record() -> None:
+            with self.sessions.begin() as session:
 
-            repo.finish_batch_item(
-                session, item_id, token, result=None, error_code=None, on_recorded=store
-            )
+                def store(item: BatchItem) -> None:
+                    application_id = None
+                    job_row = session.get(Job, job_id) if job_id is not None else None
+                    if job_row is not None:
+                        application = repo.upsert_application(
+                            session,
+                            job_row,
+                            candidate,
+                            result.report,
+                            retention_days=self.services.settings.retention_days,
+                            resume_text=result.text,
+                            source="batch",
+                        )
+                        application_id = application.id
+                    item.result = item_summary(result.report, application_id)
+
+                repo.finish_batch_item(
+                    session, item_id, token, result=None, error_code=None, on_recorded=store
+                )
+
+        # an application for the same posting and candidate may be stored concurrently
+        repo.retrying(record)
         return True
 
     # -- retention ------------------------------------------------------------------
@@ -376,8 +384,8 @@ class JobBoard:
             self._last_purge = time.monotonic()
             try:
                 counts = self.purge_once()
-            except Exception:
-                log.exception("retention purge failed")
+            except Exception as exc:
+                log.error("retention purge failed\n%s", safe_traceback(exc))
                 continue
             if any(counts.values()):
                 log.info("retention purge", extra={"purged": counts})

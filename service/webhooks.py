@@ -33,6 +33,7 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from service import outbox
+from service.problems import safe_traceback
 from service.storage.models import (
     Delivery,
     DeliveryAttempt,
@@ -206,8 +207,9 @@ class Dispatcher:
         while not self._stop.is_set():
             try:
                 sent = self.run_once()
-            except Exception:
-                log.exception("webhook dispatcher iteration failed")
+            except Exception as exc:
+                # never the message: a database error quotes the values it was given
+                log.error("webhook dispatcher iteration failed\n%s", safe_traceback(exc))
                 sent = 0
             if sent == 0 and not self._stop.is_set():
                 outbox.wakeup.wait(self.policy.poll_seconds)

@@ -381,3 +381,29 @@ def test_applications_concurrent_for_one_candidate_make_one_application(api: Api
     with api.client() as client:
         ranking = client.get(f"/v1/jobs/{job}/candidates").json()["items"]
     assert [a["external_candidate_id"] for a in ranking] == [candidate]
+
+
+def test_applications_server_log_holds_no_resume_content(api: ApiServer) -> None:
+    with api.client() as client:
+        job = new_job(client)["id"]
+        for pdf in (strong_pdf(), medium_pdf(), documents.truncated_pdf()):
+            apply(client, job, unique("log"), pdf)
+        batch = client.post(
+            "/v1/batches",
+            data={"job_id": job},
+            files=[("files", ("x.pdf", strong_pdf())), ("files", ("y.pdf", b"%PDF-1.4 broken"))],
+        )
+        wait_until(
+            lambda: client.get(f"/v1/batches/{batch.json()['id']}").json()["status"] == "completed"
+        )
+    log = api.log()
+    assert "/v1/jobs/{job_id}/applications" in log, "the requests were logged"
+    for secret in (
+        "avery@example.org",
+        "Avery Quill",
+        "Rowan Thistle",
+        "+1 555 0100",
+        "Airflow pipelines in Python",
+        "Django services",
+    ):
+        assert secret not in log, secret
