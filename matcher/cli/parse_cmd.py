@@ -86,7 +86,8 @@ def _print_summary(doc: Document, *, filename: str) -> None:
         heading = f'"{escape(s.heading)}"' if s.heading else "[dim](top of the document)[/]"
         rows = f", {len(s.rows)} table rows" if s.rows else ""
         console.print(
-            f"  [cyan]{s.kind.value:14s}[/] {heading}  [dim]page {s.page}, {lines} lines{rows}[/]"
+            f"  [cyan]{s.kind.value:14s}[/] {heading}  "
+            f"[dim]page {s.page}, {lines} line{'' if lines == 1 else 's'}{rows}[/]"
         )
     if doc.experience:
         years = "" if doc.years_experience is None else f", about {doc.years_experience:g} years"
