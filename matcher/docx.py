@@ -239,22 +239,32 @@ def _blocks(
             raw = _paragraph(para, in_hf=in_hf)
             if raw is not None:
                 yield raw
-            yield from _textboxes(child, in_hf=in_hf)
+            yield from _textboxes(child, parent, in_hf=in_hf)
         elif tag == f"{_W}tbl":
             yield from _table_rows(Table(child, parent), counter, in_hf=in_hf)
         elif tag == f"{_W}sdt":  # content controls wrap paragraphs
             for p in child.iter(f"{_W}p"):
-                text = "".join(t.text or "" for t in p.iter(f"{_W}t"))
-                if text.strip():
-                    yield _Raw(text=text, size=_BODY_PT, bold=False, in_header_footer=in_hf)
+                raw = _paragraph(Paragraph(p, parent), in_hf=in_hf)
+                if raw is not None:
+                    yield raw
 
 
-def _textboxes(p: Any, *, in_hf: bool) -> Iterator[_Raw]:
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+
+
+def _textboxes(p: Any, parent: Any, *, in_hf: bool) -> Iterator[_Raw]:
+    """Text boxes anchored in a paragraph (sidebars in many Word templates), read as
+    paragraphs (styles, hidden runs). Word stores each box twice, as DrawingML and as a VML
+    fallback: the fallback copy is skipped."""
+    from docx.text.paragraph import Paragraph
+
     for box in p.iter(f"{_W}txbxContent"):
+        if any(a.tag == _MC_FALLBACK for a in box.iterancestors()):
+            continue
         for para in box.iter(f"{_W}p"):
-            text = "".join(t.text or "" for t in para.iter(f"{_W}t"))
-            if text.strip():
-                yield _Raw(text=text, size=_BODY_PT, bold=False, in_header_footer=in_hf)
+            raw = _paragraph(Paragraph(para, parent), in_hf=in_hf)
+            if raw is not None:
+                yield raw
 
 
 def _read(document: Any) -> Iterator[_Raw]:

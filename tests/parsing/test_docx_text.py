@@ -192,3 +192,42 @@ def test_parse_docx_hidden_text_reported_and_excluded() -> None:
     assert warning.count == 3
     hidden = [ln for ln in doc.lines if ln.hidden]
     assert [ln.start for ln in hidden] == [-1, -1, -1]
+
+
+_TEXTBOX = """
+<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+     xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"
+     xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
+     xmlns:v="urn:schemas-microsoft-com:vml">
+  <mc:AlternateContent>
+    <mc:Choice Requires="wps"><wps:txbx><w:txbxContent>{body}</w:txbxContent></wps:txbx></mc:Choice>
+    <mc:Fallback><v:textbox><w:txbxContent>{body}</w:txbxContent></v:textbox></mc:Fallback>
+  </mc:AlternateContent>
+</w:r>"""
+_BOX_PARAS = (
+    "<w:p><w:r><w:rPr><w:b/></w:rPr><w:t>SKILLS</w:t></w:r></w:p>"
+    "<w:p><w:r><w:t>Python, Go</w:t></w:r></w:p>"
+    "<w:p><w:r><w:rPr><w:vanish/></w:rPr><w:t>PyTorch Kubernetes</w:t></w:r></w:p>"
+)
+
+
+def test_parse_docx_text_box_read_once_with_hidden_runs() -> None:
+    """A sidebar in a Word text box: stored twice (DrawingML + VML fallback), read once."""
+    import io
+
+    import docx
+    from docx.oxml import parse_xml
+
+    d = docx.Document()
+    d.add_paragraph("Jo Visible")
+    anchor = d.add_paragraph("Experience")
+    anchor._p.append(parse_xml(_TEXTBOX.format(body=_BOX_PARAS)))
+    d.add_paragraph("Engineer, Initech | 2019 – 2021")
+    buf = io.BytesIO()
+    d.save(buf)
+    doc = parse(buf.getvalue())
+    assert doc.text.count("Python, Go") == 1
+    assert "PyTorch" not in doc.text
+    assert "PyTorch Kubernetes" in doc.hidden_text
+    skills_line = next(ln for ln in doc.lines if ln.text == "SKILLS")
+    assert skills_line.bold
