@@ -10,12 +10,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 __all__ = ["MIGRATIONS_DIR", "Base", "make_engine", "session_factory", "upgrade"]
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+_PG_LOCK = 0x726F6C65  # advisory lock key of the migrations ("role")
 
 
 class Base(DeclarativeBase):
@@ -62,7 +63,8 @@ def upgrade(url: str, revision: str = "head") -> None:
     """Bring the database at ``url`` up to ``revision`` (idempotent).
 
     For a SQLite file, a lock file beside it serialises concurrent upgrades (several uvicorn
-    processes starting at once); PostgreSQL serialises them with the DDL transaction.
+    processes starting at once); on PostgreSQL a transaction-scoped advisory lock does (two
+    DDL transactions would both try to create the tables and one would fail).
     """
     from alembic import command
 
@@ -70,6 +72,8 @@ def upgrade(url: str, revision: str = "head") -> None:
     lock = _sqlite_lock(url)
     try:
         with engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK})
             config = alembic_config(url)
             config.attributes["connection"] = connection
             command.upgrade(config, revision)
