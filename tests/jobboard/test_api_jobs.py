@@ -114,8 +114,16 @@ def test_jobs_html_page_with_jsonld_in_a_graph(api: ApiServer) -> None:
 
 def test_jobs_jsonld_list_and_plain_html_and_text(api: ApiServer) -> None:
     ident = unique("list")
+    in_page = unique("page-list")
     with api.client() as client:
         listed = post_ld(client, [{"@type": "Organization", "name": "x"}, jsonld(ident)])
+        html_list = client.post(
+            "/v1/jobs",
+            content="<html><head><script type='application/ld+json'>"
+            + json.dumps([{"@type": "WebSite", "name": "Careers"}, jsonld(in_page)])
+            + "</script></head><body><p>Apply now</p></body></html>",
+            headers={"content-type": "text/html"},
+        )
         page = client.post(
             "/v1/jobs",
             content="<html><body><h1>Data Analyst</h1><h3>Requirements</h3><ul><li>SQL</li>"
@@ -129,6 +137,9 @@ def test_jobs_jsonld_list_and_plain_html_and_text(api: ApiServer) -> None:
         )
     assert listed.status_code == 201, listed.text
     assert listed.json()["external_id"] == ident
+    assert html_list.status_code == 201, html_list.text
+    assert html_list.json()["external_id"] == in_page
+    assert "airflow" in skill_ids(html_list.json()["requirements"]["required"])
     assert page.status_code == 201, page.text
     assert page.json()["title"] == "Data Analyst"
     assert page.json()["external_id"] is None
