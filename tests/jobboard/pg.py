@@ -117,12 +117,21 @@ def start_cluster() -> PgServer | str:
     root = Path(tempfile.mkdtemp(prefix="rolefit-pg-"))
     data = root / "data"
     if os.geteuid() == 0:
-        runuser = shutil.which("runuser")
-        runas = [runuser, "-u", "postgres", "--"] if runuser else ["su", "postgres", "-c"]
-        if not runuser:
+        # PostgreSQL refuses to run as root: run its tools as the postgres user (the package
+        # creates it). runuser may live in /usr/sbin or /sbin, which a CI PATH can lack.
+        runuser = shutil.which("runuser") or next(
+            (p for p in ("/usr/sbin/runuser", "/sbin/runuser") if os.path.exists(p)), None
+        )
+        if runuser is None:
+            shutil.rmtree(root, ignore_errors=True)
             return "running as root without runuser: cannot start PostgreSQL as non-root"
-        shutil.chown(root, "postgres", "postgres")
+        try:
+            shutil.chown(root, "postgres", "postgres")
+        except LookupError:
+            shutil.rmtree(root, ignore_errors=True)
+            return "running as root and there is no 'postgres' user to run PostgreSQL as"
         os.chmod(root, 0o700)
+        runas = [runuser, "-u", "postgres", "--"]
     port = _free_port()
     init = subprocess.run(
         [
