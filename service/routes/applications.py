@@ -6,7 +6,6 @@ import re
 
 import anyio.to_thread
 from fastapi import APIRouter, HTTPException, Request, Response
-from sqlalchemy import select
 
 from matcher.errors import MatcherError
 from matcher.models import JobPosting
@@ -24,7 +23,6 @@ from service.routes.jobboard_common import (
 )
 from service.schemas import report_out
 from service.storage import repositories as repo
-from service.storage.models import Application
 from service.uploads import read_multipart
 
 router = APIRouter(prefix="/v1", tags=["jobs"])
@@ -153,15 +151,6 @@ async def create_application(
                     job = repo.find_job(session, real_id)
                     if job is None:
                         raise not_found("job", job_id)
-                    existed = (
-                        session.scalar(
-                            select(Application.id).where(
-                                Application.job_id == job.id,
-                                Application.external_candidate_id == candidate,
-                            )
-                        )
-                        is not None
-                    )
                     app = repo.upsert_application(
                         session,
                         job,
@@ -173,7 +162,9 @@ async def create_application(
                     out = ApplicationResult(
                         application=application_out(app), report=report_out(result.report)
                     )
-                    return out, not existed
+                    # created by this very write (a row found by the upsert, even one a
+                    # concurrent request committed a moment ago, was created before)
+                    return out, app.created_at == app.updated_at
 
             out, created = await anyio.to_thread.run_sync(lambda: repo.retrying(write))
             return json_response(out, 201 if created else 200)
