@@ -4,6 +4,7 @@ that survives a crash of the service, and an erased candidate of whom nothing is
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
@@ -118,14 +119,15 @@ def _items(client: httpx.Client, batch_id: str) -> list[dict[str, Any]]:
 def test_end_to_end_batch_survives_a_crash_of_the_service(
     fresh_database: Callable[[], str], local: LocalHttp, tmp_path: Path
 ) -> None:
-    """SIGKILL the service while it scores a batch, start it again: the batch completes, every
-    event is delivered, and none under two ids."""
+    """SIGKILL the service while it scores a batch, start it again as two processes sharing the
+    database (as `uvicorn --workers 2` or two hosts would): the batch completes, every item is
+    scored once, every event is delivered, and none under two ids."""
     db_url = fresh_database()
     keys = make_keys(db_url)
     # one batch runner; a dead process's batch items and deliveries are taken over quickly
     crashy = {"workers": 1, "batch_lease_seconds": 2, "parse_timeout": 120, "webhook_timeout": 1}
     first = start_server(tmp_path / "first", db_url, keys, **crashy)
-    second: ApiServer | None = None
+    restarted: list[ApiServer] = []
     try:
         with first.client() as client:
             endpoint = client.post(
@@ -156,8 +158,20 @@ def test_end_to_end_batch_survives_a_crash_of_the_service(
 
             wait_until(mid_batch, timeout=120, every=0.05)
         kill_server(first)  # in the middle of item 2; items 3 and 4 still pending
-        second = start_server(tmp_path / "second", db_url, keys, **crashy)
-        with second.client() as client:
+        starting = [
+            threading.Thread(
+                target=lambda n=n: restarted.append(
+                    start_server(tmp_path / f"after-{n}", db_url, keys, **crashy)
+                )
+            )
+            for n in range(2)
+        ]
+        for thread in starting:
+            thread.start()
+        for thread in starting:
+            thread.join(180)
+        assert len(restarted) == 2, "both processes started (migrating the database at once)"
+        with restarted[1].client() as client:
 
             def finished() -> dict[str, Any] | None:
                 body: dict[str, Any] = client.get(f"/v1/batches/{batch['id']}").json()
@@ -181,20 +195,27 @@ def test_end_to_end_batch_survives_a_crash_of_the_service(
                 return left == 0
 
             wait_until(all_delivered, timeout=60)
+            got = local.deliveries(name)
             with engine.connect() as conn:
                 events = conn.execute(select(Event.id, Event.type, Event.data)).all()
+                attempts = conn.execute(
+                    text("SELECT position, attempts FROM batch_items ORDER BY position")
+                ).all()
         finally:
             engine.dispose()
     finally:
         if first.process.poll() is None:
             kill_server(first)
-        if second is not None:
-            stop_server(second)
+        for server in restarted:
+            stop_server(server)
 
     assert (done["total"], done["done"] + done["failed"]) == (5, 5)
     assert [i["external_candidate_id"] for i in items] == ["c0", "c1", "c2", "c3", "c4"]
     assert all(i["status"] in ("done", "failed") for i in items)
     assert [i["status"] for i in items if i["position"] != 2] == ["done"] * 4
+    # each item claimed once, but the one the crash interrupted (taken over after its lease)
+    assert [a for p, a in attempts if p != 2] == [1, 1, 1, 1]
+    assert dict(attempts)[2] in (1, 2)
     # exactly one event per scored candidate and one batch.completed, in the database...
     scored = [e for e in events if e.type == "application.scored"]
     per_candidate: dict[str, set[str]] = defaultdict(set)
