@@ -412,12 +412,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not (corpus / "gold.json").exists():
         print(f"no corpus at {corpus} (gold.json missing)", file=sys.stderr)
         return 2
-    if importlib.util.find_spec("matcher.parse") is None:
-        print(
-            "make eval needs the parsing stage (matcher/parse.py), which is not installed",
-            file=sys.stderr,
-        )
-        return 2
     scorer = _load_scorer(corpus)
     result = run(
         corpus,

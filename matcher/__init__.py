@@ -4,7 +4,7 @@
 from matcher import Matcher
 
 matcher = Matcher.default()
-report = matcher.match(open("resume.pdf", "rb").read(), roles=["machine-learning-engineer"])
+report = matcher.match(open("resume.pdf", "rb").read(), roles=["ml-engineer"])
 ```
 
 Everything a caller may use is listed in ``__all__``; the stage modules are internals.
@@ -42,20 +42,8 @@ from matcher.models import (
     to_dict,
 )
 from matcher.options import MatchOptions
+from matcher.parse import parse
 from matcher.pipeline import Matcher
-
-try:
-    from matcher.parse import parse
-except ModuleNotFoundError as _exc:  # pragma: no cover - until the parsing stage lands
-    if _exc.name != "matcher.parse":
-        raise
-
-    def parse(
-        data: bytes, *, filename: str | None = None, options: MatchOptions | None = None
-    ) -> Document:
-        """Read a resume file into a ``Document`` (the parsing stage)."""
-        raise UnsupportedTypeError("The parsing stage (matcher.parse) is not installed.")
-
 
 __all__ = [
     "CanonicalSkill",

@@ -395,22 +395,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(taxonomy.router)
     app.include_router(match.router)
-    _include_optional_routers(app)
+    _include_job_board_routers(app)
     app.openapi = _openapi(app)  # type: ignore[method-assign]
     return app
 
 
-def _include_optional_routers(app: FastAPI) -> None:
-    """Routers of other areas (job board) that register themselves when present."""
-    import importlib
+def _include_job_board_routers(app: FastAPI) -> None:
+    """The job board's routers."""
+    from service.routes import applications, batches, candidates, events, jobs, webhooks
 
-    for name in ("jobs", "applications", "batches", "webhooks", "events", "candidates"):
-        try:
-            module = importlib.import_module(f"service.routes.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"service.routes.{name}":
-                continue
-            raise
-        router = getattr(module, "router", None)
-        if router is not None:
-            app.include_router(router)
+    for module in (jobs, applications, batches, webhooks, events, candidates):
+        app.include_router(module.router)

@@ -12,8 +12,6 @@ import pytest
 from matcher.models import to_dict
 from matcher.pipeline import Matcher
 
-pytest.importorskip("matcher.parse")
-
 LINES = [
     "Noor Haddad",
     "noor.haddad@example.com | +1 415 555 0199 | Spark, Nevada",

@@ -20,22 +20,6 @@ from tests.service.test_server import assert_problem
 pytestmark = pytest.mark.slow
 
 
-def _pipeline_missing() -> str | None:
-    """Why the end-to-end tests cannot run yet (parse or the taxonomy data not there)."""
-    import importlib.util
-
-    from taxonomy import load_taxonomy
-
-    if importlib.util.find_spec("matcher.parse") is None:
-        return "matcher.parse is not there yet"
-    if not load_taxonomy().roles:
-        return "the taxonomy has no roles yet"
-    return None
-
-
-if (_missing := _pipeline_missing()) is not None:
-    pytest.skip(_missing, allow_module_level=True)
-
 PRODUCERS: dict[str, tuple[Callable[[], bytes], str, str]] = {
     "reportlab": (docs.reportlab_pdf, "resume.pdf", "application/pdf"),
     "fpdf2": (docs.fpdf2_pdf, "resume.pdf", "application/pdf"),

@@ -23,11 +23,6 @@ from tests.service.conftest import Server
 
 pytestmark = pytest.mark.slow
 
-from tests.service.test_api_pipeline import _pipeline_missing  # noqa: E402
-
-if (_missing := _pipeline_missing()) is not None:
-    pytest.skip(_missing, allow_module_level=True)
-
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
