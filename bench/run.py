@@ -132,7 +132,7 @@ def run_section(name: str, ctx: dict[str, Any], quick: bool) -> dict[str, Any]:
     if name == "batch":
         from bench import batching
 
-        return batching.run(files[:12] if quick else files, log=_log)
+        return batching.run(files[:12] if quick else files, rounds=1 if quick else 2, log=_log)
     if name == "growth":
         from bench import growth
 
