@@ -329,12 +329,15 @@ class JobBoard:
                 )
             return True
         keep = self.services.settings.store_resume_text
+        beating = self._heartbeat(item_id, token)
         try:
             outcome: ScoreResult | MatcherError = self.services.pool.run(
                 score_task, data, filename, posting, roles, keep
             )
         except MatcherError as exc:
             outcome = exc
+        finally:
+            beating.set()
         if isinstance(outcome, MatcherError):
             with self.sessions.begin() as session:
                 repo.finish_batch_item(
@@ -369,6 +372,27 @@ class JobBoard:
         # an application for the same posting and candidate may be stored concurrently
         repo.retrying(record)
         return True
+
+    def _heartbeat(self, item_id: str, token: int) -> threading.Event:
+        """Keep renewing an item's lease while it waits for a worker and is scored, so a busy
+        pool never lets another process take over an item that is still being worked on.
+        Set the returned event to stop."""
+        done = threading.Event()
+        every = max(0.5, self.lease_seconds / 3)
+
+        def beat() -> None:
+            while not done.wait(every):
+                try:
+                    with self.sessions.begin() as session:
+                        if not repo.renew_batch_item(
+                            session, item_id, token, lease_seconds=self.lease_seconds
+                        ):
+                            return
+                except Exception as exc:  # the next beat tries again
+                    log.warning("batch lease renewal failed\n%s", safe_traceback(exc))
+
+        threading.Thread(target=beat, name="rolefit-batch-lease", daemon=True).start()
+        return done
 
     # -- retention ------------------------------------------------------------------
 

@@ -66,6 +66,7 @@ __all__ = [
     "posting_from_dict",
     "purge_expired",
     "redeliver",
+    "renew_batch_item",
     "requirements_of",
     "retrying",
     "rotate_secret",
@@ -524,6 +525,20 @@ def claim_batch_item(session: Session, *, lease_seconds: float) -> tuple[str, in
             )
             return str(item_id), int(attempts) + 1
     return None
+
+
+def renew_batch_item(session: Session, item_id: str, token: int, *, lease_seconds: float) -> bool:
+    """Extend the lease of an item this process is still working on (its heartbeat).
+
+    Returns:
+        False when the claim is no longer ours (finished, or taken over after a lapse).
+    """
+    renewed = session.execute(
+        update(BatchItem)
+        .where(BatchItem.id == item_id, BatchItem.status == "running", BatchItem.attempts == token)
+        .values(lease_until=utcnow() + dt.timedelta(seconds=lease_seconds))
+    )
+    return bool(renewed.rowcount == 1)  # type: ignore[attr-defined]
 
 
 def finish_batch_item(

@@ -381,3 +381,25 @@ def test_storage_endpoint_secret_rotation(sessions: sessionmaker[Session]) -> No
     with sessions.begin() as s:
         assert repo.delete_endpoint(s, ep.id)
         assert not repo.delete_endpoint(s, ep.id)
+
+
+def test_storage_batch_item_lease_renewal_keeps_others_off(
+    sessions: sessionmaker[Session],
+) -> None:
+    with sessions.begin() as s:
+        job, _ = repo.upsert_job(s, posting("lease"), source="json", taxonomy_version="t")
+        repo.create_batch(s, job=job, roles=None, files=[("c", "txt", b"x")], retention_days=1)
+    with sessions.begin() as s:
+        claim = repo.claim_batch_item(s, lease_seconds=0.0)  # lapses at once
+    assert claim is not None
+    item_id, token = claim
+    with sessions.begin() as s:
+        assert repo.renew_batch_item(s, item_id, token, lease_seconds=60)
+    with sessions.begin() as s:
+        assert repo.claim_batch_item(s, lease_seconds=60) is None, "renewed: not taken over"
+        s.execute(update(BatchItem).values(lease_until=utcnow() - dt.timedelta(seconds=1)))
+    with sessions.begin() as s:
+        taken = repo.claim_batch_item(s, lease_seconds=60)
+    assert taken == (item_id, token + 1)
+    with sessions.begin() as s:
+        assert not repo.renew_batch_item(s, item_id, token, lease_seconds=60), "no longer ours"
