@@ -12,6 +12,8 @@ Everything a caller may use is listed in ``__all__``; the stage modules are inte
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from matcher import errors, models
 from matcher.errors import (
     CorruptDocumentError,
@@ -43,7 +45,20 @@ from matcher.models import (
 )
 from matcher.options import MatchOptions
 from matcher.parse import parse
-from matcher.pipeline import Matcher
+
+if TYPE_CHECKING:
+    from matcher.pipeline import Matcher
+
+
+def __getattr__(name: str) -> object:
+    # ``Matcher`` pulls in spaCy (about 0.6 s): imported on first use, so that the CLI, the
+    # service's web process and anything that only needs the errors or models start quickly.
+    if name == "Matcher":
+        from matcher.pipeline import Matcher
+
+        return Matcher
+    raise AttributeError(f"module 'matcher' has no attribute {name!r}")
+
 
 __all__ = [
     "CanonicalSkill",
