@@ -64,7 +64,7 @@ _ENGLISH_SUFFIXES = (
     "ists",
     "ers",
 )
-_HOW_ORDER: dict[str, int] = {"exact": 0, "alias": 1, "fuzzy": 2}
+_HOW_ORDER: dict[str, int] = {"exact": 0, "alias": 1, "phrase": 2, "fuzzy": 3}
 _USED = frozenset({SectionKind.EXPERIENCE, SectionKind.PROJECTS})
 
 
@@ -247,7 +247,9 @@ def canonicalize(
             if skill is None:
                 continue
             how: MatchHow = (
-                "exact"
+                "phrase"
+                if mention.rule == "method-phrase"
+                else "exact"
                 if normalize_name(mention.surface) == normalize_name(skill.name)
                 else "alias"
             )

@@ -614,6 +614,9 @@ def find_mentions(
         accepted_tokens.update(range(match.start, match.end))
 
     kept.extend(_platform_prefixes(raw, kept, taxonomy))
+    described = nlp.described_methods(doc)
+    rejected.extend(m for m in kept if _hidden_by_phrase(m, described, nlp))
+    kept = [m for m in kept if not _hidden_by_phrase(m, described, nlp)]
     mentions: list[SkillMention] = []
     covered: set[int] = set()
     for match in kept:
@@ -626,6 +629,17 @@ def find_mentions(
         mentions.append(_mention(text[start:end], start, end, info, rule, match.skill_id))
         covered.update(range(start, end))
 
+    # Methods described in verbs ("Trained PyTorch ranking models"): kept apart from the name
+    # matches above, and never across a line break (a bullet ends a clause).
+    for match in described:
+        skill_id = nlp.phrase_of(match).skill_id
+        first, last = doc[match.start], doc[match.end - 1]
+        start, end = first.idx, last.idx + len(last)
+        info = _find_line(starts, ordered, start)
+        if skill_id is None or info is None or not info.scorable or "\n" in text[start:end]:
+            continue
+        mentions.append(_mention(text[start:end], start, end, info, match.rule, skill_id))
+
     for match in rejected:
         last = doc[match.end - 1]
         covered.update(range(doc[match.start].idx, last.idx + len(last)))
@@ -633,6 +647,14 @@ def find_mentions(
     mentions.extend(_candidates(text, infos, items_of, covered, min_length=opts.fuzzy_min_length))
     mentions.sort(key=lambda m: (m.start, m.end, m.skill_id or ""))
     return mentions
+
+
+def _hidden_by_phrase(match: RawMatch, described: Sequence[RawMatch], nlp: SkillNLP) -> bool:
+    """A name hit inside a described phrase that reads it otherwise ("visual regression")."""
+    return any(
+        d.start <= match.start and match.end <= d.end and match.skill_id in nlp.phrase_of(d).hides
+        for d in described
+    )
 
 
 def _versioned(

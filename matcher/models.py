@@ -199,7 +199,7 @@ class SkillMention:
 
     ``skill_id`` is set when a taxonomy pattern matched; ``None`` marks a list-item candidate
     phrase left for the fuzzy step. ``rule`` names the matcher rule that fired
-    (``phrase-lower``, ``phrase-orth``, ``guarded``, ``candidate``).
+    (``phrase-lower``, ``phrase-orth``, ``guarded``, ``method-phrase``, ``candidate``).
     """
 
     surface: str
@@ -215,7 +215,7 @@ class SkillMention:
 
 # --------------------------------------------------------------------------- normalize stage
 
-MatchHow = Literal["exact", "alias", "fuzzy"]
+MatchHow = Literal["exact", "alias", "fuzzy", "phrase"]  # phrase: described in verbs
 EvidenceStrength = Literal["used", "listed", "mentioned"]
 
 
@@ -242,7 +242,7 @@ class CanonicalSkill:
     skill_id: str
     name: str
     category: str
-    how: MatchHow  # the best way it matched: exact > alias > fuzzy
+    how: MatchHow  # the best way it matched: exact > alias > phrase > fuzzy
     score: float
     evidence: tuple[Evidence, ...]
 

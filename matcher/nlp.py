@@ -9,6 +9,10 @@ Built once per process (``Matcher`` holds one). Two phrase matchers run over the
   with the exact capitalisation of the taxonomy entry, and ``mentions.py`` keeps them only in a
   skill context (see ``is_guard_context``).
 
+A third, token-pattern matcher (``method-phrase``) finds method skills described in verbs
+("Trained PyTorch ranking models" → Model training) from the table in ``phrases.py``; its hits
+are kept apart from the name matches so a long phrase never hides a technology inside it.
+
 The guard level comes from the taxonomy (``Skill.guard``) and is raised automatically for
 risky spellings (one or two characters, or a common English word), so a taxonomy entry
 cannot accidentally turn "go-live" or "Excellent" into skills.
@@ -23,9 +27,10 @@ from typing import Literal
 
 import spacy
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
+from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
+from matcher.phrases import METHOD_PHRASES, MODEL_WORDS, NOT_ML_MODELS, MethodPhrase
 from taxonomy import Taxonomy, normalize_name
 
 __all__ = [
@@ -181,7 +186,7 @@ class RawMatch:
     skill_id: str
     start: int  # token index
     end: int  # token index (exclusive)
-    rule: Literal["phrase-lower", "phrase-orth"]
+    rule: Literal["phrase-lower", "phrase-orth", "method-phrase"]
     guard: GuardLevel
 
 
@@ -195,6 +200,7 @@ class SkillNLP:
     cased: PhraseMatcher | None = None  # "case" spellings: any capitalisation but all-lowercase
     guards: dict[tuple[str, str], GuardLevel] = field(default_factory=dict)  # (skill, orth text)
     short_names: frozenset[str] = frozenset()  # normalised names too risky for fuzzy matching
+    described: Matcher | None = None  # method skills described in verbs (``phrases.py``)
 
     def make_doc(self, text: str) -> Doc:
         """Tokenise ``text`` (the blank pipeline has no other components)."""
@@ -220,6 +226,66 @@ class SkillNLP:
             out.append(RawMatch(skill_id, start, end, "phrase-orth", guard))
         out.sort(key=lambda m: (m.start, -(m.end - m.start), m.skill_id))
         return out
+
+    def described_methods(self, doc: Doc) -> list[RawMatch]:
+        """Method skills described in verbs ("deployed them with Docker"), shortest hit per
+        start and skill, minus those whose model word is not an ML model ("role model")."""
+        if self.described is None:
+            return []
+        strings = self.nlp.vocab.strings
+        best: dict[tuple[str, int], tuple[int, int]] = {}
+        for match_id, start, end in self.described(doc):
+            if _not_ml_model(doc, start, end) or _inside_compound(doc, start):
+                continue
+            key = (strings[match_id], start)
+            if key not in best or end < best[key][1]:
+                best[key] = (start, end)
+        out = [
+            RawMatch(label, start, end, "method-phrase", "none")
+            for (label, _), (start, end) in best.items()
+        ]
+        out.sort(key=lambda m: (m.start, m.end, m.skill_id))
+        return out
+
+    def phrase_of(self, match: RawMatch) -> MethodPhrase:
+        """The ``METHOD_PHRASES`` entry a ``described_methods`` hit came from."""
+        return METHOD_PHRASES[int(match.skill_id.removeprefix(_PHRASE_LABEL))]
+
+
+def _not_ml_model(doc: Doc, start: int, end: int) -> bool:
+    """A model word in the hit follows a word that makes it a non-ML model ("operating
+    model"), or is followed by "of" ("models of care")."""
+    for i in range(start, end):
+        if doc[i].lower_ not in MODEL_WORDS:
+            continue
+        if i > 0 and doc[i - 1].lower_ in NOT_ML_MODELS:
+            return True
+        if i + 1 < len(doc) and doc[i + 1].lower_ == "of":
+            return True
+    return False
+
+
+def _inside_compound(doc: Doc, start: int) -> bool:
+    """The hit starts after a hyphen or "pre"/"re": "pre-trained models" is not training."""
+    if start == 0:
+        return False
+    before = doc[start - 1]
+    return before.lower_ in ("pre", "re") or (
+        before.text in ("-", "‐", "‑", "–") and before.idx + len(before) == doc[start].idx
+    )
+
+
+_PHRASE_LABEL = "method-phrase-"
+
+
+def build_described(nlp: Language, taxonomy: Taxonomy) -> Matcher:
+    """The token-pattern matcher for ``METHOD_PHRASES`` whose skills the taxonomy has (a hit's
+    label is ``method-phrase-<index>``; ``SkillNLP.phrase_of`` maps it back to the entry)."""
+    described = Matcher(nlp.vocab)
+    for index, phrase in enumerate(METHOD_PHRASES):
+        if phrase.skill_id is None or phrase.skill_id in taxonomy.skills:
+            described.add(f"{_PHRASE_LABEL}{index}", [list(p) for p in phrase.patterns])
+    return described
 
 
 def guard_level(spelling: str, declared: GuardLevel) -> GuardLevel:
@@ -315,6 +381,7 @@ def build_nlp(taxonomy: Taxonomy) -> SkillNLP:
         cased=cased,
         guards=guards,
         short_names=frozenset(short),
+        described=build_described(nlp, taxonomy),
     )
 
 

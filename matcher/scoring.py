@@ -153,9 +153,15 @@ def _best(skills: Sequence[CanonicalSkill]) -> CanonicalSkill | None:
 def _descendants(
     have: Mapping[str, CanonicalSkill], taxonomy: Taxonomy
 ) -> dict[str, list[CanonicalSkill]]:
-    """Skill id → the resume's skills that are its child or grandchild (once per resume)."""
+    """Skill id → the resume's skills that are its child or grandchild (once per resume).
+
+    A method known only from a described action ("Deployed ML models" → Model deployment,
+    ``how == "phrase"``) counts for itself but not toward its broader parents (MLOps): that
+    would be a second inference on top of the first."""
     out: dict[str, list[CanonicalSkill]] = {}
     for sid, skill in have.items():
+        if skill.how == "phrase":
+            continue
         for ancestor in _ancestors(taxonomy, sid)[:_CHILD_DEPTH]:
             out.setdefault(ancestor, []).append(skill)
     return out

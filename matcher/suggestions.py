@@ -208,6 +208,11 @@ def _exact_terms(t: _Target, m: SkillMatch, have: CanonicalSkill) -> list[Sugges
     first = odd[0]
     if first.how == "fuzzy":
         advice = f"write '{have.name}' instead of '{first.surface}' (it looks misspelled)"
+    elif first.how == "phrase":
+        advice = (
+            f"name '{have.name}' where you describe it ('{first.surface}') so exact-keyword "
+            "searches match"
+        )
     elif normalize_name(first.surface) == normalize_name(have.name):
         advice = f"write '{have.name}' with its usual spelling instead of '{first.surface}'"
     else:
