@@ -25,7 +25,8 @@ import re
 import subprocess
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -136,10 +137,34 @@ def roles_ranked(taxonomy: Taxonomy, report: MatchReport) -> list[str]:
     return titles
 
 
-# The corpus labels concrete technologies (and named methods, which never count against the
-# core score only when they are labelled); soft skills and broad concepts ("Algorithms",
-# "Backend development") are reported by rolefit but are not what the corpus calls a skill.
+# The corpus labels concrete technologies as `skills`, and named methods ("Machine Learning",
+# "A/B Testing", "CI/CD") as `methods` from a fixed vocabulary (METHOD_ALIASES in its score.py).
+# Soft skills and broad concepts ("Algorithms", "Backend development", "Model training") are
+# reported by rolefit but are not what the corpus labels, so only the methods the corpus
+# vocabulary names are handed to the scorer.
 EVAL_CATEGORIES = frozenset({"language", "library", "platform", "tool", "datastore"})
+
+
+@dataclass(frozen=True)
+class MethodVocabulary:
+    """The method names the corpus labels, compared with the scorer's own key function."""
+
+    keys: frozenset[str]
+    key: Callable[[str], str]
+
+    @classmethod
+    def from_scorer(cls, scorer: ModuleType) -> MethodVocabulary:
+        names: dict[str, list[str]] = scorer.METHOD_ALIASES
+        keys = {scorer.canon(n) for n in names} | {
+            scorer.canon(a) for v in names.values() for a in v
+        }
+        return cls(frozenset(k for k in keys if k), scorer.canon)
+
+    def spelling(self, skill: CanonicalSkill, taxonomy: Taxonomy | None) -> str | None:
+        """The skill's name, or else its first alias, that the corpus vocabulary knows
+        ("Progressive web apps" is labelled under its alias "PWA"); None if neither is."""
+        aliases = taxonomy.skills[skill.skill_id].aliases if taxonomy is not None else []
+        return next((n for n in (skill.name, *aliases) if self.key(n) in self.keys), None)
 
 
 def is_umbrella(taxonomy: Taxonomy, skill_id: str) -> bool:
@@ -156,16 +181,23 @@ def is_umbrella(taxonomy: Taxonomy, skill_id: str) -> bool:
     return name.endswith("s") and name[:-1].casefold() in {a.casefold() for a in skill.aliases}
 
 
-def skill_names(skills: Sequence[CanonicalSkill], taxonomy: Taxonomy | None = None) -> list[str]:
-    """The names the corpus scorer sees: concrete technologies, umbrellas left out."""
-    return sorted(
-        {
-            s.name
-            for s in skills
-            if s.category in EVAL_CATEGORIES
-            and (taxonomy is None or not is_umbrella(taxonomy, s.skill_id))
-        }
-    )
+def skill_names(
+    skills: Sequence[CanonicalSkill],
+    taxonomy: Taxonomy | None = None,
+    methods: MethodVocabulary | None = None,
+) -> list[str]:
+    """The names the corpus scorer sees: concrete technologies, umbrellas left out, plus the
+    methods the corpus vocabulary labels (when ``methods`` is given)."""
+    names = {
+        s.name
+        for s in skills
+        if s.category in EVAL_CATEGORIES
+        and (taxonomy is None or not is_umbrella(taxonomy, s.skill_id))
+    }
+    if methods is not None:
+        spelled = (methods.spelling(s, taxonomy) for s in skills if s.category == "method")
+        names.update(n for n in spelled if n is not None)
+    return sorted(names)
 
 
 def _error_text(exc: MatcherError) -> str:
@@ -208,6 +240,7 @@ def run(
     options = MatchOptions(pdf_engine=pdf_engine)
     matcher = matcher_for(taxonomy_dir, options)
     taxonomy = matcher.taxonomy
+    methods = MethodVocabulary.from_scorer(_load_scorer(corpus))
     patterns = _baseline_patterns(taxonomy)
     preds: dict[str, dict[str, Any]] = {}
     base: dict[str, dict[str, Any]] = {}
@@ -235,7 +268,7 @@ def run(
         if document.hidden_text.strip() or any(w.code == "hidden-text" for w in document.warnings):
             flags.append("hidden_text")
         preds[doc_id] = {
-            "skills": skill_names(report.skills, taxonomy),
+            "skills": skill_names(report.skills, taxonomy, methods),
             "roles_ranked": roles_ranked(taxonomy, report),
             "error": None,
             "name": document.contact.name or "",
@@ -287,7 +320,7 @@ def run(
             roles = ["none", *roles]
         skills = posting.required + posting.preferred + posting.mentioned
         preds[doc_id] = {
-            "skills": skill_names(skills, taxonomy),
+            "skills": skill_names(skills, taxonomy, methods),
             "roles_ranked": roles,
             "error": None,
             "ranked_resumes": [rid for rid, _ in ranked_resumes],
@@ -317,7 +350,7 @@ def run(
                 preds[row["doc_id"]] = {"skills": [], "roles_ranked": [], "error": _error_text(exc)}
                 continue
             preds[row["doc_id"]] = {
-                "skills": skill_names(report.skills, taxonomy),
+                "skills": skill_names(report.skills, taxonomy, methods),
                 "roles_ranked": roles_ranked(taxonomy, report),
                 "error": None,
             }
