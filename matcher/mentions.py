@@ -22,6 +22,7 @@ from spacy.tokens import Doc
 from matcher.models import Document, Line, MentionContext, Section, SectionKind, SkillMention
 from matcher.nlp import RawMatch, SkillNLP
 from matcher.options import MatchOptions
+from matcher.phrases import MODEL_WORDS
 from taxonomy import Taxonomy, normalize_name
 
 __all__ = ["LineInfo", "classify_lines", "find_mentions", "is_contact_line"]
@@ -631,14 +632,25 @@ def find_mentions(
 
     # Methods described in verbs ("Trained PyTorch ranking models"): kept apart from the name
     # matches above, and never across a line break (a bullet ends a clause).
+    tech_lines = {
+        m.line
+        for m in mentions
+        if m.skill_id is not None
+        and (skill := taxonomy.skills.get(m.skill_id)) is not None
+        and skill.category in _TECH_CATEGORIES
+    }
     for match in described:
-        skill_id = nlp.phrase_of(match).skill_id
+        phrase = nlp.phrase_of(match)
         first, last = doc[match.start], doc[match.end - 1]
         start, end = first.idx, last.idx + len(last)
         info = _find_line(starts, ordered, start)
-        if skill_id is None or info is None or not info.scorable or "\n" in text[start:end]:
+        if phrase.skill_id is None or info is None or not info.scorable:
             continue
-        mentions.append(_mention(text[start:end], start, end, info, match.rule, skill_id))
+        if "\n" in text[start:end]:
+            continue
+        if phrase.needs_ml_context and not _ml_line(info, text, tech_lines):
+            continue
+        mentions.append(_mention(text[start:end], start, end, info, match.rule, phrase.skill_id))
 
     for match in rejected:
         last = doc[match.end - 1]
@@ -647,6 +659,18 @@ def find_mentions(
     mentions.extend(_candidates(text, infos, items_of, covered, min_length=opts.fuzzy_min_length))
     mentions.sort(key=lambda m: (m.start, m.end, m.skill_id or ""))
     return mentions
+
+
+_TECH_CATEGORIES = frozenset({"language", "library", "platform", "tool", "datastore"})
+_WORD = re.compile(r"[A-Za-z]+")
+
+
+def _ml_line(info: LineInfo, text: str, tech_lines: set[int]) -> bool:
+    """The line names a technology or an ML model word ("Fine-tuned Whisper with PyTorch")."""
+    if info.line.number in tech_lines:
+        return True
+    words = _WORD.findall(text[info.line.start : info.line.end])
+    return any(w.lower() in MODEL_WORDS for w in words)
 
 
 def _hidden_by_phrase(match: RawMatch, described: Sequence[RawMatch], nlp: SkillNLP) -> bool:

@@ -237,6 +237,12 @@ class SkillNLP:
         for match_id, start, end in self.described(doc):
             if _not_ml_model(doc, start, end) or _inside_compound(doc, start):
                 continue
+            if (
+                end - start == 2
+                and doc[start].lower_ == "training"
+                and doc[end - 1].lower_ == "model"
+            ):
+                continue  # "the regiment's training model": a noun, not training a model
             key = (strings[match_id], start)
             if key not in best or end < best[key][1]:
                 best[key] = (start, end)

@@ -30,12 +30,15 @@ class MethodPhrase:
 
     ``hides``: skills whose name inside the phrase is a misreading ("regression" in "visual
     regression" is not the statistics method). ``skill_id=None``: the phrase only hides.
+    ``needs_ml_context``: the verb has no ML object of its own ("Fine-tuned Whisper"), so the
+    line must also name a technology or a model word ("fine-tuned the curriculum" is not ML).
     """
 
     skill_id: str | None
     patterns: tuple[tuple[Token, ...], ...]
     example: str  # a phrase the patterns find (shown in docs and checked by a test)
     hides: tuple[str, ...] = ()
+    needs_ml_context: bool = False
 
 
 def _any(*forms: str) -> Token:
@@ -88,6 +91,10 @@ NOT_ML_MODELS = frozenset(
         "scale",
         "fashion",
         "catwalk",
+        "runway",
+        "brand",
+        "fit",
+        "art",
     ]
 )
 MODEL_WORDS = frozenset(
@@ -134,8 +141,6 @@ _SERVED = _any(
     "ships",
     "productionized",
     "productionised",
-    "deployment",  # "Optimized models for edge deployment"
-    "deployments",
 )
 _TESTED = _any("test", "tests", "tested", "testing", "experiment", "experiments", "experimentation")
 
@@ -151,7 +156,8 @@ METHOD_PHRASES: tuple[MethodPhrase, ...] = (
         "model-training",
         (
             # "Trained PyTorch ranking models", "Trained XGBoost and scikit-learn models"
-            (_TRAIN, _gap(5), _MODEL),
+            # but not "Trained as a runway model"
+            (_TRAIN, _gap(5, not_words=("as",)), _MODEL),
             (_MODEL, _any("trained", "retrained")),  # "models trained on 2B events"
             *_PRETRAINED_A_MODEL,  # pre-training a model is training it
         ),
@@ -160,11 +166,13 @@ METHOD_PHRASES: tuple[MethodPhrase, ...] = (
     MethodPhrase(
         "model-deployment",
         (
-            (_DEPLOY, _gap(5), _MODEL),  # "Shipped scikit-learn churn models"
+            (_DEPLOY, _gap(5, not_words=("as",)), _MODEL),  # "Shipped scikit-learn churn models"
             # "Served models behind FastAPI", but not "served as a model for"
             (_any("serve", "serves", "served"), _gap(2, not_words=("as",)), _MODEL),
             # "ranking models and deployed them", "exporting models to ONNX and serving them"
             (_MODEL, _gap(4), _SERVED),
+            # "Optimized models for edge deployment", not "the model and the deployment of"
+            (_MODEL, _any("for", "to"), _gap(1), _any("deployment", "deployments")),
         ),
         "deployed the fraud models",
     ),
@@ -215,6 +223,7 @@ METHOD_PHRASES: tuple[MethodPhrase, ...] = (
         "fine-tuning",
         tuple(_hyphenated("fine", "tune", "tunes", "tuned")),
         "Fine-tuned BERT on support tickets",
+        needs_ml_context=True,
     ),
     MethodPhrase(
         "pre-training",
@@ -238,6 +247,7 @@ METHOD_PHRASES: tuple[MethodPhrase, ...] = (
             ),
         ),
         "quantizing our models",
+        needs_ml_context=True,
     ),
     MethodPhrase(
         "bayesian-statistics",

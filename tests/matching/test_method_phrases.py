@@ -85,9 +85,9 @@ def test_issue_resume_methods_are_found_as_used_and_not_missing(packaged: Matche
         ("• A/B-tested the onboarding flow", "ab-testing"),
         ("• Built content recommendation engine serving 200M users", "recommender-systems"),
         ("• Rebuilt the homepage recommender as a two-tower model", "recommender-systems"),
-        ("• Fine-tuned Whisper for 14 low-resource languages", "fine-tuning"),
+        ("• Fine-tuned Whisper with Hugging Face for 14 languages", "fine-tuning"),
         ("• Fine\u2011tuned BERT on support tickets", "fine-tuning"),
-        ("• Quantized the detector to INT8 for Jetson", "model-quantization"),
+        ("• Quantized the YOLOv8 detector to INT8 with TensorRT", "model-quantization"),
         ("• Built Bayesian forecasting models for store demand", "bayesian-statistics"),
         ("• Ran econometric analysis of price elasticity", "econometrics"),
         ("• Added regression tests for the billing API", "regression-testing"),
@@ -107,6 +107,7 @@ def test_described_method_is_found(packaged: Matcher, line: str, skill: str) -> 
         ("• Booked train tickets and hotels for 40 staff", {"model-training"}),
         ("• Trained staff on the new operating model", {"model-training"}),
         ("• Served as a role model for junior nurses", {"model-deployment"}),
+        ("• Trained as a runway model in Milan; shipped as a brand model", {"model-training"}),
         ("• Deployed the new data model to the warehouse", {"model-deployment"}),
         ("• Completed training in models of care for older adults", {"model-training"}),
         ("• Used pre-trained models from Hugging Face", {"model-training", "pre-training"}),
@@ -117,6 +118,12 @@ def test_described_method_is_found(packaged: Matcher, line: str, skill: str) -> 
         ("• Tuned hyperparameters with Bayesian optimization", {"bayesian-statistics"}),
         ("• Visual regression with Storybook and Chromatic", {"regression", "regression-testing"}),
         ("• Fine dining; tuned pianos on weekends", {"fine-tuning"}),
+        ("• Fine-tuned the Year 9 maths curriculum with the department", {"fine-tuning"}),
+        ("• Quantized survey answers into five bands for the board", {"model-quantization"}),
+        (
+            "• Managed the regiment's training model and the deployment of 200 vehicles",
+            {"model-training", "model-deployment"},
+        ),
     ],
 )
 def test_ordinary_sentences_with_the_same_verbs_are_not_methods(
