@@ -156,3 +156,13 @@ def test_each_table_example_is_found(packaged: Matcher, phrase: MethodPhrase) ->
     doc = nlp.make_doc(phrase.example)
     hits = [nlp.phrase_of(m) for m in nlp.described_methods(doc)]
     assert phrase in hits
+
+
+def test_windowed_matching_finds_what_the_whole_document_gives(packaged: Matcher) -> None:
+    nlp = packaged.nlp
+    assert nlp.described is not None
+    text = (ISSUE_RESUME + "\n• Pre-trained a 600M-parameter Conformer ASR model in JAX") * 3
+    doc = nlp.make_doc(text.replace("\n", " "))
+    whole = sorted(nlp.described(doc), key=lambda h: (h[1], h[2], h[0]))
+    assert whole
+    assert nlp._described_hits(doc) == whole
