@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any, NoReturn
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -36,6 +37,32 @@ EXIT_USAGE = 2  # wrong arguments (Typer/Click's own code for usage errors)
 def print_json(value: Any) -> None:
     """Write a model or plain value as JSON to stdout."""
     sys.stdout.write(json.dumps(to_dict(value), ensure_ascii=False, indent=2) + "\n")
+
+
+# Options shared by the commands that score (match, batch).
+RolesOption = Annotated[
+    list[str] | None,
+    typer.Option("--role", "-r", help="Role id to score (repeatable; default: all roles)."),
+]
+JobOption = Annotated[
+    str | None,
+    typer.Option("--job", "-j", help="Job posting: a text/HTML/JSON-LD file, or inline JSON-LD."),
+]
+
+
+def read_job(value: str) -> str | bytes | dict[str, Any]:
+    """``--job``: a file's bytes, or inline JSON-LD (a list becomes an ``@graph``)."""
+    path = Path(value)
+    if path.is_file():
+        return path.read_bytes()
+    stripped = value.strip()
+    if stripped.startswith(("{", "[")):
+        try:
+            data = json.loads(stripped)
+        except json.JSONDecodeError as exc:
+            raise typer.BadParameter(f"--job is neither a file nor valid JSON: {exc}") from exc
+        return data if isinstance(data, dict) else {"@graph": data}
+    raise typer.BadParameter(f"--job: no such file: {value}")
 
 
 def fail(exc: MatcherError, *, as_json: bool) -> NoReturn:

@@ -22,8 +22,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.markup import escape
 
-from matcher.cli._app import EXIT_USAGE, app, console, err_console
-from matcher.cli.match_cmd import _read_job
+from matcher.cli._app import (
+    EXIT_USAGE,
+    JobOption,
+    RolesOption,
+    app,
+    console,
+    err_console,
+    read_job,
+)
 from matcher.errors import InvalidJobPostingError, MatcherError, UnknownRoleError
 
 if TYPE_CHECKING:
@@ -162,16 +169,8 @@ def batch_cmd(
     out: Annotated[
         Path, typer.Option("--out", "-o", help="Results file (JSONL, one line per file).")
     ],
-    role: Annotated[
-        list[str] | None,
-        typer.Option("--role", "-r", help="Role id to score (repeatable; default: all roles)."),
-    ] = None,
-    job: Annotated[
-        str | None,
-        typer.Option(
-            "--job", "-j", help="Job posting: a text/HTML/JSON-LD file, or inline JSON-LD."
-        ),
-    ] = None,
+    role: RolesOption = None,
+    job: JobOption = None,
     csv: Annotated[
         Path | None, typer.Option("--csv", help="Also write a CSV, one row per file.")
     ] = None,
@@ -215,7 +214,7 @@ def batch_cmd(
     for path in (out, *extra):
         if path.is_dir():
             raise _usage_error(f"{path} is a folder: give a file name")
-    job_input: Any = _read_job(job) if job is not None else None
+    job_input: Any = read_job(job) if job is not None else None
     options = MatchOptions() if timeout is None else MatchOptions(parse_timeout=timeout)
     exclude = [*extra, *(p.with_name(p.name + ".tmp") for p in extra)]
     bar = None

@@ -14,7 +14,16 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from matcher.cli._app import EXIT_USAGE, app, console, err_console, fail
+from matcher.cli._app import (
+    EXIT_USAGE,
+    JobOption,
+    RolesOption,
+    app,
+    console,
+    err_console,
+    fail,
+    read_job,
+)
 from matcher.errors import MatcherError
 from matcher.models import MatchReport, RoleScore, to_dict
 
@@ -35,20 +44,6 @@ def report_json(report: MatchReport) -> dict[str, Any]:
 def _bar(score: float, width: int = 20) -> Text:
     filled = round(score / 100.0 * width)
     return Text("█" * filled + "░" * (width - filled))
-
-
-def _read_job(value: str) -> str | bytes | dict[str, Any]:
-    path = Path(value)
-    if path.is_file():
-        return path.read_bytes()
-    stripped = value.strip()
-    if stripped.startswith(("{", "[")):
-        try:
-            data = json.loads(stripped)
-        except json.JSONDecodeError as exc:
-            raise typer.BadParameter(f"--job is neither a file nor valid JSON: {exc}") from exc
-        return data if isinstance(data, dict) else {"@graph": data}
-    raise typer.BadParameter(f"--job: no such file: {value}")
 
 
 def _role_lines(role: RoleScore) -> None:
@@ -128,16 +123,8 @@ def match_cmd(
     file: Annotated[
         Path, typer.Argument(help="Resume file: PDF, DOCX or plain text.", show_default=False)
     ],
-    role: Annotated[
-        list[str] | None,
-        typer.Option("--role", "-r", help="Role id to score (repeatable; default: all roles)."),
-    ] = None,
-    job: Annotated[
-        str | None,
-        typer.Option(
-            "--job", "-j", help="Job posting: a text/HTML/JSON-LD file, or inline JSON-LD."
-        ),
-    ] = None,
+    role: RolesOption = None,
+    job: JobOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     top: Annotated[int, typer.Option("--top", help="Roles shown in the table.")] = 8,
 ) -> None:
@@ -147,7 +134,7 @@ def match_cmd(
     if not file.is_file():
         err_console.print(f"[bold red]error[/] no such file: {file}")
         raise typer.Exit(EXIT_USAGE)
-    job_input = _read_job(job) if job is not None else None
+    job_input = read_job(job) if job is not None else None
     try:
         matcher = Matcher.default()
         report = matcher.match(
