@@ -25,7 +25,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import numpy
 import spacy
+from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -201,10 +203,12 @@ class SkillNLP:
     guards: dict[tuple[str, str], GuardLevel] = field(default_factory=dict)  # (skill, orth text)
     short_names: frozenset[str] = frozenset()  # normalised names too risky for fuzzy matching
     described: Matcher | None = None  # method skills described in verbs (``phrases.py``)
-    # Words a described-method hit can start with, and the longest hit in tokens: the matcher
-    # only runs over the windows that start at one of them (a whole resume costs 6 ms).
-    described_first: frozenset[str] = frozenset()
-    described_length: int = 0
+    # Words a described-method hit can start with, each with the longest hit in tokens that
+    # starts with it: the matcher only runs over the windows that start at one of them (a
+    # whole resume costs 4-6 ms; "a" only starts "A/B tested", so its window is 5 tokens).
+    described_first: dict[str, int] = field(default_factory=dict)
+    _first_hashes: Any = None  # numpy array of the LOWER hashes of ``described_first``
+    _first_length: dict[int, int] = field(default_factory=dict)  # LOWER hash -> longest hit
 
     def make_doc(self, text: str) -> Doc:
         """Tokenise ``text`` (the blank pipeline has no other components)."""
@@ -261,15 +265,19 @@ class SkillNLP:
         """The described matcher's hits, run only over merged windows that start at a word a
         pattern can start with (every hit lies in the window of its first token)."""
         assert self.described is not None
+        if self._first_hashes is None:
+            strings = self.nlp.vocab.strings
+            self._first_length = {strings.add(w): n for w, n in self.described_first.items()}
+            self._first_hashes = numpy.fromiter(self._first_length, dtype=numpy.uint64)
+        # The LOWER hash of every token in one array (no Token object per word).
+        lowers = doc.to_array(LOWER)
         windows: list[list[int]] = []
-        for token in doc:
-            if token.lower_ not in self.described_first:
-                continue
-            end = min(len(doc), token.i + self.described_length)
-            if windows and token.i <= windows[-1][1]:
+        for i in numpy.flatnonzero(numpy.isin(lowers, self._first_hashes)).tolist():
+            end = min(len(doc), i + self._first_length[int(lowers[i])])
+            if windows and i <= windows[-1][1]:
                 windows[-1][1] = max(windows[-1][1], end)
             else:
-                windows.append([token.i, end])
+                windows.append([i, end])
         hits: set[tuple[int, int, int]] = set()
         for a, b in windows:
             hits.update((match_id, a + s, a + e) for match_id, s, e in self.described(doc[a:b]))
@@ -338,6 +346,18 @@ def _longest(pattern: Sequence[dict[str, Any]]) -> int:
         else:
             total += 1
     return total
+
+
+def _first_words() -> dict[str, int]:
+    """Every word a ``METHOD_PHRASES`` pattern can start with, and the most tokens a pattern
+    starting with it can match (a hit lies in the window of that many tokens from its start)."""
+    longest: dict[str, int] = {}
+    for phrase in METHOD_PHRASES:
+        for pattern in phrase.patterns:
+            n = _longest(pattern)
+            for word in _words(pattern[0]):
+                longest[word] = max(longest.get(word, 0), n)
+    return longest
 
 
 def guard_level(spelling: str, declared: GuardLevel) -> GuardLevel:
@@ -434,10 +454,7 @@ def build_nlp(taxonomy: Taxonomy) -> SkillNLP:
         guards=guards,
         short_names=frozenset(short),
         described=build_described(nlp, taxonomy),
-        described_first=frozenset(
-            word for phrase in METHOD_PHRASES for p in phrase.patterns for word in _words(p[0])
-        ),
-        described_length=max(_longest(p) for phrase in METHOD_PHRASES for p in phrase.patterns),
+        described_first=_first_words(),
     )
 
 
