@@ -27,7 +27,7 @@ from typing import Any, Literal
 
 import numpy
 import spacy
-from spacy.attrs import LOWER
+from spacy.attrs import LOWER, ORTH
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -207,8 +207,12 @@ class SkillNLP:
     # starts with it: the matcher only runs over the windows that start at one of them (a
     # whole resume costs 4-6 ms; "a" only starts "A/B tested", so its window is 5 tokens).
     described_first: dict[str, int] = field(default_factory=dict)
+    # First words whose every pattern has a fixed second token ("a" → "/" of "A/B"): the words
+    # (LOWER or ORTH, value) that second token must be, else no window starts there.
+    described_next: dict[str, frozenset[tuple[str, str]]] = field(default_factory=dict)
     _first_hashes: Any = None  # numpy array of the LOWER hashes of ``described_first``
     _first_length: dict[int, int] = field(default_factory=dict)  # LOWER hash -> longest hit
+    _next: dict[int, tuple[frozenset[int], frozenset[int]]] = field(default_factory=dict)
 
     def make_doc(self, text: str) -> Doc:
         """Tokenise ``text`` (the blank pipeline has no other components)."""
@@ -268,12 +272,27 @@ class SkillNLP:
         if self._first_hashes is None:
             strings = self.nlp.vocab.strings
             self._first_length = {strings.add(w): n for w, n in self.described_first.items()}
+            self._next = {
+                strings.add(w): (
+                    frozenset(strings.add(v) for attr, v in nxt if attr == "LOWER"),
+                    frozenset(strings.add(v) for attr, v in nxt if attr == "ORTH"),
+                )
+                for w, nxt in self.described_next.items()
+            }
             self._first_hashes = numpy.fromiter(self._first_length, dtype=numpy.uint64)
-        # The LOWER hash of every token in one array (no Token object per word).
-        lowers = doc.to_array(LOWER)
+        # The LOWER and ORTH hashes of every token in one array (no Token object per word).
+        attrs = doc.to_array([LOWER, ORTH])
+        lowers = attrs[:, 0]
         windows: list[list[int]] = []
         for i in numpy.flatnonzero(numpy.isin(lowers, self._first_hashes)).tolist():
-            end = min(len(doc), i + self._first_length[int(lowers[i])])
+            first = int(lowers[i])
+            nxt = self._next.get(first)
+            if nxt is not None and (
+                i + 1 >= len(doc)
+                or (int(lowers[i + 1]) not in nxt[0] and int(attrs[i + 1, 1]) not in nxt[1])
+            ):
+                continue  # no pattern starting with this word can match here
+            end = min(len(doc), i + self._first_length[first])
             if windows and i <= windows[-1][1]:
                 windows[-1][1] = max(windows[-1][1], end)
             else:
@@ -358,6 +377,38 @@ def _first_words() -> dict[str, int]:
             for word in _words(pattern[0]):
                 longest[word] = max(longest.get(word, 0), n)
     return longest
+
+
+def _next_words() -> dict[str, frozenset[tuple[str, str]]]:
+    """First words whose every ``METHOD_PHRASES`` pattern goes on with a fixed, required
+    second token, and the ``(attr, value)`` pairs it may be (see ``SkillNLP.described_next``)."""
+    nexts: dict[str, set[tuple[str, str]] | None] = {}
+    for phrase in METHOD_PHRASES:
+        for pattern in phrase.patterns:
+            allowed = _fixed(pattern[1]) if len(pattern) > 1 else None
+            for word in _words(pattern[0]):
+                if word in nexts and nexts[word] is None:
+                    continue
+                if allowed is None:
+                    nexts[word] = None
+                else:
+                    nexts[word] = (nexts.get(word) or set()) | allowed
+    return {w: frozenset(v) for w, v in nexts.items() if v is not None}
+
+
+def _fixed(token: dict[str, Any]) -> set[tuple[str, str]] | None:
+    """The ``(attr, value)`` pairs a required LOWER or ORTH pattern token accepts, or None
+    when it is optional or tests anything else."""
+    if len(token) != 1:
+        return None
+    ((attr, value),) = token.items()
+    if attr not in ("LOWER", "ORTH"):
+        return None
+    if isinstance(value, str):
+        return {(attr, value)}
+    if isinstance(value, dict) and set(value) == {"IN"}:
+        return {(attr, str(v)) for v in value["IN"]}
+    return None
 
 
 def guard_level(spelling: str, declared: GuardLevel) -> GuardLevel:
@@ -455,6 +506,7 @@ def build_nlp(taxonomy: Taxonomy) -> SkillNLP:
         short_names=frozenset(short),
         described=build_described(nlp, taxonomy),
         described_first=_first_words(),
+        described_next=_next_words(),
     )
 
 

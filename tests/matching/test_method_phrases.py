@@ -166,3 +166,20 @@ def test_windowed_matching_finds_what_the_whole_document_gives(packaged: Matcher
     whole = sorted(nlp.described(doc), key=lambda h: (h[1], h[2], h[0]))
     assert whole
     assert nlp._described_hits(doc) == whole
+
+
+def test_windows_skipped_by_their_second_word_lose_no_hit(packaged: Matcher) -> None:
+    # Windows are as long as the longest pattern of their first word, and a first word whose
+    # patterns all need a fixed second word ("a" → "/") opens none without it.
+    nlp = packaged.nlp
+    assert nlp.described is not None
+    examples = " ".join(p.example + "." for p in METHOD_PHRASES)
+    text = (
+        f"{examples} A / B tested a model; a / b. Ran a/b-tested and A/B experiments, a "
+        "feature pipeline, features engineered, regression suite, visual regressions. "
+        "Pretrained the ranker. Recommendation engines. A"
+    )
+    doc = nlp.make_doc(text)
+    whole = sorted(nlp.described(doc), key=lambda h: (h[1], h[2], h[0]))
+    assert len({h[0] for h in whole}) >= 8
+    assert nlp._described_hits(doc) == whole
