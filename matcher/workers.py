@@ -16,6 +16,7 @@ caller thread ──run(func, *args)──► idle queue ──► worker proces
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import multiprocessing
 import multiprocessing.connection
@@ -27,6 +28,7 @@ import traceback
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from multiprocessing.context import BaseContext
+from multiprocessing.reduction import ForkingPickler
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from matcher.errors import MatcherError, ParseTimeoutError, WorkerCrashedError
@@ -191,6 +193,38 @@ def _shutdown(workers: list[_Worker]) -> None:
         worker.kill()
 
 
+_INLINE_SEND_BYTES = 32 * 1024  # fits the pipe buffer: sent on the event loop without blocking
+
+
+def _set_done(future: Any) -> None:
+    if not future.done():
+        future.set_result(None)
+
+
+def _log_timeout(budget: float, worker: _Worker) -> None:
+    log.warning("task exceeded its %.1fs budget; worker %s killed", budget, worker.process.pid)
+
+
+def _unpack(status: str, payload: Any) -> Any:
+    """A worker's answer: the result, or the error it stands for.
+
+    Raises:
+        MatcherError: the task's own error, DocumentTooLargeError (memory), WorkerCrashedError.
+    """
+    if status == "ok":
+        return payload
+    if status == "error":
+        raise payload
+    if status == "memory":
+        from matcher.errors import DocumentTooLargeError
+
+        raise DocumentTooLargeError(
+            "The document is too large to process: it exceeds the memory limit."
+        )
+    log.error("unexpected error in a worker task:\n%s", payload)
+    raise WorkerCrashedError("An unexpected error occurred while processing the document.")
+
+
 class WorkerPool:
     """Worker processes, each holding one Matcher; thread-safe, bounded, self-healing.
 
@@ -292,41 +326,162 @@ class WorkerPool:
             worker.wait_ready()
             worker.conn.send((func, args, kwargs))
             if not worker.conn.poll(budget):
-                log.warning(
-                    "task exceeded its %.1fs budget; worker %s killed", budget, worker.process.pid
-                )
+                _log_timeout(budget, worker)
                 raise ParseTimeoutError()
             status, payload = worker.conn.recv()
             healthy = status in ("ok", "error")
-            if status == "ok":
-                return payload  # type: ignore[no-any-return]
-            if status == "error":
-                raise payload
-            if status == "memory":
-                from matcher.errors import DocumentTooLargeError
-
-                raise DocumentTooLargeError(
-                    "The document is too large to process: it exceeds the memory limit."
-                )
-            log.error("unexpected error in a worker task:\n%s", payload)
-            raise WorkerCrashedError("An unexpected error occurred while processing the document.")
+            return _unpack(status, payload)  # type: ignore[no-any-return]
         except (EOFError, OSError, BrokenPipeError) as exc:
             raise WorkerCrashedError() from exc
         finally:
-            with self._lock:
-                self._busy -= 1
-                self.tasks_done += 1
-            worker.tasks += 1
-            recycle = self.max_tasks_per_worker is not None and (
-                worker.tasks >= self.max_tasks_per_worker
-            )
-            if healthy and not recycle and not self._closed:
-                self._idle.put(worker)
-            elif healthy and recycle:
-                worker.stop(5)
-                self._retire(worker, replace=True)
+            self._release(worker, healthy)
+
+    async def run_async(
+        self,
+        func: Callable[..., T],
+        *args: Any,
+        timeout: float | None = None,
+        **kwargs: Any,
+    ) -> T:
+        """``run`` for an asyncio event loop, without a thread per task.
+
+        The task is sent on the loop when it is small (one pipe write, the worker is idle and
+        reading), from a thread when it is large; the answer is awaited with
+        ``loop.add_reader`` on the worker's pipe, so the loop wakes once, when the worker has
+        written it. The time budget, the kill and replacement of an overrunning or dead worker
+        and the errors are those of ``run``. Waiting for an idle worker (every worker busy) and
+        starting a worker happen in a thread. A cancelled caller leaves the worker to a thread
+        that waits for its answer (within the budget) before giving it back to the pool.
+
+        Raises:
+            the same as ``run``.
+        """
+        import asyncio
+
+        if self._closed:
+            raise WorkerCrashedError("The worker pool is closed.")
+        budget = self.task_timeout if timeout is None else timeout
+        loop = asyncio.get_running_loop()
+        worker = await self._acquire(loop)
+        with self._lock:
+            self._busy += 1
+        healthy = False
+        handed_off = False
+        try:
+            if not worker.ready:
+                starting = loop.run_in_executor(None, worker.wait_ready)
+                try:
+                    await asyncio.shield(starting)
+                except asyncio.CancelledError:
+                    handed_off = True
+                    starting.add_done_callback(functools.partial(self._started, worker))
+                    raise
+            started = time.monotonic()
+            message = ForkingPickler.dumps((func, args, kwargs))
+            if len(message) <= _INLINE_SEND_BYTES:
+                worker.conn.send_bytes(message)
             else:
-                self._retire(worker, replace=True)
+                await loop.run_in_executor(None, worker.conn.send_bytes, message)
+            readable = loop.create_future()
+            fd = worker.conn.fileno()
+            loop.add_reader(fd, _set_done, readable)
+            try:
+                await asyncio.wait_for(readable, budget - (time.monotonic() - started))
+            except TimeoutError:
+                _log_timeout(budget, worker)
+                raise ParseTimeoutError() from None
+            except asyncio.CancelledError:
+                handed_off = True
+                remaining = max(0.0, budget - (time.monotonic() - started))
+                threading.Thread(
+                    target=self._drain, args=(worker, remaining), name="rolefit-drain", daemon=True
+                ).start()
+                raise
+            finally:
+                loop.remove_reader(fd)
+                # uvloop leaves a watched fd non-blocking; Connection.recv/send need blocking
+                os.set_blocking(fd, True)
+            status, payload = worker.conn.recv()  # readable: the worker is writing its answer
+            healthy = status in ("ok", "error")
+            return _unpack(status, payload)  # type: ignore[no-any-return]
+        except (EOFError, OSError, BrokenPipeError) as exc:
+            raise WorkerCrashedError() from exc
+        finally:
+            if not handed_off:
+                if healthy and not self._closed and not self._due(worker):
+                    self._release(worker, healthy)
+                else:  # killing or stopping and replacing a worker blocks: not on the loop
+                    await loop.run_in_executor(None, self._release, worker, healthy)
+
+    async def _acquire(self, loop: Any) -> _Worker:
+        """An idle worker: at once when there is one, else waited for in a thread (a worker
+        taken by that thread after the caller was cancelled goes back to the pool)."""
+        import asyncio
+
+        try:
+            return self._idle.get_nowait()
+        except queue.Empty:
+            pass
+        waiting = loop.run_in_executor(None, self._idle.get)
+        try:
+            return await asyncio.shield(waiting)
+        except asyncio.CancelledError:
+
+            def give_back(done: Any) -> None:
+                if not done.cancelled() and done.exception() is None:
+                    self._idle.put(done.result())
+
+            waiting.add_done_callback(give_back)
+            raise
+
+    def _started(self, worker: _Worker, starting: Any) -> None:
+        """A worker whose caller went away while it started: back to the pool or replaced."""
+        ok = not starting.cancelled() and starting.exception() is None
+        with self._lock:
+            self._busy -= 1
+        if ok and not self._closed:
+            self._idle.put(worker)
+        else:  # killing and replacing blocks: not on the loop
+            threading.Thread(
+                target=self._retire, args=(worker,), kwargs={"replace": True}, daemon=True
+            ).start()
+
+    def _drain(self, worker: _Worker, budget: float) -> None:
+        """Wait (in a thread) for the answer of a task whose caller went away."""
+        healthy = False
+        try:
+            if worker.conn.poll(budget):
+                status, _payload = worker.conn.recv()
+                healthy = status in ("ok", "error")
+            else:
+                _log_timeout(budget, worker)
+        except (EOFError, OSError):
+            pass
+        finally:
+            self._release(worker, healthy)
+
+    def _due(self, worker: _Worker) -> bool:
+        """The worker is to be recycled after the task it is finishing."""
+        return self.max_tasks_per_worker is not None and (
+            worker.tasks + 1 >= self.max_tasks_per_worker
+        )
+
+    def _release(self, worker: _Worker, healthy: bool) -> None:
+        """Back to the idle queue when healthy (and not due for recycling), else replaced."""
+        with self._lock:
+            self._busy -= 1
+            self.tasks_done += 1
+        worker.tasks += 1
+        recycle = self.max_tasks_per_worker is not None and (
+            worker.tasks >= self.max_tasks_per_worker
+        )
+        if healthy and not recycle and not self._closed:
+            self._idle.put(worker)
+        elif healthy and recycle:
+            worker.stop(5)
+            self._retire(worker, replace=True)
+        else:
+            self._retire(worker, replace=True)
 
     def map_unordered(
         self,

@@ -2,7 +2,7 @@
 
 ```
 request ─► RequestContext (request id, 413 on Content-Length, log line, metrics)
-        ─► routes (auth scope ─► read body while streaming ─► WorkerPool in a thread)
+        ─► routes (auth scope ─► read body while streaming ─► WorkerPool.run_async)
         ─► problem+json for every failure (service/problems.py)
 lifespan: logging ─► migrations ─► taxonomy ─► WorkerPool (workers build their Matcher)
           ─► /readyz turns ready when every worker is up
@@ -11,7 +11,6 @@ lifespan: logging ─► migrations ─► taxonomy ─► WorkerPool (workers b
 
 from __future__ import annotations
 
-import functools
 import logging
 import re
 import threading
@@ -117,8 +116,9 @@ class Services:
         """
         if not self.ready or self.pool is None or self.limiter is None:
             raise NotReadyError(self.failure)
-        call = functools.partial(self.pool.run, func, *args, **kwargs)
-        return await anyio.to_thread.run_sync(call, limiter=self.limiter)
+        async with self.limiter:  # the pool's answer is awaited on the loop, no thread per task
+            result: T = await self.pool.run_async(func, *args, **kwargs)
+        return result
 
     async def run_task(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """``slot()`` + ``run_in_worker()`` for callers whose input is already in memory.

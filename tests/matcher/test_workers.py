@@ -147,3 +147,113 @@ def test_workers_close_leaves_no_processes() -> None:
     assert not (pids & alive)
     with pytest.raises(WorkerCrashedError):
         p.run(echo, 1)
+
+
+# --------------------------------------------------------------------------- run_async
+
+
+def echo_bytes(state: dict[str, Any], data: bytes) -> bytes:
+    return data[::-1]
+
+
+def _loops() -> list[Any]:
+    import asyncio
+
+    factories: list[Any] = [asyncio.new_event_loop]
+    try:
+        import uvloop  # the service's loop (uvicorn[standard]): it makes watched fds non-blocking
+    except ImportError:  # pragma: no cover - uvloop comes with uvicorn[standard]
+        return factories
+    return [*factories, uvloop.new_event_loop]
+
+
+@pytest.fixture(params=_loops(), ids=lambda f: f.__module__.split(".")[0])
+def run_loop(request: pytest.FixtureRequest) -> Any:
+    import asyncio
+
+    def run(coro: Any) -> Any:
+        with asyncio.Runner(loop_factory=request.param) as runner:
+            return runner.run(coro)
+
+    return run
+
+
+def test_workers_run_async_results_errors_and_large_payloads(
+    pool: WorkerPool, run_loop: Any
+) -> None:
+    big = os.urandom(300_000)  # sent from a thread, answered in several pipe writes
+
+    async def main() -> list[Any]:
+        out = [await pool.run_async(echo, i) for i in range(4)]
+        out.append(await pool.run_async(echo_bytes, big))
+        with pytest.raises(EmptyDocumentError):
+            await pool.run_async(raise_input_error)
+        with pytest.raises(WorkerCrashedError):
+            await pool.run_async(die)
+        return out
+
+    out = run_loop(main())
+    assert [o[0] for o in out[:4]] == [0, 1, 2, 3]
+    assert {o[1] for o in out[:4]} <= {p.process.pid for p in pool._workers} | {
+        out[0][1],
+        out[1][1],
+    }
+    assert out[4] == big[::-1]
+    assert pool.restarts == 1  # the crashed worker was replaced
+    assert pool.run(echo_bytes, big) == big[::-1]  # the pipes are blocking again for run()
+
+
+def test_workers_run_async_timeout_kills_while_others_go_on(
+    pool: WorkerPool, run_loop: Any
+) -> None:
+    import asyncio
+
+    async def main() -> tuple[Any, list[Any]]:
+        stuck = asyncio.ensure_future(pool.run_async(sleepy, 30, timeout=1.0))
+        await asyncio.sleep(0.1)
+        # more tasks than the one free worker: they wait for it, then for the replacement
+        others = await asyncio.gather(*(pool.run_async(echo, i) for i in range(6)))
+        with pytest.raises(ParseTimeoutError):
+            await stuck
+        return stuck, list(others)
+
+    started = time.monotonic()
+    _stuck, others = run_loop(main())
+    assert time.monotonic() - started < 15
+    assert [o[0] for o in others] == list(range(6))
+    assert pool.restarts == 1
+    assert pool.run(echo, 7)[0] == 7
+
+
+def test_workers_run_async_cancelled_caller_gives_the_worker_back(
+    pool: WorkerPool, run_loop: Any
+) -> None:
+    import asyncio
+
+    async def main() -> None:
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(pool.run_async(sleepy, 0.5), 0.1)
+
+    pool.wait_ready()
+    run_loop(main())
+    # the worker finishes its task in the background and returns to the pool, not replaced
+    assert sorted(pool.run(echo, i)[0] for i in range(4)) == [0, 1, 2, 3]
+    deadline = time.monotonic() + 10
+    while pool.busy and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert pool.busy == 0
+    assert pool.restarts == 0
+
+
+def test_workers_run_async_cancelled_while_the_worker_starts(
+    pool: WorkerPool, run_loop: Any
+) -> None:
+    import asyncio
+
+    async def main() -> None:
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(pool.run_async(echo, 1), 0.001)
+
+    run_loop(main())
+    assert sorted(pool.run(echo, i)[0] for i in range(4)) == [0, 1, 2, 3]
+    assert pool.restarts == 0
