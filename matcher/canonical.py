@@ -272,11 +272,17 @@ def canonicalize(
         matrix = process.cdist(
             queries, index.keys, scorer=fuzz.ratio, score_cutoff=floor, dtype=np.float32
         )
+        # Per distinct phrase, not per mention: whether anything scored, and its best 3 columns.
+        scored: set[int] = set(np.flatnonzero(matrix.any(axis=1)).tolist())
+        best: dict[int, list[int]] = {}
         for mention, key in pending:
-            scores = matrix[row_of[key]]
-            if not scores.any():
+            row = row_of[key]
+            if row not in scored:
                 continue
-            for col in np.argsort(-scores, kind="stable")[:3]:
+            scores = matrix[row]
+            if row not in best:
+                best[row] = np.argsort(-scores, kind="stable")[:3].tolist()
+            for col in best[row]:
                 score = float(scores[col])
                 if score <= 0:
                     break
