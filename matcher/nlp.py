@@ -210,6 +210,10 @@ class SkillNLP:
     # First words whose every pattern has a fixed second token ("a" → "/" of "A/B"): the words
     # (LOWER or ORTH, value) that second token must be, else no window starts there.
     described_next: dict[str, frozenset[tuple[str, str]]] = field(default_factory=dict)
+    # First words whose every pattern has a later required LOWER/ORTH token: the (attr, value)
+    # pairs one of which must appear in the window ("training" needs a model word in reach).
+    described_needs: dict[str, frozenset[tuple[str, str]]] = field(default_factory=dict)
+    _needs: dict[int, tuple[frozenset[int], frozenset[int]]] = field(default_factory=dict)
     _first_hashes: Any = None  # numpy array of the LOWER hashes of ``described_first``
     _first_length: dict[int, int] = field(default_factory=dict)  # LOWER hash -> longest hit
     _next: dict[int, tuple[frozenset[int], frozenset[int]]] = field(default_factory=dict)
@@ -279,6 +283,13 @@ class SkillNLP:
                 )
                 for w, nxt in self.described_next.items()
             }
+            self._needs = {
+                strings.add(w): (
+                    frozenset(strings.add(v) for attr, v in need if attr == "LOWER"),
+                    frozenset(strings.add(v) for attr, v in need if attr == "ORTH"),
+                )
+                for w, need in self.described_needs.items()
+            }
             self._first_hashes = numpy.fromiter(self._first_length, dtype=numpy.uint64)
         # The LOWER and ORTH hashes of every token in one array (no Token object per word).
         attrs = doc.to_array([LOWER, ORTH])
@@ -293,6 +304,12 @@ class SkillNLP:
             ):
                 continue  # no pattern starting with this word can match here
             end = min(len(doc), i + self._first_length[first])
+            need = self._needs.get(first)
+            if need is not None and not any(
+                int(attrs[j, 0]) in need[0] or int(attrs[j, 1]) in need[1]
+                for j in range(i + 1, end)
+            ):
+                continue  # the word every pattern needs later on is not within reach
             if windows and i <= windows[-1][1]:
                 windows[-1][1] = max(windows[-1][1], end)
             else:
@@ -394,6 +411,22 @@ def _next_words() -> dict[str, frozenset[tuple[str, str]]]:
                 else:
                     nexts[word] = (nexts.get(word) or set()) | allowed
     return {w: frozenset(v) for w, v in nexts.items() if v is not None}
+
+
+def _needed_words() -> dict[str, frozenset[tuple[str, str]]]:
+    """First words whose every ``METHOD_PHRASES`` pattern has a required LOWER/ORTH token
+    after the first, and the ``(attr, value)`` pairs of those tokens (the last one of each
+    pattern): a window without any of them holds no hit starting at its first word."""
+    needs: dict[str, set[tuple[str, str]] | None] = {}
+    for phrase in METHOD_PHRASES:
+        for pattern in phrase.patterns:
+            required = [_fixed(t) for t in pattern[1:] if "OP" not in t]
+            last = next((r for r in reversed(required) if r is not None), None)
+            for word in _words(pattern[0]):
+                if word in needs and needs[word] is None:
+                    continue
+                needs[word] = None if last is None else (needs.get(word) or set()) | last
+    return {w: frozenset(v) for w, v in needs.items() if v is not None}
 
 
 def _fixed(token: dict[str, Any]) -> set[tuple[str, str]] | None:
@@ -507,6 +540,7 @@ def build_nlp(taxonomy: Taxonomy) -> SkillNLP:
         described=build_described(nlp, taxonomy),
         described_first=_first_words(),
         described_next=_next_words(),
+        described_needs=_needed_words(),
     )
 
 
