@@ -392,16 +392,23 @@ class WorkerPool:
                 raise ParseTimeoutError() from None
             except asyncio.CancelledError:
                 handed_off = True
-                remaining = max(0.0, budget - (time.monotonic() - started))
-                threading.Thread(
-                    target=self._drain, args=(worker, remaining), name="rolefit-drain", daemon=True
-                ).start()
                 raise
             finally:
                 loop.remove_reader(fd)
                 # uvloop leaves a watched fd non-blocking; Connection.recv/send need blocking
                 os.set_blocking(fd, True)
-            status, payload = worker.conn.recv()  # readable: the worker is writing its answer
+                if handed_off:  # the caller went away: a thread waits for the answer
+                    remaining = max(0.0, budget - (time.monotonic() - started))
+                    threading.Thread(
+                        target=self._drain,
+                        args=(worker, remaining),
+                        name="rolefit-drain",
+                        daemon=True,
+                    ).start()
+            # Readable: the worker is writing its answer (one write for the service's gzipped
+            # reports; a large answer may block the loop for the moment the worker needs to
+            # finish writing it).
+            status, payload = worker.conn.recv()
             healthy = status in ("ok", "error")
             return _unpack(status, payload)  # type: ignore[no-any-return]
         except (EOFError, OSError, BrokenPipeError) as exc:
