@@ -106,6 +106,14 @@ class ServiceError(Exception):
     status: ClassVar[int] = 500
     default_message: ClassVar[str] = "The request could not be served."
 
+    # Every subclass, by code: the job board's own problems (service/routes/jobboard_common.py)
+    # register themselves here, so their type URIs resolve and OpenAPI documents them.
+    registry: ClassVar[dict[str, type[ServiceError]]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        ServiceError.registry.setdefault(cls.code, cls)
+
     def __init__(self, message: str | None = None, *, headers: Mapping[str, str] | None = None):
         self.message = message or self.default_message
         self.headers = dict(headers or {})
@@ -223,15 +231,7 @@ def problem_types() -> list[ProblemType]:
     rows: dict[str, ProblemType] = {}
     for cls in error_classes():
         rows[cls.code] = ProblemType(cls.code, status_for(cls), cls.title, cls.default_message)
-    for svc in (
-        NotAuthenticatedError,
-        ForbiddenError,
-        NotFoundError,
-        ConflictError,
-        RateLimitedError,
-        ServiceBusyError,
-        NotReadyError,
-    ):
+    for svc in ServiceError.registry.values():
         rows.setdefault(svc.code, ProblemType(svc.code, svc.status, svc.title, svc.default_message))
     extra = {
         400: "The request could not be read (for example a malformed multipart body).",

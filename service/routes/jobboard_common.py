@@ -18,8 +18,6 @@ from matcher.errors import MatcherError
 from service.auth import Principal, require_scope
 from service.jobboard import JobBoard, JobBoardSettings
 from service.problems import (
-    MEDIA_TYPE,
-    PROBLEM_BASE,
     ConflictError,
     NotFoundError,
     ServiceError,
@@ -105,57 +103,9 @@ class InvalidCursorProblem(ServiceError):
     default_message = "The cursor is not valid: use next_cursor as given."
 
 
-OWN_PROBLEMS: dict[str, type[ServiceError]] = {
-    cls.code: cls
-    for cls in (
-        IdempotencyInProgressError,
-        IdempotencyKeyReusedError,
-        UrlRefusedError,
-        FeedUnreachableError,
-        FeedTooLargeError,
-        FeedInvalidError,
-        InvalidCursorProblem,
-    )
-}
-
-
-def responses(*codes: str) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI ``responses=`` for the service's problem codes plus the job board's own."""
-    known = [c for c in codes if c not in OWN_PROBLEMS]
-    out = problem_responses(*known)
-    for code in codes:
-        cls = OWN_PROBLEMS.get(code)
-        if cls is None:
-            continue
-        example = {
-            "type": PROBLEM_BASE + code,
-            "title": cls.title,
-            "status": cls.status,
-            "detail": cls.default_message,
-            "instance": "urn:uuid:5f0c6c1e-8a7e-4d8e-9d59-2f1a3c0b7e11",
-            "code": code,
-            "request_id": "5f0c6c1e-8a7e-4d8e-9d59-2f1a3c0b7e11",
-        }
-        entry = out.setdefault(
-            cls.status,
-            {
-                "description": "",
-                "content": {
-                    MEDIA_TYPE: {
-                        "schema": {"$ref": "#/components/schemas/Problem"},
-                        "examples": {},
-                    }
-                },
-            },
-        )
-        entry["description"] = "; ".join(
-            p for p in (entry["description"], f"`{code}`: {cls.title}") if p
-        )
-        entry["content"][MEDIA_TYPE].setdefault("examples", {})[code] = {
-            "summary": cls.title,
-            "value": example,
-        }
-    return out
+# The job board's problems above are ServiceError subclasses, so the service's problem table
+# (type pages, OpenAPI examples) knows them: the routes document them like any other.
+responses = problem_responses
 
 
 # --------------------------------------------------------------------------- dependencies
