@@ -7,16 +7,10 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import subprocess
-import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
-import pytest
-
-from tests.service.conftest import Server, free_port, stop_server
+from tests.service.conftest import Server, launch, stop_server, wait_started
 
 __all__ = ["SETTINGS", "ApiServer", "kill_server", "make_keys", "start_server", "stop_server"]
 
@@ -80,48 +74,15 @@ def start_server(
     data_dir = tmp / "data"
     data_dir.mkdir(parents=True, exist_ok=True)
     keys = keys if keys is not None else make_keys(db_url)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ROLEFIT_")}
-    env["ROLEFIT_DATA_DIR"] = str(data_dir)
-    env["ROLEFIT_DATABASE_URL"] = db_url
-    for name, value in {**SETTINGS, **overrides}.items():
-        env[f"ROLEFIT_{name.upper()}"] = (
-            str(value).lower() if isinstance(value, bool) else str(value)
-        )
-    port = free_port()
-    log_path = tmp / f"server-{port}.log"
-    with log_path.open("wb") as log_file:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "--factory",
-                "service.app:create_app",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-            ],
-            cwd=tmp,
-            env=env,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # kill_server() takes its worker processes down too
-        )
-    server = ApiServer(f"http://127.0.0.1:{port}", log_path, data_dir, process, keys, db_url)
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"server exited with {process.returncode}:\n{server.log()[-4000:]}")
-        try:
-            if httpx.get(server.url + "/healthz", timeout=2).status_code == 200:
-                server.wait_ready()
-                return server
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    stop_server(server)
-    pytest.fail(f"server did not start:\n{server.log()[-4000:]}")
+    process, url, log_path = launch(
+        tmp,
+        {"data_dir": data_dir, "database_url": db_url, **SETTINGS, **overrides},
+        log_name="server-{port}.log",
+        new_session=True,  # kill_server() takes its worker processes down too
+    )
+    server = ApiServer(url, log_path, data_dir, process, keys, db_url)
+    wait_started(server, 90, ready=True)
+    return server
 
 
 def kill_server(server: Server) -> None:

@@ -10,13 +10,14 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.service.conftest import free_port
 
 
 def _bin_dir() -> Path | None:
@@ -27,12 +28,6 @@ def _bin_dir() -> Path | None:
         if (path / "initdb").exists() and (path / "pg_ctl").exists():
             return path
     return None
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass
@@ -132,7 +127,7 @@ def start_cluster() -> PgServer | str:
             return "running as root and there is no 'postgres' user to run PostgreSQL as"
         os.chmod(root, 0o700)
         runas = [runuser, "-u", "postgres", "--"]
-    port = _free_port()
+    port = free_port()
     init = subprocess.run(
         [
             *runas,

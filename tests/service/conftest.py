@@ -74,50 +74,75 @@ def make_keys(data_dir: Path) -> dict[str, str]:
     return keys
 
 
-def start_server(tmp: Path, **settings: object) -> Server:
-    """Start ``uvicorn --factory service.app:create_app`` (the production command)."""
-    data_dir = tmp / "data"
-    data_dir.mkdir(parents=True, exist_ok=True)
-    keys = make_keys(data_dir)
-    port = free_port()
+def launch(
+    tmp: Path,
+    settings: dict[str, object],
+    *,
+    log_name: str = "server.log",
+    new_session: bool = False,
+) -> tuple[subprocess.Popen[bytes], str, Path]:
+    """Run ``uvicorn --factory service.app:create_app`` (the production command) on a free
+    port of 127.0.0.1 with ``ROLEFIT_<NAME>`` for each setting and no other ROLEFIT_ variable.
+
+    Returns the process, its URL and its log file.
+    """
     env = {k: v for k, v in os.environ.items() if not k.startswith("ROLEFIT_")}
-    env["ROLEFIT_DATA_DIR"] = str(data_dir)
     for name, value in settings.items():
         env[f"ROLEFIT_{name.upper()}"] = (
             str(value).lower() if isinstance(value, bool) else str(value)
         )
-    log_path = tmp / "server.log"
-    log_file = log_path.open("wb")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "--factory",
-            "service.app:create_app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        cwd=tmp,
-        env=env,
-        stdout=log_file,
-        stderr=subprocess.STDOUT,
-    )
-    server = Server(f"http://127.0.0.1:{port}", log_path, data_dir, process, keys)
-    deadline = time.monotonic() + 60
+    port = free_port()
+    log_path = tmp / log_name.format(port=port)
+    with log_path.open("wb") as log_file:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "--factory",
+                "service.app:create_app",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
+            cwd=tmp,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=new_session,
+        )
+    return process, f"http://127.0.0.1:{port}", log_path
+
+
+def wait_started(server: Server, timeout: float, *, ready: bool = False) -> None:
+    """Wait until ``/healthz`` answers (and ``/readyz`` too with ``ready``); on failure, stop
+    the server and fail the test with the end of its log."""
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"server exited with {process.returncode}:\n{server.log()[-4000:]}")
+        if server.process.poll() is not None:
+            pytest.fail(f"server exited with {server.process.returncode}:\n{server.log()[-4000:]}")
         try:
             if httpx.get(server.url + "/healthz", timeout=2).status_code == 200:
-                return server
+                if ready:
+                    server.wait_ready()
+                return
         except httpx.TransportError:
             pass
         time.sleep(0.2)
     stop_server(server)
     pytest.fail(f"server did not start:\n{server.log()[-4000:]}")
+
+
+def start_server(tmp: Path, **settings: object) -> Server:
+    """Start the production command with these settings over a SQLite file in ``tmp``."""
+    data_dir = tmp / "data"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    keys = make_keys(data_dir)
+    process, url, log_path = launch(tmp, {"data_dir": data_dir, **settings})
+    server = Server(url, log_path, data_dir, process, keys)
+    wait_started(server, 60)
+    return server
 
 
 def stop_server(server: Server) -> None:
