@@ -257,3 +257,76 @@ def test_workers_run_async_cancelled_while_the_worker_starts(
     run_loop(main())
     assert sorted(pool.run(echo, i)[0] for i in range(4)) == [0, 1, 2, 3]
     assert pool.restarts == 0
+
+
+def started_at(state: dict[str, Any], seconds: float) -> float:
+    """When the worker began the task (CLOCK_MONOTONIC is shared between processes)."""
+    began = time.monotonic()
+    time.sleep(seconds)
+    return began
+
+
+@pytest.fixture
+def one_worker() -> Any:
+    with WorkerPool(1, factory=counting_factory) as p:
+        p.wait_ready()
+        yield p
+
+
+def test_workers_run_async_serves_waiters_first_come_first_served(
+    one_worker: WorkerPool, run_loop: Any
+) -> None:
+    import asyncio
+
+    async def main() -> tuple[float, float, float]:
+        first = asyncio.ensure_future(one_worker.run_async(started_at, 0.3))
+        await asyncio.sleep(0.05)
+        waiting = asyncio.ensure_future(one_worker.run_async(started_at, 0.0))
+        await asyncio.sleep(0.05)
+        began_first = await first
+        # a request arriving the moment the worker is released (a client sending its next
+        # request as soon as it has its answer) queues behind the one that has been waiting
+        newcomer = await one_worker.run_async(started_at, 0.0)
+        return began_first, await waiting, newcomer
+
+    began_first, began_waiting, began_newcomer = run_loop(main())
+    assert began_first < began_waiting < began_newcomer
+
+
+def test_workers_run_async_cancelled_waiter_loses_no_worker(
+    one_worker: WorkerPool, run_loop: Any
+) -> None:
+    import asyncio
+
+    async def main() -> list[Any]:
+        busy = asyncio.ensure_future(one_worker.run_async(sleepy, 0.3))
+        await asyncio.sleep(0.05)
+        with pytest.raises(TimeoutError):  # gives up while waiting for the busy worker
+            await asyncio.wait_for(one_worker.run_async(echo, 1), 0.05)
+        queued = [asyncio.ensure_future(one_worker.run_async(echo, i)) for i in (2, 3)]
+        await busy
+        return [(await q)[0] for q in queued]
+
+    assert run_loop(main()) == [2, 3]
+    assert one_worker.busy == 0
+    assert one_worker.restarts == 0
+    assert not one_worker._waiters
+
+
+def test_workers_close_fails_the_waiters(run_loop: Any) -> None:
+    import asyncio
+
+    pool = WorkerPool(1, factory=counting_factory)
+    pool.wait_ready()
+
+    async def main() -> None:
+        busy = asyncio.ensure_future(pool.run_async(sleepy, 0.5))
+        await asyncio.sleep(0.05)
+        waiting = asyncio.ensure_future(pool.run_async(echo, 1))
+        await asyncio.sleep(0.05)
+        await asyncio.get_running_loop().run_in_executor(None, pool.close)
+        with pytest.raises(WorkerCrashedError):
+            await asyncio.wait_for(waiting, 5)
+        await asyncio.gather(busy, return_exceptions=True)  # finished or killed by close
+
+    run_loop(main())
