@@ -11,6 +11,7 @@ lifespan: logging ─► migrations ─► taxonomy ─► WorkerPool (workers b
 
 from __future__ import annotations
 
+import gc
 import logging
 import re
 import threading
@@ -79,7 +80,6 @@ class Services:
     ready: bool = False
     failure: str | None = None
     in_flight: int = 0
-    limiter: anyio.CapacityLimiter | None = None
     key_cache: dict[str, tuple[Any, float]] = field(default_factory=dict)  # hash -> principal
     _ready_thread: threading.Thread | None = field(default=None, repr=False)
 
@@ -114,10 +114,11 @@ class Services:
             NotReadyError: the workers are not up yet.
             MatcherError: whatever the task raised (ParseTimeoutError on the time budget).
         """
-        if not self.ready or self.pool is None or self.limiter is None:
+        if not self.ready or self.pool is None:
             raise NotReadyError(self.failure)
-        async with self.limiter:  # the pool's answer is awaited on the loop, no thread per task
-            result: T = await self.pool.run_async(func, *args, **kwargs)
+        # No second limiter here: ``slot()`` already caps the callers at ``max_in_flight``, and
+        # the pool queues them for its workers (an anyio limiter cost two event-loop turns).
+        result: T = await self.pool.run_async(func, *args, **kwargs)
         return result
 
     async def run_task(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -290,8 +291,11 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     from taxonomy import load_taxonomy
 
     services.taxonomy = await anyio.to_thread.run_sync(load_taxonomy)
-    services.limiter = anyio.CapacityLimiter(settings.max_in_flight)
     _start_workers(services)
+    # What startup built (taxonomy, routes, settings) lives as long as the process: keep it out
+    # of the collector's generations so full collections stay short.
+    gc.collect()
+    gc.freeze()
     log.info(
         "rolefit service started",
         extra={

@@ -459,6 +459,25 @@ def _key(name: str) -> bytes:
     return key
 
 
+# A skill the resume misses reads the same in every report (no evidence, no credit): most of a
+# report's entries are such gaps, so their JSON is kept across reports. The keys are bounded by
+# the taxonomy (skill x importance x weight); the cap only guards against job postings' weights.
+_MISSING_JSON: dict[Any, bytes] = {}
+_MISSING_JSON_CAP = 20_000
+
+
+def _match_json(match: Any) -> bytes:
+    """A ``SkillMatch`` as ``SkillMatchOut`` JSON (the same fields), gaps from ``_MISSING_JSON``."""
+    if match.evidence:
+        return pydantic_core.to_json(match)
+    item = _MISSING_JSON.get(match)
+    if item is None:
+        if len(_MISSING_JSON) >= _MISSING_JSON_CAP:
+            _MISSING_JSON.clear()
+        item = _MISSING_JSON[match] = pydantic_core.to_json(match)
+    return item
+
+
 def _role_json(role: Any, cache: dict[int, bytes]) -> bytes:
     """A ``RoleScore`` as ``RoleScoreOut`` JSON; a ``SkillMatch`` shared by several roles
     (scoring memoises them per resume) is serialised once, straight from the dataclass
@@ -471,7 +490,7 @@ def _role_json(role: Any, cache: dict[int, bytes]) -> bytes:
             for match in value:
                 item = cache.get(id(match))
                 if item is None:
-                    item = cache[id(match)] = pydantic_core.to_json(match)
+                    item = cache[id(match)] = _match_json(match)
                 items.append(item)
             out.append(_key(name) + b"[" + b",".join(items) + b"]")
         elif name in _TIER_LISTS:
