@@ -438,7 +438,8 @@ def report_out(report: MatchReport) -> MatchReportOut:
 _STRENGTH_ORDER = {"used": 0, "listed": 1, "mentioned": 2}
 _ROLE_FIELDS = tuple(RoleScoreOut.model_fields)
 _TIER_FIELDS = tuple(TierScoreOut.model_fields)
-_MATCH_LISTS = frozenset({"matched", "partial", "missing"})
+_MATCH_ORDER = ("matched", "partial", "missing")
+_ROLE_HEAD = tuple(name for name in _ROLE_FIELDS if name not in _MATCH_ORDER)
 _TIER_LISTS = frozenset({"by_importance", "by_category"})
 
 
@@ -481,24 +482,24 @@ def _match_json(match: Any) -> bytes:
 def _role_json(role: Any, cache: dict[int, bytes]) -> bytes:
     """A ``RoleScore`` as ``RoleScoreOut`` JSON; a ``SkillMatch`` shared by several roles
     (scoring memoises them per resume) is serialised once, straight from the dataclass
-    (``SkillMatchOut`` has the same fields), and its bytes spliced into every role."""
-    out: list[bytes] = []
-    for name in _ROLE_FIELDS:
+    (``SkillMatchOut`` has the same fields), and its bytes spliced into every role. The scalar
+    fields and the tiers go through pydantic-core in one call, the three lists after them."""
+    head: dict[str, Any] = {}
+    for name in _ROLE_HEAD:
         value = getattr(role, name)
-        if name in _MATCH_LISTS:
-            items: list[bytes] = []
-            for match in value:
-                item = cache.get(id(match))
-                if item is None:
-                    item = cache[id(match)] = _match_json(match)
-                items.append(item)
-            out.append(_key(name) + b"[" + b",".join(items) + b"]")
-        elif name in _TIER_LISTS:
-            tiers = [{k: getattr(t, k) for k in _TIER_FIELDS} for t in value]
-            out.append(_key(name) + pydantic_core.to_json(tiers))
-        else:
-            out.append(_key(name) + pydantic_core.to_json(value))
-    return b"{" + b",".join(out) + b"}"
+        if name in _TIER_LISTS:
+            value = [{k: getattr(t, k) for k in _TIER_FIELDS} for t in value]
+        head[name] = value
+    parts = [pydantic_core.to_json(head)[:-1]]  # without its closing brace
+    for name in _MATCH_ORDER:
+        items: list[bytes] = []
+        for match in getattr(role, name):
+            item = cache.get(id(match))
+            if item is None:
+                item = cache[id(match)] = _match_json(match)
+            items.append(item)
+        parts.append(_key(name) + b"[" + b",".join(items) + b"]")
+    return b",".join(parts) + b"}"
 
 
 def report_json(report: MatchReport) -> bytes:
