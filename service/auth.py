@@ -20,6 +20,7 @@ import secrets
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import anyio.to_thread
 from fastapi import Depends, Request
@@ -216,6 +217,24 @@ async def authenticate(request: Request) -> Principal:
     return principal
 
 
+async def check_scope(request: Request, scope: str) -> Principal:
+    """The caller of ``request``, who must hold ``scope``.
+
+    Raises:
+        NotAuthenticatedError: see ``authenticate``.
+        ForbiddenError: the key lacks ``scope``.
+    """
+    principal = await authenticate(request)
+    if not principal.allows(scope):
+        raise ForbiddenError(f"This API key does not have the '{scope}' scope.")
+    return principal
+
+
+# What a ``require_scope`` dependency adds to an operation's OpenAPI, for routes that call
+# ``check_scope`` themselves (``service.deps.authorized``).
+SECURITY_REQUIREMENT: dict[str, Any] = {"security": [{bearer_scheme.scheme_name: []}]}
+
+
 def require_scope(scope: str) -> Callable[[Request], Awaitable[Principal]]:
     """A dependency that authenticates the caller and checks one scope.
 
@@ -228,10 +247,7 @@ def require_scope(scope: str) -> Callable[[Request], Awaitable[Principal]]:
         request: Request,
         _credentials: HTTPAuthorizationCredentials | None = Depends(bearer_scheme),
     ) -> Principal:
-        principal = await authenticate(request)
-        if not principal.allows(scope):
-            raise ForbiddenError(f"This API key does not have the '{scope}' scope.")
-        return principal
+        return await check_scope(request, scope)
 
     dependency.__name__ = f"require_{scope.replace(':', '_').replace('*', 'all')}"
     return dependency

@@ -16,7 +16,8 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
 from matcher.errors import InputError, MatcherError
-from service.deps import MatchPrincipal, ParsePrincipal, ServicesDep
+from service.auth import SECURITY_REQUIREMENT
+from service.deps import authorized
 from service.problems import problem_responses
 from service.schemas import DocumentOut, MatchReportOut, MatchTextRequest
 from service.tasks import Result, match_json_task, match_text_json_task, parse_json_task
@@ -51,6 +52,7 @@ _FILE_SCHEMA = {
 }
 
 PARSE_BODY = {
+    **SECURITY_REQUIREMENT,
     "requestBody": {
         "required": True,
         "content": {
@@ -62,10 +64,11 @@ PARSE_BODY = {
                 },
             }
         },
-    }
+    },
 }
 
 MATCH_BODY = {
+    **SECURITY_REQUIREMENT,
     "requestBody": {
         "required": True,
         "description": "A resume file (multipart) or pasted resume text (JSON).",
@@ -106,7 +109,7 @@ MATCH_BODY = {
                 },
             },
         },
-    }
+    },
 }
 
 
@@ -170,13 +173,12 @@ def _content_type(request: Request) -> str:
     openapi_extra=PARSE_BODY,
     responses=problem_responses(*DOCUMENT_PROBLEMS),
 )
-async def parse_resume(
-    request: Request, services: ServicesDep, _principal: ParsePrincipal
-) -> Response:
+async def parse_resume(request: Request) -> Response:
     """Read an uploaded resume into text, sections, contact details and layout warnings.
 
     The contact details are returned to the caller and never used for scoring or logged.
     """
+    services, _principal = await authorized(request, "resumes:parse")
     if _content_type(request) != "multipart/form-data":
         raise HTTPException(415, "Send the resume as multipart/form-data with a 'file' field.")
     async with services.slot():
@@ -221,11 +223,10 @@ def json_response(request: Request, result: Result) -> Response:
     openapi_extra=MATCH_BODY,
     responses=problem_responses(*DOCUMENT_PROBLEMS, "unknown-role", "invalid-job-posting"),
 )
-async def match_resume(
-    request: Request, services: ServicesDep, _principal: MatchPrincipal
-) -> Response:
+async def match_resume(request: Request) -> Response:
     """Score a resume against roles (all of them, ranked, when none are named) and/or a job
     posting, with the evidence for every skill and concrete suggestions."""
+    services, _principal = await authorized(request, "resumes:match")
     limit = services.settings.max_upload_bytes
     ctype = _content_type(request)
     if ctype not in ("application/json", "multipart/form-data"):

@@ -233,7 +233,13 @@ def test_server_openapi_documents_every_problem(server: Server) -> None:
         "forbidden",
         "service-busy",
     } <= documented
-    for path in ("/v1/roles", "/v1/roles/{role_id}", "/v1/skills", "/v1/resumes:parse"):
+    for path in (
+        "/v1/roles",
+        "/v1/roles/{role_id}",
+        "/v1/skills",
+        "/v1/resumes:parse",
+        "/v1/match",
+    ):
         op = next(iter(paths[path].values()))
         assert "401" in op["responses"], path
         assert op["security"] == [{"ApiKey": []}]
