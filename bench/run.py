@@ -247,6 +247,12 @@ def print_tables(results: dict[str, Any]) -> None:
             sv["meets_target"],
         )
         row(
+            "  of which the service's own (HTTP, hops, JSON)",
+            f"{_fmt(sv['own_c1_ms'], ' ms')} per request (latency - its pipeline time)",
+            "",
+            None,
+        )
+        row(
             "  the same requests from httpx (client included)",
             f"{_fmt(sv['overhead_c1_httpx_pct'], '%')} "
             f"(p50 {_fmt(sv['concurrency']['1']['httpx_p50_ms'], ' ms')})",
