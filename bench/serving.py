@@ -13,8 +13,9 @@ request on this machine (it encodes the multipart form and builds its request an
 objects every time); its latency at concurrency 1 is measured too and reported next to it.
 
 The reference is the direct library call on the same file in this process (``Matcher.match``),
-measured *paired* with the concurrency-1 requests (library call, request, httpx request, in a
-rotating order), so all see the same machine load: the service's overhead at concurrency 1 is
+measured *paired* with the concurrency-1 requests (request and library call, swapping which goes
+first; then httpx requests paired the same way with library calls of their own), so both see the
+same machine load: the service's overhead at concurrency 1 is
 p50(HTTP) / p50(library) - 1 (target ≤ 10%). Next to it, what the service spends of its own per
 request (HTTP, the hops to the worker and back, the JSON): each answer's latency minus the
 worker's pipeline time for it, from the report's ``timings``. The difference between the two is
@@ -150,29 +151,56 @@ def _load(port: int, pdf: bytes, concurrency: int, requests: int) -> dict[str, f
     }
 
 
+def _alternate(first: Callable[[], None], second: Callable[[], None], pairs: int) -> float:
+    """Run the two steps ``pairs`` times, swapping which goes first; the wall time of ``first``."""
+    spent = 0.0
+    for i in range(pairs):
+        for step in (first, second) if i % 2 else (second, first):
+            t0 = time.perf_counter()
+            step()
+            if step is first:
+                spent += time.perf_counter() - t0
+    return spent
+
+
 def _paired(port: int, pdf: bytes, matcher: Any, requests: int) -> dict[str, Any]:
-    """Concurrency 1: each request next to a direct library call and an httpx request, in a
-    rotating order; the throughput counts the stdlib client's requests only."""
+    """Concurrency 1: each request next to a direct library call (swapping which goes first),
+    then the same with httpx as the client, paired with library calls of its own. Each process
+    runs once per pair: a third step in the same loop kept the worker warmer than the library."""
     import httpx
 
     http: list[float] = []
     direct: list[float] = []
     via_httpx: list[float] = []
+    direct_httpx: list[float] = []
     added: list[float] = []  # per request: latency minus the worker's own pipeline time
     errors = 0
     client = _Client(port, pdf)
-    spent = 0.0  # wall time of the other two steps, taken out of the throughput
-    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120) as hx:
 
-        def one() -> None:
-            nonlocal errors
+    def one() -> None:
+        nonlocal errors
+        t0 = time.perf_counter()
+        status = client.post()
+        ms = (time.perf_counter() - t0) * 1000.0
+        http.append(ms)
+        errors += status != 200
+        if status == 200:
+            added.append(ms - client.stages_ms())
+
+    def lib(into: list[float]) -> Callable[[], None]:
+        def call() -> None:
             t0 = time.perf_counter()
-            status = client.post()
-            ms = (time.perf_counter() - t0) * 1000.0
-            http.append(ms)
-            errors += status != 200
-            if status == 200:
-                added.append(ms - client.stages_ms())
+            pipeline.match_pdf(matcher, pdf)
+            into.append((time.perf_counter() - t0) * 1000.0)
+
+        return call
+
+    _alternate(one, lib(direct), 4)  # warm-up: the server, its workers and this matcher
+    http.clear()
+    direct.clear()
+    added.clear()
+    spent = _alternate(one, lib(direct), requests)
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120) as hx:
 
         def with_httpx() -> None:
             nonlocal errors
@@ -181,38 +209,20 @@ def _paired(port: int, pdf: bytes, matcher: Any, requests: int) -> dict[str, Any
             via_httpx.append((time.perf_counter() - t0) * 1000.0)
             errors += r.status_code != 200
 
-        def lib() -> None:
-            t0 = time.perf_counter()
-            pipeline.match_pdf(matcher, pdf)
-            direct.append((time.perf_counter() - t0) * 1000.0)
-
-        steps = (one, lib, with_httpx)
-        for step in steps * 4:  # warm-up: both server processes and this process's matcher
-            step()
-        http.clear()
-        direct.clear()
+        _alternate(with_httpx, lib(direct_httpx), 2)
         via_httpx.clear()
-        added.clear()
-        t0 = time.perf_counter()
-        for i in range(requests):
-            k = i % len(steps)
-            for step in steps[k:] + steps[:k]:
-                if step is one:
-                    step()
-                else:
-                    s0 = time.perf_counter()
-                    step()
-                    spent += time.perf_counter() - s0
-        wall = time.perf_counter() - t0
+        direct_httpx.clear()
+        _alternate(with_httpx, lib(direct_httpx), max(2, requests // 2))
     client.close()
     return {
         "requests": requests,
         "errors": errors,
         "p50_ms": round(median(http), 2),
         "p99_ms": round(percentile(http, 99), 2),
-        "throughput_rps": round(requests / max(wall - spent, 1e-9), 2),
+        "throughput_rps": round(requests / max(spent, 1e-9), 2),
         "httpx_p50_ms": round(median(via_httpx), 2),
         "httpx_p99_ms": round(percentile(via_httpx, 99), 2),
+        "httpx_direct_p50_ms": round(median(direct_httpx), 2),
         "added_p50_ms": round(median(added), 2),
         "direct_ms": direct,
     }
@@ -327,7 +337,8 @@ def run(
     direct_p50 = median(direct)
     log(f"service: library p50 {direct_p50:.1f} ms (paired with the c=1 requests)")
     overhead = 100.0 * (levels["1"]["p50_ms"] / direct_p50 - 1.0)
-    overhead_httpx = 100.0 * (levels["1"]["httpx_p50_ms"] / direct_p50 - 1.0)
+    c1 = levels["1"]
+    overhead_httpx = 100.0 * (c1["httpx_p50_ms"] / c1["httpx_direct_p50_ms"] - 1.0)
     direct_rps = 1000.0 / direct_p50
     return {
         "document": {"id": doc.id, "pages": doc.pages, "bytes": doc.size},
