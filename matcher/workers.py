@@ -16,6 +16,7 @@ caller thread ──run(func, *args)──► idle queue ──► worker proces
 from __future__ import annotations
 
 import collections
+import concurrent.futures
 import contextlib
 import functools
 import gc
@@ -271,8 +272,9 @@ class WorkerPool:
         # previous one, whose memory is still in the CPU caches (FIFO sent every task of a
         # one-at-a-time client to the worker idle longest: coldest).
         self._idle: queue.Queue[_Worker] = queue.LifoQueue()
-        # ``run_async`` callers waiting for a worker, oldest first: a released worker goes to the
-        # oldest, so a newcomer never takes it from someone who has waited (see ``_give``).
+        # Callers waiting for a worker, oldest first (asyncio futures from ``run_async``,
+        # concurrent futures from ``run``): a released worker goes to the oldest, so a newcomer
+        # never takes it from someone who has waited (see ``_give``).
         self._waiters: collections.deque[Any] = collections.deque()
         self._workers: list[_Worker] = []
         self._lock = threading.Lock()
@@ -298,16 +300,30 @@ class WorkerPool:
         self._give(worker)
 
     def _give(self, worker: _Worker) -> None:
-        """An idle worker: to the oldest ``run_async`` waiter, else to the idle queue."""
+        """An idle worker: to the oldest waiter, else to the idle queue."""
         with self._lock:
             waiter = self._waiters.popleft() if self._waiters else None
         if waiter is None:
             self._idle.put(worker)
-            return
-        try:
-            waiter.get_loop().call_soon_threadsafe(self._hand, waiter, worker)
-        except RuntimeError:  # that caller's loop is closed: next one
-            self._give(worker)
+        elif isinstance(waiter, concurrent.futures.Future):  # a ``run`` caller's thread
+            waiter.set_result(worker)
+        else:
+            try:
+                waiter.get_loop().call_soon_threadsafe(self._hand, waiter, worker)
+            except RuntimeError:  # that caller's loop is closed: next one
+                self._give(worker)
+
+    def _acquire_sync(self) -> _Worker:
+        """``_acquire`` for a blocking caller: at once, or in turn with every other waiter."""
+        with self._lock:
+            if not self._waiters:
+                try:
+                    return self._idle.get_nowait()
+                except queue.Empty:
+                    pass
+            waiter: concurrent.futures.Future[_Worker] = concurrent.futures.Future()
+            self._waiters.append(waiter)
+        return waiter.result()
 
     def _hand(self, waiter: Any, worker: _Worker) -> None:
         """On the waiter's loop: the worker is theirs, unless they were cancelled meanwhile."""
@@ -328,7 +344,7 @@ class WorkerPool:
 
     def wait_ready(self) -> None:
         """Block until every worker has built its Matcher (used by readiness checks)."""
-        taken = [self._idle.get() for _ in range(self.size)]
+        taken = [self._acquire_sync() for _ in range(self.size)]
         try:
             for worker in taken:
                 worker.wait_ready()
@@ -355,7 +371,7 @@ class WorkerPool:
         if self._closed:
             raise WorkerCrashedError("The worker pool is closed.")
         budget = self.task_timeout if timeout is None else timeout
-        worker = self._idle.get()
+        worker = self._acquire_sync()
         with self._lock:
             self._busy += 1
         healthy = False
@@ -386,9 +402,10 @@ class WorkerPool:
         reading), from a thread when it is large; the answer is awaited with
         ``loop.add_reader`` on the worker's pipe, so the loop wakes once, when the worker has
         written it. The time budget, the kill and replacement of an overrunning or dead worker
-        and the errors are those of ``run``. Waiting for an idle worker (every worker busy) and
-        starting a worker happen in a thread. A cancelled caller leaves the worker to a thread
-        that waits for its answer (within the budget) before giving it back to the pool.
+        and the errors are those of ``run``. A caller finding every worker busy waits in turn
+        with ``run``'s callers (first come, first served); starting a worker happens in a
+        thread. A cancelled caller leaves the worker to a thread that waits for its answer
+        (within the budget) before giving it back to the pool.
 
         Raises:
             the same as ``run``.
@@ -603,6 +620,9 @@ class WorkerPool:
             waiters = list(self._waiters)
             self._waiters.clear()
         for waiter in waiters:  # no worker will come back for them
+            if isinstance(waiter, concurrent.futures.Future):
+                waiter.set_exception(WorkerCrashedError("The worker pool is closed."))
+                continue
             with contextlib.suppress(RuntimeError):
                 waiter.get_loop().call_soon_threadsafe(_fail_closed, waiter)
         for worker in workers:

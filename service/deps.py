@@ -38,9 +38,9 @@ async def authorized(request: Request, scope: str) -> tuple[Services, Principal]
     """``ServicesDep`` and a ``*Principal`` dependency in one plain call, for the upload routes.
 
     FastAPI's dependency resolution (the two dependencies and the bearer scheme under one of them)
-    up to 1-2 ms per ``POST /v1/match`` on a CPU that has just run a 50 ms match in the worker,
-    where the whole service adds ~5 ms to the library call (interleaved A/B on the bench's 2-page
-    resume: +4.6-7.0 ms with, +3.5-5.2 without). Those routes call this first and declare
+    cost up to 1-2 ms per ``POST /v1/match`` on a CPU that has just run a 50 ms match in the
+    worker (interleaved A/B on the bench's 2-page resume: +4.6-7.0 ms over the library call with
+    it, +3.5-5.2 without; docs/service.md, "Latency"). Those routes call this first and declare
     ``SECURITY_REQUIREMENT`` in their OpenAPI; every other route keeps the dependencies.
 
     Raises:

@@ -330,3 +330,27 @@ def test_workers_close_fails_the_waiters(run_loop: Any) -> None:
         await asyncio.gather(busy, return_exceptions=True)  # finished or killed by close
 
     run_loop(main())
+
+
+def test_workers_run_and_run_async_wait_in_one_line(one_worker: WorkerPool, run_loop: Any) -> None:
+    """The job board's batch thread (``run``) and the HTTP routes (``run_async``) share a pool:
+    a blocking caller that has waited is served before a newer asyncio caller."""
+    import asyncio
+
+    began: dict[str, float] = {}
+
+    def blocking() -> None:
+        began["run"] = one_worker.run(started_at, 0.0)
+
+    async def main() -> None:
+        first = asyncio.ensure_future(one_worker.run_async(started_at, 0.3))
+        await asyncio.sleep(0.05)
+        thread = threading.Thread(target=blocking)
+        thread.start()
+        await asyncio.sleep(0.1)  # the thread is waiting for the busy worker
+        began["first"] = await first
+        began["newcomer"] = await one_worker.run_async(started_at, 0.0)
+        await asyncio.get_running_loop().run_in_executor(None, thread.join, 10)
+
+    run_loop(main())
+    assert began["first"] < began["run"] < began["newcomer"]
