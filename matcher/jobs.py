@@ -240,22 +240,38 @@ def _as_text(value: Any) -> str:
     return str(value)
 
 
-def _find_jobposting(data: Any) -> Mapping[str, Any] | None:
+def _jobpostings(data: Any) -> list[Mapping[str, Any]]:
+    """Every schema.org JobPosting in a JSON-LD value (lists and ``@graph`` included)."""
     if isinstance(data, list):
-        for item in data:
-            found = _find_jobposting(item)
-            if found is not None:
-                return found
-        return None
+        return [found for item in data for found in _jobpostings(item)]
     if not isinstance(data, Mapping):
-        return None
+        return []
     kind = data.get("@type")
     kinds = kind if isinstance(kind, list) else [kind]
     if "JobPosting" in kinds:
-        return data
+        return [data]
     if "@graph" in data:
-        return _find_jobposting(data["@graph"])
-    return None
+        return _jobpostings(data["@graph"])
+    return []
+
+
+def _one_jobposting(found: list[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+    """The JobPosting, if there is exactly one (the same object repeated counts once).
+
+    Raises:
+        InvalidJobPostingError: several different postings; taking the first would silently
+            drop the others.
+    """
+    distinct: list[Mapping[str, Any]] = []
+    for posting in found:
+        if posting not in distinct:
+            distinct.append(posting)
+    if len(distinct) > 1:
+        raise InvalidJobPostingError(
+            f"The JSON-LD holds {len(distinct)} different JobPosting objects, not one: send them "
+            "one at a time (a feed of postings is imported, not read as one posting)."
+        )
+    return distinct[0] if distinct else None
 
 
 def _years_from_jsonld(value: Any) -> float | None:
@@ -338,7 +354,7 @@ def read_posting(job: str | bytes | Mapping[str, Any]) -> RawPosting:
 
 def _read_posting(job: str | bytes | Mapping[str, Any]) -> RawPosting:
     if isinstance(job, (Mapping, list)):
-        found = _find_jobposting(job)
+        found = _one_jobposting(_jobpostings(job))
         if found is None:
             raise InvalidJobPostingError("The JSON-LD holds no schema.org JobPosting object.")
         return _check(_from_jsonld(found))
@@ -363,14 +379,15 @@ def _read_posting(job: str | bytes | Mapping[str, Any]) -> RawPosting:
         parser = _TextHTML()
         parser.feed(text)
         parser.close()
+        in_blocks: list[Mapping[str, Any]] = []
         for block in parser.jsonld:
             try:
-                data = json.loads(block)
+                in_blocks += _jobpostings(json.loads(block))
             except json.JSONDecodeError:
                 continue
-            found = _find_jobposting(data)
-            if found is not None:
-                return _check(_from_jsonld(found))
+        found = _one_jobposting(in_blocks)
+        if found is not None:
+            return _check(_from_jsonld(found))
         body = parser.text()
         title = " ".join((parser.h1 or parser.title).split()) or _first_title(body)
         return _check(RawPosting(title=title, text=body))

@@ -112,6 +112,22 @@ def test_jobs_html_page_with_jsonld_in_a_graph(api: ApiServer) -> None:
     assert "pytorch" in skill_ids(job["requirements"]["required"])
 
 
+def test_jobs_several_postings_in_one_body_are_refused_not_cut_to_the_first(
+    api: ApiServer,
+) -> None:
+    first, second = unique("one-of-two"), unique("two-of-two")
+    with api.client() as client:
+        response = post_ld(client, [jsonld(first), jsonld(second, title="ML Engineer")])
+        body = assert_problem(response, 422, "invalid-job-posting")
+        assert "2 different JobPosting objects" in body["detail"]
+        for ident in (first, second):  # neither was stored
+            assert client.get(f"/v1/jobs/{ident}").status_code == 404
+        # the same posting repeated (pages that print their JSON-LD twice) is one posting
+        twice = post_ld(client, [jsonld(first), jsonld(first)])
+    assert twice.status_code == 201, twice.text
+    assert twice.json()["external_id"] == first
+
+
 def test_jobs_jsonld_list_and_plain_html_and_text(api: ApiServer) -> None:
     ident = unique("list")
     in_page = unique("page-list")

@@ -91,6 +91,22 @@ def test_jobs_jsonld_wrappings(small_matcher: Matcher, wrap: object) -> None:
     assert _ids(posting.required) >= {"python", "sql"}
 
 
+def test_jobs_several_postings_are_an_error_not_the_first_one() -> None:
+    other = {**JSONLD, "title": "ML Engineer", "identifier": "ML-7"}
+    page = "".join(
+        f"<script type='application/ld+json'>{json.dumps(o)}</script>" for o in (JSONLD, other)
+    )
+    for job in (
+        [JSONLD, other],
+        {"@graph": [{"@type": "WebPage"}, JSONLD, other]},
+        json.dumps([JSONLD, other]),
+        f"<html><head>{page}</head><body><h1>Careers</h1></body></html>",
+    ):
+        with pytest.raises(InvalidJobPostingError, match="2 different JobPosting objects"):
+            read_posting(job)  # type: ignore[arg-type]
+    assert read_posting([JSONLD, dict(JSONLD)]).title == "Data Scientist"  # repeated: one
+
+
 def test_jobs_plain_html_page(small_matcher: Matcher) -> None:
     body = DESCRIPTION_HTML.replace("pandas", "React")
     page = f"<html><body><h1>Frontend Engineer</h1>{body}</body></html>"
