@@ -8,7 +8,7 @@ wall time of the level.
 
 The load generator is ``http.client`` from the standard library with the multipart body encoded
 once, as a load-testing tool sends it, asking for gzip and inflating the answer: the client's own
-cost stays out of the service's number. httpx, a typical Python client, costs 1-2 ms more per
+cost stays out of the service's number. httpx, a typical Python client, costs 1-3 ms more per
 request on this machine (it encodes the multipart form and builds its request and response
 objects every time); its latency at concurrency 1 is measured too and reported next to it.
 
