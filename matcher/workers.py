@@ -313,17 +313,23 @@ class WorkerPool:
             except RuntimeError:  # that caller's loop is closed: next one
                 self._give(worker)
 
-    def _acquire_sync(self) -> _Worker:
-        """``_acquire`` for a blocking caller: at once, or in turn with every other waiter."""
+    def _take_or_queue(self, new_waiter: Callable[[], Any]) -> tuple[_Worker | None, Any]:
+        """An idle worker when nobody is waiting, else ``new_waiter()`` queued last in line:
+        ``(worker, None)`` or ``(None, waiter)``, for ``_give`` to hand a worker to in turn."""
         with self._lock:
             if not self._waiters:
                 try:
-                    return self._idle.get_nowait()
+                    return self._idle.get_nowait(), None
                 except queue.Empty:
                     pass
-            waiter: concurrent.futures.Future[_Worker] = concurrent.futures.Future()
+            waiter = new_waiter()
             self._waiters.append(waiter)
-        return waiter.result()
+        return None, waiter
+
+    def _acquire_sync(self) -> _Worker:
+        """``_acquire`` for a blocking caller: at once, or in turn with every other waiter."""
+        worker, waiter = self._take_or_queue(concurrent.futures.Future)
+        return worker if worker is not None else waiter.result()
 
     def _hand(self, waiter: Any, worker: _Worker) -> None:
         """On the waiter's loop: the worker is theirs, unless they were cancelled meanwhile."""
@@ -483,17 +489,12 @@ class WorkerPool:
         loop's default executor could hold every one of its threads.)"""
         import asyncio
 
-        with self._lock:
-            if not self._waiters:
-                try:
-                    return self._idle.get_nowait()
-                except queue.Empty:
-                    pass
-            waiter = loop.create_future()
-            self._waiters.append(waiter)
-        try:
-            worker: _Worker = await waiter
+        worker, waiter = self._take_or_queue(loop.create_future)
+        if worker is not None:
             return worker
+        try:
+            taken: _Worker = await waiter
+            return taken
         except asyncio.CancelledError:
             with self._lock:
                 if waiter in self._waiters:
