@@ -16,16 +16,18 @@ WORKDIR /app
 # 1. Dependencies only (this layer is rebuilt only when pyproject.toml changes).
 COPY pyproject.toml README.md ./
 RUN --mount=type=cache,target=/root/.cache/pip \
-    mkdir -p matcher service taxonomy \
-    && touch matcher/__init__.py service/__init__.py taxonomy/__init__.py \
+    mkdir -p matcher service taxonomy cli batch \
+    && touch matcher/__init__.py service/__init__.py taxonomy/__init__.py cli/__init__.py batch/__init__.py \
     && PIP_NO_CACHE_DIR=0 pip install . \
     && pip uninstall -y rolefit \
-    && rm -rf matcher service taxonomy build *.egg-info
+    && rm -rf matcher service taxonomy cli batch build *.egg-info
 
 # 2. The package itself, bytecode-compiled.
 COPY matcher ./matcher
 COPY service ./service
 COPY taxonomy ./taxonomy
+COPY cli ./cli
+COPY batch ./batch
 RUN pip install --no-deps . \
     && python -m compileall -q "$(python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')" \
     && rm -rf /app/build /app/*.egg-info

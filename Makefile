@@ -40,16 +40,16 @@ test: $(STAMP) ## Run the whole test suite (installs what it needs first)
 
 .PHONY: format
 format: $(STAMP) ## Format the code
-	$(BIN)/ruff format matcher service taxonomy tests bench eval
-	$(BIN)/ruff check --fix matcher service taxonomy tests bench eval
+	$(BIN)/ruff format matcher service taxonomy cli batch tests bench eval
+	$(BIN)/ruff check --fix matcher service taxonomy cli batch tests bench eval
 
 .PHONY: lint
 lint: $(STAMP) ## ruff
-	$(BIN)/ruff check matcher service taxonomy tests bench eval
-	$(BIN)/ruff format --check matcher service taxonomy tests bench eval
+	$(BIN)/ruff check matcher service taxonomy cli batch tests bench eval
+	$(BIN)/ruff format --check matcher service taxonomy cli batch tests bench eval
 
 .PHONY: typecheck
-typecheck: $(STAMP) ## mypy --strict on matcher, taxonomy and service
+typecheck: $(STAMP) ## mypy --strict on matcher, taxonomy, service, cli and batch
 	$(BIN)/mypy
 
 .PHONY: check

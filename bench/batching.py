@@ -1,6 +1,6 @@
 """The batch: files per second in a plain loop and with 1 and 2 worker processes.
 
-The batch is ``matcher.batch.run_batch`` on a folder holding the corpus (a temporary copy; results
+The batch is ``batch.runner.run_batch`` on a folder holding the corpus (a temporary copy; results
 JSONL in the same temp dir), exactly what ``rolefit batch DIR`` runs. The plain loop is one
 process calling the library on each file in turn (no pool, no IPC): the baseline the pool must
 beat.
@@ -110,7 +110,7 @@ def _rates(n: int, t0: float, t_ready: float, done: list[float], errors: int) ->
 def _run_batch(
     files: Sequence[CorpusFile], workers: int, tmp: Path, tag: str = ""
 ) -> dict[str, float]:
-    from matcher.batch import run_batch
+    from batch.runner import run_batch
 
     src = tmp / "in"
     if not src.exists():
@@ -159,7 +159,7 @@ def run(
     With ``rounds=2`` the pool runs go 1, 2, 2, 1 workers (ABBA), so load that drifts during
     the section hits both shapes alike; each shape's figures are the mean of its runs.
     """
-    out: dict[str, Any] = {"runner": "matcher.batch.run_batch", "files": len(files)}
+    out: dict[str, Any] = {"runner": "batch.runner.run_batch", "files": len(files)}
     loop = _loop(files)
     log(f"batch: plain loop {loop['steady_files_per_sec']} files/s")
     order = [1, 2] if rounds < 2 else [1, 2, 2, 1] * (rounds // 2)

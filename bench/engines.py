@@ -1,7 +1,7 @@
-"""PDF engines: pdfminer.six (default, the reference) against PDFium (``matcher/pdfium.py``).
+"""PDF engines: pdfminer.six (default, the reference) against PDFium (``matcher/read/pdfium.py``).
 
 Speed: on every corpus file, in the same loop (alternating order), the floor
-(``pdfminer.high_level.extract_text``) and ``matcher.pdfium.extract_text`` (text *with* layout:
+(``pdfminer.high_level.extract_text``) and ``matcher.read.pdfium.extract_text`` (text *with* layout:
 lines, positions, columns, hidden text), and the whole
 ``Matcher.parse`` with ``pdf_engine="pdfminer"`` and ``"pdfium"``.
 
@@ -29,7 +29,7 @@ ENGINES = ("pdfminer", "pdfium")
 
 def _pdfium_text(data: bytes) -> Any:
     from matcher.options import MatchOptions
-    from matcher.pdfium import extract_text
+    from matcher.read.pdfium import extract_text
 
     opts = MatchOptions()
     return extract_text(data, max_bytes=opts.max_bytes, max_pages=opts.max_pages)
@@ -178,7 +178,7 @@ def run(
     files: Sequence[CorpusFile], *, quick: bool, log: Callable[[str], None] = lambda _m: None
 ) -> dict[str, Any]:
     """Speed on the corpus, accuracy on the shared corpus."""
-    from matcher.pdfium import available
+    from matcher.read.pdfium import available
 
     if not available():
         return {"skipped": "pypdfium2 is not installed (pip install 'rolefit[pdfium]')"}

@@ -35,7 +35,7 @@ from matcher.errors import MatcherError
 from matcher.models import CanonicalSkill, Document, MatchReport, RoleScore
 from matcher.options import MatchOptions, PdfEngine
 from matcher.pipeline import Matcher
-from matcher.scoring import coverage_of, score_roles
+from matcher.score import coverage_of, score_roles
 from taxonomy import Taxonomy, load_taxonomy
 
 ROOT = Path(__file__).resolve().parents[1]

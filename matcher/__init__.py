@@ -7,7 +7,22 @@ matcher = Matcher.default()
 report = matcher.match(open("resume.pdf", "rb").read(), roles=["ml-engineer"])
 ```
 
-Everything a caller may use is listed in ``__all__``; the stage modules are internals.
+The library is laid out as its pipeline, one package or module per stage, with the typed
+models of ``models.py`` between them and ``pipeline.py`` wiring them in order:
+
+    read/        bytes → Document (sniff, PDF/DOCX/text readers, sections, contact, experience)
+    extract/     Document → [SkillMention] (spaCy blank "en" matchers, described methods)
+    normalize.py [SkillMention] → [CanonicalSkill] (aliases, rapidfuzz, guards)
+    score.py     [CanonicalSkill] → [RoleScore] per role (weighted coverage)
+    suggest.py   → [Suggestion] per target role
+    postings/    a job posting → JobPosting (read, requirements) → an ad-hoc role (spec)
+    report.py    MatchReport → its JSON (the API's and the CLI's answer)
+    workers.py   the pool of isolated worker processes (time and memory limits)
+
+Everything a caller may use is listed in ``__all__`` and importable from ``matcher`` itself
+(plus the ``matcher.errors`` and ``matcher.models`` modules it re-exports); every other module is
+internal and may change without notice. ``tests/test_architecture.py`` holds the shells (CLI,
+batch, service, eval) to that.
 """
 
 from __future__ import annotations
@@ -29,6 +44,8 @@ from matcher.errors import (
     UnknownRoleError,
     UnsupportedTypeError,
     WorkerCrashedError,
+    error_classes,
+    safe_traceback,
 )
 from matcher.models import (
     CanonicalSkill,
@@ -37,27 +54,46 @@ from matcher.models import (
     JobPosting,
     MatchReport,
     RoleScore,
+    SectionKind,
     SkillMatch,
     SkillMention,
     Suggestion,
     TierScore,
     to_dict,
 )
-from matcher.options import MatchOptions
-from matcher.parse import parse
+from matcher.options import MatchOptions, PdfEngine
+from matcher.read import parse
+from matcher.read.sniff import FileKind, sniff, sniff_head
 
 if TYPE_CHECKING:
     from matcher.pipeline import Matcher
+    from matcher.postings.read import jsonld_postings
+    from matcher.report import report_json
+    from matcher.workers import WorkerPool, match_task, match_text_task, parse_task
+
+# Imported on first use: ``Matcher`` pulls in spaCy (about 0.6 s), the others what they need,
+# so that the CLI, the service's web process and anything that only needs the errors or models
+# start quickly.
+_LAZY = {
+    "Matcher": "matcher.pipeline",
+    "WorkerPool": "matcher.workers",
+    "jsonld_postings": "matcher.postings.read",
+    "match_task": "matcher.workers",
+    "match_text_task": "matcher.workers",
+    "parse_task": "matcher.workers",
+    "report_json": "matcher.report",
+}
 
 
 def __getattr__(name: str) -> object:
-    # ``Matcher`` pulls in spaCy (about 0.6 s): imported on first use, so that the CLI, the
-    # service's web process and anything that only needs the errors or models start quickly.
-    if name == "Matcher":
-        from matcher.pipeline import Matcher
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'matcher' has no attribute {name!r}")
+    import importlib
 
-        return Matcher
-    raise AttributeError(f"module 'matcher' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
 
 
 __all__ = [
@@ -67,6 +103,7 @@ __all__ = [
     "DocumentTooLargeError",
     "EmptyDocumentError",
     "Evidence",
+    "FileKind",
     "InputError",
     "InvalidJobPostingError",
     "JobPosting",
@@ -77,7 +114,9 @@ __all__ = [
     "NoTextError",
     "ParseTimeoutError",
     "PdfEncryptedError",
+    "PdfEngine",
     "RoleScore",
+    "SectionKind",
     "SkillMatch",
     "SkillMention",
     "Suggestion",
@@ -86,8 +125,18 @@ __all__ = [
     "UnknownRoleError",
     "UnsupportedTypeError",
     "WorkerCrashedError",
+    "WorkerPool",
+    "error_classes",
     "errors",
+    "jsonld_postings",
+    "match_task",
+    "match_text_task",
     "models",
     "parse",
+    "parse_task",
+    "report_json",
+    "safe_traceback",
+    "sniff",
+    "sniff_head",
     "to_dict",
 ]

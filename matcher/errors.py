@@ -28,6 +28,7 @@ Messages carry the words a reader (and the corpus scorer) keys on: "encrypted"/"
 
 from __future__ import annotations
 
+import traceback
 from typing import ClassVar
 
 __all__ = [
@@ -45,6 +46,7 @@ __all__ = [
     "UnsupportedTypeError",
     "WorkerCrashedError",
     "error_classes",
+    "safe_traceback",
 ]
 
 
@@ -161,3 +163,10 @@ def error_classes() -> list[type[MatcherError]]:
         out.append(cls)
         todo.extend(cls.__subclasses__())
     return out
+
+
+def safe_traceback(exc: BaseException) -> str:
+    """A traceback without the exception's message, which may quote document content: what the
+    worker pool, the service and the job board log for an unexpected error."""
+    frames = "".join(traceback.format_tb(exc.__traceback__))
+    return f"{frames}{type(exc).__module__}.{type(exc).__qualname__} (message withheld)"

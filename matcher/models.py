@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 __all__ = [
     "CanonicalSkill",
@@ -261,12 +261,23 @@ class SkillMatch:
 
     skill_id: str
     name: str
-    importance: Literal["core", "important", "bonus"]
+    importance: Importance
     weight: float
     credit: float  # 0..1: 1 = used in a bullet, less for listed-only or a related skill
     status: Literal["matched", "partial", "missing"]
     via: str | None = None  # the related skill that earned partial credit (e.g. a child skill)
     evidence: tuple[Evidence, ...] = ()
+
+
+# The taxonomy's importance tiers (``taxonomy.schema.Importance``), most important first: the
+# one order every ranking, table and summary uses.
+Importance = Literal["core", "important", "bonus"]
+IMPORTANCE_ORDER: tuple[Importance, ...] = get_args(Importance)
+
+
+def importance_rank(importance: str) -> int:
+    """0 for core, 1 important, 2 bonus: the one order of importance tiers."""
+    return IMPORTANCE_ORDER.index(importance) if importance in IMPORTANCE_ORDER else 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,6 +313,16 @@ class RoleScore:
     years_required: float | None = None
     years_found: float | None = None
     title_match: str | None = None  # the resume's own headline/job title naming this role
+
+    def strongest(self) -> tuple[SkillMatch, ...]:
+        """The skills the resume has for this role (matched and partial), most important and
+        best evidenced first. ``missing`` is already most important first."""
+        return tuple(
+            sorted(
+                (*self.matched, *self.partial),
+                key=lambda m: (importance_rank(m.importance), -m.weight * m.credit, m.skill_id),
+            )
+        )
 
 
 # --------------------------------------------------------------------------- suggest stage
@@ -373,6 +394,7 @@ class MatchReport:
     warnings: tuple[LayoutWarning, ...] = ()
     years_experience: float | None = None
     pages: int = 0
+    format: str = "text"  # what the resume file was, by its content: pdf, docx or text
     excluded_fields: tuple[str, ...] = (
         "name",
         "email",

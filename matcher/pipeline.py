@@ -11,25 +11,16 @@ A ``Matcher`` holds the taxonomy, the spaCy pipeline and the fuzzy index, all bu
 
 from __future__ import annotations
 
-import math
-import re
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
-from matcher import jobs
-from matcher.canonical import (
-    FuzzyIndex,
-    SkillLookupResult,
-    build_fuzzy_index,
-    canonicalize,
-    fuzzy_key,
-    lookup_skill,
-)
 from matcher.errors import TaxonomyError, UnknownRoleError
-from matcher.mentions import find_mentions
+from matcher.extract.mentions import find_mentions
+from matcher.extract.nlp import SkillNLP, build_nlp
+from matcher.extract.titles import title_matches
 from matcher.models import (
     CanonicalSkill,
     Document,
@@ -38,27 +29,33 @@ from matcher.models import (
     RoleScore,
     SkillMention,
 )
-from matcher.nlp import SkillNLP, build_nlp
+from matcher.normalize import (
+    FuzzyIndex,
+    SkillLookupResult,
+    build_fuzzy_index,
+    canonicalize,
+    lookup_skill,
+)
 from matcher.options import MatchOptions
-from matcher.scoring import (
-    TIER_FACTOR,
+from matcher.postings.read import posting_document, read_posting
+from matcher.postings.requirements import (
+    education_required,
+    requirement_modes,
+    split_requirements,
+    years_required,
+)
+from matcher.postings.spec import nearest_roles, posting_spec
+from matcher.score import (
     RoleSpec,
-    RoleSpecSkill,
     role_specs,
     score_roles,
-    title_matches,
 )
-from matcher.suggestions import suggest
+from matcher.suggest import suggest
 from taxonomy import Taxonomy, TaxonomyDataError, load_taxonomy
 
 __all__ = ["JobInput", "Matcher"]
 
 JobInput = JobPosting | str | bytes | Mapping[str, Any] | None
-
-_POSTING_WEIGHT = {"required": ("core", 1.0), "preferred": ("bonus", 1.0)}
-_MENTIONED_WEIGHT = 0.5
-_BLEND_SHARE = 0.5  # the nearest role's other skills weigh this share of the posting's own
-_BLEND_MIN_SIMILARITY = 25.0
 
 
 class Matcher:
@@ -95,7 +92,7 @@ class Matcher:
         Raises:
             InputError: any subclass, for unreadable, empty, too large or encrypted files.
         """
-        from matcher.parse import parse
+        from matcher.read import parse
 
         document: Document = parse(data, filename=filename, options=self.options)
         return document
@@ -130,16 +127,16 @@ class Matcher:
         """
         if isinstance(job, JobPosting):
             return job
-        raw = jobs.read_posting(job)
+        raw = read_posting(job)
         text = raw.text
         first = next((ln for ln in text.splitlines() if ln.strip()), "")
         if raw.title and raw.title.casefold() not in first.casefold():
             text = f"{raw.title}\n{text}"  # the title is line 1: its skills are required
-        document = jobs.posting_document(text)
+        document = posting_document(text)
         skills = self.skills(document)
-        modes = jobs.requirement_modes(document)
-        required, preferred, mentioned = jobs.split_requirements(skills, modes, document)
-        years = raw.years if raw.years is not None else jobs.years_required(raw.text)
+        modes = requirement_modes(document)
+        required, preferred, mentioned = split_requirements(skills, modes, document)
+        years = raw.years if raw.years is not None else years_required(raw.text)
         posting = JobPosting(
             title=raw.title,
             text=document.text,
@@ -147,7 +144,7 @@ class Matcher:
             preferred=tuple(preferred),
             mentioned=tuple(mentioned),
             years_required=years,
-            education=jobs.education_required(raw.text),
+            education=education_required(raw.text),
             external_id=raw.external_id,
             organization=raw.organization,
         )
@@ -155,92 +152,14 @@ class Matcher:
         return JobPosting(**{**_fields(posting), "nearest_roles": nearest})
 
     def posting_spec(self, posting: JobPosting) -> RoleSpec:
-        """A posting as an ad-hoc role: required → core, preferred → bonus, others → important."""
-        items: list[RoleSpecSkill] = []
-        seen: set[str] = set()
-        # "JavaScript, Java, or Python" asks for one of three: the alternatives share one
-        # requirement's weight instead of each weighing as a requirement of its own.
-        share: dict[str, float] = {}
-        everything = (*posting.required, *posting.preferred, *posting.mentioned)
-        for group in jobs.alternative_groups(everything, posting.text):
-            for skill_id in group:
-                share[skill_id] = min(share.get(skill_id, 1.0), 1.0 / len(group))
-        for skill in posting.required:
-            items.append(RoleSpecSkill(skill.skill_id, "core", share.get(skill.skill_id, 1.0)))
-            seen.add(skill.skill_id)
-        for skill in posting.preferred:
-            if skill.skill_id not in seen:
-                weight = share.get(skill.skill_id, 1.0)
-                items.append(RoleSpecSkill(skill.skill_id, "bonus", weight))
-                seen.add(skill.skill_id)
-        for skill in posting.mentioned:
-            if skill.skill_id not in seen:
-                items.append(RoleSpecSkill(skill.skill_id, "important", _MENTIONED_WEIGHT))
-                seen.add(skill.skill_id)
-        # Like a title variant refines its parent, the posting refines its nearest role: that
-        # role's other skills count a little (as bonus), so a posting that lists few skills still
-        # tells an AI engineer from a data scientist. Never a core gap the posting didn't name.
-        if posting.nearest_roles and posting.nearest_roles[0][1] >= _BLEND_MIN_SIMILARITY:
-            base = self._specs[posting.nearest_roles[0][0]]
-            own = sum(i.weight * TIER_FACTOR[i.importance] for i in items)
-            extra = [rs for rs in base.skills if rs.skill_id not in seen]
-            extra_total = sum(rs.weight * TIER_FACTOR[rs.importance] for rs in extra)
-            if extra_total > 0:
-                # The role's other skills together weigh _BLEND_SHARE of the posting's own (all
-                # of the weight when the posting names no skill at all).
-                scale = _BLEND_SHARE * own / extra_total if own > 0 else 1.0
-                for rs in extra:
-                    weight = scale * rs.weight * TIER_FACTOR[rs.importance] / TIER_FACTOR["bonus"]
-                    items.append(RoleSpecSkill(rs.skill_id, "bonus", round(weight, 4)))
-        return RoleSpec(
-            role_id="job",
-            title=posting.title or "Job posting",
-            skills=tuple(items),
-            kind="job",
-            years_required=posting.years_required,
-        )
+        """A posting as an ad-hoc role, scored exactly like a taxonomy role."""
+        return posting_spec(posting, self._specs)
 
     def nearest_roles(
         self, posting: JobPosting, *, limit: int = 5
     ) -> tuple[tuple[str, float], ...]:
         """Taxonomy roles closest to a posting (0..100): title match and skill-weight cosine."""
-        vec: dict[str, float] = {}
-        for group, value in (
-            (posting.mentioned, 0.4),
-            (posting.preferred, 0.6),
-            (posting.required, 1.0),
-        ):
-            for skill in group:
-                vec[skill.skill_id] = max(vec.get(skill.skill_id, 0.0), value)
-        title = fuzzy_key(posting.title)
-        out: list[tuple[str, float]] = []
-        for role_id, spec in self._specs.items():
-            role_vec = {s.skill_id: s.weight * TIER_FACTOR[s.importance] for s in spec.skills}
-            dot = sum(v * role_vec.get(k, 0.0) for k, v in vec.items())
-            norm = math.sqrt(sum(v * v for v in vec.values())) * math.sqrt(
-                sum(v * v for v in role_vec.values())
-            )
-            cosine = dot / norm if norm else 0.0
-            role = self.taxonomy.roles[role_id]
-            title_sim = 0.0
-            if title:
-                for name in (role.title, *role.aliases):
-                    key = fuzzy_key(name)
-                    if len(key) < 4:
-                        continue
-                    if re.search(r"(?<![a-z0-9])" + re.escape(key) + r"(?![a-z0-9])", title):
-                        # The role's title is a phrase of the posting's ("Senior MLOps Engineer
-                        # (LLM Serving)"): longer names are more specific ("ML Engineer" <
-                        # "Computer Vision Engineer").
-                        title_sim = max(title_sim, 0.9 + min(0.1, len(key) / 300.0))
-                    elif set(key.split()) <= set(title.split()):
-                        # All its words, not as one phrase ("Staff Engineer - Machine Learning").
-                        # Exact words: token_set_ratio scored "Senior DL Engineer" 91 against
-                        # "Senior Data Engineer".
-                        title_sim = max(title_sim, 0.8 + min(0.1, len(key) / 300.0))
-            out.append((role_id, round(100.0 * (0.5 * cosine + 0.5 * title_sim), 1)))
-        out.sort(key=lambda item: (-item[1], item[0]))
-        return tuple(out[:limit])
+        return nearest_roles(posting, self._specs, self.taxonomy, limit=limit)
 
     # ------------------------------------------------------------------ facade
 
@@ -315,6 +234,7 @@ class Matcher:
             warnings=document.warnings,
             years_experience=document.years_experience,
             pages=document.pages,
+            format=document.format,
             timings=timings,
         )
 

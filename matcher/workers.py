@@ -27,14 +27,13 @@ import os
 import queue
 import threading
 import time
-import traceback
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from multiprocessing.context import BaseContext
 from multiprocessing.reduction import ForkingPickler
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from matcher.errors import MatcherError, ParseTimeoutError, WorkerCrashedError
+from matcher.errors import MatcherError, ParseTimeoutError, WorkerCrashedError, safe_traceback
 from matcher.options import MatchOptions
 
 if TYPE_CHECKING:
@@ -87,12 +86,6 @@ def match_text_task(
 # --------------------------------------------------------------------------- worker process
 
 
-def _safe_traceback(exc: BaseException) -> str:
-    """A traceback without the exception's message, which may quote document content."""
-    frames = "".join(traceback.format_tb(exc.__traceback__))
-    return f"{frames}{type(exc).__module__}.{type(exc).__qualname__} (message withheld)"
-
-
 def _set_memory_limit(megabytes: int | None) -> None:
     if not megabytes:
         return
@@ -117,7 +110,7 @@ def _worker_main(
     try:
         state = factory(options)
     except BaseException as exc:
-        conn.send(("init-failed", _safe_traceback(exc)))
+        conn.send(("init-failed", safe_traceback(exc)))
         return
     _set_memory_limit(memory_limit_mb)
     # The Matcher (taxonomy, spaCy pipeline, matchers) lives as long as the worker: move it out
@@ -141,13 +134,13 @@ def _worker_main(
         except MemoryError:
             reply = ("memory", None)
         except BaseException as exc:
-            reply = ("bug", _safe_traceback(exc))
+            reply = ("bug", safe_traceback(exc))
         else:
             reply = ("ok", result)
         try:
             conn.send(reply)
         except Exception as exc:  # the result could not be pickled
-            conn.send(("bug", _safe_traceback(exc)))
+            conn.send(("bug", safe_traceback(exc)))
 
 
 class _Worker:

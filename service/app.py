@@ -19,35 +19,31 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import anyio
 import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from matcher import safe_traceback
 from service.db import make_engine, session_factory, upgrade
 from service.logging import configure_logging, request_id_var
 from service.metrics import Metrics
 from service.problems import (
-    NotReadyError,
     RequestTooLargeError,
-    ServiceBusyError,
     install_problem_handlers,
     problem_response,
-    safe_traceback,
 )
+from service.services import Services
 from service.settings import Settings
 
 if True:  # imported for their side effect on Base.metadata (tables known to migrations)
     import service.auth  # noqa: F401
 
-__all__ = ["Services", "create_app"]
+__all__ = ["create_app"]
 
 log = logging.getLogger("rolefit.service")
 T = TypeVar("T")
@@ -65,71 +61,6 @@ posting, with the evidence, the gaps and concrete edits.
 * **Limits**: request size (413 while streaming), pages, a per-document time budget (the worker is
   killed), and a bounded queue (503 with `Retry-After` when full).
 """
-
-
-@dataclass
-class Services:
-    """What the lifespan builds and the routes use (one per app)."""
-
-    settings: Settings
-    metrics: Metrics
-    engine: Engine
-    sessions: sessionmaker[Session]
-    taxonomy: Any = None  # taxonomy.Taxonomy, loaded in the lifespan
-    pool: Any = None  # matcher.workers.WorkerPool
-    ready: bool = False
-    failure: str | None = None
-    in_flight: int = 0
-    key_cache: dict[str, tuple[Any, float]] = field(default_factory=dict)  # hash -> principal
-    _ready_thread: threading.Thread | None = field(default=None, repr=False)
-
-    @asynccontextmanager
-    async def slot(self) -> AsyncIterator[None]:
-        """Hold one of ``workers + queue_limit`` places for a parse/match request.
-
-        Routes take it *before* reading the upload, so memory is bounded by
-        ``max_in_flight * max_upload_bytes`` however many clients upload at once.
-
-        Raises:
-            ServiceBusyError: every place is taken (503 with Retry-After).
-        """
-        if self.in_flight >= self.settings.max_in_flight:
-            self.metrics.rejected.inc()
-            retry = max(1, int(self.settings.parse_timeout // 4) or 1)
-            raise ServiceBusyError(retry_after=min(retry, 30))
-        self.in_flight += 1
-        self.metrics.in_flight.set(self.in_flight)
-        try:
-            yield
-        finally:
-            self.in_flight -= 1
-            self.metrics.in_flight.set(self.in_flight)
-            if self.pool is not None:
-                self.metrics.worker_restarts.set(self.pool.restarts)
-
-    async def run_in_worker(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run a worker task off the event loop (call inside ``slot()``).
-
-        Raises:
-            NotReadyError: the workers are not up yet.
-            MatcherError: whatever the task raised (ParseTimeoutError on the time budget).
-        """
-        if not self.ready or self.pool is None:
-            raise NotReadyError(self.failure)
-        # No second limiter here: ``slot()`` already caps the callers at ``max_in_flight``, and
-        # the pool queues them for its workers (an anyio limiter cost two event-loop turns).
-        result: T = await self.pool.run_async(func, *args, **kwargs)
-        return result
-
-    async def run_task(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """``slot()`` + ``run_in_worker()`` for callers whose input is already in memory.
-
-        Raises:
-            NotReadyError, ServiceBusyError: see ``slot``.
-            MatcherError: whatever the task raised.
-        """
-        async with self.slot():
-            return await self.run_in_worker(func, *args, **kwargs)
 
 
 # --------------------------------------------------------------------------- middleware
@@ -245,7 +176,7 @@ class RequestContext:
 
 
 def _start_workers(services: Services) -> None:
-    from matcher.workers import WorkerPool
+    from matcher import WorkerPool
 
     settings = services.settings
     try:
@@ -406,7 +337,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 def _include_job_board_routers(app: FastAPI) -> None:
     """The job board's routers."""
-    from service.routes import applications, batches, candidates, events, jobs, webhooks
+    from service.jobboard.routes import applications, batches, candidates, events, jobs, webhooks
 
     for module in (jobs, applications, batches, webhooks, events, candidates):
         app.include_router(module.router)

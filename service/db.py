@@ -49,6 +49,13 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
+def migrated_sessions(url: str) -> sessionmaker[Session]:
+    """Sessions on the database at ``url``, migrated to the latest revision first (the CLI's
+    way in: one command, one short-lived engine)."""
+    upgrade(url)
+    return session_factory(make_engine(url))
+
+
 def alembic_config(url: str) -> Any:
     """An Alembic ``Config`` for the packaged migrations (no alembic.ini needed)."""
     from alembic.config import Config

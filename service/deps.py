@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 from service.auth import Principal, check_scope, require_scope
 
 if TYPE_CHECKING:
-    from service.app import Services
+    from service.services import Services
 
 __all__ = [
     "MatchPrincipal",

@@ -16,7 +16,6 @@ that never quotes resume content), ``instance`` (``urn:uuid:<request id>``), ``c
 from __future__ import annotations
 
 import logging
-import traceback
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from matcher import safe_traceback
 from matcher.errors import (
     CorruptDocumentError,
     DocumentTooLargeError,
@@ -62,7 +62,6 @@ __all__ = [
     "problem_responses",
     "problem_types",
     "request_id_of",
-    "safe_traceback",
     "status_for",
 ]
 
@@ -106,7 +105,7 @@ class ServiceError(Exception):
     status: ClassVar[int] = 500
     default_message: ClassVar[str] = "The request could not be served."
 
-    # Every subclass, by code: the job board's own problems (service/routes/jobboard_common.py)
+    # Every subclass, by code: the job board's own problems (service/jobboard/routes/common.py)
     # register themselves here, so their type URIs resolve and OpenAPI documents them.
     registry: ClassVar[dict[str, type[ServiceError]]] = {}
 
@@ -291,12 +290,6 @@ def _is_uuid(value: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-def safe_traceback(exc: BaseException) -> str:
-    """A traceback without the exception's message, which may quote document content."""
-    frames = "".join(traceback.format_tb(exc.__traceback__))
-    return f"{frames}{type(exc).__module__}.{type(exc).__qualname__} (message withheld)"
 
 
 # --------------------------------------------------------------------------- handlers

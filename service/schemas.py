@@ -6,10 +6,8 @@ one place where library values become API values, so the OpenAPI schema is exact
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any, Literal
 
-import pydantic_core
 from pydantic import BaseModel, ConfigDict, Field
 
 from matcher.models import Document, MatchReport
@@ -28,7 +26,6 @@ __all__ = [
     "SkillLookup",
     "ValidationProblem",
     "document_out",
-    "report_json",
     "report_out",
 ]
 
@@ -368,6 +365,7 @@ class MatchReportOut(_Out):
                     "taxonomy_version": "tax-1a2b3c4d5e6f",
                     "method": "weighted-coverage.v2",
                     "pages": 2,
+                    "format": "pdf",
                     "skills": [
                         {
                             "skill_id": "python",
@@ -418,6 +416,7 @@ class MatchReportOut(_Out):
     taxonomy_version: str
     method: str
     pages: int = 0
+    format: str = Field(default="text", description="The resume file's type, by its content.")
     skills: list[CanonicalSkillOut]
     roles: list[RoleScoreOut]
     suggestions: list[SuggestionOut]
@@ -433,111 +432,6 @@ class MatchReportOut(_Out):
 def report_out(report: MatchReport) -> MatchReportOut:
     """The API view of a match report."""
     return MatchReportOut.model_validate(report, from_attributes=True)
-
-
-_STRENGTH_ORDER = {"used": 0, "listed": 1, "mentioned": 2}
-_ROLE_FIELDS = tuple(RoleScoreOut.model_fields)
-_TIER_FIELDS = tuple(TierScoreOut.model_fields)
-_MATCH_ORDER = ("matched", "partial", "missing")
-_ROLE_HEAD = tuple(name for name in _ROLE_FIELDS if name not in _MATCH_ORDER)
-_TIER_LISTS = frozenset({"by_importance", "by_category"})
-
-
-def _skill_view(skill: dict[str, Any]) -> None:
-    evidence = skill["evidence"]
-    strengths = (e["strength"] for e in evidence)
-    skill["strength"] = min(strengths, key=_STRENGTH_ORDER.__getitem__, default="mentioned")
-
-
-_JSON_KEYS: dict[str, bytes] = {}
-
-
-def _key(name: str) -> bytes:
-    """``"name":`` as JSON bytes (memoised: the same few dozen field names every time)."""
-    key = _JSON_KEYS.get(name)
-    if key is None:
-        key = _JSON_KEYS[name] = pydantic_core.to_json(name) + b":"
-    return key
-
-
-# A skill the resume misses reads the same in every report (no evidence, no credit): most of a
-# report's entries are such gaps, so their JSON is kept across reports. The keys are bounded by
-# the taxonomy (skill x importance x weight); the cap only guards against job postings' weights.
-_MISSING_JSON: dict[Any, bytes] = {}
-_MISSING_JSON_CAP = 20_000
-
-
-def _match_json(match: Any) -> bytes:
-    """A ``SkillMatch`` as ``SkillMatchOut`` JSON (the same fields), gaps from ``_MISSING_JSON``."""
-    if match.evidence:
-        return pydantic_core.to_json(match)
-    item = _MISSING_JSON.get(match)
-    if item is None:
-        if len(_MISSING_JSON) >= _MISSING_JSON_CAP:
-            _MISSING_JSON.clear()
-        item = _MISSING_JSON[match] = pydantic_core.to_json(match)
-    return item
-
-
-def _role_json(role: Any, cache: dict[int, bytes]) -> bytes:
-    """A ``RoleScore`` as ``RoleScoreOut`` JSON; a ``SkillMatch`` shared by several roles
-    (scoring memoises them per resume) is serialised once, straight from the dataclass
-    (``SkillMatchOut`` has the same fields), and its bytes spliced into every role. The scalar
-    fields and the tiers go through pydantic-core in one call, the three lists after them."""
-    head: dict[str, Any] = {}
-    for name in _ROLE_HEAD:
-        value = getattr(role, name)
-        if name in _TIER_LISTS:
-            value = [{k: getattr(t, k) for k in _TIER_FIELDS} for t in value]
-        head[name] = value
-    parts = [pydantic_core.to_json(head)[:-1]]  # without its closing brace
-    for name in _MATCH_ORDER:
-        items: list[bytes] = []
-        for match in getattr(role, name):
-            item = cache.get(id(match))
-            if item is None:
-                item = cache[id(match)] = _match_json(match)
-            items.append(item)
-        parts.append(_key(name) + b"[" + b",".join(items) + b"]")
-    return b",".join(parts) + b"}"
-
-
-def report_json(report: MatchReport) -> bytes:
-    """``report_out(report).model_dump_json()`` several times faster (the same JSON, by test).
-
-    A ``/v1/match`` answer holds every role with its matched, partial and missing skills (about
-    800 entries, 170 KB): validating that tree into the API models costs about as much as
-    extraction. Here each distinct ``SkillMatch`` is serialised once by pydantic-core (Rust)
-    straight from the dataclass (title variants share their parent's) and the bytes spliced
-    into the roles, which are built from the API models' own field lists; the rest is walked by
-    pydantic-core with the two derived values the API shows (a skill's best ``strength``, a
-    tier's ``score``) added and the posting's ``text`` left out (1.3 ms instead of 2.0 for
-    the bench's 2-page resume; 6.9 ms through the API models).
-    ``tests/service/test_report_json.py`` checks it against ``report_out`` so the two cannot
-    drift apart.
-    """
-    cache: dict[int, bytes] = {}
-    rest = dataclasses.replace(report, roles=(), job=None)
-    data: dict[str, Any] = pydantic_core.to_jsonable_python(rest)
-    for skill in data["skills"]:
-        _skill_view(skill)
-    posting = data.get("posting")
-    if posting is not None:
-        posting.pop("text", None)
-        for group in ("required", "preferred", "mentioned"):
-            for skill in posting[group]:
-                _skill_view(skill)
-    parts: list[bytes] = []
-    for name, value in data.items():
-        if name == "roles":
-            roles = b",".join(_role_json(role, cache) for role in report.roles)
-            parts.append(_key(name) + b"[" + roles + b"]")
-        elif name == "job":
-            job = b"null" if report.job is None else _role_json(report.job, cache)
-            parts.append(_key(name) + job)
-        else:
-            parts.append(_key(name) + pydantic_core.to_json(value))
-    return b"{" + b",".join(parts) + b"}"
 
 
 # --------------------------------------------------------------------------- requests

@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from matcher.options import MatchOptions
+from matcher import MatchOptions
 
 __all__ = ["Settings"]
 
@@ -21,7 +21,7 @@ LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 
 
 class Settings(BaseSettings):
-    """Every knob of the HTTP service (environment variable: ``ROLEFIT_<FIELD>``)."""
+    """Every knob of the HTTP service and its job board (environment: ``ROLEFIT_<FIELD>``)."""
 
     model_config = SettingsConfigDict(
         env_prefix="ROLEFIT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
@@ -85,6 +85,55 @@ class Settings(BaseSettings):
     )
     log_level: LogLevel = Field(default="INFO", description="Log level.")
     log_json: bool = Field(default=True, description="Structured JSON logs (one object per line).")
+
+    # ------------------------------------------------------------------ the job board
+
+    allow_private_urls: bool = Field(
+        default=False,
+        description="Allow feed URLs and webhook endpoints on private/loopback addresses "
+        "(tests, closed networks). Off: such targets are refused (SSRF guard).",
+    )
+    fetch_timeout: float = Field(default=10.0, gt=0, description="Seconds to fetch a feed URL.")
+    fetch_max_bytes: int = Field(
+        default=5 * 1024 * 1024, gt=0, description="Largest feed accepted from a URL, in bytes."
+    )
+    import_max_postings: int = Field(
+        default=500, gt=0, description="Most postings one import may hold."
+    )
+    webhook_timeout: float = Field(default=10.0, gt=0, description="Seconds per delivery.")
+    webhook_max_attempts: int = Field(default=8, gt=0, description="Attempts per delivery.")
+    webhook_backoff_seconds: float = Field(
+        default=5.0, gt=0, description="Delay before the 2nd attempt; doubles each time."
+    )
+    webhook_backoff_max_seconds: float = Field(
+        default=3600.0, gt=0, description="Longest delay between attempts."
+    )
+    webhook_disable_after: int = Field(
+        default=20, gt=0, description="Failed attempts in a row that disable an endpoint."
+    )
+    outbox_poll_seconds: float = Field(
+        default=2.0, gt=0, description="How often the outbox is polled for due deliveries."
+    )
+    batch_max_files: int = Field(default=1000, gt=0, description="Most resumes in one batch.")
+    batch_lease_seconds: float | None = Field(
+        default=None,
+        gt=0,
+        description="Seconds a batch item is reserved for one worker (default: parse_timeout "
+        "+ 30); a crashed process's items are taken over after it.",
+    )
+    batch_max_attempts: int = Field(
+        default=3, gt=0, description="Attempts per batch item before it is marked failed."
+    )
+    idempotency_hours: float = Field(default=24.0, gt=0, description="Hours keys are kept.")
+    purge_interval_seconds: float = Field(
+        default=3600.0, gt=0, description="How often expired data is purged."
+    )
+    event_retention_days: int = Field(
+        default=30, ge=0, description="Days delivered events are kept (0: forever)."
+    )
+    background_tasks: bool = Field(
+        default=True, description="Run the webhook dispatcher, batch runner and purger."
+    )
 
     @model_validator(mode="after")
     def _fill_database_url(self) -> Settings:

@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from matcher.workers import match_task, match_text_task, parse_task
-from service.schemas import SkillCandidate, SkillLookup, document_out, report_json
+from matcher import match_task, match_text_task, parse_task, report_json
+from service.schemas import SkillCandidate, SkillLookup, document_out
 
 if TYPE_CHECKING:
-    from matcher.pipeline import Matcher
+    from matcher import Matcher
 
 __all__ = [
     "Result",
@@ -61,10 +61,10 @@ def match_json_task(
     """Parse and match an uploaded resume; the API view of the report as JSON."""
     report = match_task(matcher, data, roles, job, filename)
     body = _gzip(report_json(report))
-    head = data[:1024].lstrip()
-    fmt = "pdf" if head.startswith(b"%PDF") else "docx" if head.startswith(b"PK") else "text"
     timings = dict(report.timings)
-    return Result(body=body, format=fmt, pages=report.pages, timings=timings, gzipped=True)
+    return Result(
+        body=body, format=report.format, pages=report.pages, timings=timings, gzipped=True
+    )
 
 
 def match_text_json_task(

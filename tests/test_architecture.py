@@ -1,35 +1,195 @@
-"""Imports point one way: service, cli -> matcher -> taxonomy."""
+"""The house rules of the code, read from the imports of every module (no code is run).
+
+- Imports point one way: shells (``service``, ``cli``, ``batch``, ``eval``) → ``matcher`` →
+  ``taxonomy``; the library never imports a shell's frameworks (FastAPI, Typer, Rich,
+  SQLAlchemy).
+- A shell uses the library's public names only: ``matcher`` itself and the ``matcher.errors`` /
+  ``matcher.models`` modules it re-exports; every other ``matcher`` module is internal.
+- Inside the library, data flows parse → extract → normalize → score → suggest: a stage never
+  imports a later one, and only ``__init__`` and the worker pool know the pipeline.
+- No import cycle anywhere (type-only and function-local imports count too).
+"""
 
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = ("taxonomy", "matcher", "batch", "cli", "service", "eval")
+SHELLS = ("service", "cli", "batch")
+PUBLIC = {"matcher", "matcher.errors", "matcher.models"}
 
 FORBIDDEN = {
-    "taxonomy": {"matcher", "service", "fastapi", "spacy", "rapidfuzz"},
-    "matcher": {"service", "fastapi", "starlette", "uvicorn", "sqlalchemy", "pydantic_settings"},
+    "taxonomy": {"matcher", "service", "cli", "batch", "fastapi", "spacy", "rapidfuzz"},
+    "matcher": {
+        "service",
+        "cli",
+        "batch",
+        "eval",
+        "fastapi",
+        "starlette",
+        "uvicorn",
+        "sqlalchemy",
+        "pydantic_settings",
+        "typer",
+        "rich",
+    },
+    "batch": {"service", "cli", "fastapi", "starlette", "uvicorn", "sqlalchemy", "typer"},
+    "service": {"cli", "batch", "typer", "rich"},
 }
 
+# The stages of the library, in the order data flows through them.
+STAGES = (
+    "matcher.read",
+    "matcher.extract",
+    "matcher.normalize",
+    "matcher.score",
+    "matcher.suggest",
+    "matcher.postings",
+    "matcher.pipeline",
+)
 
-def _imports(path: Path) -> set[str]:
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+@cache
+def _modules() -> dict[str, Path]:
+    return {
+        _module_name(path): path
+        for package in PACKAGES
+        for path in sorted((ROOT / package).rglob("*.py"))
+        if "migrations" not in path.parts
+    }
+
+
+@cache
+def _imports(module: str) -> frozenset[str]:
+    """Every module ``module`` imports (anywhere in the file), as dotted names."""
+    path = _modules()[module]
     tree = ast.parse(path.read_text(encoding="utf-8"))
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
     found: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            found.update(alias.name.split(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            found.add(node.module.split(".")[0])
-    return found
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - node.level + 1]
+                name = ".".join([*base, node.module] if node.module else base)
+            else:
+                name = node.module or ""
+            found.add(name)
+            # ``from matcher.read import pdf`` imports the module matcher.read.pdf
+            for alias in node.names:
+                if f"{name}.{alias.name}" in _modules():
+                    found.add(f"{name}.{alias.name}")
+    return frozenset(found)
+
+
+def _stage_of(module: str) -> int | None:
+    for index, stage in enumerate(STAGES):
+        if module == stage or module.startswith(stage + "."):
+            return index
+    return None
+
+
+def test_the_packages_exist() -> None:
+    names = _modules()
+    for module in (*STAGES, "cli", "batch", "service.jobboard"):
+        assert module in names
 
 
 @pytest.mark.parametrize("package", sorted(FORBIDDEN))
-def test_architecture_imports_point_one_way(package: str) -> None:
+def test_imports_point_one_way(package: str) -> None:
     offenders = {
-        str(path.relative_to(ROOT)): sorted(_imports(path) & FORBIDDEN[package])
-        for path in (ROOT / package).rglob("*.py")
+        module: sorted({name.split(".")[0] for name in _imports(module)} & FORBIDDEN[package])
+        for module in _modules()
+        if module.split(".")[0] == package
     }
     assert {k: v for k, v in offenders.items() if v} == {}
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+def test_shells_use_only_the_public_library(shell: str) -> None:
+    offenders = {
+        module: sorted(
+            name for name in _imports(module) if name.startswith("matcher.") and name not in PUBLIC
+        )
+        for module in _modules()
+        if module.split(".")[0] == shell
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_stages_never_import_a_later_stage() -> None:
+    offenders: dict[str, list[str]] = {}
+    for module in _modules():
+        own = _stage_of(module)
+        if own is None:
+            continue
+        later = [
+            name
+            for name in _imports(module)
+            if (other := _stage_of(name)) is not None and other > own
+        ]
+        if later:
+            offenders[module] = sorted(later)
+    assert offenders == {}
+
+
+def test_only_the_facade_and_the_worker_pool_know_the_pipeline() -> None:
+    users = {m for m in _modules() if m.startswith("matcher") and "matcher.pipeline" in _imports(m)}
+    assert users <= {"matcher", "matcher.workers"}
+
+
+def _edges() -> Iterator[tuple[str, str]]:
+    names = _modules()
+    for module in names:
+        for name in _imports(module):
+            if name in names and name != module:
+                yield module, name
+
+
+def test_no_import_cycle() -> None:
+    graph: dict[str, set[str]] = {m: set() for m in _modules()}
+    for a, b in _edges():
+        graph[a].add(b)
+    # A package's __init__ that re-exports its own modules is not a cycle with them.
+    for a in graph:
+        graph[a] = {b for b in graph[a] if not a.startswith(b + ".")}
+    state: dict[str, int] = {}
+    stack: list[str] = []
+    cycles: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == 1:
+                cycles.append([*stack[stack.index(nxt) :], nxt])
+            elif nxt not in state:
+                visit(nxt)
+        stack.pop()
+        state[node] = 2
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node)
+    assert cycles == []
+
+
+def test_the_library_has_no_command_line_or_web_code() -> None:
+    for module in _modules():
+        if module.split(".")[0] == "matcher":
+            assert not {"typer", "rich", "fastapi"} & {n.split(".")[0] for n in _imports(module)}

@@ -1,4 +1,4 @@
-"""The optional PDFium engine (matcher/pdfium.py) on PDFs made here with reportlab."""
+"""The optional PDFium engine (matcher/read/pdfium.py) on PDFs made here with reportlab."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from matcher.errors import (
     PdfEncryptedError,
     UnsupportedTypeError,
 )
-from matcher.pdfium import extract_text
+from matcher.read.pdfium import extract_text
 
 LIMITS = {"max_bytes": 5_000_000, "max_pages": 10}
 

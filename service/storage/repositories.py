@@ -1,7 +1,7 @@
 """Reads and writes of the job-board tables; each takes the caller's ``Session``.
 
 The caller owns the transaction (``with sessions.begin() as session: ...``), so a change and
-the outbox event that reports it (``service/outbox.py``) commit together or not at all.
+the outbox event that reports it (``service/jobboard/outbox.py``) commit together or not at all.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from matcher.models import (
     SectionKind,
     to_dict,
 )
-from service import outbox
+from service.jobboard import outbox
 from service.storage.models import (
     Application,
     Batch,
@@ -71,7 +71,7 @@ __all__ = [
     "retrying",
     "rotate_secret",
     "stored_report",
-    "summarize",
+    "top_skills",
     "upsert_application",
     "upsert_job",
 ]
@@ -312,18 +312,10 @@ def _skill_brief(match: Any) -> dict[str, Any]:
     }
 
 
-_IMPORTANCE = {"core": 0, "important": 1, "bonus": 2}
-
-
-def summarize(score: RoleScore) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def top_skills(score: RoleScore) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The top matched and missing skills of a posting's score (by importance, then weight)."""
-    got = sorted(
-        (*score.matched, *score.partial),
-        key=lambda m: (_IMPORTANCE.get(m.importance, 3), -m.weight * m.credit, m.skill_id),
-    )
-    missing = sorted(
-        score.missing, key=lambda m: (_IMPORTANCE.get(m.importance, 3), -m.weight, m.skill_id)
-    )
+    got = score.strongest()
+    missing = score.missing
     return [_skill_brief(m) for m in got[:TOP_SKILLS]], [
         _skill_brief(m) for m in missing[:TOP_SKILLS]
     ]
@@ -366,7 +358,7 @@ def upsert_application(
             created_at=now,
         )
         session.add(app)
-    matched, missing = summarize(report.job)
+    matched, missing = top_skills(report.job)
     app.score = float(report.job.score)
     app.band = report.job.band
     app.matched = matched

@@ -119,7 +119,7 @@ class Run:
 def rolefit_batch(*args: str | Path, timeout: float = 240) -> Run:
     """``rolefit batch ARGS`` in a subprocess (stdout is a pipe: no progress bar)."""
     proc = subprocess.run(
-        [sys.executable, "-m", "service.cli", "batch", *map(str, args)],
+        [sys.executable, "-m", "cli", "batch", *map(str, args)],
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -131,7 +131,7 @@ def rolefit_batch(*args: str | Path, timeout: float = 240) -> Run:
 def start_batch(*args: str | Path) -> subprocess.Popen[bytes]:
     """``rolefit batch ARGS`` in its own process group (so its workers can be killed with it)."""
     return subprocess.Popen(
-        [sys.executable, "-m", "service.cli", "batch", *map(str, args)],
+        [sys.executable, "-m", "cli", "batch", *map(str, args)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,

@@ -270,7 +270,15 @@ def test_batch_shows_a_progress_bar_on_a_terminal(tmp_path: Path) -> None:
     folder = many_text_resumes(tmp_path / "resumes", 5)
     master, replica = os.openpty()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "service.cli", "batch", str(folder), "--out", str(tmp_path / "r")],
+        [
+            sys.executable,
+            "-m",
+            "cli",
+            "batch",
+            str(folder),
+            "--out",
+            str(tmp_path / "r"),
+        ],
         stdout=replica,
         stderr=subprocess.PIPE,
         env={**os.environ, "COLUMNS": "160", "TERM": "xterm"},

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from matcher.batch import LocalBackend, iter_results, run_batch
+from batch.runner import LocalBackend, iter_results, run_batch
 from matcher.options import MatchOptions
 from matcher.workers import WorkerPool
 from tests.batch.crashing import MARKER, crashing_matcher

@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from matcher.batch import (
+from batch.report import collect, render, write_report
+from batch.runner import (
     BatchConfigError,
     DaskBackend,
     FileTask,
@@ -22,11 +23,11 @@ from matcher.batch import (
     _connect,
     iter_files,
     iter_results,
+    kind_of,
     run_batch,
-    sniff_kind,
     write_csv,
 )
-from matcher.batch_report import collect, render, write_report
+from matcher import sniff_head
 from matcher.errors import EmptyDocumentError, WorkerCrashedError
 from tests.service import documents
 
@@ -99,13 +100,14 @@ def write_lines(path: Path, records: list[dict[str, Any]], tail: bytes = b"") ->
         ("docx head", b"PK\x03\x04\x14\x00\x00\x00[Content_Types].xml", "docx"),
     ],
 )
-def test_sniff_kind_reads_content_not_names(name: str, head: bytes, expected: str | None) -> None:
-    assert sniff_kind(head) == expected, name
+def test_sniff_head_reads_content_not_names(name: str, head: bytes, expected: str | None) -> None:
+    assert sniff_head(head) == expected, name
 
 
-def test_sniff_kind_docx_by_its_directory() -> None:
+def test_kind_of_a_docx_by_its_directory_and_a_bare_zip_skipped() -> None:
     data = documents.resume_docx()
-    assert sniff_kind(data[:8192], data=data) == "docx"
+    assert kind_of(data) == "docx"
+    assert kind_of(b"PK\x05\x06" + b"\x00" * 18) is None  # an empty zip archive: not a resume
 
 
 def test_iter_files_skips_hidden_and_excluded_and_recurses_on_request(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from service.importers import FetchError, fetch_feed, read_feed
+from service.jobboard.importers import FetchError, fetch_feed, read_feed
 from tests.jobboard.helpers import FEEDS, assert_problem, feed
 from tests.jobboard.live import SETTINGS, ApiServer
 from tests.jobboard.local_http import LocalHttp

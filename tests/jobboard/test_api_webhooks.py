@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from service.webhooks import WebhookVerificationError, verify
+from service.jobboard.webhooks import WebhookVerificationError, verify
 from tests.jobboard.helpers import assert_problem, unique, wait_until
 from tests.jobboard.live import SETTINGS, ApiServer
 from tests.jobboard.local_http import LocalHttp, verify_signature

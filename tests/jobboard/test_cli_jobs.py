@@ -27,7 +27,7 @@ def rolefit(
     clean = {k: v for k, v in os.environ.items() if not k.startswith("ROLEFIT_")}
     clean.update({"ROLEFIT_DATABASE_URL": db_url, "COLUMNS": "200", **(env or {})})
     return subprocess.run(
-        [sys.executable, "-m", "service.cli", *args],
+        [sys.executable, "-m", "cli", *args],
         capture_output=True,
         text=True,
         cwd=ROOT,

@@ -8,10 +8,10 @@ import datetime as dt
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from service import outbox
+from service.jobboard import outbox
+from service.jobboard.webhooks import DeliveryPolicy, Dispatcher
 from service.storage import repositories as repo
 from service.storage.models import Delivery, DeliveryAttempt, utcnow
-from service.webhooks import DeliveryPolicy, Dispatcher
 from tests.jobboard.helpers import unique
 from tests.jobboard.local_http import LocalHttp
 

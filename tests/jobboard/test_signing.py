@@ -7,8 +7,8 @@ import json
 
 import pytest
 
+from service.jobboard.webhooks import WebhookVerificationError, sign, signed_headers, verify
 from service.storage.repositories import new_secret
-from service.webhooks import WebhookVerificationError, sign, signed_headers, verify
 
 # The example of the Standard Webhooks reference libraries.
 SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"

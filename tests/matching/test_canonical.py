@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matcher.canonical import canonicalize, fuzzy_key
+from matcher.normalize import canonicalize, fuzzy_key
 from matcher.pipeline import Matcher
 from tests.matching.support import doc_from_text
 

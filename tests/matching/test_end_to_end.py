@@ -1,6 +1,6 @@
 """Real files through the real parser and the matcher: PDF (reportlab), DOCX, plain text.
 
-These need the parsing stage (``matcher.parse``); they are skipped only while it is absent.
+These need the parsing stage (``matcher.read``); they are skipped only while it is absent.
 """
 
 from __future__ import annotations

@@ -9,8 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from matcher import InvalidJobPostingError
-from matcher.jobs import education_required, read_posting, years_required
 from matcher.pipeline import Matcher
+from matcher.postings.read import read_posting
+from matcher.postings.requirements import education_required, years_required
 from tests.matching.support import doc_from_text
 
 POSTING_MD = """# Senior Machine Learning Engineer
@@ -306,7 +307,7 @@ def test_jobs_required_cue_in_a_neutral_block_needs_a_requirement(
 
 
 def test_jobs_alternatives_share_one_requirement(small_matcher: Matcher) -> None:
-    from matcher.jobs import alternative_groups
+    from matcher.postings.requirements import alternative_groups
 
     text = (
         "ML Engineer\n## Requirements\n"
@@ -336,7 +337,7 @@ def test_jobs_title_words_must_all_be_there(small_matcher: Matcher) -> None:
 
 
 def test_jobs_posting_score_is_plain_coverage(small_matcher: Matcher) -> None:
-    from matcher.scoring import calibrated
+    from matcher.score import calibrated
 
     text = "Data Engineer\n## Requirements\n- Python\n- SQL\n- Docker\n- Kubernetes\n"
     resume = doc_from_text("A B\nSkills\nPython, Docker\nExperience\n• Used Python and Docker\n")

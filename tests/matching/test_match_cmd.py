@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from matcher.cli import app
+from cli import app
 from matcher.errors import EmptyDocumentError
 from matcher.models import Document
 from matcher.pipeline import Matcher
@@ -73,7 +73,7 @@ def test_match_cmd_json_has_contract_fields(cli_matcher: Matcher, tmp_path: Path
     data = json.loads(out)
     assert {"skills", "roles", "suggestions", "taxonomy_version", "method"} <= set(data)
     skill = data["skills"][0]
-    assert {"id", "name", "evidence"} <= set(skill)
+    assert {"skill_id", "name", "evidence", "strength"} <= set(skill)  # the API's report JSON
     (role,) = data["roles"]
     assert {"role_id", "title", "score", "band", "matched", "missing"} <= set(role)
     assert role["role_id"] == "data-scientist"

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from matcher.extract.phrases import METHOD_PHRASES, MethodPhrase
 from matcher.models import CanonicalSkill, SectionKind
-from matcher.phrases import METHOD_PHRASES, MethodPhrase
 from matcher.pipeline import Matcher
 from tests.matching.support import doc_from_text
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from matcher.models import CanonicalSkill, Evidence, RoleScore, SectionKind
 from matcher.options import MatchOptions
 from matcher.pipeline import Matcher
-from matcher.scoring import (
+from matcher.score import (
     RoleSpec,
     RoleSpecSkill,
     band_of,

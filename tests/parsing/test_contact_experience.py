@@ -1,5 +1,5 @@
-"""Contact details (``matcher.contact``) and experience entries and years
-(``matcher.experience``) from hand-built lines."""
+"""Contact details (``matcher.read.contact``) and experience entries and years
+(``matcher.read.experience``) from hand-built lines."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ import datetime as dt
 
 import pytest
 
-from matcher.contact import find_contact
-from matcher.experience import find_experience, total_years
 from matcher.models import ExperienceEntry
-from matcher.sections import split_sections
+from matcher.read.contact import find_contact
+from matcher.read.experience import find_experience, total_years
+from matcher.read.sections import split_sections
 from tests.parsing.support import BOLD, doc_text
 
 TODAY = dt.date(2026, 12, 1)

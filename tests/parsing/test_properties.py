@@ -20,10 +20,10 @@ from hypothesis import strategies as st
 
 from matcher import parse
 from matcher.errors import InputError
-from matcher.experience import total_years
 from matcher.models import Document, ExperienceEntry
 from matcher.options import MatchOptions
-from matcher.textclean import clean_line, dehyphenate
+from matcher.read.experience import total_years
+from matcher.read.textclean import clean_line, dehyphenate
 from tests.producers import make_docx, make_pdf, sample_resume
 
 # Small limits keep every example fast; the limits themselves are part of what is tested.

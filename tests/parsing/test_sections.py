@@ -1,4 +1,4 @@
-"""Sections (``matcher.sections``): headings by name and synonym, by typography, kept as
+"""Sections (``matcher.read.sections``): headings by name and synonym, by typography, kept as
 printed; table rows keep their cells."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from matcher.models import SectionKind
-from matcher.sections import classify_heading, split_run_in_headings, split_sections
+from matcher.read.sections import classify_heading, split_run_in_headings, split_sections
 from tests.parsing.support import BOLD, doc_text
 
 K = SectionKind

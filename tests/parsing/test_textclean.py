@@ -1,10 +1,16 @@
-"""Text cleaning (``matcher.textclean``): one line at a time, and words broken across lines."""
+"""Text cleaning (``matcher.read.textclean``): one line at a time, and words broken across lines."""
 
 from __future__ import annotations
 
 import pytest
 
-from matcher.textclean import clean_line, count_cid, dehyphenate, fix_letter_spacing, vocabulary
+from matcher.read.textclean import (
+    clean_line,
+    count_cid,
+    dehyphenate,
+    fix_letter_spacing,
+    vocabulary,
+)
 
 
 @pytest.mark.parametrize(

@@ -59,8 +59,7 @@ def over_http(url: str, key: str, data: bytes, n: int, concurrency: int) -> list
 
 def interleaved(url: str, key: str, data: bytes, n: int) -> tuple[list[float], ...]:
     """Alternate library, library + JSON and HTTP calls: the same load for all three."""
-    from matcher import Matcher
-    from service.schemas import report_json
+    from matcher import Matcher, report_json
 
     matcher = Matcher.default()
     for _ in range(3):

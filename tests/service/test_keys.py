@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import text
 from typer.testing import CliRunner
 
-import service.cli  # noqa: F401 - registers the keys and db commands
-from matcher.cli import app
+import cli  # noqa: F401 - registers every command
+from cli import app
 from service.auth import Principal, create_key, hash_key, list_keys, lookup_key, revoke_key
 from service.db import current_revision, make_engine, session_factory, upgrade
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from matcher import Matcher
-from service.schemas import MatchReportOut, report_json, report_out
+from matcher import Matcher, report_json
+from service.schemas import MatchReportOut, report_out
 from tests.service import documents as docs
 
 

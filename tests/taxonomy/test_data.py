@@ -237,3 +237,12 @@ def test_salary_claims_are_kept_per_source(tax: Taxonomy) -> None:
             assert all(f in claim.source.sentence for f in figures), claim.text
     dl_levels = {c.level for c in tax.roles["dl-engineer"].salary if c.level}
     assert dl_levels == {"entry", "mid", "senior", "staff/principal"}
+
+
+def test_the_library_ranks_the_taxonomys_importance_tiers() -> None:
+    from typing import get_args
+
+    from matcher.models import IMPORTANCE_ORDER
+    from taxonomy.schema import Importance
+
+    assert get_args(Importance) == IMPORTANCE_ORDER

@@ -1,10 +1,10 @@
-"""The described-method table (matcher/phrases.py) names skills the packaged taxonomy has."""
+"""The described-method table (matcher/extract/phrases.py) names skills the taxonomy has."""
 
 from __future__ import annotations
 
 import pytest
 
-from matcher.phrases import METHOD_PHRASES
+from matcher.extract.phrases import METHOD_PHRASES
 from taxonomy import Taxonomy, load_taxonomy
 
 

@@ -1,0 +1,5 @@
+"""``python -m cli``: the ``rolefit`` command line."""
+
+from cli import main
+
+main()

@@ -1,0 +1,145 @@
+"""``rolefit match FILE [--role ID ...] [--job FILE_OR_JSONLD] [--json]``.
+
+A readable report by default (roles with score bars, matched and missing skills, suggestions);
+``--json`` prints the whole ``MatchReport`` (each skill also carries ``id``).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from cli.app import (
+    EXIT_USAGE,
+    JobOption,
+    RolesOption,
+    app,
+    console,
+    err_console,
+    fail,
+    read_job,
+)
+from matcher.errors import MatcherError
+from matcher.models import MatchReport, RoleScore
+
+__all__ = ["match_cmd"]
+
+_BAND_STYLE = {"strong": "bold green", "good": "green", "partial": "yellow", "weak": "red"}
+_PRIORITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "dim"}
+
+
+def _bar(score: float, width: int = 20) -> Text:
+    filled = round(score / 100.0 * width)
+    return Text("█" * filled + "░" * (width - filled))
+
+
+def _role_lines(role: RoleScore) -> None:
+    have = ", ".join(
+        f"{m.name}" + ("" if m.status == "matched" else f" (via {m.via})")
+        for m in (*role.matched, *role.partial)
+    )
+    core_missing = ", ".join(m.name for m in role.missing if m.importance == "core")
+    other_missing = ", ".join(m.name for m in role.missing if m.importance != "core")
+    console.print(f"\n[bold]{role.title}[/] — {role.score:.1f} ({role.band})")
+    console.print(f"  [green]matched[/]: {have or '—'}")
+    console.print(f"  [red]missing core[/]: {core_missing or '—'}")
+    if other_missing:
+        console.print(f"  [yellow]missing other[/]: {other_missing}")
+    tiers = "  ".join(
+        f"{t.name} {t.score:.0f}% ({t.matched}/{t.total})" for t in role.by_importance
+    )
+    console.print(f"  [dim]by importance: {tiers}[/]")
+    if role.title_match:
+        console.print(f"  [dim]your title names this role: {role.title_match!r}[/]")
+    if role.years_required is not None:
+        found = "unknown" if role.years_found is None else f"{role.years_found:g}"
+        console.print(f"  [dim]years required {role.years_required:g}, found {found}[/]")
+
+
+def _print_report(report: MatchReport, *, filename: str, top: int) -> None:
+    console.print(
+        f"[bold]{filename}[/]  [dim]{report.pages} page(s) · taxonomy {report.taxonomy_version}"
+        f" · method {report.method}[/]"
+    )
+    table = Table(title="Role fit", show_lines=False)
+    table.add_column("Role")
+    table.add_column("Score", justify="right")
+    table.add_column("")
+    table.add_column("Band")
+    table.add_column("Matched", justify="right")
+    table.add_column("Missing core", justify="right")
+    rows = ([report.job] if report.job is not None else []) + list(report.roles[:top])
+    for role in rows:
+        title = f"{role.title} [dim](posting)[/]" if role.kind == "job" else role.title
+        if role.kind == "variant":
+            title = f"  {title} [dim](variant)[/]"
+        table.add_row(
+            title,
+            f"{role.score:.1f}",
+            _bar(role.score),
+            Text(role.band, style=_BAND_STYLE[role.band]),
+            str(len(role.matched) + len(role.partial)),
+            str(sum(1 for m in role.missing if m.importance == "core")),
+        )
+    console.print(table)
+    skills = ", ".join(
+        f"{s.name}" + (f" [dim]({s.evidence[0].surface})[/]" if s.how == "fuzzy" else "")
+        for s in report.skills
+    )
+    console.print(f"[bold]Skills found[/] ({len(report.skills)}): {skills or '—'}")
+    if report.posting is not None and report.posting.nearest_roles:
+        near = ", ".join(f"{rid} {sim:.0f}" for rid, sim in report.posting.nearest_roles[:3])
+        console.print(f"[dim]posting's nearest roles: {near}[/]")
+    for role in rows[: 1 + (report.job is not None)]:
+        _role_lines(role)
+    if report.suggestions:
+        console.print("\n[bold]Suggestions[/] (most impact first)")
+        for i, s in enumerate(report.suggestions[:12], 1):
+            style = _PRIORITY_STYLE[s.priority]
+            where = f" [dim]e.g. {s.evidence[0].surface!r}[/]" if s.evidence else ""
+            console.print(
+                f" {i:2d}. [{style}]{s.priority:6s}[/] +{s.impact:.1f} [cyan]{s.kind}[/] "
+                f"{s.message}{where}"
+            )
+    for w in report.warnings:
+        console.print(f"[yellow]layout warning[/] {w.code}: {w.message}")
+
+
+@app.command("match")
+def match_cmd(
+    file: Annotated[
+        Path, typer.Argument(help="Resume file: PDF, DOCX or plain text.", show_default=False)
+    ],
+    role: RolesOption = None,
+    job: JobOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    top: Annotated[int, typer.Option("--top", help="Roles shown in the table.")] = 8,
+) -> None:
+    """Score a resume against roles and/or a job posting, and say what to change."""
+    from matcher import Matcher
+
+    if not file.is_file():
+        err_console.print(f"[bold red]error[/] no such file: {file}")
+        raise typer.Exit(EXIT_USAGE)
+    job_input = read_job(job) if job is not None else None
+    try:
+        matcher = Matcher.default()
+        report = matcher.match(
+            file.read_bytes(), roles=role or None, job=job_input, filename=file.name
+        )
+    except MatcherError as exc:
+        fail(exc, as_json=as_json)
+    if as_json:
+        import sys
+
+        from matcher import report_json
+
+        pretty = json.dumps(json.loads(report_json(report)), ensure_ascii=False, indent=2)
+        sys.stdout.write(pretty + "\n")
+        return
+    _print_report(report, filename=file.name, top=top)

@@ -1,0 +1,58 @@
+"""The roles a resume names as its own title: its headline, summary or a job title."""
+
+from __future__ import annotations
+
+import re
+
+from matcher.models import Document, SectionKind
+from matcher.read.contact import is_contact_line
+from taxonomy import Taxonomy, normalize_name
+
+__all__ = ["title_matches"]
+
+_BULLETED = re.compile(r"^\s*[•●▪‣◦○■►▶✓✔*·–—-]")
+_TITLE_SECTIONS = frozenset({SectionKind.HEADER, SectionKind.SUMMARY, SectionKind.EXPERIENCE})
+
+
+def _phrase_in(phrase: str, text: str) -> bool:
+    # the substring test first: a regex (escaped, compiled or looked up) per title × line was a
+    # third of the time after parse; the word-boundary check only runs on the few real hits
+    return (
+        phrase in text
+        and re.search(rf"(?<![a-z0-9]){re.escape(phrase)}(?![a-z0-9])", text) is not None
+    )
+
+
+def title_matches(document: Document, taxonomy: Taxonomy) -> dict[str, str]:
+    """Roles the resume names as its own title (headline, summary or a job title).
+
+    Only short lines are read (a title, not a sentence mentioning a role), and lines with contact
+    details are skipped. A variant's title also names its parent role.
+    """
+    names: list[tuple[str, str]] = []
+    for role in taxonomy.roles.values():
+        for name in (role.title, *role.aliases):
+            key = normalize_name(name)
+            if len(key) >= 4:
+                names.append((key, role.id))
+    names.sort(key=lambda kv: (-len(kv[0]), kv[1]))
+    candidates: list[str] = [e.title for e in document.experience if e.title]
+    for line in document.lines:
+        if line.hidden or line.start < 0 or len(line.text) > 90:
+            continue
+        section = document.section_at(line.start)
+        if section is not None and section.kind not in _TITLE_SECTIONS:
+            continue
+        if is_contact_line(line.text, document) or _BULLETED.match(line.text):
+            continue
+        candidates.append(line.text)
+    found: dict[str, str] = {}
+    for text in candidates:
+        key = normalize_name(text)
+        for name, role_id in names:
+            if role_id not in found and _phrase_in(name, key):
+                found[role_id] = text.strip()
+                parent = taxonomy.roles[role_id].parent
+                if parent and parent not in found:
+                    found[parent] = text.strip()
+    return found

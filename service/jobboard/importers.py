@@ -1,0 +1,293 @@
+"""Job-board feeds → postings: Greenhouse, Lever, Ashby and schema.org JSON-LD.
+
+```
+FILE or URL ──fetch_feed (http/https, timeouts, size cap, SSRF guard per redirect hop)──► bytes
+  ──read_feed(data, format)──► [FeedPosting(external_id, title, description HTML, org)]
+  ──FeedPosting.jsonld()──► a schema.org JobPosting dict ──Matcher.parse_job──► JobPosting
+```
+
+Feed shapes (the public, unauthenticated endpoints the boards publish):
+
+* Greenhouse job board API (``/v1/boards/{board}/jobs?content=true``): ``{"jobs": [{"id",
+  "title", "content" (HTML, entity-escaped), "absolute_url", "location": {"name"}}]}``.
+* Lever postings API (``/v0/postings/{site}?mode=json``): ``[{"id", "text" (the title),
+  "description"/"descriptionPlain", "lists": [{"text", "content" (HTML <li>s)}],
+  "additional"/"additionalPlain", "hostedUrl", "categories"}]``.
+* Ashby posting API (``/posting-api/job-board/{board}``): ``{"jobs": [{"id", "title",
+  "descriptionHtml"/"descriptionPlain", "jobUrl", "department", "location"}]}``.
+* JSON-LD: a ``JobPosting`` object, a list of them, an ``@graph``, or an HTML page with
+  ``<script type="application/ld+json">`` blocks.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass
+from typing import Any, Literal
+from urllib.parse import urljoin
+
+import httpx
+
+from matcher import InvalidJobPostingError
+from matcher import jsonld_postings as find_jsonld_postings
+from service.jobboard.urlguard import UnsafeUrlError, check_url
+
+__all__ = [
+    "FORMATS",
+    "FeedError",
+    "FeedPosting",
+    "FetchError",
+    "fetch_feed",
+    "read_feed",
+]
+
+FeedFormat = Literal["greenhouse", "lever", "ashby", "jsonld"]
+FORMATS: tuple[FeedFormat, ...] = ("greenhouse", "lever", "ashby", "jsonld")
+MAX_REDIRECTS = 5
+
+
+class FeedError(ValueError):
+    """A feed that is not in the announced format (the message says what was expected)."""
+
+
+class FetchError(Exception):
+    """A feed URL that could not be fetched: refused, unreachable, too large or an HTTP error.
+
+    ``kind`` is ``url-refused``, ``too-large`` or ``unreachable``.
+    """
+
+    def __init__(self, message: str, *, kind: str = "unreachable") -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+@dataclass(frozen=True, slots=True)
+class FeedPosting:
+    """One posting of a feed, before extraction."""
+
+    external_id: str | None
+    title: str
+    description: str  # HTML or plain text
+    organization: str | None = None
+    url: str | None = None
+
+    def jsonld(self) -> dict[str, Any]:
+        """The posting as a schema.org ``JobPosting`` (what ``Matcher.parse_job`` reads)."""
+        data: dict[str, Any] = {
+            "@context": "https://schema.org",
+            "@type": "JobPosting",
+            "title": self.title,
+            "description": self.description,
+        }
+        if self.external_id:
+            data["identifier"] = {"@type": "PropertyValue", "value": self.external_id}
+        if self.organization:
+            data["hiringOrganization"] = {"@type": "Organization", "name": self.organization}
+        if self.url:
+            data["url"] = self.url
+        return data
+
+
+# --------------------------------------------------------------------------- fetching
+
+
+def fetch_feed(
+    url: str,
+    *,
+    timeout: float = 10.0,
+    max_bytes: int = 5 * 1024 * 1024,
+    allow_private: bool = False,
+    transport: httpx.BaseTransport | None = None,
+) -> bytes:
+    """GET a feed, checking every hop of redirects against the SSRF guard.
+
+    Raises:
+        FetchError: refused URL or redirect target (``url-refused``), a body over
+            ``max_bytes`` (``too-large``), a timeout, a connection error or a non-2xx status.
+    """
+    with httpx.Client(
+        timeout=httpx.Timeout(timeout), follow_redirects=False, transport=transport
+    ) as client:
+        current = url
+        for _ in range(MAX_REDIRECTS + 1):
+            try:
+                check_url(current, allow_private=allow_private)
+            except UnsafeUrlError as exc:
+                raise FetchError(str(exc), kind="url-refused") from exc
+            try:
+                with client.stream(
+                    "GET", current, headers={"accept": "application/json, text/html"}
+                ) as response:
+                    if response.is_redirect:
+                        location = response.headers.get("location")
+                        if not location:
+                            raise FetchError("A redirect without a Location header.")
+                        current = urljoin(current, location)
+                        continue
+                    if not response.is_success:
+                        raise FetchError(f"The feed URL answered HTTP {response.status_code}.")
+                    declared = response.headers.get("content-length", "")
+                    if declared.isdigit() and int(declared) > max_bytes:
+                        raise FetchError(
+                            f"The feed is larger than the limit of {max_bytes} bytes.",
+                            kind="too-large",
+                        )
+                    chunks: list[bytes] = []
+                    size = 0
+                    for chunk in response.iter_bytes():
+                        size += len(chunk)
+                        if size > max_bytes:
+                            raise FetchError(
+                                f"The feed is larger than the limit of {max_bytes} bytes.",
+                                kind="too-large",
+                            )
+                        chunks.append(chunk)
+                    return b"".join(chunks)
+            except httpx.TimeoutException as exc:
+                raise FetchError(f"The feed URL timed out after {timeout:g} s.") from exc
+            except httpx.HTTPError as exc:
+                raise FetchError(
+                    f"The feed URL could not be fetched ({type(exc).__name__})."
+                ) from exc
+        raise FetchError(f"More than {MAX_REDIRECTS} redirects.")
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _id(value: Any) -> str | None:
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int | str):
+        text = str(value).strip()
+        return text or None
+    return None
+
+
+def _load(data: bytes | str | Any) -> Any:
+    if isinstance(data, bytes | str):
+        text = data.decode("utf-8-sig", "replace") if isinstance(data, bytes) else data
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise FeedError("The feed is not valid JSON.") from exc
+    return data
+
+
+def _greenhouse(data: Any, organization: str | None) -> list[FeedPosting]:
+    jobs = data.get("jobs") if isinstance(data, dict) else None
+    if not isinstance(jobs, list):
+        raise FeedError("A Greenhouse feed is an object with a 'jobs' list.")
+    out = []
+    for job in jobs:
+        if not isinstance(job, dict):
+            continue
+        # Greenhouse entity-escapes the HTML of 'content' (&lt;p&gt;...).
+        content = html.unescape(_text(job.get("content")))
+        out.append(
+            FeedPosting(
+                external_id=_id(job.get("id")),
+                title=_text(job.get("title")),
+                description=content,
+                organization=organization or _text(job.get("company_name")) or None,
+                url=_text(job.get("absolute_url")) or None,
+            )
+        )
+    return out
+
+
+def _lever(data: Any, organization: str | None) -> list[FeedPosting]:
+    postings = (
+        data if isinstance(data, list) else data.get("data") if isinstance(data, dict) else None
+    )
+    if not isinstance(postings, list):
+        raise FeedError("A Lever feed is a list of postings (mode=json).")
+    out = []
+    for post in postings:
+        if not isinstance(post, dict):
+            continue
+        parts = [_text(post.get("description")) or html.escape(_text(post.get("descriptionPlain")))]
+        for section in post.get("lists") or []:
+            if isinstance(section, dict):
+                heading = html.escape(_text(section.get("text")))
+                content = _text(section.get("content"))
+                if "<li" not in content and content:
+                    content = "".join(f"<li>{html.escape(c)}</li>" for c in content.splitlines())
+                parts.append(f"<h3>{heading}</h3><ul>{content}</ul>")
+        extra = _text(post.get("additional")) or html.escape(_text(post.get("additionalPlain")))
+        if extra:
+            parts.append(extra)
+        out.append(
+            FeedPosting(
+                external_id=_id(post.get("id")),
+                title=_text(post.get("text")),
+                description="\n".join(p for p in parts if p),
+                organization=organization,
+                url=_text(post.get("hostedUrl")) or None,
+            )
+        )
+    return out
+
+
+def _ashby(data: Any, organization: str | None) -> list[FeedPosting]:
+    jobs = data.get("jobs") if isinstance(data, dict) else None
+    if not isinstance(jobs, list):
+        raise FeedError("An Ashby feed is an object with a 'jobs' list.")
+    out = []
+    for job in jobs:
+        if not isinstance(job, dict) or job.get("isListed") is False:
+            continue
+        description = _text(job.get("descriptionHtml")) or html.escape(
+            _text(job.get("descriptionPlain"))
+        ).replace("\n", "<br>")
+        out.append(
+            FeedPosting(
+                external_id=_id(job.get("id")) or _text(job.get("jobUrl")) or None,
+                title=_text(job.get("title")),
+                description=description,
+                organization=organization,
+                url=_text(job.get("jobUrl")) or None,
+            )
+        )
+    return out
+
+
+def jsonld_postings(data: bytes | str | Any) -> list[dict[str, Any]]:
+    """Every schema.org ``JobPosting`` object in JSON-LD, or in an HTML page's JSON-LD blocks
+    (the library's one rule for finding them, ``matcher.jsonld_postings``).
+
+    Raises:
+        FeedError: neither JSON nor HTML with JSON-LD, or no JobPosting in it.
+    """
+    try:
+        found = find_jsonld_postings(data)
+    except InvalidJobPostingError as exc:
+        raise FeedError(exc.message) from exc
+    if not found:
+        raise FeedError("The JSON-LD holds no schema.org JobPosting.")
+    return [dict(posting) for posting in found]
+
+
+def read_feed(
+    data: bytes | str | Any, fmt: FeedFormat, *, organization: str | None = None
+) -> list[dict[str, Any]]:
+    """The postings of a feed, each as a schema.org ``JobPosting`` dict.
+
+    Postings without a title or a description are skipped.
+
+    Raises:
+        FeedError: the data is not a feed of that format.
+    """
+    if fmt == "jsonld":
+        return jsonld_postings(data)
+    loaded = _load(data)
+    readers = {"greenhouse": _greenhouse, "lever": _lever, "ashby": _ashby}
+    if fmt not in readers:
+        raise FeedError(f"Unknown feed format {fmt!r}: use one of {', '.join(FORMATS)}.")
+    postings = readers[fmt](loaded, organization)
+    return [p.jsonld() for p in postings if p.title and p.description.strip()]

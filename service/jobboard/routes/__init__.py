@@ -1,0 +1,1 @@
+"""The job board's HTTP routes: jobs, applications, candidates, batches, webhooks, events."""

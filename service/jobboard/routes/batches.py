@@ -1,0 +1,244 @@
+"""Batches: many resumes (a zip, or several files) queued in the database and scored in the
+background against a posting or roles; progress and pages of results."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import PurePosixPath
+
+import anyio.to_thread
+from fastapi import APIRouter, HTTPException, Request, Response
+
+from service.deps import ServicesDep
+from service.jobboard.routes.applications import candidate_id
+from service.jobboard.routes.common import (
+    CursorQuery,
+    InvalidCursorProblem,
+    JobsRead,
+    JobsWrite,
+    LimitQuery,
+    board,
+    fingerprint,
+    invalid,
+    json_response,
+    not_found,
+    responses,
+    run_idempotent,
+)
+from service.jobboard.schemas import BatchOut, BatchResults, batch_out, item_out
+from service.storage import repositories as repo
+from service.storage.models import Batch
+from service.uploads import read_multipart
+
+router = APIRouter(prefix="/v1", tags=["batches"])
+
+RESUME_TYPES = {"pdf", "docx", "txt", "text", "md"}
+
+BATCH_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "files": {
+                            "type": "array",
+                            "items": {"type": "string", "format": "binary"},
+                            "description": "Resumes (PDF, DOCX, text), or one .zip of them.",
+                        },
+                        "external_candidate_ids": {
+                            "type": "array",
+                            "items": {"type": "string"},
+                            "description": "One per resume, in order; default: each file's "
+                            "name without its extension.",
+                        },
+                        "job_id": {"type": "string", "description": "Score for this posting."},
+                        "roles": {
+                            "type": "array",
+                            "items": {"type": "string"},
+                            "description": "Or score against these roles.",
+                        },
+                    },
+                }
+            }
+        },
+    }
+}
+
+
+def _expand(files: list[tuple[str, bytes]], limit: int, max_files: int) -> list[tuple[str, bytes]]:
+    """Unpack zips (members checked against the size limit before reading)."""
+    out: list[tuple[str, bytes]] = []
+    for name, data in files:
+        if name.lower().endswith(".zip"):
+            try:
+                archive = zipfile.ZipFile(io.BytesIO(data))
+            except zipfile.BadZipFile:
+                raise invalid(("body", "files"), f"{name} is not a readable zip.") from None
+            with archive:
+                for member in archive.infolist():
+                    if member.is_dir() or member.filename.startswith(("__MACOSX/", ".")):
+                        continue
+                    if member.file_size > limit:
+                        raise invalid(
+                            ("body", "files"), f"A file in the zip is larger than {limit} bytes."
+                        )
+                    if len(out) >= max_files:
+                        raise invalid(("body", "files"), f"At most {max_files} resumes per batch.")
+                    out.append((PurePosixPath(member.filename).name, archive.read(member)))
+        else:
+            out.append((name, data))
+        if len(out) > max_files:
+            raise invalid(("body", "files"), f"At most {max_files} resumes per batch.")
+    return out
+
+
+@router.post(
+    "/batches",
+    response_model=BatchOut,
+    status_code=202,
+    summary="Queue many resumes for scoring",
+    openapi_extra=BATCH_BODY,
+    responses=responses(
+        "unauthenticated",
+        "forbidden",
+        "not-found",
+        "validation-error",
+        "unknown-role",
+        "document-too-large",
+        "idempotency-in-progress",
+        "idempotency-key-reused",
+        "internal-error",
+    ),
+)
+async def create_batch(request: Request, services: ServicesDep, _principal: JobsWrite) -> Response:
+    """Store the resumes as pending work and answer 202 at once; the background runner
+    scores them on every worker (a restart resumes the batch). A batch for a posting stores
+    each result as an application (``application.scored``); ``batch.completed`` follows the
+    last one. Poll ``GET /v1/batches/{id}`` for progress."""
+    ctype = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if ctype != "multipart/form-data":
+        raise HTTPException(415, "Send multipart/form-data with 'files' and 'job_id' or 'roles'.")
+    settings = board(request).settings
+    form = await read_multipart(request, services.settings.max_upload_bytes)
+    uploads = [
+        (p.filename or f"resume-{i}.txt", p.data)
+        for name in ("files", "file")
+        for i, p in enumerate(form.parts.get(name, []))
+    ]
+    if not uploads:
+        raise invalid(("body", "files"), "Upload at least one resume as 'files'.", "missing")
+    files = _expand(uploads, services.settings.max_upload_bytes, settings.batch_max_files)
+    if not files:
+        raise invalid(("body", "files"), "The upload holds no resume.", "missing")
+    job_ref = next(iter(form.texts("job_id")), "").strip() or None
+    roles = [r.strip() for v in form.texts("roles") for r in v.split(",") if r.strip()] or None
+    if (job_ref is None) == (roles is None):
+        raise invalid(("body", "job_id"), "Give either 'job_id' or 'roles'.")
+    if roles is not None and services.taxonomy is not None:
+        unknown = sorted(set(roles) - set(services.taxonomy.roles))
+        if unknown:
+            from matcher.errors import UnknownRoleError
+
+            raise UnknownRoleError(f"Unknown role id(s): {', '.join(unknown)}.")
+    given = [t.strip() for t in form.texts("external_candidate_ids")]
+    if given and len(given) != len(files):
+        raise invalid(
+            ("body", "external_candidate_ids"),
+            f"Give one id per resume ({len(files)}), or none to use the file names.",
+        )
+    entries: list[tuple[str, str, bytes]] = []
+    for i, (name, data) in enumerate(files):
+        path = PurePosixPath(name)
+        ext = path.suffix.lstrip(".").lower() or "txt"
+        if ext not in RESUME_TYPES:
+            raise invalid(("body", "files"), f"{name}: send PDF, DOCX or text resumes.")
+        ident = candidate_id(given[i] if given else path.stem, ("body", "external_candidate_ids"))
+        entries.append((ident, ext, data))
+    key = fingerprint(
+        job_ref,
+        ",".join(roles or []),
+        *[f"{c}.{e}" for c, e, _ in entries],
+        *[d for _, _, d in entries],
+    )
+
+    async def handle() -> Response:
+        def write() -> BatchOut:
+            with services.sessions.begin() as session:
+                job = repo.find_job(session, job_ref) if job_ref else None
+                if job_ref and job is None:
+                    raise not_found("job", job_ref)
+                batch = repo.create_batch(
+                    session,
+                    job=job,
+                    roles=roles,
+                    files=entries,
+                    retention_days=services.settings.retention_days,
+                )
+                session.flush()
+                return batch_out(batch)
+
+        out = await anyio.to_thread.run_sync(write)
+        return Response(
+            out.model_dump_json().encode(),
+            status_code=202,
+            media_type="application/json",
+            headers={"Location": f"/v1/batches/{out.id}"},
+        )
+
+    return await run_idempotent(request, key, handle)
+
+
+@router.get(
+    "/batches/{batch_id}",
+    response_model=BatchOut,
+    summary="A batch's progress",
+    responses=responses("unauthenticated", "forbidden", "not-found"),
+)
+async def get_batch(batch_id: str, services: ServicesDep, _principal: JobsRead) -> Response:
+    """Status (queued, running, completed), counts and progress from 0 to 1."""
+
+    def read() -> BatchOut:
+        with services.sessions() as session:
+            batch = session.get(Batch, batch_id)
+            if batch is None:
+                raise not_found("batch", batch_id)
+            return batch_out(batch)
+
+    return json_response(await anyio.to_thread.run_sync(read))
+
+
+@router.get(
+    "/batches/{batch_id}/results",
+    response_model=BatchResults,
+    summary="A batch's results, a page at a time",
+    responses=responses("unauthenticated", "forbidden", "not-found", "invalid-cursor"),
+)
+async def batch_results(
+    batch_id: str,
+    services: ServicesDep,
+    _principal: JobsRead,
+    limit: LimitQuery = 50,
+    cursor: CursorQuery = None,
+) -> Response:
+    """Each resume's status and match summary (score, band, top matched and missing skills,
+    best roles) in upload order; a failed one has its error code."""
+
+    def read() -> BatchResults:
+        with services.sessions() as session:
+            batch = session.get(Batch, batch_id)
+            if batch is None:
+                raise not_found("batch", batch_id)
+            try:
+                page = repo.batch_results(session, batch_id, limit=limit, cursor=cursor)
+            except repo.InvalidCursorError as exc:
+                raise InvalidCursorProblem(str(exc)) from None
+            return BatchResults(
+                batch=batch_out(batch),
+                items=[item_out(i) for i in page.items],
+                next_cursor=page.next_cursor,
+            )
+
+    return json_response(await anyio.to_thread.run_sync(read))

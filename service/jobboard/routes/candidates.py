@@ -1,0 +1,81 @@
+"""Candidates: a posting's ranking, and erasure of everything stored about a candidate."""
+
+from __future__ import annotations
+
+import anyio.to_thread
+from fastapi import APIRouter, Response
+
+from service.deps import ServicesDep
+from service.jobboard.routes.applications import candidate_id
+from service.jobboard.routes.common import (
+    CursorQuery,
+    InvalidCursorProblem,
+    JobsRead,
+    JobsWrite,
+    LimitQuery,
+    json_response,
+    not_found,
+    responses,
+)
+from service.jobboard.schemas import CandidateList, ErasureReceipt, application_out
+from service.storage import repositories as repo
+
+router = APIRouter(prefix="/v1", tags=["jobs"])
+
+
+@router.get(
+    "/jobs/{job_id}/candidates",
+    response_model=CandidateList,
+    summary="Candidates of a posting, ranked best first",
+    responses=responses(
+        "unauthenticated", "forbidden", "not-found", "validation-error", "invalid-cursor"
+    ),
+)
+async def list_candidates(
+    job_id: str,
+    services: ServicesDep,
+    _principal: JobsRead,
+    limit: LimitQuery = 50,
+    cursor: CursorQuery = None,
+) -> Response:
+    """Every application to the posting ranked by score (ties by application id) with its
+    top matched and missing skills, a page at a time. Nobody is ever filtered out by a
+    cut-off: scores are recommendations for a person to read, not automatic rejections."""
+
+    def read() -> CandidateList:
+        with services.sessions() as session:
+            job = repo.find_job(session, job_id)
+            if job is None:
+                raise not_found("job", job_id)
+            try:
+                page = repo.list_candidates(session, job.id, limit=limit, cursor=cursor)
+            except repo.InvalidCursorError as exc:
+                raise InvalidCursorProblem(str(exc)) from None
+            return CandidateList(
+                job_id=job.id,
+                items=[application_out(a) for a in page.items],
+                next_cursor=page.next_cursor,
+            )
+
+    return json_response(await anyio.to_thread.run_sync(read))
+
+
+@router.delete(
+    "/candidates/{external_candidate_id}",
+    response_model=ErasureReceipt,
+    summary="Erase everything stored about a candidate",
+    responses=responses("unauthenticated", "forbidden", "validation-error"),
+)
+async def erase_candidate(
+    external_candidate_id: str, services: ServicesDep, _principal: JobsWrite
+) -> Response:
+    """Delete the candidate's applications, batch items (and their files), queued and past
+    events with their deliveries, and stored idempotent responses, in one transaction; emit
+    ``candidate.erased`` and return the receipt with what was erased."""
+    candidate = candidate_id(external_candidate_id, ("path", "external_candidate_id"))
+
+    def write() -> ErasureReceipt:
+        with services.sessions.begin() as session:
+            return ErasureReceipt.model_validate(repo.erase_candidate(session, candidate))
+
+    return json_response(await anyio.to_thread.run_sync(write))

@@ -1,0 +1,106 @@
+"""Events: the outbox with each event's deliveries and attempt log, and a redeliver action."""
+
+from __future__ import annotations
+
+import anyio.to_thread
+from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel
+from sqlalchemy.orm import selectinload
+
+from service.deps import ServicesDep
+from service.jobboard.routes.common import (
+    CursorQuery,
+    InvalidCursorProblem,
+    JobsRead,
+    JobsWrite,
+    LimitQuery,
+    json_response,
+    not_found,
+    responses,
+)
+from service.jobboard.schemas import EventList, EventOut, event_out
+from service.storage import repositories as repo
+from service.storage.models import Delivery, Event
+
+router = APIRouter(prefix="/v1", tags=["webhooks"])
+
+
+class RedeliverOut(BaseModel):
+    event_id: str
+    deliveries: int
+
+
+@router.get(
+    "/events",
+    response_model=EventList,
+    summary="List events with their deliveries (newest first)",
+    responses=responses("unauthenticated", "forbidden", "validation-error", "invalid-cursor"),
+)
+async def list_events(
+    services: ServicesDep,
+    _principal: JobsRead,
+    limit: LimitQuery = 50,
+    cursor: CursorQuery = None,
+    type: str | None = Query(default=None, max_length=64, description="Only this event type."),
+) -> Response:
+    """Events newest first, each with its deliveries and every attempt (status, error, time)."""
+
+    def read() -> EventList:
+        with services.sessions() as session:
+            try:
+                page = repo.list_events(session, limit=limit, cursor=cursor, event_type=type)
+            except repo.InvalidCursorError as exc:
+                raise InvalidCursorProblem(str(exc)) from None
+            return EventList(items=[event_out(e) for e in page.items], next_cursor=page.next_cursor)
+
+    return json_response(await anyio.to_thread.run_sync(read))
+
+
+@router.get(
+    "/events/{event_id}",
+    response_model=EventOut,
+    summary="Read an event and its delivery log",
+    responses=responses("unauthenticated", "forbidden", "not-found"),
+)
+async def get_event(event_id: str, services: ServicesDep, _principal: JobsRead) -> Response:
+    """One event, its deliveries and their attempts."""
+
+    def read() -> EventOut:
+        with services.sessions() as session:
+            event = session.get(
+                Event,
+                event_id,
+                options=[selectinload(Event.deliveries).selectinload(Delivery.attempt_log)],
+            )
+            if event is None:
+                raise not_found("event", event_id)
+            return event_out(event)
+
+    return json_response(await anyio.to_thread.run_sync(read))
+
+
+@router.post(
+    "/events/{event_id}/redeliver",
+    response_model=RedeliverOut,
+    status_code=202,
+    summary="Deliver an event again",
+    responses=responses("unauthenticated", "forbidden", "not-found"),
+)
+async def redeliver(
+    event_id: str,
+    services: ServicesDep,
+    _principal: JobsWrite,
+    endpoint_id: str | None = Query(default=None, description="Only to this endpoint."),
+) -> Response:
+    """Queue the event again for its subscribed endpoints (or one), under the same
+    ``webhook-id``: receivers that already have it recognise it."""
+
+    def write() -> RedeliverOut:
+        with services.sessions.begin() as session:
+            event = session.get(Event, event_id)
+            if event is None:
+                raise not_found("event", event_id)
+            queued = repo.redeliver(session, event, endpoint_id)
+            return RedeliverOut(event_id=event.id, deliveries=len(queued))
+
+    return json_response(await anyio.to_thread.run_sync(write), 202)

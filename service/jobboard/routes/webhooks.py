@@ -1,0 +1,204 @@
+"""Webhook endpoints: register (the secret is shown once), list, read, delete, rotate the
+secret, send a test ping."""
+
+from __future__ import annotations
+
+import anyio.to_thread
+from fastapi import APIRouter, Request, Response
+from pydantic import BaseModel, Field
+
+from service.deps import ServicesDep
+from service.jobboard import outbox
+from service.jobboard.routes.common import (
+    JobsRead,
+    JobsWrite,
+    UrlRefusedError,
+    board,
+    canonical_json,
+    fingerprint,
+    invalid,
+    json_response,
+    not_found,
+    responses,
+    run_idempotent,
+)
+from service.jobboard.schemas import (
+    EndpointCreated,
+    EndpointIn,
+    EndpointList,
+    EndpointOut,
+    endpoint_out,
+)
+from service.jobboard.urlguard import UnsafeUrlError, check_url
+from service.storage import repositories as repo
+from service.storage.models import WebhookEndpoint
+
+router = APIRouter(prefix="/v1", tags=["webhooks"])
+
+SUBSCRIBABLE = sorted(t for t in outbox.EVENT_TYPES if t != outbox.WEBHOOK_TEST)
+
+
+class SecretOut(BaseModel):
+    id: str
+    secret: str = Field(description="The new whsec_ secret: shown once.")
+
+
+class PingOut(BaseModel):
+    event_id: str
+
+
+@router.post(
+    "/webhook-endpoints",
+    response_model=EndpointCreated,
+    status_code=201,
+    summary="Register a webhook endpoint",
+    responses=responses(
+        "unauthenticated",
+        "forbidden",
+        "validation-error",
+        "url-refused",
+        "idempotency-in-progress",
+        "idempotency-key-reused",
+    ),
+)
+async def create_endpoint(
+    request: Request, body: EndpointIn, services: ServicesDep, _principal: JobsWrite
+) -> Response:
+    """Register a URL for events (application.scored, batch.completed, candidate.erased,
+    job.updated; none listed: all). The response holds the ``whsec_`` signing secret, shown
+    this once."""
+    unknown = sorted(set(body.event_types) - set(SUBSCRIBABLE))
+    if unknown:
+        raise invalid(
+            ("body", "event_types"),
+            f"Unknown event type(s) {', '.join(unknown)}; known: {', '.join(SUBSCRIBABLE)}.",
+        )
+    allow = board(request).settings.allow_private_urls
+    try:
+        await anyio.to_thread.run_sync(lambda: check_url(body.url, allow_private=allow))
+    except UnsafeUrlError as exc:
+        raise UrlRefusedError(str(exc)) from None
+
+    async def handle() -> Response:
+        def write() -> EndpointCreated:
+            with services.sessions.begin() as session:
+                endpoint = repo.create_endpoint(
+                    session,
+                    url=body.url,
+                    event_types=body.event_types,
+                    description=body.description,
+                )
+                session.flush()
+                return EndpointCreated(
+                    **endpoint_out(endpoint).model_dump(), secret=endpoint.secret
+                )
+
+        return json_response(await anyio.to_thread.run_sync(write), 201)
+
+    return await run_idempotent(request, fingerprint(canonical_json(body.model_dump())), handle)
+
+
+@router.get(
+    "/webhook-endpoints",
+    response_model=EndpointList,
+    summary="List webhook endpoints",
+    responses=responses("unauthenticated", "forbidden"),
+)
+async def list_endpoints(services: ServicesDep, _principal: JobsRead) -> Response:
+    """Every endpoint with its state (never its secret)."""
+
+    def read() -> EndpointList:
+        with services.sessions() as session:
+            return EndpointList(items=[endpoint_out(e) for e in repo.list_endpoints(session)])
+
+    return json_response(await anyio.to_thread.run_sync(read))
+
+
+@router.get(
+    "/webhook-endpoints/{endpoint_id}",
+    response_model=EndpointOut,
+    summary="Read a webhook endpoint",
+    responses=responses("unauthenticated", "forbidden", "not-found"),
+)
+async def get_endpoint(endpoint_id: str, services: ServicesDep, _principal: JobsRead) -> Response:
+    """An endpoint's URL, event types, failures in a row and whether it was disabled."""
+
+    def read() -> EndpointOut:
+        with services.sessions() as session:
+            endpoint = session.get(WebhookEndpoint, endpoint_id)
+            if endpoint is None:
+                raise not_found("webhook endpoint", endpoint_id)
+            return endpoint_out(endpoint)
+
+    return json_response(await anyio.to_thread.run_sync(read))
+
+
+@router.delete(
+    "/webhook-endpoints/{endpoint_id}",
+    status_code=204,
+    summary="Delete a webhook endpoint",
+    responses=responses("unauthenticated", "forbidden", "not-found"),
+)
+async def delete_endpoint(
+    endpoint_id: str, services: ServicesDep, _principal: JobsWrite
+) -> Response:
+    """Delete an endpoint with its pending deliveries and delivery log."""
+
+    def write() -> None:
+        with services.sessions.begin() as session:
+            if not repo.delete_endpoint(session, endpoint_id):
+                raise not_found("webhook endpoint", endpoint_id)
+
+    await anyio.to_thread.run_sync(write)
+    return Response(status_code=204)
+
+
+@router.post(
+    "/webhook-endpoints/{endpoint_id}/rotate-secret",
+    response_model=SecretOut,
+    summary="Replace an endpoint's signing secret",
+    responses=responses("unauthenticated", "forbidden", "not-found"),
+)
+async def rotate_secret(endpoint_id: str, services: ServicesDep, _principal: JobsWrite) -> Response:
+    """A new ``whsec_`` secret (shown once); deliveries are signed with it from now on.
+    A disabled endpoint is enabled again."""
+
+    def write() -> SecretOut:
+        with services.sessions.begin() as session:
+            endpoint = session.get(WebhookEndpoint, endpoint_id)
+            if endpoint is None:
+                raise not_found("webhook endpoint", endpoint_id)
+            secret = repo.rotate_secret(session, endpoint)
+            endpoint.disabled_at = None
+            endpoint.disabled_reason = None
+            endpoint.consecutive_failures = 0
+            return SecretOut(id=endpoint.id, secret=secret)
+
+    return json_response(await anyio.to_thread.run_sync(write))
+
+
+@router.post(
+    "/webhook-endpoints/{endpoint_id}/test",
+    response_model=PingOut,
+    status_code=202,
+    summary="Send a test event to one endpoint",
+    responses=responses("unauthenticated", "forbidden", "not-found"),
+)
+async def ping_endpoint(endpoint_id: str, services: ServicesDep, _principal: JobsWrite) -> Response:
+    """Queue a signed ``webhook.test`` event for this endpoint only (see ``GET /v1/events``
+    for the delivery log)."""
+
+    def write() -> PingOut:
+        with services.sessions.begin() as session:
+            endpoint = session.get(WebhookEndpoint, endpoint_id)
+            if endpoint is None:
+                raise not_found("webhook endpoint", endpoint_id)
+            event = outbox.emit(
+                session,
+                outbox.WEBHOOK_TEST,
+                {"endpoint_id": endpoint.id, "message": "rolefit webhook test"},
+                endpoints=[endpoint],
+            )
+            return PingOut(event_id=event.id)
+
+    return json_response(await anyio.to_thread.run_sync(write), 202)
