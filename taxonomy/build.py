@@ -234,7 +234,11 @@ def guard_for(spelling: str, common: frozenset[str]) -> str:
         if spelling[:1].isupper() and spelling[1:].islower():
             return "case"
         return "none"
-    if all(w in common or w.rstrip("s") in common for w in words):
+    # an acronym written in capitals ("AWS Lambda") is not an ordinary word
+    written = [w for w in spelling.split() if not (len(w) >= 2 and w.isupper())]
+    if len(written) == len(spelling.split()) and all(
+        w in common or w.rstrip("s") in common for w in words
+    ):
         return "case"
     return "none"
 
@@ -430,7 +434,9 @@ def extract_subset(onet_dir: Path, out_dir: Path, origin: dict[str, str]) -> Non
     for out_name, (src_name, columns) in SUBSET_COLUMNS.items():
         rows = _read_tsv(onet_dir / src_name)
         originals[src_name] = sha256(onet_dir / src_name)
-        kept = [[r[c] for c in columns] for r in rows if r["O*NET-SOC Code"].startswith(MAJOR_GROUP)]
+        kept = [
+            [r[c] for c in columns] for r in rows if r["O*NET-SOC Code"].startswith(MAJOR_GROUP)
+        ]
         _write_tsv(out_dir / out_name, columns, kept)
         subsets.append((out_name, src_name, len(kept), columns))
     words = _common_words(onet_dir)
@@ -453,7 +459,7 @@ def extract_subset(onet_dir: Path, out_dir: Path, origin: dict[str, str]) -> Non
         f'path = "{origin["path"]}"',
         f'selection = "rows of O*NET-SOC major group {MAJOR_GROUP}0000 '
         '(Computer and Mathematical Occupations)"',
-        "rebuild = \"python -m taxonomy.build subset DIR --repository "
+        'rebuild = "python -m taxonomy.build subset DIR --repository '
         f'{origin["repository"]} --commit {origin["commit"]} --path {origin["path"]}"',
         "",
     ]
@@ -542,9 +548,7 @@ def _sources(rows: list[tuple[str, str]]) -> list[dict[str, str]]:
     return [{"file": TECH_FILE, "record": f"{c}\t{e}", "sentence": e} for c, e in picked]
 
 
-def build_vocabulary(
-    sources_dir: Path = SOURCES_DIR, data_dir: Path = DATA_DIR
-) -> dict[str, Any]:
+def build_vocabulary(sources_dir: Path = SOURCES_DIR, data_dir: Path = DATA_DIR) -> dict[str, Any]:
     """The generated vocabulary document (see the module docstring)."""
     common = load_common_words(sources_dir)
     rows = _read_tsv(sources_dir / TECH_FILE)
@@ -712,17 +716,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "subset":
         origin = {"repository": args.repository, "commit": args.commit, "path": args.path}
         extract_subset(args.onet_dir, ONET_DIR, origin)
-        print(f"wrote {ONET_DIR}")
+        sys.stdout.write(f"wrote {ONET_DIR}\n")
     data = render_vocabulary(build_vocabulary())
     output: Path = args.output
     if args.check:
         if not output.is_file() or output.read_bytes() != data:
-            print(f"{output} is stale: run python -m taxonomy.build", file=sys.stderr)
+            sys.stderr.write(f"{output} is stale: run python -m taxonomy.build\n")
             return 1
-        print(f"{output} is up to date")
+        sys.stdout.write(f"{output} is up to date\n")
         return 0
     output.write_bytes(data)
-    print(f"wrote {output} ({len(data)} bytes)")
+    sys.stdout.write(f"wrote {output} ({len(data)} bytes)\n")
     return 0
 
 
