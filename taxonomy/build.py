@@ -1,0 +1,734 @@
+"""Regenerate the imported technology vocabulary: ``python -m taxonomy.build``.
+
+Two steps, both deterministic (same input bytes, same output bytes):
+
+``python -m taxonomy.build``
+    Reads the committed O*NET subset (``taxonomy/sources/onet/*.tsv``) and the hand-written
+    ``data/skills.toml``, and writes ``data/vocabulary.json``: the O*NET technology examples as
+    skills (``origin = "onet"``) plus the examples that name an existing skill, recorded as a
+    mapping onto it (aliases and extra sources, never a second skill). ``--check`` compares
+    instead of writing and exits 1 when the committed file is stale.
+
+``python -m taxonomy.build subset DIR --repository R --commit C --path P``
+    Re-extracts the subset from an O*NET text release in ``DIR`` (``Technology Skills.txt``,
+    ``Task Statements.txt``, ``Occupation Data.txt``, ``Read Me.txt``) and rewrites
+    ``sources/onet/MANIFEST.toml`` (origin, version, licence, sha256 of every file).
+
+The rules that turn an O*NET example into a skill (vendor prefixes, acronyms, generic
+descriptions, categories, guards) are documented in taxonomy/README.md and below.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import io
+import json
+import re
+import sys
+import tomllib
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from taxonomy import DATA_DIR, SOURCES_DIR, normalize_name
+
+__all__ = [
+    "ONET_DIR",
+    "VOCABULARY_FILE",
+    "build_vocabulary",
+    "extract_subset",
+    "guard_for",
+    "main",
+    "render_vocabulary",
+    "spellings",
+]
+
+ONET_DIR = SOURCES_DIR / "onet"
+VOCABULARY_FILE = DATA_DIR / "vocabulary.json"
+TECH_FILE = "onet/technology_skills.tsv"
+TASK_FILE = "onet/task_statements.tsv"
+OCCUPATION_FILE = "onet/occupations.tsv"
+WORDS_FILE = "onet/common_words.tsv"
+
+# The subset: O*NET-SOC major group 15, "Computer and Mathematical Occupations".
+MAJOR_GROUP = "15-"
+# The occupations rolefit's roles cite, in the order their rows are preferred as sources.
+PREFERRED_OCCUPATIONS = (
+    "15-1252.00",  # Software Developers
+    "15-2051.00",  # Data Scientists
+    "15-1221.00",  # Computer and Information Research Scientists
+    "15-1253.00",  # Software Quality Assurance Analysts and Testers
+    "15-1254.00",  # Web Developers
+)
+MAX_SOURCES = 3  # O*NET rows quoted per imported skill (the example's other rows add nothing)
+
+LICENCE = "CC BY 4.0"
+LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
+PUBLISHER = "U.S. Department of Labor, Employment and Training Administration (USDOL/ETA)"
+
+# Commodity titles whose products say nothing about fit for rolefit's roles (browsers, mail,
+# chat, schooling, clinics, payroll...). An example also listed under a kept title is kept.
+EXCLUDED_COMMODITIES = frozenset(
+    {
+        "Accounting software",
+        "Calendar and scheduling software",
+        "Categorization or classification software",
+        "Computer based training software",
+        "Desktop communications software",
+        "Electronic mail software",
+        "Helpdesk or call center software",
+        "Human resources software",
+        "Instant messaging software",
+        "Interactive voice response software",
+        "Internet browser software",
+        "Medical software",
+        "Multi-media educational software",
+        "Music or sound editing software",
+        "Network conferencing software",
+        "Point of sale POS software",
+        "Video conferencing software",
+    }
+)
+
+# Commodity title -> category of the existing scheme; titles not listed are "tool".
+# When an example has several titles the first category in CATEGORY_PRIORITY wins.
+COMMODITY_CATEGORY = {
+    "Data base management system software": "datastore",
+    "Object oriented data base management software": "datastore",
+    "Data base user interface and query software": "datastore",
+    "Web platform development software": "library",
+    "Object or component oriented development software": "library",
+    "Graphical user interface development software": "library",
+    "Operating system software": "platform",
+    "Network operation system software": "platform",
+    "Cloud-based management software": "platform",
+    "Cloud-based data access and sharing software": "platform",
+    "Cloud-based protection or security software": "platform",
+    "Application server software": "platform",
+    "Transaction server software": "platform",
+    "Portal server software": "platform",
+    "Clustering software": "platform",
+    "Storage networking software": "platform",
+    "Enterprise application integration software": "platform",
+    "Enterprise resource planning ERP software": "platform",
+    "Customer relationship management CRM software": "platform",
+}
+CATEGORY_PRIORITY = ("language", "datastore", "platform", "library", "tool")
+
+# Vendor prefixes as O*NET writes them -> the prefix people write ("" = none). Longest first.
+# Only companies whose name is not part of what people call the product are listed: "Apache
+# Kafka" is "Kafka", "Microsoft Visio" is "Visio", but "Red Hat Enterprise Linux" or "SAS
+# Enterprise Miner" keep their first word.
+VENDORS = {
+    "Amazon Web Services AWS": "AWS",
+    "Amazon Web Services": "AWS",
+    "Amazon": "Amazon",
+    "Apache": "Apache",
+    "Apple": "Apple",
+    "Atlassian": "Atlassian",
+    "Adobe": "Adobe",
+    "Autodesk": "Autodesk",
+    "Balsamiq Studios": "Balsamiq",
+    "Bentley": "Bentley",
+    "BMC Software": "BMC",
+    "Borland": "Borland",
+    "Cisco Systems": "Cisco",
+    "Computer Associates": "CA",
+    "Embarcadero": "Embarcadero",
+    "ESRI": "Esri",
+    "Google": "Google",
+    "Guidance Software": "Guidance",
+    "Hewlett Packard": "HP",
+    "Hewlett-Packard": "HP",
+    "IBM": "IBM",
+    "Ipswitch": "Ipswitch",
+    "JetBrains": "JetBrains",
+    "Micro Focus": "Micro Focus",
+    "Microsoft": "Microsoft",
+    "Mozilla": "Mozilla",
+    "National Instruments": "NI",
+    "Novell": "Novell",
+    "NVIDIA": "NVIDIA",
+    "Oracle": "Oracle",
+    "Quest Software": "Quest",
+    "Siemens": "Siemens",
+    "StataCorp": "StataCorp",
+    "Sun Microsystems": "Sun",
+    "Sybase": "Sybase",
+    "Trimble": "Trimble",
+    "The MathWorks": "MathWorks",
+    "Wolfram Research": "Wolfram",
+}
+_VENDOR_ORDER = sorted(VENDORS, key=lambda v: (-len(v), v))
+
+# Words that are ordinary English in resumes although missing from the O*NET word list
+# (names of letters, animals, everyday nouns that products took). Extend with a reason.
+EXTRA_COMMON_WORDS = frozenset(
+    {
+        # letters, animals, foods and everyday nouns that products are named after
+        "lambda", "sigma", "delta", "chef", "puppet", "salt", "hive", "pig", "ant", "bamboo",
+        "jasmine", "mocha", "karma", "storm", "beam", "helm", "vault", "nomad", "ember",
+        "backbone", "meteor", "unity", "blender", "sketch", "canvas", "dash", "shiny", "fabric",
+        "glue", "aurora", "pulse", "cucumber", "mercury", "apex", "oxygen", "elixir", "tomcat",
+        "jetty", "struts", "compass", "sonar", "nexus", "prism", "spark", "swift", "rust", "ruby",
+        "crystal", "julia", "scheme", "express", "flask", "spring", "bottle", "pyramid",
+        # office and computing words that O*NET's tasks seldom write in lowercase
+        "word", "access", "outlook", "teams", "project", "notes", "slack", "excel", "windows",
+        "office", "dynamics", "oracle", "sentinel", "defender", "visual", "basic", "studio",
+        "server", "database", "cloud", "suite", "enterprise", "platform", "framework", "engine",
+        "designer", "developer", "explorer", "navigator", "connect", "direct", "fusion", "edge",
+        "prime", "pro", "works", "go", "angular", "ionic", "lisp", "forth", "logo", "clean",
+    }
+)  # fmt: skip
+
+_ACRONYM = re.compile(r"^\(?([A-Z][A-Za-z0-9]*[A-Z0-9])\)?$")
+_SOFTWARE = re.compile(r"\s+software$")
+_WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
+
+
+# ----------------------------------------------------------------------------- words and guards
+
+
+def load_common_words(sources_dir: Path = SOURCES_DIR) -> frozenset[str]:
+    """Ordinary English words: spaCy's stop words, the O*NET word list, and the extras above.
+
+    The O*NET list (``sources/onet/common_words.tsv``) holds every word written in lowercase in
+    an O*NET task statement or occupation description, at least twice: a product name ("Kafka")
+    is not written that way, an English word ("access", "word", "project") is.
+    """
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    words = set(STOP_WORDS) | EXTRA_COMMON_WORDS
+    path = sources_dir / WORDS_FILE
+    if path.is_file():
+        for row in _read_tsv(path):
+            words.add(row["Word"])
+    return frozenset(words)
+
+
+def guard_for(spelling: str, common: frozenset[str]) -> str:
+    """The guard a spelling needs, by rule (see taxonomy/README.md, "Imported vocabulary").
+
+    * 3 characters or fewer: ``case`` when written in capitals or with a digit (XML, EC2),
+      otherwise ``context`` (Tcl, Go).
+    * one word that is ordinary English (``common``): ``context`` (Word, Access, Lambda).
+    * one capitalised word otherwise (Jenkins, Ansible): ``case``.
+    * several words that are all ordinary English (Visual Studio, Power BI): ``case``.
+    * anything else (PostgreSQL, Node.js, AWS Lambda, scikit-learn): ``none``.
+    """
+    key = normalize_name(spelling)
+    compact = key.replace(" ", "")
+    if len(compact) <= 3:
+        if spelling.isupper() or any(ch.isdigit() for ch in spelling):
+            return "case"
+        return "context"
+    words = key.split()
+    if len(words) == 1:
+        word = words[0]
+        if word in common or word.rstrip("s") in common:
+            return "context"
+        if spelling[:1].isupper() and spelling[1:].islower():
+            return "case"
+        return "none"
+    # an acronym written in capitals ("AWS Lambda") is not an ordinary word
+    written = [w for w in spelling.split() if not (len(w) >= 2 and w.isupper())]
+    if len(written) == len(spelling.split()) and all(
+        w in common or w.rstrip("s") in common for w in words
+    ):
+        return "case"
+    return "none"
+
+
+_GUARD_RANK = {"none": 0, "case": 1, "context": 2}
+
+
+# ----------------------------------------------------------------------------- names
+
+
+@dataclass(frozen=True)
+class Spellings:
+    """How one O*NET example is written by people: its name, other names, and why."""
+
+    example: str
+    name: str
+    aliases: tuple[str, ...]
+    candidates: tuple[str, ...]  # every form, for matching onto existing skills
+    generic: bool  # a description of a kind of software, not a product ("Backup software")
+
+
+def _dedupe(items: Iterable[str]) -> list[str]:
+    seen: dict[str, str] = {}
+    for item in items:
+        item = " ".join(item.split())
+        if item and normalize_name(item) not in seen:
+            seen[normalize_name(item)] = item
+    return list(seen.values())
+
+
+def _is_acronym_of(acronym: str, words: Sequence[str]) -> bool:
+    """Whether ``acronym`` abbreviates the words it follows (its letters in order, loosely)."""
+    letters = [ch for ch in acronym.lower() if ch.isalpha()]
+    initials = "".join(w[:1].lower() for part in words for w in re.split(r"[-/]", part) if w)
+    if not letters or not initials:
+        return False
+    if letters[0] not in initials and letters[0] not in words[0].lower():  # eXtensible
+        return False
+    text = " ".join(words).lower()
+    pos = 0
+    for ch in letters:
+        pos = text.find(ch, pos)
+        if pos < 0:
+            return False
+        pos += 1
+    return True
+
+
+def spellings(example: str, common: frozenset[str]) -> Spellings:
+    """Split an O*NET example into vendor, product and acronym; choose the name people write.
+
+    "Amazon Web Services AWS Lambda" -> "AWS Lambda" ("Lambda" only if its guard allows);
+    "Amazon Simple Storage Service S3" -> "Amazon S3"; "Apache Subversion SVN" -> "SVN";
+    "Microsoft Visio" -> "Visio"; "Microsoft Word" stays "Microsoft Word" (Word is a word).
+    """
+    full = " ".join(example.split())
+    text = _SOFTWARE.sub("", full)  # "Salesforce software" -> "Salesforce"
+    vendor = ""
+    display = ""
+    rest = text
+    for prefix in _VENDOR_ORDER:
+        if text == prefix or text.startswith(prefix + " "):
+            vendor, display, rest = prefix, VENDORS[prefix], text[len(prefix) :].strip()
+            break
+    words = rest.split()
+    acronym = ""
+    if len(words) >= 2:
+        m = _ACRONYM.match(words[-1])
+        if (
+            m
+            and sum(ch.isupper() or ch.isdigit() for ch in m.group(1)) >= 2
+            and _is_acronym_of(m.group(1), words[:-1])
+        ):
+            acronym = m.group(1)
+            words = words[:-1]
+    core = " ".join(words)
+    first = normalize_name(words[0]) if words else ""
+    lower_tail = all(w.islower() or not w.isalpha() for w in words[1:])
+    generic = (
+        not vendor
+        and bool(core)
+        and lower_tail
+        # "Access management", "Agronomic modeling", "Diagramming", "Compilers"
+        and (len(words) >= 2 or first in common or first.rstrip("s") in common
+             or (text != full and first.endswith("ing")))
+    )  # fmt: skip
+    display_core = f"{display} {core}".strip() if display else core
+    display_acronym = f"{display} {acronym}" if display and acronym else ""
+
+    if display == "AWS":
+        name = f"AWS {acronym or core}".strip()
+    elif acronym and len(acronym) >= 3:
+        name = acronym
+    elif acronym:
+        name = display_acronym or acronym
+    elif not core:
+        name = display or text
+    elif vendor and guard_for(core, common) != "context":
+        name = core
+    else:
+        name = display_core if vendor else core
+    level = _GUARD_RANK[guard_for(name, common)]
+    forms = [full, text, display_core, display_acronym, core, acronym]
+    if vendor and display != vendor:
+        forms.append(f"{vendor} {core}".strip())
+    forms = _dedupe(forms)
+    aliases = [
+        f
+        for f in forms
+        if normalize_name(f) != normalize_name(name) and _GUARD_RANK[guard_for(f, common)] <= level
+    ]
+    # merge-only forms: "Jenkins CI" is Jenkins, "Eclipse IDE" is Eclipse
+    bare = re.sub(r"\s+(?:[A-Z]{2,3}|Framework|framework)$", "", core)
+    return Spellings(
+        example=example,
+        name=name,
+        aliases=tuple(aliases),
+        candidates=tuple(_dedupe([name, *forms, bare])),
+        generic=generic,
+    )
+
+
+def slug(name: str) -> str:
+    """A skill id for a name: normalized, spaces and ``/`` as dashes, ``&`` as "and"."""
+    text = normalize_name(name).replace("&", " and ")
+    text = re.sub(r"[ /]+", "-", text)
+    text = re.sub(r"[^a-z0-9+#.-]", "", text)
+    return re.sub(r"-{2,}", "-", text).strip("-.") or "x"
+
+
+# ----------------------------------------------------------------------------- files
+
+
+def _read_tsv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def _write_tsv(path: Path, columns: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
+    out = io.StringIO()
+    out.write("\t".join(columns) + "\n")
+    for row in rows:
+        out.write("\t".join(row) + "\n")
+    path.write_bytes(out.getvalue().encode("utf-8"))
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def read_manifest(onet_dir: Path = ONET_DIR) -> dict[str, Any]:
+    with (onet_dir / "MANIFEST.toml").open("rb") as fh:
+        return tomllib.load(fh)
+
+
+# ----------------------------------------------------------------------------- subset
+
+
+SUBSET_COLUMNS = {
+    "technology_skills.tsv": (
+        "Technology Skills.txt",
+        ["O*NET-SOC Code", "Example", "Commodity Code", "Commodity Title", "Hot Technology",
+         "In Demand"],
+    ),
+    "task_statements.tsv": (
+        "Task Statements.txt",
+        ["O*NET-SOC Code", "Task ID", "Task", "Task Type", "Date"],
+    ),
+    "occupations.tsv": ("Occupation Data.txt", ["O*NET-SOC Code", "Title", "Description"]),
+}  # fmt: skip
+
+
+def _release(onet_dir: Path) -> tuple[str, str]:
+    """("O*NET 29.3 Database", "May 2025 Release") from the release's ``Read Me.txt``."""
+    lines = [ln.strip() for ln in (onet_dir / "Read Me.txt").read_text().splitlines() if ln.strip()]
+    return lines[0], lines[1]
+
+
+def _common_words(onet_dir: Path) -> list[tuple[str, int]]:
+    """Lowercase words of every task statement and occupation description (all occupations)."""
+    counts: Counter[str] = Counter()
+    for name, column in (("Task Statements.txt", "Task"), ("Occupation Data.txt", "Description")):
+        for row in _read_tsv(onet_dir / name):
+            counts.update(_WORD.findall(row[column]))
+    return sorted((w, n) for w, n in counts.items() if n >= 2 and len(w) >= 2)
+
+
+def extract_subset(onet_dir: Path, out_dir: Path, origin: dict[str, str]) -> None:
+    """Write the subset rolefit uses and its manifest from an O*NET text release."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    originals: dict[str, str] = {}
+    subsets: list[tuple[str, str, int, list[str]]] = []
+    for out_name, (src_name, columns) in SUBSET_COLUMNS.items():
+        rows = _read_tsv(onet_dir / src_name)
+        originals[src_name] = sha256(onet_dir / src_name)
+        kept = [
+            [r[c] for c in columns] for r in rows if r["O*NET-SOC Code"].startswith(MAJOR_GROUP)
+        ]
+        _write_tsv(out_dir / out_name, columns, kept)
+        subsets.append((out_name, src_name, len(kept), columns))
+    words = _common_words(onet_dir)
+    _write_tsv(out_dir / "common_words.tsv", ["Word", "Count"], [(w, str(n)) for w, n in words])
+    originals["Read Me.txt"] = sha256(onet_dir / "Read Me.txt")
+    version, release = _release(onet_dir)
+    lines = [
+        "# Generated by `python -m taxonomy.build subset`; see taxonomy/README.md.",
+        "[source]",
+        f'name = "{version}"',
+        f'release = "{release}"',
+        f'publisher = "{PUBLISHER}"',
+        'homepage = "https://www.onetcenter.org/database.html"',
+        f'licence = "{LICENCE}"',
+        f'licence_url = "{LICENCE_URL}"',
+        f'attribution = "{version.replace(" Database", "")} Database by the {PUBLISHER}. '
+        f'Used under the {LICENCE} license. Subset and names modified by rolefit."',
+        f'repository = "{origin["repository"]}"',
+        f'commit = "{origin["commit"]}"',
+        f'path = "{origin["path"]}"',
+        f'selection = "rows of O*NET-SOC major group {MAJOR_GROUP}0000 '
+        '(Computer and Mathematical Occupations)"',
+        'rebuild = "python -m taxonomy.build subset DIR --repository '
+        f'{origin["repository"]} --commit {origin["commit"]} --path {origin["path"]}"',
+        "",
+    ]
+    for src_name in sorted(originals):
+        lines += ["[[original]]", f'file = "{src_name}"', f'sha256 = "{originals[src_name]}"', ""]
+    for out_name, src_name, count, columns in subsets:
+        lines += [
+            "[[subset]]",
+            f'file = "{out_name}"',
+            f'from = "{src_name}"',
+            "columns = [" + ", ".join(json.dumps(c) for c in columns) + "]",
+            f"rows = {count}",
+            f'sha256 = "{sha256(out_dir / out_name)}"',
+            "",
+        ]
+    lines += [
+        "[[subset]]",
+        'file = "common_words.tsv"',
+        'from = "Task Statements.txt, Occupation Data.txt"',
+        'columns = ["Word", "Count"]',
+        f"rows = {len(words)}",
+        f'sha256 = "{sha256(out_dir / "common_words.tsv")}"',
+        "",
+    ]
+    (out_dir / "MANIFEST.toml").write_text("\n".join(lines), encoding="utf-8")
+
+
+# ----------------------------------------------------------------------------- vocabulary
+
+
+@dataclass
+class _Entry:
+    """One imported skill (or mapping onto a hand skill) while it is being built."""
+
+    key: str
+    name: str
+    categories: set[str] = field(default_factory=set)
+    commodities: set[str] = field(default_factory=set)
+    aliases: list[str] = field(default_factory=list)
+    hot: bool = False
+    in_demand: bool = False
+    rows: list[tuple[str, str]] = field(default_factory=list)  # (O*NET-SOC code, example)
+
+
+def _hand_index(data_dir: Path) -> tuple[dict[str, str], dict[str, set[str]], set[str]]:
+    """The hand-written skills: normalized spelling -> id, id -> exact spellings, ids."""
+    index: dict[str, str] = {}
+    exact: dict[str, set[str]] = defaultdict(set)
+    ids: set[str] = set()
+    for path in sorted(data_dir.glob("*.toml")):
+        with path.open("rb") as fh:
+            doc = tomllib.load(fh)
+        for raw in doc.get("skill", []):
+            ids.add(raw["id"])
+            for spelling in (raw["name"], *raw.get("aliases", [])):
+                index.setdefault(normalize_name(spelling), raw["id"])
+                exact[raw["id"]].add(spelling)
+    return index, exact, ids
+
+
+def _category(example: str, commodities: Iterable[str]) -> str:
+    low = example.lower()
+    if "language" in low or low.endswith(" shell") or "script" in low.split():
+        return "language"
+    if low.startswith(("amazon ", "microsoft azure", "google cloud", "oracle cloud")):
+        return "platform"
+    cats = {COMMODITY_CATEGORY.get(c, "tool") for c in commodities}
+    return next(c for c in CATEGORY_PRIORITY if c in cats)
+
+
+def _sources(rows: list[tuple[str, str]]) -> list[dict[str, str]]:
+    """At most MAX_SOURCES rows, rolefit's occupations first, then by O*NET-SOC code."""
+    order = {code: i for i, code in enumerate(PREFERRED_OCCUPATIONS)}
+    ranked = sorted(set(rows), key=lambda r: (order.get(r[0], len(order)), r[0], r[1]))
+    picked: list[tuple[str, str]] = []
+    examples_seen: set[str] = set()
+    for code, example in ranked:  # one row per distinct example first
+        if example not in examples_seen:
+            picked.append((code, example))
+            examples_seen.add(example)
+    for row in ranked:
+        if len(picked) >= MAX_SOURCES:
+            break
+        if row not in picked:
+            picked.append(row)
+    return [{"file": TECH_FILE, "record": f"{c}\t{e}", "sentence": e} for c, e in picked]
+
+
+def build_vocabulary(sources_dir: Path = SOURCES_DIR, data_dir: Path = DATA_DIR) -> dict[str, Any]:
+    """The generated vocabulary document (see the module docstring)."""
+    common = load_common_words(sources_dir)
+    rows = _read_tsv(sources_dir / TECH_FILE)
+    manifest = read_manifest(sources_dir / "onet")
+    hand_index, hand_exact, hand_ids = _hand_index(data_dir)
+
+    by_example: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for row in rows:
+        by_example[row["Example"]].append(row)
+
+    stats: Counter[str] = Counter()
+    merged: dict[str, _Entry] = {}
+    new: dict[str, _Entry] = {}
+    for example in sorted(by_example, key=lambda e: (e.casefold(), e)):
+        ex_rows = by_example[example]
+        commodities = {r["Commodity Title"] for r in ex_rows}
+        kept = commodities - EXCLUDED_COMMODITIES
+        hot = any(r["Hot Technology"] == "Y" for r in ex_rows)
+        in_demand = any(r["In Demand"] == "Y" for r in ex_rows)
+        if not kept:
+            stats["skipped: excluded commodity"] += 1
+            continue
+        sp = spellings(example, common)
+        target = None
+        for cand in sp.candidates:
+            skill_id = hand_index.get(normalize_name(cand))
+            if skill_id is None:
+                continue
+            # an ordinary-word form ("Java" of "Oracle Java") maps only when spelled exactly so
+            if guard_for(cand, common) == "context" and cand not in hand_exact[skill_id]:
+                continue
+            target = skill_id
+            break
+        if target is None and sp.generic and not hot:
+            stats["skipped: generic description"] += 1
+            continue
+        if target is not None:
+            entry = merged.setdefault(target, _Entry(key=target, name=target))
+            stats["merged onto an existing skill"] += 1
+            entry.aliases.extend(c for c in (example, *sp.aliases) if c)
+        else:
+            key = normalize_name(sp.name)
+            entry = new.setdefault(key, _Entry(key=key, name=sp.name))
+            entry.aliases.extend(sp.aliases)
+            entry.categories.add(_category(example, kept))
+        entry.commodities |= kept
+        entry.hot |= hot
+        entry.in_demand |= in_demand
+        entry.rows.extend(
+            (r["O*NET-SOC Code"], example) for r in ex_rows if r["Commodity Title"] in kept
+        )
+
+    # every spelling has one owner: hand skills first, then imported names, then their aliases
+    owner: dict[str, str] = dict(hand_index)
+    used_ids = set(hand_ids)
+    ids: dict[str, str] = {}
+    for key in sorted(new):
+        if key in owner:  # cannot happen: a name found in the hand index was merged
+            continue
+        skill_id = slug(new[key].name)
+        if skill_id in used_ids:
+            skill_id = f"{skill_id}-onet"
+        used_ids.add(skill_id)
+        owner[key] = ids[key] = skill_id
+    skills_out: list[dict[str, Any]] = []
+    for key in sorted(ids):
+        entry, skill_id = new[key], ids[key]
+        aliases = []
+        for alias in _dedupe(entry.aliases):
+            k = normalize_name(alias)
+            if k == key or owner.get(k, skill_id) != skill_id:
+                continue
+            owner[k] = skill_id
+            aliases.append(alias)
+        category = next(c for c in CATEGORY_PRIORITY if c in entry.categories)
+        guard = max(
+            (guard_for(s, common) for s in (entry.name, *aliases)), key=_GUARD_RANK.__getitem__
+        )
+        skills_out.append(
+            {
+                "id": skill_id,
+                "name": entry.name,
+                "category": category,
+                "aliases": aliases,
+                "guard": guard,
+                "origin": "onet",
+                "hot": entry.hot,
+                "in_demand": entry.in_demand,
+                "commodities": sorted(entry.commodities),
+                "sources": _sources(entry.rows),
+            }
+        )
+    merged_out: list[dict[str, Any]] = []
+    for skill_id in sorted(merged):
+        entry = merged[skill_id]
+        aliases = []
+        for alias in _dedupe(entry.aliases):
+            k = normalize_name(alias)
+            if k in owner:  # already a spelling of this skill, or of another one
+                continue
+            owner[k] = skill_id
+            aliases.append(alias)
+        merged_out.append(
+            {
+                "skill": skill_id,
+                "aliases": aliases,
+                "hot": entry.hot,
+                "in_demand": entry.in_demand,
+                "commodities": sorted(entry.commodities),
+                "sources": _sources(entry.rows),
+            }
+        )
+    source = manifest["source"]
+    return {
+        "about": "Generated by `python -m taxonomy.build` from taxonomy/sources/onet/; "
+        "do not edit by hand (see taxonomy/README.md).",
+        "source": {
+            "name": source["name"],
+            "release": source["release"],
+            "licence": source["licence"],
+            "attribution": source["attribution"],
+            "technology_skills_sha256": sha256(sources_dir / TECH_FILE),
+        },
+        "counts": dict(sorted(stats.items()))
+        | {"imported skills": len(skills_out), "mapped onto existing skills": len(merged_out)},
+        "skills": skills_out,
+        "merged": merged_out,
+    }
+
+
+def render_vocabulary(doc: dict[str, Any]) -> bytes:
+    """Stable JSON: top-level keys in order, one skill or mapping per line."""
+
+    def dumps(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+    parts = ["{"]
+    keys = list(doc)
+    for i, key in enumerate(keys):
+        comma = "," if i < len(keys) - 1 else ""
+        value = doc[key]
+        if isinstance(value, list):
+            body = ",\n".join(dumps(item) for item in value)
+            parts.append(f"{dumps(key)}:[\n{body}\n]{comma}")
+        else:
+            parts.append(f"{dumps(key)}:{dumps(value)}{comma}")
+    parts.append("}")
+    return ("\n".join(parts) + "\n").encode("utf-8")
+
+
+# ----------------------------------------------------------------------------- command line
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m taxonomy.build", description=__doc__)
+    sub = parser.add_subparsers(dest="command")
+    parser.add_argument("--check", action="store_true", help="exit 1 if the file is stale")
+    parser.add_argument("--output", type=Path, default=VOCABULARY_FILE)
+    subset = sub.add_parser("subset", help="re-extract sources/onet/ from an O*NET release")
+    subset.add_argument("onet_dir", type=Path, help="directory of the O*NET text files")
+    subset.add_argument("--repository", required=True)
+    subset.add_argument("--commit", required=True)
+    subset.add_argument("--path", required=True)
+    args = parser.parse_args(argv)
+    if args.command == "subset":
+        origin = {"repository": args.repository, "commit": args.commit, "path": args.path}
+        extract_subset(args.onet_dir, ONET_DIR, origin)
+        sys.stdout.write(f"wrote {ONET_DIR}\n")
+    data = render_vocabulary(build_vocabulary())
+    output: Path = args.output
+    if args.check:
+        if not output.is_file() or output.read_bytes() != data:
+            sys.stderr.write(f"{output} is stale: run python -m taxonomy.build\n")
+            return 1
+        sys.stdout.write(f"{output} is up to date\n")
+        return 0
+    output.write_bytes(data)
+    sys.stdout.write(f"wrote {output} ({len(data)} bytes)\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
