@@ -31,26 +31,14 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from matcher import Matcher, MatchOptions, PdfEngine
 from matcher.errors import MatcherError
-from matcher.models import CanonicalSkill, Document, MatchReport, RoleScore
-from matcher.options import MatchOptions, PdfEngine
-from matcher.pipeline import Matcher
-from matcher.score import coverage_of, score_roles
+from matcher.models import CanonicalSkill, Document, MatchReport, Verdict
 from taxonomy import Taxonomy, load_taxonomy
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = (ROOT / ".." / "shared" / "corpus").resolve()
 RESULTS = ROOT / "eval" / "results"
-
-# A resume whose best role covers less than this share of the role's weighted skills is
-# off-domain ("none"): the role fit is too thin to name a role (scores are calibrated, so the
-# harness compares coverage, ``coverage_of(score)``). A posting whose nearest role is below
-# NONE_JOB_CUTOFF likewise.
-NONE_CUTOFF = 0.05
-NONE_MIN_TECH_SKILLS = 2  # concrete technologies (skill_names)
-NONE_JOB_CUTOFF = 20.0
-TITLE_TIE = 0.85
-
 
 # ----------------------------------------------------------------------------- worker task
 
@@ -97,44 +85,19 @@ def _commit() -> str:
         return "unknown"
 
 
-def top_level_ranking(taxonomy: Taxonomy, roles: Sequence[RoleScore]) -> list[tuple[str, float]]:
-    """(top-level role title, best score of the role or any of its variants), best first.
-
-    Near ties are broken by the resume's own title: a role the headline or a job title names is
-    ranked first when it scores at least ``TITLE_TIE`` of the best score.
-    """
-    best: dict[str, float] = {}
-    titled: set[str] = set()
-    for r in roles:
-        top = r.parent_id if r.kind == "variant" and r.parent_id else r.role_id
-        best[top] = max(best.get(top, 0.0), r.score)
-        if r.title_match:
-            titled.add(top)
-    ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
-    if ranked and titled:
-        top_score = ranked[0][1]
-        top_coverage = coverage_of(top_score)
-        named = [
-            kv
-            for kv in ranked
-            if kv[0] in titled and coverage_of(kv[1]) >= TITLE_TIE * top_coverage
-        ]
-        if named:
-            ranked.remove(named[0])
-            ranked.insert(0, named[0])
-    return [(taxonomy.roles[rid].title, score) for rid, score in ranked]
+def verdict_ranking(verdict: Verdict | None, titles: Sequence[str]) -> list[str]:
+    """The product's own answer as the scorer's ranked list: the verdict's role first (or
+    ``none`` when the verdict says no role fits), then the report's other roles in its order.
+    Nothing is decided here."""
+    if verdict is None:
+        return list(titles)
+    first = "none" if verdict.role_id is None else verdict.title or "none"
+    return [first, *(t for t in titles if t != first)]
 
 
-def roles_ranked(taxonomy: Taxonomy, report: MatchReport) -> list[str]:
-    """Role titles best first, with ``none`` first when no role fits (off-domain resume)."""
-    ranked = top_level_ranking(taxonomy, report.roles)
-    titles = [t for t, _ in ranked]
-    concrete = len(skill_names(report.skills, taxonomy))
-    # The resume's own title naming a role lowers the bar to one concrete technology.
-    needed = 1 if any(r.title_match for r in report.roles) else NONE_MIN_TECH_SKILLS
-    if not ranked or coverage_of(ranked[0][1]) < NONE_CUTOFF or concrete < needed:
-        return ["none", *titles]
-    return titles
+def roles_ranked(report: MatchReport) -> list[str]:
+    """A resume's roles as the report ranks them, verdict first."""
+    return verdict_ranking(report.verdict, [r.title for r in report.roles])
 
 
 # The corpus labels concrete technologies as `skills`, and named methods ("Machine Learning",
@@ -233,7 +196,7 @@ def run(
     taxonomy_dir: str | None = None,
     pdf_engine: PdfEngine = "pdfminer",
 ) -> dict[str, Any]:
-    from matcher.workers import WorkerPool
+    from matcher import WorkerPool
 
     gold = json.loads((corpus / "gold.json").read_text(encoding="utf-8"))
     docs = gold["documents"]
@@ -269,7 +232,7 @@ def run(
             flags.append("hidden_text")
         preds[doc_id] = {
             "skills": skill_names(report.skills, taxonomy, methods),
-            "roles_ranked": roles_ranked(taxonomy, report),
+            "roles_ranked": roles_ranked(report),
             "error": None,
             "name": document.contact.name or "",
             "email": document.contact.email or "",
@@ -299,25 +262,17 @@ def run(
             preds[doc_id] = {"skills": [], "roles_ranked": [], "error": _error_text(exc)}
             base[doc_id] = preds[doc_id]
             continue
-        spec = matcher.posting_spec(posting)
         ranked_resumes = []
         for rid in resume_ids:
             if rid not in parsed:
                 continue
-            rep: MatchReport = parsed[rid]["report"]
-            score = score_roles(
-                rep.skills,
-                roles=[spec],
-                taxonomy=taxonomy,
-                options=matcher.options,
-                years_found=rep.years_experience,
-            )[0].score
-            ranked_resumes.append((rid, score))
+            # What a job board gets for an application: the resume matched to the posting.
+            job = matcher.match(parsed[rid]["document"], job=posting).job
+            if job is not None:
+                ranked_resumes.append((rid, job.score))
         ranked_resumes.sort(key=lambda kv: (-kv[1], kv[0]))
-        near = _nearest_top_level(taxonomy, posting.nearest_roles)
-        roles = [t for t, _ in near]
-        if not near or near[0][1] < NONE_JOB_CUTOFF:
-            roles = ["none", *roles]
+        near = [taxonomy.roles[rid].title for rid, _ in posting.nearest_roles]
+        roles = verdict_ranking(posting.verdict, near)
         skills = posting.required + posting.preferred + posting.mentioned
         preds[doc_id] = {
             "skills": skill_names(skills, taxonomy, methods),
@@ -351,7 +306,7 @@ def run(
                 continue
             preds[row["doc_id"]] = {
                 "skills": skill_names(report.skills, taxonomy, methods),
-                "roles_ranked": roles_ranked(taxonomy, report),
+                "roles_ranked": roles_ranked(report),
                 "error": None,
             }
             base[row["doc_id"]] = preds[row["doc_id"]]
@@ -359,19 +314,130 @@ def run(
     return {"preds": preds, "baseline": base, "timings": timings, "taxonomy": taxonomy.version}
 
 
-def _nearest_top_level(
-    taxonomy: Taxonomy, nearest: Sequence[tuple[str, float]]
-) -> list[tuple[str, float]]:
-    best: dict[str, float] = {}
-    for rid, sim in nearest:
-        role = taxonomy.roles[rid]
-        top = role.parent if role.kind == "variant" and role.parent else rid
-        best[top] = max(best.get(top, 0.0), sim)
-    for rid, role in taxonomy.roles.items():
-        if role.kind == "role":
-            best.setdefault(rid, 0.0)
-    ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
-    return [(taxonomy.roles[rid].title, sim) for rid, sim in ranked]
+# ----------------------------------------------------------------------------- the new set
+
+NEWSET = ROOT / "eval" / "data"
+TOP_ROLES = (
+    "Machine Learning Engineer",
+    "Deep Learning Engineer",
+    "AI Engineer",
+    "Data Scientist",
+    "Software Engineer",
+)
+
+
+def run_newset(matcher: Matcher, data: Path) -> list[dict[str, Any]]:
+    """Every document of the new set whose text is present, read as a user's would be: a
+    resume through ``Matcher.match`` (file bytes, by its content), a posting through
+    ``Matcher.parse_job``. One row per document with the verdict and the technologies found."""
+    manifest = json.loads((data / "manifest.json").read_text(encoding="utf-8"))
+    rows: list[dict[str, Any]] = []
+    for entry in manifest:
+        path = data / entry["file"]
+        if not path.exists():
+            continue
+        raw = path.read_bytes()
+        row: dict[str, Any] = {k: entry[k] for k in ("doc_id", "kind", "split", "roles")}
+        row["technologies"] = entry.get("technologies", [])
+        try:
+            if entry["kind"] == "resume":
+                report = matcher.match(raw, filename=path.name)
+                found, verdict = report.skills, report.verdict
+            else:
+                posting = matcher.parse_job(raw)
+                found = (*posting.required, *posting.preferred, *posting.mentioned)
+                verdict = posting.verdict
+        except MatcherError as exc:
+            row.update(predicted="error", error=_error_text(exc), found=[])
+            rows.append(row)
+            continue
+        row["predicted"] = "none" if verdict is None or verdict.role_id is None else verdict.title
+        row["found"] = sorted({s.skill_id for s in found if s.category in EVAL_CATEGORIES})
+        rows.append(row)
+    return rows
+
+
+def _ratio(a: int, b: int) -> float | None:
+    return round(a / b, 3) if b else None
+
+
+def newset_metrics(rows: Sequence[Mapping[str, Any]], taxonomy: Taxonomy) -> dict[str, Any]:
+    """Per split and kind: role top-1 (the verdict is one of the labelled roles), top-1 on the
+    documents labelled with one of the five roles, off-domain (none) precision and recall,
+    tech-vs-non-tech accuracy, and technology precision / recall (a label counts as found
+    when it names, by the taxonomy's names and aliases, a technology the product found)."""
+    out: dict[str, Any] = {}
+    for split in ("tune", "unseen", "all"):
+        for kind in ("resume", "posting"):
+            group = [
+                r for r in rows if r["kind"] == kind and (split == "all" or r["split"] == split)
+            ]
+            if not group:
+                continue
+            hit = sum(r["predicted"] in r["roles"] for r in group)
+            on_role = [r for r in group if r["roles"][0] in TOP_ROLES]
+            role_hit = sum(r["predicted"] in r["roles"] for r in on_role)
+            tp = sum(r["predicted"] == "none" and r["roles"][0] == "none" for r in group)
+            fp = sum(r["predicted"] == "none" and r["roles"][0] != "none" for r in group)
+            fn = sum(r["predicted"] != "none" and r["roles"][0] == "none" for r in group)
+            tech_ok = sum((r["predicted"] != "none") == (r["roles"][0] != "none") for r in group)
+            t_tp = t_fp = t_fn = 0
+            for r in group:
+                labels = {
+                    (skill.id if (skill := taxonomy.lookup(t)) is not None else t.casefold())
+                    for t in r["technologies"]
+                }
+                found = set(r["found"])
+                t_tp += len(found & labels)
+                t_fp += len(found - labels)
+                t_fn += len(labels - found)
+            out[f"{split}/{kind}"] = {
+                "n": len(group),
+                "top1": _ratio(hit, len(group)),
+                "top1_roles": _ratio(role_hit, len(on_role)),
+                "n_roles": len(on_role),
+                "none_precision": _ratio(tp, tp + fp),
+                "none_recall": _ratio(tp, tp + fn),
+                "n_none": tp + fn,
+                "tech_vs_nontech": _ratio(tech_ok, len(group)),
+                "tech_precision": _ratio(t_tp, t_tp + t_fp),
+                "tech_recall": _ratio(t_tp, t_tp + t_fn),
+            }
+    return out
+
+
+def corpus_none(preds: Mapping[str, Mapping[str, Any]], gold: Sequence[Any]) -> dict[str, Any]:
+    """Off-domain precision / recall on the corpus: the verdict says none (first of the ranked
+    roles) against documents whose first gold role is none (resumes, postings, labelled)."""
+    tp = fp = fn = 0
+    for g in gold:
+        p = preds.get(g["doc_id"])
+        if not p or not g.get("roles") or p.get("error"):
+            continue
+        said = (p.get("roles_ranked") or ["?"])[0] == "none"
+        truth = g["roles"][0] == "none"
+        tp += said and truth
+        fp += said and not truth
+        fn += truth and not said
+    return {"precision": _ratio(tp, tp + fp), "recall": _ratio(tp, tp + fn), "n_none": tp + fn}
+
+
+def _print_newset(metrics: Mapping[str, Any], present: int, listed: int) -> None:
+    print(f"\n== new set (eval/data: {present} of {listed} texts present; tune on 'tune' only)")
+    print(
+        f"  {'split/kind':16s} {'n':>4s} {'top1':>6s} {'roles':>6s} {'none P':>7s} "
+        f"{'none R':>7s} {'tech/non':>8s} {'tech P':>7s} {'tech R':>7s}"
+    )
+
+    def f(v: float | None) -> str:
+        return "   -  " if v is None else f"{v:6.3f}"
+
+    for name, m in metrics.items():
+        print(
+            f"  {name:16s} {m['n']:4d} {f(m['top1'])} {f(m['top1_roles'])} "
+            f"{f(m['none_precision'])}  {f(m['none_recall'])}  {f(m['tech_vs_nontech'])}  "
+            f"{f(m['tech_precision'])}  {f(m['tech_recall'])}"
+        )
 
 
 def requirement_agreement(
@@ -435,6 +501,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--taxonomy", help="taxonomy data directory (default: the packaged one)")
     ap.add_argument(
+        "--newset",
+        type=Path,
+        default=NEWSET,
+        help="the labelled new set (manifest.json + texts; see eval/data/README.md)",
+    )
+    ap.add_argument(
         "--pdf-engine",
         choices=("pdfminer", "pdfium"),
         default="pdfminer",
@@ -474,6 +546,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     _compare(ours, base)
     agreement = requirement_agreement(scorer, result["preds"], gold_docs)
     print(f"== postings: required/nice-to-have split agrees with the labels: {agreement}")
+    labelled_rows = []
+    labelled_path = corpus / "labelled" / "resumes.jsonl"
+    if labelled_path.exists():
+        for line in labelled_path.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            role = row.get("role_family") or "none"
+            labelled_rows.append({"doc_id": row["doc_id"], "roles": [role]})
+    none = corpus_none(result["preds"], [*gold_docs, *labelled_rows])
+    print(f"== off-domain (verdict 'none') on the corpus: {none}")
+    newset: dict[str, Any] = {}
+    if (args.newset / "manifest.json").exists():
+        matcher = matcher_for(args.taxonomy, MatchOptions(pdf_engine=args.pdf_engine))
+        rows = run_newset(matcher, args.newset)
+        listed = len(json.loads((args.newset / "manifest.json").read_text(encoding="utf-8")))
+        newset = newset_metrics(rows, matcher.taxonomy)
+        _print_newset(newset, len(rows), listed)
+        (args.out / "newset-predictions-latest.json").write_text(
+            json.dumps(rows, indent=1, ensure_ascii=False), "utf-8"
+        )
     summary = {
         "date": stamp,
         "commit": commit,
@@ -485,6 +576,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "rolefit": ours,
         "baseline": {k: base[k] for k in ("groups", "hidden_text")},
         "posting_requirements": agreement,
+        "corpus_none": none,
+        "newset": newset,
     }
     metrics_path.write_text(json.dumps(summary, indent=1, ensure_ascii=False), "utf-8")
 

@@ -59,6 +59,7 @@ from matcher.models import (
     SkillMention,
     Suggestion,
     TierScore,
+    Verdict,
     to_dict,
 )
 from matcher.options import MatchOptions, PdfEngine
@@ -124,6 +125,7 @@ __all__ = [
     "TierScore",
     "UnknownRoleError",
     "UnsupportedTypeError",
+    "Verdict",
     "WorkerCrashedError",
     "WorkerPool",
     "error_classes",

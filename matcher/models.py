@@ -18,12 +18,14 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
 
 __all__ = [
+    "IMPORTANCE_ORDER",
     "CanonicalSkill",
     "Contact",
     "Document",
     "DocumentText",
     "Evidence",
     "ExperienceEntry",
+    "Importance",
     "JobPosting",
     "LayoutWarning",
     "Line",
@@ -37,6 +39,8 @@ __all__ = [
     "SkillMention",
     "Suggestion",
     "TierScore",
+    "Verdict",
+    "importance_rank",
     "to_dict",
 ]
 
@@ -313,6 +317,7 @@ class RoleScore:
     years_required: float | None = None
     years_found: float | None = None
     title_match: str | None = None  # the resume's own headline/job title naming this role
+    role_fit: float | None = None  # a posting's score: the resume's fit to the posting's role
 
     def strongest(self) -> tuple[SkillMatch, ...]:
         """The skills the resume has for this role (matched and partial), most important and
@@ -358,6 +363,27 @@ class Suggestion:
 
 
 @dataclass(frozen=True, slots=True)
+class Verdict:
+    """The answer to "which role does this fit?": the best of the five top-level roles, or
+    none (``role_id is None``) with the reason. Made once, in the library; every shell shows it.
+
+    ``confidence`` reads the lead over the runner-up and how much of the role the evidence
+    shows: ``high`` (a clear lead on solid evidence), ``medium``, ``low`` (a near tie, or thin
+    evidence). ``evidence`` names what decided it: the role's distinctive skills found and the
+    resume's own title naming the role.
+    """
+
+    role_id: str | None
+    title: str | None
+    score: float
+    confidence: Literal["high", "medium", "low"]
+    reason: str
+    runner_up: str | None = None
+    runner_up_score: float = 0.0
+    evidence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class JobPosting:
     """A job posting read into requirements; scored as an ad-hoc role."""
 
@@ -371,6 +397,7 @@ class JobPosting:
     external_id: str | None = None
     organization: str | None = None
     nearest_roles: tuple[tuple[str, float], ...] = ()  # (role_id, similarity 0..100), best first
+    verdict: Verdict | None = None  # the top-level role the posting hires for, or none
 
 
 # --------------------------------------------------------------------------- the report
@@ -384,10 +411,11 @@ class MatchReport:
     """
 
     skills: tuple[CanonicalSkill, ...]
-    roles: tuple[RoleScore, ...]  # ranked, best first
+    roles: tuple[RoleScore, ...]  # ranked, best first: the five roles, or the ones asked for
     suggestions: tuple[Suggestion, ...]
     taxonomy_version: str
     method: str
+    verdict: Verdict | None = None  # the best top-level role, or none with the reason
     job: RoleScore | None = None
     posting: JobPosting | None = None
     sections: tuple[tuple[SectionKind, str], ...] = ()  # (kind, heading as printed)

@@ -98,6 +98,8 @@ def build_fuzzy_index(
     ids: list[str] = []
     exact: dict[str, str] = {}
     for skill in sorted(taxonomy.skills.values(), key=lambda s: s.id):
+        if skill.origin == "onet" and not options.imported_vocabulary:
+            continue
         for spelling in (skill.name, *skill.aliases):
             key = fuzzy_key(spelling)
             if not key:

@@ -27,6 +27,11 @@ class MatchOptions:
         fuzzy_min_length: candidate phrases shorter than this are never fuzzy-matched.
         method: the scoring method's versioned name; recorded in every report.
         strong_cutoff / good_cutoff / partial_cutoff: score bands (labels, never a reject).
+        none_below: the verdict says no role fits when the best role scores under this.
+        min_distinctive: ... or when fewer skills distinctive of the best role are shown (and
+            the resume's own title does not name it).
+        imported_vocabulary: also find the technologies imported from O*NET (issue #15: off
+            until their guards are proven on non-technical text).
     """
 
     max_bytes: int = 20 * 1024 * 1024
@@ -36,10 +41,13 @@ class MatchOptions:
     pdf_engine: PdfEngine = "pdfminer"
     fuzzy_cutoff: float = 88.0
     fuzzy_min_length: int = 5
-    method: str = "weighted-coverage.v2"
+    method: str = "distinctive-coverage.v3"
     strong_cutoff: float = 75.0
     good_cutoff: float = 55.0
     partial_cutoff: float = 35.0
+    none_below: float = 30.0
+    min_distinctive: int = 2
+    imported_vocabulary: bool = False
 
     def replace(self, **changes: object) -> MatchOptions:
         """A copy with some fields changed."""

@@ -20,7 +20,7 @@ from typing import Any
 from matcher.errors import TaxonomyError, UnknownRoleError
 from matcher.extract.mentions import find_mentions
 from matcher.extract.nlp import SkillNLP, build_nlp
-from matcher.extract.titles import title_matches
+from matcher.extract.titles import title_matches, titles_named
 from matcher.models import (
     CanonicalSkill,
     Document,
@@ -28,6 +28,7 @@ from matcher.models import (
     MatchReport,
     RoleScore,
     SkillMention,
+    Verdict,
 )
 from matcher.normalize import (
     FuzzyIndex,
@@ -44,11 +45,13 @@ from matcher.postings.requirements import (
     split_requirements,
     years_required,
 )
-from matcher.postings.spec import nearest_roles, posting_spec
+from matcher.postings.spec import nearest_roles, posting_spec, with_similarity, years_in_field
 from matcher.score import (
     RoleSpec,
     role_specs,
     score_roles,
+    verdict,
+    with_role_fit,
 )
 from matcher.suggest import suggest
 from taxonomy import Taxonomy, TaxonomyDataError, load_taxonomy
@@ -69,11 +72,14 @@ class Matcher:
     def __init__(self, taxonomy: Taxonomy, options: MatchOptions | None = None) -> None:
         self.taxonomy = taxonomy
         self.options = options or MatchOptions()
-        self.nlp: SkillNLP = build_nlp(taxonomy)
+        self.nlp: SkillNLP = build_nlp(taxonomy, imported=self.options.imported_vocabulary)
         self.fuzzy: FuzzyIndex = build_fuzzy_index(
             taxonomy, guarded=self.nlp.short_names, options=self.options
         )
         self._specs: dict[str, RoleSpec] = {s.role_id: s for s in role_specs(taxonomy)}
+        # The default ranking: the five top-level roles (a variant is a refinement a person
+        # asks for by id, title or alias; it never competes with its parent).
+        self._top: tuple[str, ...] = tuple(r for r, s in self._specs.items() if s.kind == "role")
 
     @classmethod
     def default(cls, options: MatchOptions | None = None) -> Matcher:
@@ -148,12 +154,29 @@ class Matcher:
             external_id=raw.external_id,
             organization=raw.organization,
         )
-        nearest = self.nearest_roles(posting)
-        return JobPosting(**{**_fields(posting), "nearest_roles": nearest})
+        nearest = self.nearest_roles(posting, limit=len(self._specs))
+        # Which role the posting hires for is decided as for a resume (its skills and title
+        # scored against the five roles, the same verdict), each role's fit averaged with its
+        # similarity to the posting (a variant's counts for its parent).
+        fits = score_roles(
+            skills,
+            roles=[self._specs[r] for r in self._top],
+            taxonomy=self.taxonomy,
+            options=self.options,
+            titles=titles_named([raw.title], self.taxonomy) if raw.title else None,
+        )
+        decision = verdict(
+            with_similarity(fits, nearest, self.taxonomy),
+            self._specs,
+            skills,
+            taxonomy=self.taxonomy,
+            options=self.options,
+        )
+        return JobPosting(**{**_fields(posting), "nearest_roles": nearest[:5], "verdict": decision})
 
     def posting_spec(self, posting: JobPosting) -> RoleSpec:
         """A posting as an ad-hoc role, scored exactly like a taxonomy role."""
-        return posting_spec(posting, self._specs)
+        return posting_spec(posting)
 
     def nearest_roles(
         self, posting: JobPosting, *, limit: int = 5
@@ -201,14 +224,20 @@ class Matcher:
         with _timed(timings, "normalize"):
             skills = self.normalize(mentions)
         with _timed(timings, "score"):
-            specs = [self._specs[r] for r in role_ids] if role_ids else list(self._specs.values())
-            scores = score_roles(
+            titles = title_matches(document, self.taxonomy)
+            wanted = role_ids or list(self._top)
+            ids = list(dict.fromkeys([*wanted, *self._top]))
+            everyone = score_roles(
                 skills,
-                roles=specs,
+                roles=[self._specs[r] for r in ids],
                 taxonomy=self.taxonomy,
                 options=self.options,
                 years_found=document.years_experience,
-                titles=title_matches(document, self.taxonomy),
+                titles=titles,
+            )
+            scores = [r for r in everyone if r.role_id in wanted]
+            decision = verdict(
+                everyone, self._specs, skills, taxonomy=self.taxonomy, options=self.options
             )
             job_score = None
             if posting is not None:
@@ -217,10 +246,13 @@ class Matcher:
                     roles=[self.posting_spec(posting)],
                     taxonomy=self.taxonomy,
                     options=self.options,
-                    years_found=document.years_experience,
+                    years_found=years_in_field(document, skills, posting),
                 )[0]
+                hires = posting.verdict.role_id if posting.verdict is not None else None
+                fit = next((r for r in everyone if r.role_id == hires), None)
+                job_score = with_role_fit(job_score, fit, self.options)
         with _timed(timings, "suggest"):
-            targets = _targets(scores, job_score, explicit=role_ids is not None)
+            targets = _targets(scores, job_score, decision, explicit=role_ids is not None)
             suggestions = suggest(document, skills, targets, taxonomy=self.taxonomy)
         return MatchReport(
             skills=tuple(skills),
@@ -228,6 +260,7 @@ class Matcher:
             suggestions=tuple(suggestions),
             taxonomy_version=self.taxonomy.version,
             method=self.options.method,
+            verdict=decision,
             job=job_score,
             posting=posting,
             sections=tuple((s.kind, s.heading) for s in document.sections if s.heading),
@@ -252,16 +285,21 @@ class Matcher:
 
 
 def _targets(
-    scores: Sequence[RoleScore], job_score: RoleScore | None, *, explicit: bool
+    scores: Sequence[RoleScore],
+    job_score: RoleScore | None,
+    decision: Verdict,
+    *,
+    explicit: bool,
 ) -> list[RoleScore]:
-    """Who to tailor for: the posting, the requested roles, or else the best-fitting role."""
+    """Who to tailor for: the posting, the requested roles, or else the verdict's role (none
+    when no role fits: then the person is told why instead of given role advice)."""
     out: list[RoleScore] = []
     if job_score is not None:
         out.append(job_score)
     if explicit:
         out.extend(scores)
-    elif job_score is None and scores:
-        out.append(scores[0])
+    elif job_score is None and decision.role_id is not None:
+        out.extend(r for r in scores if r.role_id == decision.role_id)
     return out
 
 

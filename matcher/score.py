@@ -44,6 +44,7 @@ from matcher.models import (
     RoleScore,
     SkillMatch,
     TierScore,
+    Verdict,
     importance_rank,
 )
 from matcher.options import MatchOptions
@@ -61,6 +62,8 @@ __all__ = [
     "role_specs",
     "score_role",
     "score_roles",
+    "verdict",
+    "with_role_fit",
 ]
 
 TIER_FACTOR: dict[str, float] = {"core": 3.0, "important": 2.0, "bonus": 1.0}
@@ -70,6 +73,9 @@ _CHILD_DEPTH = 2
 PARENT_CREDIT = 0.5
 SIBLING_CREDIT = 0.4
 YEARS_POINTS = 10.0
+SPECIFICITY_FLOOR = 0.25  # a skill every role asks for still weighs this share toward fit
+TITLE_POINTS = 15.0  # the resume's own headline or job title names the role
+ROLE_FIT_POINTS = 20.0  # of a posting's score: the resume's fit to the role it hires for
 CALIBRATION_TAU = 0.3
 _CALIBRATION_NORM = 1.0 - math.exp(-1.0 / CALIBRATION_TAU)
 _INTERCHANGEABLE = frozenset({"library", "platform", "tool", "datastore"})
@@ -82,6 +88,7 @@ class RoleSpecSkill:
     skill_id: str
     importance: Importance
     weight: float
+    specificity: float = 1.0  # 0..1: this role's share of the skill's weight over all roles
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,20 +104,38 @@ class RoleSpec:
 
 
 def role_specs(taxonomy: Taxonomy, role_ids: Iterable[str] | None = None) -> list[RoleSpec]:
-    """Specs for the given role ids (default: every role and variant), in taxonomy order."""
+    """Specs for the given role ids (default: every role and variant), in taxonomy order.
+
+    Each skill's ``specificity`` is the share of its weight, summed over the five top-level
+    roles, that falls to this role's family: 1.0 for a skill only this role asks for, about
+    0.2 for one all five ask for equally (Python, Git). A variant counts as its parent.
+    """
+    top = [r for r in taxonomy.roles.values() if r.kind == "role"]
+    weights = {
+        r.id: {
+            rs.skill: float(rs.weight) * TIER_FACTOR[rs.importance]
+            for rs in taxonomy.role_skills(r.id)
+        }
+        for r in top
+    }
     ids = list(taxonomy.roles) if role_ids is None else list(role_ids)
     specs: list[RoleSpec] = []
     for role_id in ids:
         role = taxonomy.roles[role_id]
-        skills = tuple(
-            RoleSpecSkill(rs.skill, rs.importance, float(rs.weight))
-            for rs in taxonomy.role_skills(role_id)
-        )
+        family = role.parent if role.kind == "variant" and role.parent else role.id
+        items = []
+        for rs in taxonomy.role_skills(role_id):
+            own = float(rs.weight) * TIER_FACTOR[rs.importance]
+            others = sum(w.get(rs.skill, 0.0) for rid, w in weights.items() if rid != family)
+            specificity = own / (own + others) if own > 0 else 0.0
+            items.append(
+                RoleSpecSkill(rs.skill, rs.importance, float(rs.weight), round(specificity, 3))
+            )
         specs.append(
             RoleSpec(
                 role_id=role.id,
                 title=role.title,
-                skills=skills,
+                skills=tuple(items),
                 kind=role.kind,
                 parent_id=role.parent,
             )
@@ -236,6 +261,7 @@ def score_role(
     years_found: float | None = None,
     below: Mapping[str, list[CanonicalSkill]] | None = None,
     memo: _Memo | None = None,
+    title_match: str | None = None,
 ) -> RoleScore:
     """Score one role spec against the resume's skills (keyed by skill id).
 
@@ -260,6 +286,9 @@ def score_role(
         if skill is None:
             continue
         weight = item.weight * TIER_FACTOR[item.importance]
+        if spec.kind != "job":
+            # Shared basics count towards fit, distinctive skills towards which role.
+            weight *= SPECIFICITY_FLOOR + (1.0 - SPECIFICITY_FLOOR) * item.specificity
         cover = memo.covers.get(item.skill_id)
         if cover is None:
             cover = memo.covers[item.skill_id] = _cover(item, have, taxonomy, below)
@@ -297,13 +326,21 @@ def score_role(
         c[2] += hit
         c[3] += 1
     fraction = earned / total if total > 0 else 0.0
-    # A taxonomy role lists everything its sources name: calibrated. A posting lists what one
-    # employer asks for: its coverage is the score as is.
-    coverage = 100.0 * fraction if spec.kind == "job" else calibrated(fraction)
-    score = coverage
+    if spec.kind == "job":
+        # A posting lists what one employer asks for: its coverage is the score as is.
+        score = 100.0 * fraction
+    else:
+        # A role lists everything its sources name; what a strong resume shows is its core and
+        # important skills, whose share of the weight differs from role to role. Coverage is
+        # read against that share, so "strong" means the same for a long list and a short one.
+        core = tiers["core"][0] + tiers["important"][0]
+        reach = core / total if total > 0 else 1.0
+        score = calibrated(min(1.0, fraction / reach) if reach > 0 else 0.0)
+        if title_match:
+            score = min(100.0, score + TITLE_POINTS)
     if spec.years_required and years_found is not None:
         ratio = min(1.0, years_found / spec.years_required) if spec.years_required > 0 else 1.0
-        score = coverage * (100.0 - YEARS_POINTS) / 100.0 + YEARS_POINTS * ratio
+        score = score * (100.0 - YEARS_POINTS) / 100.0 + YEARS_POINTS * ratio
     score = round(min(100.0, max(0.0, score)), 1)
 
     def tier_scores(table: Mapping[str, list[float]]) -> tuple[TierScore, ...]:
@@ -332,6 +369,7 @@ def score_role(
         kind=spec.kind,
         years_required=spec.years_required,
         years_found=years_found,
+        title_match=title_match,
     )
 
 
@@ -352,8 +390,8 @@ def score_roles(
         taxonomy: for skill names, categories and parent links.
         options: band cutoffs.
         years_found: the resume's years of experience (only read for specs that require years).
-        titles: role id → the resume's own title naming it (``title_matches``); reported on
-            each ``RoleScore`` as ``title_match``, never part of the score.
+        titles: role id → the resume's own title naming it (``title_matches``): reported on
+            each ``RoleScore`` as ``title_match`` and worth ``TITLE_POINTS``.
     """
     opts = options or MatchOptions()
     have = {s.skill_id: s for s in skills}
@@ -361,19 +399,125 @@ def score_roles(
     below = _descendants(have, taxonomy)
     memo = _Memo()
     scores = [
-        dataclasses.replace(
-            score_role(
-                spec,
-                have,
-                taxonomy=taxonomy,
-                options=opts,
-                years_found=years_found,
-                below=below,
-                memo=memo,
-            ),
+        score_role(
+            spec,
+            have,
+            taxonomy=taxonomy,
+            options=opts,
+            years_found=years_found,
+            below=below,
+            memo=memo,
             title_match=titles.get(spec.role_id),
         )
         for spec in roles
     ]
     scores.sort(key=lambda r: (-r.score, r.role_id))
     return scores
+
+
+def with_role_fit(job: RoleScore, role: RoleScore | None, options: MatchOptions) -> RoleScore:
+    """A posting's score with ``ROLE_FIT_POINTS`` of its 100 points measuring how well the
+    resume fits the role the posting hires for (its verdict). The posting's own requirements
+    are the rest, and the only skills listed as matched or missing: the role explains the
+    ranking, it never adds a requirement."""
+    if role is None:
+        return job
+    score = job.score * (100.0 - ROLE_FIT_POINTS) / 100.0 + ROLE_FIT_POINTS * role.score / 100.0
+    score = round(min(100.0, max(0.0, score)), 1)
+    return dataclasses.replace(job, score=score, band=band_of(score, options), role_fit=role.score)
+
+
+# --------------------------------------------------------------------------- the verdict
+
+DISTINCTIVE = 0.4  # a skill is distinctive of a role when the role holds this share of it
+
+
+def verdict(
+    scores: Sequence[RoleScore],
+    specs: Mapping[str, RoleSpec],
+    skills: Sequence[CanonicalSkill],
+    *,
+    taxonomy: Taxonomy,
+    options: MatchOptions,
+) -> Verdict:
+    """The best of the top-level roles, or none with the reason.
+
+    No role fits when the best score is under ``options.none_below``, or when the resume shows
+    fewer than ``options.min_distinctive`` skills distinctive of the best role (used or listed,
+    not inferred) and its own title does not name the role: a few shared basics (Excel,
+    Python) say that someone uses computers, not which of these roles they do.
+    """
+    ranked = sorted((r for r in scores if r.kind == "role"), key=lambda r: (-r.score, r.role_id))
+    tech = sorted({s.name for s in skills if s.category in _TECHNOLOGY and s.how != "phrase"})
+    if not ranked:
+        return Verdict(None, None, 0.0, "high", "No role was scored.")
+    best = ranked[0]
+    runner = ranked[1] if len(ranked) > 1 else None
+    spec = specs[best.role_id]
+    specific = {i.skill_id for i in spec.skills if i.specificity >= DISTINCTIVE}
+    distinctive = [m.name for m in best.matched if m.skill_id in specific and m.via is None]
+    runner_id = runner.role_id if runner is not None else None
+    runner_score = runner.score if runner is not None else 0.0
+    found = f"{len(tech)} technolog{'y' if len(tech) == 1 else 'ies'} found"
+    if tech:
+        found += f" ({', '.join(tech[:6])}{', ...' if len(tech) > 6 else ''})"
+    if best.score < options.none_below:
+        reason = (
+            f"No role fits: the closest, {best.title}, scores {best.score:.0f} of 100, under "
+            f"{options.none_below:.0f}; {found}."
+        )
+        return Verdict(
+            None,
+            None,
+            0.0,
+            _none_confidence(best.score, options),
+            reason,
+            best.role_id,
+            best.score,
+            tuple(distinctive),
+        )
+    if len(distinctive) < options.min_distinctive and not best.title_match:
+        which = (
+            f"only {distinctive[0]} is distinctive of {best.title}"
+            if distinctive
+            else "none distinctive of any role"
+        )
+        reason = f"No role fits: {found}, {which}."
+        return Verdict(
+            None, None, 0.0, "medium", reason, best.role_id, best.score, tuple(distinctive)
+        )
+    margin = best.score - runner_score
+    if margin >= 10.0 and best.score >= options.good_cutoff:
+        confidence: Literal["high", "medium", "low"] = "high"
+    elif margin >= 4.0 or best.score >= options.good_cutoff:
+        confidence = "medium"
+    else:
+        confidence = "low"
+    evidence = tuple(distinctive[:8])
+    if best.title_match:
+        evidence = (f"title: {best.title_match}", *evidence)
+    reason = f"{best.title} fits best ({best.score:.0f} of 100"
+    if runner is not None:
+        reason += f"; next {runner.title}, {runner.score:.0f}"
+    reason += ")"
+    if distinctive:
+        reason += f": {len(distinctive)} of its distinctive skills shown"
+    if best.title_match:
+        reason += f", and the resume's title names it ({best.title_match!r})"
+    return Verdict(
+        best.role_id,
+        best.title,
+        best.score,
+        confidence,
+        reason + ".",
+        runner_id,
+        runner_score,
+        evidence,
+    )
+
+
+_TECHNOLOGY = frozenset({"language", "library", "platform", "tool", "datastore"})
+
+
+def _none_confidence(score: float, options: MatchOptions) -> Literal["high", "medium", "low"]:
+    return "high" if score < options.none_below / 2 else "medium"

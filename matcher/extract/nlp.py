@@ -466,11 +466,12 @@ def _spellings(name: str, aliases: Sequence[str]) -> list[str]:
     return list(seen)
 
 
-def build_nlp(taxonomy: Taxonomy) -> SkillNLP:
+def build_nlp(taxonomy: Taxonomy, *, imported: bool = False) -> SkillNLP:
     """Build the blank English pipeline and the phrase matchers for every skill spelling.
 
     Args:
         taxonomy: the loaded taxonomy; every skill name and alias becomes a pattern.
+        imported: also the technologies imported from O*NET (``origin == "onet"``).
     """
     nlp = spacy.blank("en")
     lower = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -479,6 +480,8 @@ def build_nlp(taxonomy: Taxonomy) -> SkillNLP:
     guards: dict[tuple[str, str], GuardLevel] = {}
     short: set[str] = set()
     for skill in sorted(taxonomy.skills.values(), key=lambda s: s.id):
+        if skill.origin == "onet" and not imported:
+            continue
         lower_docs: list[Doc] = []
         orth_docs: list[Doc] = []
         cased_docs: list[Doc] = []

@@ -8,7 +8,7 @@ from matcher.models import Document, SectionKind
 from matcher.read.contact import is_contact_line
 from taxonomy import Taxonomy, normalize_name
 
-__all__ = ["title_matches"]
+__all__ = ["title_matches", "titles_named"]
 
 _BULLETED = re.compile(r"^\s*[•●▪‣◦○■►▶✓✔*·–—-]")
 _TITLE_SECTIONS = frozenset({SectionKind.HEADER, SectionKind.SUMMARY, SectionKind.EXPERIENCE})
@@ -29,13 +29,6 @@ def title_matches(document: Document, taxonomy: Taxonomy) -> dict[str, str]:
     Only short lines are read (a title, not a sentence mentioning a role), and lines with contact
     details are skipped. A variant's title also names its parent role.
     """
-    names: list[tuple[str, str]] = []
-    for role in taxonomy.roles.values():
-        for name in (role.title, *role.aliases):
-            key = normalize_name(name)
-            if len(key) >= 4:
-                names.append((key, role.id))
-    names.sort(key=lambda kv: (-len(kv[0]), kv[1]))
     candidates: list[str] = [e.title for e in document.experience if e.title]
     for line in document.lines:
         if line.hidden or line.start < 0 or len(line.text) > 90:
@@ -46,6 +39,19 @@ def title_matches(document: Document, taxonomy: Taxonomy) -> dict[str, str]:
         if is_contact_line(line.text, document) or _BULLETED.match(line.text):
             continue
         candidates.append(line.text)
+    return titles_named(candidates, taxonomy)
+
+
+def titles_named(candidates: list[str], taxonomy: Taxonomy) -> dict[str, str]:
+    """Role id → the first candidate title that names the role (a variant names its parent
+    too), longer role names first ("Machine Learning Engineer" before "Engineer")."""
+    names: list[tuple[str, str]] = []
+    for role in taxonomy.roles.values():
+        for name in (role.title, *role.aliases):
+            key = normalize_name(name)
+            if len(key) >= 4:
+                names.append((key, role.id))
+    names.sort(key=lambda kv: (-len(kv[0]), kv[1]))
     found: dict[str, str] = {}
     for text in candidates:
         key = normalize_name(text)

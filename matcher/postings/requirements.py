@@ -21,6 +21,7 @@ __all__ = [
     "Mode",
     "alternative_groups",
     "education_required",
+    "is_about_the_company",
     "is_heading",
     "requirement_modes",
     "split_requirements",
@@ -237,10 +238,26 @@ def _evidence_mode(line_text: str, offset: int, block: Mode) -> Mode:
     return block
 
 
+# A sentence about the company, not the candidate: "we", "our", "us" and no "you".
+_ABOUT_US = re.compile(r"\b(we|we're|we’re|our|ours|us)\b", re.I)
+_ABOUT_YOU = re.compile(r"\b(you|your|you'll|you’ll|candidate|applicant)\b", re.I)
+
+
+def is_about_the_company(line_text: str, offset: int) -> bool:
+    """True when the sentence holding ``offset`` speaks of the company ("We build knowledge
+    and scalability into everything we do"), not of what the candidate brings."""
+    sentence, _ = _sentence(line_text, offset)
+    return bool(_ABOUT_US.search(sentence)) and not _ABOUT_YOU.search(sentence)
+
+
 def split_requirements(
     skills: Sequence[CanonicalSkill], modes: Mapping[int, Mode], document: Document
 ) -> tuple[list[CanonicalSkill], list[CanonicalSkill], list[CanonicalSkill]]:
-    """Sort skills into (required, preferred, mentioned) by their strongest evidence."""
+    """Sort skills into (required, preferred, mentioned) by their strongest evidence.
+
+    Evidence in a sentence about the company itself (boilerplate: "our platform runs on
+    knowledge and scalability") is never a requirement: at most a mention.
+    """
     rank = {"required": 0, "preferred": 1, "mentioned": 2}
     by_number = {line.number: line for line in document.lines}
     buckets: dict[str, list[CanonicalSkill]] = {"required": [], "preferred": [], "mentioned": []}
@@ -252,7 +269,11 @@ def split_requirements(
             if line is None:
                 found.append(block)
                 continue
-            found.append(_evidence_mode(line.text, e.start - line.start, block))
+            offset = e.start - line.start
+            if is_about_the_company(line.text, offset):
+                found.append("mentioned")
+                continue
+            found.append(_evidence_mode(line.text, offset, block))
         best = min(found, key=rank.__getitem__, default="mentioned")
         buckets[best].append(skill)
     return buckets["required"], buckets["preferred"], buckets["mentioned"]

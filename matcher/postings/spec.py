@@ -1,26 +1,29 @@
 """A posting as a role: its requirements as an ad-hoc ``RoleSpec`` scored exactly like a taxonomy
-role, and the taxonomy roles nearest to it."""
+role, the taxonomy roles nearest to it, and its verdict (the top-level role it hires for).
+
+The requirements come only from the posting's own text: the nearest role explains the posting
+but never adds a skill to it."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
-from matcher.models import JobPosting
+from matcher.models import CanonicalSkill, Document, ExperienceEntry, JobPosting, RoleScore
 from matcher.normalize import fuzzy_key
 from matcher.postings.requirements import alternative_groups
+from matcher.read.experience import total_years
 from matcher.score import TIER_FACTOR, RoleSpec, RoleSpecSkill
 from taxonomy import Taxonomy
 
-__all__ = ["nearest_roles", "posting_spec"]
+__all__ = ["nearest_roles", "posting_spec", "with_similarity", "years_in_field"]
 
 _MENTIONED_WEIGHT = 0.5
-_BLEND_SHARE = 0.5  # the nearest role's other skills weigh this share of the posting's own
-_BLEND_MIN_SIMILARITY = 25.0
 
 
-def posting_spec(posting: JobPosting, specs: Mapping[str, RoleSpec]) -> RoleSpec:
+def posting_spec(posting: JobPosting) -> RoleSpec:
     """A posting as an ad-hoc role: required → core, preferred → bonus, others → important."""
     items: list[RoleSpecSkill] = []
     seen: set[str] = set()
@@ -43,21 +46,6 @@ def posting_spec(posting: JobPosting, specs: Mapping[str, RoleSpec]) -> RoleSpec
         if skill.skill_id not in seen:
             items.append(RoleSpecSkill(skill.skill_id, "important", _MENTIONED_WEIGHT))
             seen.add(skill.skill_id)
-    # Like a title variant refines its parent, the posting refines its nearest role: that
-    # role's other skills count a little (as bonus), so a posting that lists few skills still
-    # tells an AI engineer from a data scientist. Never a core gap the posting didn't name.
-    if posting.nearest_roles and posting.nearest_roles[0][1] >= _BLEND_MIN_SIMILARITY:
-        base = specs[posting.nearest_roles[0][0]]
-        own = sum(i.weight * TIER_FACTOR[i.importance] for i in items)
-        extra = [rs for rs in base.skills if rs.skill_id not in seen]
-        extra_total = sum(rs.weight * TIER_FACTOR[rs.importance] for rs in extra)
-        if extra_total > 0:
-            # The role's other skills together weigh _BLEND_SHARE of the posting's own (all
-            # of the weight when the posting names no skill at all).
-            scale = _BLEND_SHARE * own / extra_total if own > 0 else 1.0
-            for rs in extra:
-                weight = scale * rs.weight * TIER_FACTOR[rs.importance] / TIER_FACTOR["bonus"]
-                items.append(RoleSpecSkill(rs.skill_id, "bonus", round(weight, 4)))
     return RoleSpec(
         role_id="job",
         title=posting.title or "Job posting",
@@ -108,3 +96,48 @@ def nearest_roles(
         out.append((role_id, round(100.0 * (0.5 * cosine + 0.5 * title_sim), 1)))
     out.sort(key=lambda item: (-item[1], item[0]))
     return tuple(out[:limit])
+
+
+def with_similarity(
+    fits: Sequence[RoleScore], nearest: Sequence[tuple[str, float]], taxonomy: Taxonomy
+) -> list[RoleScore]:
+    """Each top-level role's fit to a posting averaged with the posting's similarity to the
+    role or its closest variant (title and skill-weight cosine, ``nearest_roles``)."""
+    similarity: dict[str, float] = {}
+    for role_id, value in nearest:
+        role = taxonomy.roles[role_id]
+        top = role.parent if role.kind == "variant" and role.parent else role_id
+        similarity[top] = max(similarity.get(top, 0.0), value)
+    return [
+        dataclasses.replace(r, score=round((r.score + similarity.get(r.role_id, 0.0)) / 2, 1))
+        for r in fits
+    ]
+
+
+def years_in_field(
+    document: Document, skills: Sequence[CanonicalSkill], posting: JobPosting
+) -> float | None:
+    """The resume's years of experience in the posting's field: the jobs whose lines show a
+    skill the posting names (overlaps merged). Years as a nurse say nothing about an ML
+    posting. None when the resume's jobs carry no dates."""
+    entries = sorted(document.experience, key=lambda e: e.line)
+    if not entries:
+        return None
+    asked = {s.skill_id for s in (*posting.required, *posting.preferred, *posting.mentioned)}
+    lines = sorted({e.line for s in skills if s.skill_id in asked for e in s.evidence})
+    relevant: list[ExperienceEntry] = []
+    for index, entry in enumerate(entries):
+        end = entries[index + 1].line if index + 1 < len(entries) else _section_end(document, entry)
+        if any(entry.line <= line < end for line in lines):
+            relevant.append(entry)
+    if not relevant:
+        return 0.0 if total_years(entries) is not None else None
+    return total_years(relevant)
+
+
+def _section_end(document: Document, entry: ExperienceEntry) -> int:
+    """The line after the last line of the section holding ``entry``."""
+    for section in document.sections:
+        if section.first_line <= entry.line <= section.last_line:
+            return section.last_line + 1
+    return entry.line + 1

@@ -44,6 +44,6 @@ def test_packaged_taxonomy_ml_engineer_ranks_first_with_its_title(packaged: Matc
     report = packaged.match(doc_from_text(RESUME))
     ml = next(r for r in report.roles if r.role_id == "ml-engineer")
     assert ml.title_match is not None
-    assert "ml-engineer" in [r.role_id for r in report.roles[:8]]
-    assert roles_ranked(packaged.taxonomy, report)[0] == "Machine Learning Engineer"
+    assert "ml-engineer" in [r.role_id for r in report.roles]
+    assert roles_ranked(report)[0] == "Machine Learning Engineer"
     assert report.taxonomy_version == packaged.taxonomy.version

@@ -228,7 +228,8 @@ def test_scoring_resume_with_missing_core_skill_added_scores_higher(small_matche
     assert b.roles[0].score > a.roles[0].score
 
 
-def test_scoring_title_match_is_reported_not_scored(small_matcher: Matcher) -> None:
+def test_scoring_own_title_is_evidence_with_a_stated_weight(small_matcher: Matcher) -> None:
+    from matcher.score import TITLE_POINTS
     from tests.matching.support import doc_from_text
 
     body = "Skills\nPython, SQL, pandas\nExperience\n• Built Python and SQL reports for 3 teams\n"
@@ -236,9 +237,12 @@ def test_scoring_title_match_is_reported_not_scored(small_matcher: Matcher) -> N
     plain = small_matcher.match(doc_from_text("Alex Doe\nAnalyst\n" + body))
     ds = next(r for r in titled.roles if r.role_id == "data-scientist")
     assert ds.title_match == "Senior Data Scientist"
-    assert [(r.role_id, r.score) for r in titled.roles] == [
-        (r.role_id, r.score) for r in plain.roles
-    ]
+    before = {r.role_id: r.score for r in plain.roles}
+    for role in titled.roles:
+        if role.title_match:
+            assert role.score == pytest.approx(min(100.0, before[role.role_id] + TITLE_POINTS))
+        else:
+            assert role.score == before[role.role_id]
     assert all(r.title_match is None for r in plain.roles)
 
 
@@ -273,8 +277,11 @@ def test_scoring_calibration_is_monotone_and_invertible() -> None:
     assert all(coverage_of(calibrated(c)) == pytest.approx(c, abs=1e-9) for c in grid)
 
 
-def test_scoring_score_is_the_calibrated_weighted_coverage(small_taxonomy: Taxonomy) -> None:
+def test_scoring_score_is_the_calibrated_coverage_of_core_and_important(
+    small_taxonomy: Taxonomy,
+) -> None:
     report = _report(small_taxonomy, "data-scientist", [_skill(small_taxonomy, "sql")])
     weight = sum(t.weight for t in report.by_importance)
     earned = sum(t.earned for t in report.by_importance)
-    assert report.score == pytest.approx(calibrated(earned / weight), abs=0.05)
+    reach = sum(t.weight for t in report.by_importance if t.name != "bonus") / weight
+    assert report.score == pytest.approx(calibrated(min(1.0, earned / weight / reach)), abs=0.05)
