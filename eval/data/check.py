@@ -4,16 +4,27 @@ Usage: python3 eval/data/check.py [--require-texts]
 Without --require-texts a missing document text is reported but not fatal
 (see README.md: the texts are kept out of git until their placement is decided).
 """
-import collections, json, os, sys
 
-ROLES = {"Machine Learning Engineer", "Deep Learning Engineer", "AI Engineer",
-         "Data Scientist", "Software Engineer", "none"}
+import collections
+import json
+import os
+import sys
+
+ROLES = {
+    "Machine Learning Engineer",
+    "Deep Learning Engineer",
+    "AI Engineer",
+    "Data Scientist",
+    "Software Engineer",
+    "none",
+}
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def main():
     require = "--require-texts" in sys.argv
-    entries = json.load(open(os.path.join(HERE, "manifest.json"), encoding="utf-8"))
+    with open(os.path.join(HERE, "manifest.json"), encoding="utf-8") as fh:
+        entries = json.load(fh)
     errors, missing = [], []
     ids = [e["doc_id"] for e in entries]
     for d, n in collections.Counter(ids).items():
@@ -37,8 +48,14 @@ def main():
         if not os.path.exists(os.path.join(HERE, e["file"])):
             missing.append(d)
     table = collections.Counter((e["kind"], e["roles"][0], e["split"]) for e in entries)
-    roles = ["Machine Learning Engineer", "Deep Learning Engineer", "AI Engineer",
-             "Data Scientist", "Software Engineer", "none"]
+    roles = [
+        "Machine Learning Engineer",
+        "Deep Learning Engineer",
+        "AI Engineer",
+        "Data Scientist",
+        "Software Engineer",
+        "none",
+    ]
     print(f"{'kind':8} {'first role':26} {'tune':>5} {'unseen':>7} {'total':>6}")
     for kind in ("resume", "posting"):
         for r in roles:

@@ -256,7 +256,7 @@ def test_jobs_posting_requirements_come_only_from_its_text(small_matcher: Matche
     resume = "A B\nSkills\nPython, PyTorch\nExperience\n• Trained PyTorch models for 3 teams\n"
     report = small_matcher.match(doc_from_text(resume), job=posting)
     assert report.job is not None
-    assert {m.skill_id for m in report.job.missing} == set()
+    assert {m.skill_id for m in report.job.missing} <= named
     gaps = {s.skill_id for s in report.suggestions if s.kind == "missing-core-skill"}
     assert "kubernetes" not in gaps
 
