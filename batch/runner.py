@@ -206,10 +206,18 @@ def result_fields(report: MatchReport, *, roles: Sequence[str] | None) -> dict[s
         detailed = [by_id[r] for r in roles if r in by_id]
     else:
         detailed = list(report.roles[:TOP_TARGETS])
-    best = report.roles[0] if report.roles else None
+    verdict = report.verdict
     return {
         "scores": scores,
-        "best": None if best is None else {"id": best.role_id, "score": best.score},
+        # the library's verdict: the best top-level role, or "none" with the reason
+        "best": None
+        if verdict is None
+        else {
+            "id": verdict.role_id or "none",
+            "score": verdict.score,
+            "confidence": verdict.confidence,
+            "reason": verdict.reason,
+        },
         "job": None if report.job is None else _target(report.job),
         "targets": [_target(r) for r in detailed],
         "skills": len(report.skills),

@@ -39,14 +39,14 @@ def _bar(score: float, width: int = 20) -> Text:
 
 
 def _role_lines(role: RoleScore) -> None:
-    have = ", ".join(
-        f"{m.name}" + ("" if m.status == "matched" else f" (via {m.via})")
-        for m in (*role.matched, *role.partial)
-    )
+    have = ", ".join(m.name for m in role.matched)
+    related = ", ".join(f"{m.name} (you have {m.via})" for m in role.partial)
     core_missing = ", ".join(m.name for m in role.missing if m.importance == "core")
     other_missing = ", ".join(m.name for m in role.missing if m.importance != "core")
     console.print(f"\n[bold]{role.title}[/] — {role.score:.1f} ({role.band})")
     console.print(f"  [green]matched[/]: {have or '—'}")
+    if related:
+        console.print(f"  [cyan]related[/]: {related}")
     console.print(f"  [red]missing core[/]: {core_missing or '—'}")
     if other_missing:
         console.print(f"  [yellow]missing other[/]: {other_missing}")
@@ -87,6 +87,14 @@ def _print_report(report: MatchReport, *, filename: str, top: int) -> None:
             str(sum(1 for m in role.missing if m.importance == "core")),
         )
     console.print(table)
+    verdict = report.verdict
+    if verdict is not None:
+        head = "no role fits" if verdict.role_id is None else verdict.title
+        style = "bold yellow" if verdict.role_id is None else "bold green"
+        console.print(
+            f"[bold]Verdict[/]: [{style}]{head}[/] [dim]({verdict.confidence} confidence)[/]"
+        )
+        console.print(f"  {verdict.reason}")
     skills = ", ".join(
         f"{s.name}" + (f" [dim]({s.evidence[0].surface})[/]" if s.how == "fuzzy" else "")
         for s in report.skills
@@ -95,7 +103,14 @@ def _print_report(report: MatchReport, *, filename: str, top: int) -> None:
     if report.posting is not None and report.posting.nearest_roles:
         near = ", ".join(f"{rid} {sim:.0f}" for rid, sim in report.posting.nearest_roles[:3])
         console.print(f"[dim]posting's nearest roles: {near}[/]")
-    for role in rows[: 1 + (report.job is not None)]:
+    # Detail for what the person tailors for: the posting, the roles asked for, or the
+    # verdict's role (none when no role fits: the verdict says why instead).
+    shown = [report.job] if report.job is not None else []
+    if any(r.kind == "variant" for r in report.roles) or (
+        verdict is not None and verdict.role_id is not None
+    ):
+        shown.extend(report.roles[:1])
+    for role in shown:
         _role_lines(role)
     if report.suggestions:
         console.print("\n[bold]Suggestions[/] (most impact first)")

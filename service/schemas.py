@@ -25,6 +25,7 @@ __all__ = [
     "RoleSummary",
     "SkillLookup",
     "ValidationProblem",
+    "VerdictOut",
     "document_out",
     "report_out",
 ]
@@ -329,6 +330,26 @@ class RoleScoreOut(_Out):
     by_category: list[TierScoreOut] = []
     years_required: float | None = None
     years_found: float | None = None
+    role_fit: float | None = Field(
+        default=None,
+        description="A posting's score only: the resume's fit (0-100) to the role the posting "
+        "hires for, worth 20 of the posting's 100 points.",
+    )
+
+
+class VerdictOut(_Out):
+    """Which of the five roles fits best, or none (``role_id`` null) with the reason."""
+
+    role_id: str | None = Field(description="The best top-level role; null: no role fits.")
+    title: str | None = None
+    score: float = Field(ge=0, le=100)
+    confidence: Literal["high", "medium", "low"]
+    reason: str = Field(description="One sentence a person can read.")
+    runner_up: str | None = None
+    runner_up_score: float = 0.0
+    evidence: list[str] = Field(
+        default=[], description="The role's distinctive skills shown, and the title naming it."
+    )
 
 
 class SuggestionOut(_Out):
@@ -352,6 +373,7 @@ class PostingOut(_Out):
     external_id: str | None = None
     organization: str | None = None
     nearest_roles: list[tuple[str, float]] = []
+    verdict: VerdictOut | None = None
 
 
 class MatchReportOut(_Out):
@@ -363,7 +385,18 @@ class MatchReportOut(_Out):
             "examples": [
                 {
                     "taxonomy_version": "tax-1a2b3c4d5e6f",
-                    "method": "weighted-coverage.v2",
+                    "method": "distinctive-coverage.v3",
+                    "verdict": {
+                        "role_id": "data-scientist",
+                        "title": "Data Scientist",
+                        "score": 71.5,
+                        "confidence": "high",
+                        "reason": "Data Scientist fits best (72 of 100; next Machine Learning "
+                        "Engineer, 48): 6 of its distinctive skills shown.",
+                        "runner_up": "ml-engineer",
+                        "runner_up_score": 48.0,
+                        "evidence": ["SQL", "Statistics", "pandas"],
+                    },
                     "pages": 2,
                     "format": "pdf",
                     "skills": [
@@ -379,8 +412,8 @@ class MatchReportOut(_Out):
                     ],
                     "roles": [
                         {
-                            "role_id": "data-engineer",
-                            "title": "Data Engineer",
+                            "role_id": "data-scientist",
+                            "title": "Data Scientist",
                             "score": 71.5,
                             "band": "good",
                             "kind": "role",
@@ -395,9 +428,10 @@ class MatchReportOut(_Out):
                         {
                             "kind": "missing-core-skill",
                             "priority": "high",
-                            "target": "data-engineer",
-                            "message": "Airflow is core for Data Engineer and not in your resume.",
-                            "skill_id": "airflow",
+                            "target": "data-scientist",
+                            "message": "A/B testing is core for Data Scientist and not in "
+                            "your resume.",
+                            "skill_id": "ab-testing",
                             "impact": 8.5,
                         }
                     ],
@@ -415,6 +449,7 @@ class MatchReportOut(_Out):
 
     taxonomy_version: str
     method: str
+    verdict: VerdictOut | None = None
     pages: int = 0
     format: str = Field(default="text", description="The resume file's type, by its content.")
     skills: list[CanonicalSkillOut]
