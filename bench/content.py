@@ -1,7 +1,8 @@
 """Deterministic resume content for the benchmark corpus.
 
-Every resume is a pure function of its seed: the same seed gives the same person, skills and
-bullets on every machine, so the corpus (and what the pipeline finds in it) is reproducible.
+Every resume (a ``tests.documents.Resume``, laid out by the producers there) is a pure function
+of its seed: the same seed gives the same person, skills and bullets on every machine, so the
+corpus (and what the pipeline finds in it) is reproducible.
 The people are invented; names and e-mail addresses use example.org.
 """
 
@@ -9,6 +10,8 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+
+from tests.documents import Resume
 
 FIRST = [
     "Amara", "Bogdan", "Chiara", "Dmitri", "Elif", "Farah", "Gustavo", "Hana", "Ines", "Jonas",
@@ -180,9 +183,7 @@ PROSE = [
 
 
 @dataclass(frozen=True, slots=True)
-class Job:
-    """One position with its bullets."""
-
+class _Job:
     title: str
     employer: str
     dates: str
@@ -190,28 +191,20 @@ class Job:
 
 
 @dataclass(frozen=True, slots=True)
-class Resume:
-    """Everything a producer needs to lay out one resume."""
+class _Person:
+    """What one seed draws, before it is laid out as sections."""
 
     name: str
-    email: str
-    phone: str
-    city: str
+    contact: str
     title: str
     summary: str
     skills: tuple[str, ...]
-    jobs: tuple[Job, ...]
+    jobs: tuple[_Job, ...]
     projects: tuple[str, ...]
     education: tuple[str, ...]
 
 
-def make_resume(seed: int, *, size: int = 1) -> Resume:
-    """A deterministic resume; ``size`` 1-3 roughly sets its length in pages.
-
-    Args:
-        seed: the resume's identity; the same seed always gives the same resume.
-        size: 1 (short), 2 or 3 (long); more jobs and bullets per job as it grows.
-    """
+def _draw(seed: int, size: int) -> _Person:
     rng = random.Random(seed)
     role_key = sorted(ROLES)[seed % len(ROLES)]
     role_title, vocab = ROLES[role_key]
@@ -220,7 +213,7 @@ def make_resume(seed: int, *, size: int = 1) -> Resume:
     n_jobs = {1: 2, 2: 4, 3: 6}[size]
     per_job = {1: 3, 2: 5, 3: 6}[size]
     year = 2025
-    jobs: list[Job] = []
+    jobs: list[_Job] = []
     for j in range(n_jobs):
         span = rng.randint(1, 3)
         bullets = []
@@ -234,7 +227,7 @@ def make_resume(seed: int, *, size: int = 1) -> Resume:
             bullets.append(rng.choice(PROSE))
         senior = "Senior " if j == 0 and size > 1 else ""
         jobs.append(
-            Job(
+            _Job(
                 title=f"{senior}{role_title}",
                 employer=rng.choice(EMPLOYERS),
                 dates=f"{year - span} – {'Present' if j == 0 else year}",
@@ -255,17 +248,65 @@ def make_resume(seed: int, *, size: int = 1) -> Resume:
         f"{role_title} with {2025 - year} years of experience in {skills[0]}, {skills[1]} and "
         f"{skills[2]}. {rng.choice(PROSE)}"
     )
-    return Resume(
+    email = f"{first.lower()}.{last.lower()}@example.org"
+    phone = f"+1 555 {rng.randint(100, 999)} {rng.randint(1000, 9999)}"
+    return _Person(
         name=f"{first} {last}",
-        email=f"{first.lower()}.{last.lower()}@example.org",
-        phone=f"+1 555 {rng.randint(100, 999)} {rng.randint(1000, 9999)}",
-        city=rng.choice(CITIES),
+        contact=f"{email} · {phone} · {rng.choice(CITIES)}",
         title=role_title,
         summary=summary,
         skills=tuple(skills),
         jobs=tuple(jobs),
         projects=projects,
         education=education,
+    )
+
+
+def _experience(jobs: tuple[_Job, ...]) -> tuple[str, ...]:
+    lines: list[str] = []
+    for job in jobs:
+        lines.append(f"{job.title}, {job.employer} | {job.dates}")
+        lines.extend(f"• {b}" for b in job.bullets)
+    return tuple(lines)
+
+
+def make_resume(seed: int, *, size: int = 1) -> Resume:
+    """A deterministic resume; ``size`` 1-3 roughly sets its length in pages.
+
+    Skills and education are the side sections (a sidebar in two-column layouts).
+
+    Args:
+        seed: the resume's identity; the same seed always gives the same resume.
+        size: 1 (short), 2 or 3 (long); more jobs and bullets per job as it grows.
+    """
+    p = _draw(seed, size)
+    return Resume(
+        name=p.name,
+        title=p.title,
+        contact=p.contact,
+        side=(("Skills", p.skills), ("Education", p.education)),
+        main=(
+            ("Summary", (p.summary,)),
+            ("Experience", _experience(p.jobs)),
+            ("Projects", tuple(f"• {x}" for x in p.projects)),
+        ),
+    )
+
+
+def long_resume(seed: int, *, pages: int) -> Resume:
+    """A one-page resume followed by ``pages - 1`` pages of project notes (each a new page)."""
+    p = _draw(seed, 2)
+    notes = [(f"Project notes, part {n}", filler_page(seed * 1000 + n)) for n in range(1, pages)]
+    return Resume(
+        name=p.name,
+        title="",
+        contact="",
+        main=(
+            ("Skills", (", ".join(p.skills),)),
+            ("Experience", _experience(p.jobs[:2])),
+            *notes,
+        ),
+        new_page=tuple(heading for heading, _ in notes),
     )
 
 

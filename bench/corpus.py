@@ -17,17 +17,20 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from bench.content import make_resume
-from bench.producers import (
-    chromium_print,
-    docx_file,
-    html_file,
-    libreoffice_convert,
-    long_pdf,
-    reportlab_pdf,
+from bench.content import long_resume, make_resume
+from tests import tools
+from tests.documents import (
+    CHROMIUM,
+    SOFFICE,
+    Resume,
+    docx_to_pdf,
+    make_docx,
+    make_pdf,
+    print_html_files,
+    resume_html,
 )
 
-CORPUS_VERSION = 1
+CORPUS_VERSION = 2  # 2: laid out by tests/documents.py (one Resume model for tests and bench)
 ROOT = Path(__file__).resolve().parent
 CACHE = ROOT / "cache"
 SHARED_CORPUS = Path(
@@ -88,8 +91,37 @@ def page_count(path: Path) -> int:
             return sum(1 for _ in PDFPage.get_pages(fh))
 
 
-def _size(seed: int) -> int:
-    return 1 + seed % 3  # 1, 2, 3 pages (roughly) in turn
+@dataclass(frozen=True, slots=True)
+class _Slot:
+    """One generated file of the plan: where it goes and what makes it."""
+
+    path: Path
+    producer: str
+    layout: str
+    seed: int
+
+    def resume(self) -> Resume:
+        return make_resume(self.seed, size=1 + self.seed % 3)  # 1, 2, 3 pages (roughly) in turn
+
+    @property
+    def columns(self) -> int:
+        return 2 if self.layout == "2col" else 1
+
+
+_PREFIX = {"reportlab": "rl", "libreoffice": "lo", "chromium": "cr"}
+
+
+def _slots(base: Path, producer: str, first_seed: int, layouts: list[str]) -> list[_Slot]:
+    """The files of one producer: ``rl-1col-1000.pdf``, ``lo-table-2001.pdf``..."""
+    return [
+        _Slot(
+            base / producer / f"{_PREFIX[producer]}-{layout}-{first_seed + i}.pdf",
+            producer,
+            layout,
+            first_seed + i,
+        )
+        for i, layout in enumerate(layouts)
+    ]
 
 
 def build(
@@ -106,57 +138,55 @@ def build(
     base = cache / f"corpus-v{CORPUS_VERSION}"
     for sub in ("reportlab", "libreoffice", "chromium", "src"):
         (base / sub).mkdir(parents=True, exist_ok=True)
-    files: list[tuple[str, Path, str, str]] = []
+    alternate = ("1col", "2col")
+    reportlab = _slots(
+        base, "reportlab", 1000, ["1col"] * plan.reportlab_1col + ["2col"] * plan.reportlab_2col
+    )
+    libreoffice = _slots(
+        base, "libreoffice", 2000, [("1col", "table")[i % 2] for i in range(plan.docx)]
+    )
+    chromium = _slots(base, "chromium", 3000, [alternate[i % 2] for i in range(plan.html)])
 
     t0 = time.perf_counter()
-    made = 0
-    for i in range(plan.reportlab_1col + plan.reportlab_2col):
-        two = i >= plan.reportlab_1col
-        seed = 1000 + i
-        path = base / "reportlab" / f"rl-{'2col' if two else '1col'}-{seed}.pdf"
-        if not path.exists():
-            reportlab_pdf(make_resume(seed, size=_size(seed)), path, two_column=two)
-            made += 1
-        files.append((path.stem, path, "reportlab", "2col" if two else "1col"))
-    if made:
-        log(f"reportlab: {made} PDFs in {time.perf_counter() - t0:.1f} s")
-
-    t0 = time.perf_counter()
-    todo = []
-    for i in range(plan.docx):
-        seed = 2000 + i
-        table = i % 2 == 1
-        stem = f"lo-{'table' if table else '1col'}-{seed}"
-        pdf = base / "libreoffice" / f"{stem}.pdf"
-        if not pdf.exists():
-            src = base / "src" / f"{stem}.docx"
-            docx_file(make_resume(seed, size=_size(seed)), src, skills_table=table)
-            todo.append(src)
-        files.append((stem, pdf, "libreoffice", "table" if table else "1col"))
+    todo = [slot for slot in reportlab if not slot.path.exists()]
+    for slot in todo:
+        pdf = make_pdf(slot.resume(), producer="reportlab", columns=slot.columns)
+        slot.path.write_bytes(pdf)
     if todo:
-        libreoffice_convert(todo, base / "libreoffice")
+        log(f"reportlab: {len(todo)} PDFs in {time.perf_counter() - t0:.1f} s")
+
+    t0 = time.perf_counter()
+    todo = [slot for slot in libreoffice if not slot.path.exists()]
+    if todo:
+        _need(SOFFICE, "LibreOffice (soffice)")
+        sources = [make_docx(slot.resume(), skills_table=slot.layout == "table") for slot in todo]
+        for slot, pdf in zip(todo, docx_to_pdf(sources, timeout=600), strict=True):
+            slot.path.write_bytes(pdf)
         log(f"libreoffice: {len(todo)} PDFs in {time.perf_counter() - t0:.1f} s (one soffice run)")
 
     t0 = time.perf_counter()
-    jobs = []
-    for i in range(plan.html):
-        seed = 3000 + i
-        two = i % 2 == 1
-        stem = f"cr-{'2col' if two else '1col'}-{seed}"
-        pdf = base / "chromium" / f"{stem}.pdf"
-        if not pdf.exists():
-            src = base / "src" / f"{stem}.html"
-            html_file(make_resume(seed, size=_size(seed)), src, two_column=two)
-            jobs.append((src, pdf))
-        files.append((stem, pdf, "chromium", "2col" if two else "1col"))
-    if jobs:
-        method = chromium_print(jobs)
-        log(f"chromium: {len(jobs)} PDFs in {time.perf_counter() - t0:.1f} s ({method})")
+    todo = [slot for slot in chromium if not slot.path.exists()]
+    if todo:
+        _need(CHROMIUM, "Chromium")
+        jobs = []
+        for slot in todo:
+            src = base / "src" / f"{slot.path.stem}.html"
+            src.write_text(resume_html(slot.resume(), columns=slot.columns), encoding="utf-8")
+            jobs.append((src, slot.path))
+        method = print_html_files(jobs)
+        log(f"chromium: {len(todo)} PDFs in {time.perf_counter() - t0:.1f} s ({method})")
 
-    out = [_entry(ident, path, producer, layout) for ident, path, producer, layout in files]
+    slots = [*reportlab, *libreoffice, *chromium]
+    out = [_entry(slot.path.stem, slot.path, slot.producer, slot.layout) for slot in slots]
     if plan.shared:
         out.extend(shared_corpus(limit=None if plan is FULL or plan.generated > 50 else 3))
     return out
+
+
+def _need(names: tuple[str, ...], what: str) -> None:
+    """The bench reports a missing producer as an error (tests skip instead)."""
+    if tools.which(*names) is None:
+        raise RuntimeError(f"{what} is not installed")
 
 
 def _entry(ident: str, path: Path, producer: str, layout: str) -> CorpusFile:
@@ -196,8 +226,12 @@ def growth_files(pages: tuple[int, ...] = GROWTH_PAGES, *, cache: Path = CACHE) 
     for n in pages:
         path = base / f"growth-{n:03d}p.pdf"
         if not path.exists():
-            long_pdf(make_resume(4242, size=2), path, pages=n, seed=4242)
-        out.append(_entry(path.stem, path, "reportlab", "growth"))
+            path.write_bytes(make_pdf(long_resume(4242, pages=n), producer="reportlab"))
+        entry = _entry(path.stem, path, "reportlab", "growth")
+        if entry.pages != n:
+            path.unlink()
+            raise RuntimeError(f"{path.name} has {entry.pages} pages, not {n}")
+        out.append(entry)
     return out
 
 

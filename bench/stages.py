@@ -42,7 +42,7 @@ def run(
     floor_ms: list[float] = []
     downstream_ms: list[float] = []
     by_producer: dict[str, list[float]] = {}
-    pipe_cpu = floor_cpu = 0.0
+    cpu = {"pipe": 0.0, "floor": 0.0}
     for i, f in enumerate(files):
         data = f.read()
         name = f.id + ".pdf"
@@ -53,22 +53,14 @@ def run(
         def do_floor(data: bytes = data) -> str:
             return pipeline.floor_text(data)
 
-        if i % 2:
+        results: dict[str, tuple[Any, float]] = {}
+        order = ("floor", "pipe") if i % 2 else ("pipe", "floor")  # alternate which goes first
+        for which in order:
             c0 = time.process_time()
-            _, t_floor = timed(do_floor)
-            c1 = time.process_time()
-            report, t_pipe = timed(do_pipe)
-            c2 = time.process_time()
-            floor_cpu += c1 - c0
-            pipe_cpu += c2 - c1
-        else:
-            c0 = time.process_time()
-            report, t_pipe = timed(do_pipe)
-            c1 = time.process_time()
-            _, t_floor = timed(do_floor)
-            c2 = time.process_time()
-            pipe_cpu += c1 - c0
-            floor_cpu += c2 - c1
+            results[which] = timed(do_pipe if which == "pipe" else do_floor)
+            cpu[which] += time.process_time() - c0
+        report, t_pipe = results["pipe"]
+        t_floor = results["floor"][1]
         stages = pipeline.stage_ms(report)
         for stage, ms in stages.items():
             per_doc[stage].append(ms)
@@ -98,8 +90,8 @@ def run(
             "floor_ms": summary(floor_ms),
             "pipeline_docs_per_sec_per_core": round(n / pipe_s, 2) if pipe_s else math.nan,
             "floor_docs_per_sec_per_core": round(n / floor_s, 2) if floor_s else math.nan,
-            "pipeline_cpu_s": round(pipe_cpu, 3),
-            "floor_cpu_s": round(floor_cpu, 3),
+            "pipeline_cpu_s": round(cpu["pipe"], 3),
+            "floor_cpu_s": round(cpu["floor"], 3),
             "downstream_over_floor": ratio(sum(downstream_ms), sum(floor_ms)),
             "target_ratio": TARGET_RATIO,
         },

@@ -323,22 +323,11 @@ def validate_cmd(
 def taxonomy_stats(tax: Taxonomy) -> dict[str, Any]:
     """Counts a reviewer wants: roles, variants, skills, aliases, facts and links per role."""
     roles = [r for r in tax.roles.values() if r.kind == "role"]
-    facts = 0
-    for role in tax.roles.values():
-        facts += len(role.skills) + len(role.salary)
-        facts += sum(
-            len(group)
-            for group in (
-                role.focus,
-                role.responsibilities,
-                role.applications,
-                role.industries,
-                role.education,
-                role.seniority_levels,
-                role.career_paths,
-            )
-        )
-        facts += 1 if role.summary else 0
+    from taxonomy import role_facts
+
+    facts = sum(
+        len(role.skills) + len(role.salary) + len(role_facts(role)) for role in tax.roles.values()
+    )
     return {
         "version": tax.version,
         "roles": len(roles),

@@ -5,7 +5,9 @@ memory, so the service, the batch runner and the CLI never parse in their own pr
 worker builds one ``Matcher`` (taxonomy + spaCy pipeline) when it starts and then runs tasks
 sent over a pipe. A task that overruns its time budget gets its worker killed and replaced, and
 the caller gets ``ParseTimeoutError``; a worker that dies gets ``WorkerCrashedError``. Workers
-are started with ``forkserver`` so that a threaded parent (uvicorn) is never forked.
+are started with ``forkserver`` so that a threaded parent (uvicorn) is never forked; the fork
+server imports the heavy modules (``PRELOAD``: spaCy, pdfminer, the stages) once, so a worker
+(the first, or one replacing a killed or recycled worker) starts with them already loaded.
 
 ```
 caller thread ──run(func, *args)──► idle queue ──► worker process: func(matcher, *args)
@@ -48,6 +50,20 @@ T = TypeVar("T")
 I = TypeVar("I")  # noqa: E741 - item type
 
 READY_TIMEOUT = 180.0  # seconds a new worker may take to build its Matcher
+
+# Imported by the fork server before it forks any worker ("__main__" is multiprocessing's own
+# default). It only counts when the pool starts the fork server (the first pool of a process).
+PRELOAD: tuple[str, ...] = (
+    "__main__",
+    "matcher.pipeline",
+    "matcher.read.pdf",
+    "matcher.read.docx",
+    "matcher.read.textclean",
+    "pdfminer.converter",  # matcher.read.pdf imports pdfminer when it first reads a PDF
+    "pdfminer.pdfdocument",
+    "pdfminer.pdfinterp",
+    "pdfminer.pdfpage",
+)
 
 
 # --------------------------------------------------------------------------- task functions
@@ -189,6 +205,12 @@ class _Worker:
             self.conn.close()
 
 
+def _forkserver_context() -> BaseContext:
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(list(PRELOAD))
+    return ctx
+
+
 def _shutdown(workers: list[_Worker]) -> None:
     for worker in list(workers):
         worker.kill()
@@ -260,7 +282,7 @@ class WorkerPool:
         self.memory_limit_mb = memory_limit_mb
         self.max_tasks_per_worker = max_tasks_per_worker
         self._factory = factory
-        self._ctx = multiprocessing.get_context("forkserver")
+        self._ctx = _forkserver_context()
         # Idle workers last in, first out: the next task goes to the worker that ran the
         # previous one, whose memory is still in the CPU caches (FIFO sent every task of a
         # one-at-a-time client to the worker idle longest: coldest).

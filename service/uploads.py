@@ -8,6 +8,7 @@ over the limit, and both this reader and the middleware stop a chunked body at t
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,17 +63,25 @@ async def read_body(request: Request, limit: int) -> bytes:
     Raises:
         DocumentTooLargeError: the body is larger than ``limit``.
     """
-    chunks: list[bytes] = []
+    return b"".join([chunk async for chunk in _stream(request, limit)])
+
+
+async def _stream(request: Request, limit: int) -> AsyncIterator[bytes]:
+    """The body's chunks as they arrive, refused with 413 as soon as it passes ``limit`` bytes.
+
+    Raises:
+        DocumentTooLargeError: the body is larger than ``limit`` (counted here, or by the
+            server's own limit: ``RequestTooLargeError``).
+    """
     size = 0
     try:
         async for chunk in request.stream():
             size += len(chunk)
             if size > limit:
                 raise _too_large(limit)
-            chunks.append(chunk)
+            yield chunk
     except RequestTooLargeError as exc:
         raise _too_large(limit) from exc
-    return b"".join(chunks)
 
 
 async def read_json(request: Request, limit: int) -> Any:
@@ -158,17 +167,11 @@ async def read_multipart(request: Request, limit: int) -> Form:
             "on_header_end": on_header_end,
         },
     )
-    size = 0
     try:
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > limit:
-                raise _too_large(limit)
+        async for chunk in _stream(request, limit):
             if chunk:
                 parser.write(chunk)
         parser.finalize()
-    except RequestTooLargeError as exc:
-        raise _too_large(limit) from exc
     except (DocumentTooLargeError, RequestValidationError):
         raise
     except Exception as exc:  # python-multipart's MultipartParseError and friends

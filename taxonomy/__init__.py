@@ -31,6 +31,7 @@ __all__ = [
     "TaxonomyDataError",
     "load_taxonomy",
     "normalize_name",
+    "role_facts",
 ]
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -128,7 +129,7 @@ class Taxonomy:
             out.extend((f"role {role.id}", src) for src in role.sources)
             for rs in role.skills:
                 out.extend((f"role {role.id} skill {rs.skill}", src) for src in rs.sources)
-            for fact in _facts(role):
+            for fact in role_facts(role):
                 out.extend((f"role {role.id} fact", src) for src in fact.sources)
             out.extend((f"role {role.id} salary", claim.source) for claim in role.salary)
         return out
@@ -156,7 +157,9 @@ def _build_index(skills: Iterable[Skill]) -> dict[str, str]:
     return index
 
 
-def _facts(role: Role) -> list[Fact]:
+def role_facts(role: Role) -> list[Fact]:
+    """The role's sourced facts: its summary and every focus, responsibility, application,
+    industry, education, seniority and career-path entry."""
     facts = [role.summary] if role.summary else []
     for group in (
         role.focus,
@@ -254,7 +257,7 @@ def _check(skills: dict[str, Skill], roles: dict[str, Role], sources_dir: Path) 
         for tool in role.tools:
             if tool not in skills:
                 raise TaxonomyDataError(f"role {role.id}: unknown tool {tool!r}")
-        for fact in _facts(role):
+        for fact in role_facts(role):
             for src in fact.sources:
                 check_source(src, f"role {role.id}")
         for claim in role.salary:

@@ -1,7 +1,7 @@
 """Folders of resumes for the batch tests, and a helper that runs ``rolefit batch`` as a subprocess.
 
-Every resume is synthetic (``tests/service/documents.py``, ``tests/producers.py``, or the generated
-text resumes below); nothing is copied from the corpus.
+Every resume is synthetic (``tests/documents.py``, or the generated text resumes below); nothing
+is copied from the corpus.
 """
 
 from __future__ import annotations
@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tests import producers
-from tests.service import documents
+from tests import documents
 
 # Fields that legitimately differ between two runs of the same files.
 VOLATILE = ("timings", "worker", "finished")
@@ -75,25 +74,25 @@ def write(root: Path, name: str, data: bytes | str) -> Path:
 def mixed_folder(root: Path) -> Path:
     """PDFs from reportlab, fpdf2 and LibreOffice, DOCX, text (UTF-8/16), bad files, a PNG,
     a hidden file, and a nested folder (read only with --recursive)."""
-    sample = producers.sample_resume()
+    sample = documents.sample_resume()
     files: dict[str, bytes | str] = {
-        "reportlab.pdf": documents.reportlab_pdf(),
-        "fpdf2.pdf": documents.fpdf2_pdf(),
-        "libreoffice.pdf": documents.soffice_pdf(),
-        "two-columns.pdf": producers.make_pdf(sample, producer="reportlab", columns=2),
-        "resume.docx": documents.resume_docx(),
-        "resume.txt": documents.resume_text(),
-        "utf16.txt": producers.make_text(sample, encoding="utf-16-le", bom=True),
-        "no-extension": producers.make_pdf(sample, producer="reportlab", columns=1),
+        "reportlab.pdf": documents.person_pdf("reportlab"),
+        "fpdf2.pdf": documents.person_pdf("fpdf2"),
+        "libreoffice.pdf": documents.person_pdf("soffice"),
+        "two-columns.pdf": documents.make_pdf(sample, producer="reportlab", columns=2),
+        "resume.docx": documents.person_docx(),
+        "resume.txt": documents.person_text(),
+        "utf16.txt": documents.make_text(sample, encoding="utf-16-le", bom=True),
+        "no-extension": documents.make_pdf(sample, producer="reportlab", columns=1),
         "&x<script>alert(1)<script>.txt": text_resume(1),
-        "corrupt.pdf": documents.truncated_pdf(),
-        "locked.pdf": documents.encrypted_pdf(),
+        "corrupt.pdf": documents.truncated_pdf(documents.person_pdf("reportlab")),
+        "locked.pdf": documents.locked_pdf(),
         "scanned.pdf": documents.image_only_pdf(),
         "empty.txt": b"",
         "photo.png": documents.png_image(),
         "resume.pdf.png": documents.png_image() + b"\x00extra",
         ".DS_Store": b"\x00\x00\x00\x01Bud1",
-        "nested/deeper/more.pdf": documents._raw_pdf(
+        "nested/deeper/more.pdf": documents.text_pages_pdf(
             b"BT /F1 11 Tf 60 700 Td (Skills: Python, SQL, Docker, Kubernetes) Tj ET\n"
         ),
         "nested/notes.txt": text_resume(2),

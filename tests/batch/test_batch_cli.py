@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import documents
 from tests.batch.support import (
     BAD,
     GOOD,
@@ -34,7 +35,6 @@ from tests.batch.support import (
     text_resume,
     write,
 )
-from tests.service import documents
 
 pytestmark = [pytest.mark.slow, pytest.mark.issue(6)]
 
@@ -309,7 +309,7 @@ def test_batch_shows_a_progress_bar_on_a_terminal(tmp_path: Path) -> None:
 
 def test_batch_scores_a_posting_with_the_roles(tmp_path: Path) -> None:
     folder = tmp_path / "resumes"
-    write(folder, "data-engineer.txt", documents.resume_text())
+    write(folder, "data-engineer.txt", documents.person_text())
     write(folder, "other.txt", text_resume(3))
     posting = write(tmp_path, "posting.json", json.dumps(documents.JOB_POSTING_JSONLD))
     out, table, report = tmp_path / "r.jsonl", tmp_path / "r.csv", tmp_path / "r.html"

@@ -29,7 +29,7 @@ from batch.runner import (
 )
 from matcher import sniff_head
 from matcher.errors import EmptyDocumentError, WorkerCrashedError
-from tests.service import documents
+from tests import documents
 
 pytestmark = pytest.mark.issue(6)
 
@@ -105,7 +105,7 @@ def test_sniff_head_reads_content_not_names(name: str, head: bytes, expected: st
 
 
 def test_kind_of_a_docx_by_its_directory_and_a_bare_zip_skipped() -> None:
-    data = documents.resume_docx()
+    data = documents.person_docx()
     assert kind_of(data) == "docx"
     assert kind_of(b"PK\x05\x06" + b"\x00" * 18) is None  # an empty zip archive: not a resume
 

@@ -1,8 +1,8 @@
-"""Shared bits of the job-board API tests: ids, problem checks, resumes, polling."""
+"""Shared bits of the job-board API tests: ids, problem checks, polling (the resumes are in
+``tests/documents.py``)."""
 
 from __future__ import annotations
 
-import functools
 import json
 import time
 import uuid
@@ -11,8 +11,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
-
-from tests.producers import Resume, make_pdf
 
 T = TypeVar("T")
 
@@ -54,69 +52,3 @@ def wait_until(check: Callable[[], T | None], timeout: float = 60.0, every: floa
 def feed(name: str) -> dict[str, Any] | list[Any]:
     data: dict[str, Any] | list[Any] = json.loads((FEEDS / name).read_text(encoding="utf-8"))
     return data
-
-
-def _resume(title: str, skills: str, bullets: list[str], who: str) -> Resume:
-    return Resume(
-        name=who,
-        title=title,
-        contact=f"{who.split()[0].lower()}@example.org · +1 555 0100 · Denver, CO",
-        main=(
-            ("Summary", (f"{title} with six years of experience.",)),
-            ("Skills", (skills,)),
-            ("Experience", ("Example Corp | 2019 – Present", *[f"• {b}" for b in bullets])),
-            ("Education", ("BSc, University of Example, 2016",)),
-        ),
-    )
-
-
-@functools.cache
-def strong_pdf() -> bytes:
-    """Every requirement of the sample Data Engineer posting, used in bullets (reportlab)."""
-    return make_pdf(
-        _resume(
-            "Senior Data Engineer",
-            "Python, SQL, PostgreSQL, Apache Airflow, Kubernetes, AWS, Docker",
-            [
-                "Built Apache Airflow pipelines in Python loading 2 TB a day into PostgreSQL.",
-                "Wrote SQL models and data-quality checks; cut failed loads by 60%.",
-                "Ran the pipelines on Kubernetes on AWS with Docker images.",
-            ],
-            "Avery Quill",
-        ),
-        producer="reportlab",
-    )
-
-
-@functools.cache
-def medium_pdf() -> bytes:
-    """Python and SQL only (fpdf2)."""
-    return make_pdf(
-        _resume(
-            "Backend Developer",
-            "Python, SQL, Django, Git",
-            [
-                "Built Django services in Python for 200k users.",
-                "Tuned SQL queries for the reporting pages.",
-            ],
-            "Rowan Thistle",
-        ),
-        producer="fpdf2",
-    )
-
-
-@functools.cache
-def weak_pdf() -> bytes:
-    """Nothing the posting asks for (reportlab)."""
-    return make_pdf(
-        _resume(
-            "Marketing Coordinator",
-            "Excel, PowerPoint, copywriting, event planning",
-            [
-                "Planned 12 trade-show events a year.",
-                "Wrote the monthly newsletter read by 30k customers.",
-            ],
-            "Morgan Ash",
-        ),
-        producer="reportlab",
-    )

@@ -12,17 +12,15 @@ import pytest
 from sqlalchemy import Engine, inspect, select, text, update
 
 from service.storage.models import Application, Event, IdempotencyRecord
+from tests import documents
+from tests.documents import medium_pdf, strong_pdf, weak_pdf
 from tests.jobboard.helpers import (
     assert_problem,
-    medium_pdf,
-    strong_pdf,
     unique,
     wait_until,
-    weak_pdf,
 )
 from tests.jobboard.live import ApiServer
 from tests.jobboard.test_api_jobs import DESCRIPTION
-from tests.service import documents
 
 pytestmark = pytest.mark.slow
 
@@ -76,7 +74,7 @@ def test_applications_real_pdfs_are_scored_and_ranked_best_first(
         }
         ranking = client.get(f"/v1/jobs/{job['id']}/candidates").json()
         other_job = new_job(client)["id"]
-        docx = apply(client, other_job, ids["docx"], documents.resume_docx(), filename="cv.docx")
+        docx = apply(client, other_job, ids["docx"], documents.person_docx(), filename="cv.docx")
     for name, response in results.items():
         assert response.status_code == 201, (name, response.text)
     strong = results["strong"].json()
@@ -177,9 +175,15 @@ def test_applications_bad_input_is_a_problem(api: ApiServer) -> None:
             (apply(client, job, "x" * 201, strong_pdf()), 422, "validation-error"),
             (apply(client, job, "c-1", b""), 422, "empty-document"),
             (apply(client, job, "c-1", documents.png_image(), "me.png"), 415, "unsupported-type"),
-            (apply(client, job, "c-1", documents.encrypted_pdf()), 422, "pdf-encrypted"),
+            (apply(client, job, "c-1", documents.locked_pdf()), 422, "pdf-encrypted"),
             (apply(client, job, "c-1", documents.image_only_pdf()), 422, "no-text"),
-            (apply(client, job, "c-1", documents.truncated_pdf()), 422, "corrupt-document"),
+            (
+                apply(
+                    client, job, "c-1", documents.truncated_pdf(documents.person_pdf("reportlab"))
+                ),
+                422,
+                "corrupt-document",
+            ),
             (
                 apply(client, job, "c-1", b"%PDF-1.4\n" + b"x" * (5 * 1024 * 1024)),
                 413,
@@ -386,7 +390,11 @@ def test_applications_concurrent_for_one_candidate_make_one_application(api: Api
 def test_applications_server_log_holds_no_resume_content(api: ApiServer) -> None:
     with api.client() as client:
         job = new_job(client)["id"]
-        for pdf in (strong_pdf(), medium_pdf(), documents.truncated_pdf()):
+        for pdf in (
+            strong_pdf(),
+            medium_pdf(),
+            documents.truncated_pdf(documents.person_pdf("reportlab")),
+        ):
             apply(client, job, unique("log"), pdf)
         batch = client.post(
             "/v1/batches",

@@ -10,17 +10,15 @@ from typing import Any
 import httpx
 import pytest
 
+from tests import documents
+from tests.documents import medium_pdf, strong_pdf, weak_pdf
 from tests.jobboard.helpers import (
     assert_problem,
-    medium_pdf,
-    strong_pdf,
     unique,
     wait_until,
-    weak_pdf,
 )
 from tests.jobboard.live import ApiServer
 from tests.jobboard.test_api_jobs import DESCRIPTION
-from tests.service import documents
 
 pytestmark = pytest.mark.slow
 
@@ -95,8 +93,8 @@ def test_batches_a_zip_for_roles_with_a_bad_file(api: ApiServer) -> None:
     archive = zipped(
         {
             "cv/alice-1.pdf": strong_pdf(),
-            "cv/bob-2.txt": documents.resume_text().encode(),
-            "cv/carol-3.pdf": documents.encrypted_pdf(),
+            "cv/bob-2.txt": documents.person_text().encode(),
+            "cv/carol-3.pdf": documents.locked_pdf(),
             "__MACOSX/cv/._alice-1.pdf": b"junk",
             "cv/": b"",
         }
@@ -126,7 +124,7 @@ def test_batches_idempotent_submission(api: ApiServer) -> None:
     key = {"Idempotency-Key": unique("batch")}
     with api.client() as client:
         job = new_job(client)
-        files = {"files": ("x.txt", documents.resume_text().encode())}
+        files = {"files": ("x.txt", documents.person_text().encode())}
         first = client.post("/v1/batches", data={"job_id": job}, files=files, headers=key)
         again = client.post("/v1/batches", data={"job_id": job}, files=files, headers=key)
         other = client.post(
@@ -143,7 +141,7 @@ def test_batches_idempotent_submission(api: ApiServer) -> None:
 
 
 def test_batches_bad_input_is_a_problem(api: ApiServer) -> None:
-    text = documents.resume_text().encode()
+    text = documents.person_text().encode()
     with api.client() as client:
         job = new_job(client)
         one = {"files": ("a.txt", text)}

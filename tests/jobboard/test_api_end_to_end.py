@@ -15,17 +15,15 @@ import pytest
 from sqlalchemy import select, text
 
 from service.storage.models import Event
+from tests import documents
+from tests.documents import medium_pdf, strong_pdf, weak_pdf
 from tests.jobboard.helpers import (
-    medium_pdf,
-    strong_pdf,
     unique,
     wait_until,
-    weak_pdf,
 )
 from tests.jobboard.live import ApiServer, kill_server, make_keys, start_server, stop_server
 from tests.jobboard.local_http import LocalHttp, verify_signature
 from tests.jobboard.test_api_webhooks import hook
-from tests.service import documents
 
 pytestmark = pytest.mark.slow
 
@@ -144,7 +142,7 @@ def test_end_to_end_batch_survives_a_crash_of_the_service(
             job = client.post(
                 "/v1/jobs", json={"title": "Data Engineer", "description": _posting()}
             ).json()
-            text_resume = documents.resume_text().encode()
+            text_resume = documents.person_text().encode()
             files = [
                 ("files", ("c0.txt", text_resume)),
                 ("files", ("c1.txt", text_resume)),

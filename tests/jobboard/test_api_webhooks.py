@@ -308,7 +308,7 @@ def test_webhooks_events_list_pages_and_filters(api: ApiServer) -> None:
 def test_webhooks_application_scored_carries_ids_and_scores_only(
     api: ApiServer, local: LocalHttp
 ) -> None:
-    from tests.jobboard.helpers import strong_pdf
+    from tests.documents import strong_pdf
 
     with (
         api.client() as client,

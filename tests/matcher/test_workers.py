@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 import threading
 import time
 from typing import Any
@@ -53,6 +54,19 @@ def allocate(state: dict[str, Any], megabytes: int) -> int:
     return len(bytearray(megabytes * 1024 * 1024))
 
 
+HEAVY = ("matcher.pipeline", "pdfminer", "spacy")
+
+
+def loaded_factory(options: MatchOptions) -> list[str]:
+    """What the worker already had loaded before it built anything (this module, unpickled
+    for the factory, imports none of them)."""
+    return [name for name in HEAVY if name in sys.modules]
+
+
+def state(state: Any, _: object = None) -> Any:
+    return state
+
+
 @pytest.fixture
 def pool() -> Any:
     with WorkerPool(2, options=MatchOptions(max_pages=7), factory=counting_factory) as p:
@@ -64,6 +78,12 @@ def test_workers_run_returns_result_from_a_worker_process(pool: WorkerPool) -> N
     assert value == 41
     assert pid != os.getpid()
     assert max_pages == 7  # the worker's state was built with the pool's options
+
+
+def test_workers_start_from_a_fork_server_that_preloaded_the_heavy_modules() -> None:
+    with WorkerPool(1, factory=loaded_factory, max_tasks_per_worker=1) as pool:
+        assert pool.run(state) == list(HEAVY)
+        assert pool.run(state) == list(HEAVY)  # and so does the worker that replaced it
 
 
 def test_workers_state_is_built_once_per_worker(pool: WorkerPool) -> None:

@@ -11,7 +11,7 @@ import dataclasses
 
 import pytest
 
-from tests.producers import (
+from tests.documents import (
     Resume,
     docx_to_pdf,
     html_to_pdf,

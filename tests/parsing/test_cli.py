@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.producers import make_docx, make_pdf, make_text, sample_resume
+from tests.documents import make_docx, make_pdf, make_text, sample_resume
 
 pytestmark = pytest.mark.slow
 

@@ -7,7 +7,7 @@ import pytest
 
 from matcher import parse
 from matcher.models import Document, SectionKind
-from tests.producers import make_docx, make_text, sample_resume
+from tests.documents import make_docx, make_text, sample_resume
 
 K = SectionKind
 KINDS = [K.HEADER, K.SKILLS, K.LANGUAGES, K.SUMMARY, K.EXPERIENCE, K.EDUCATION, K.PROJECTS]

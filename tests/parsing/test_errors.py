@@ -20,8 +20,18 @@ from matcher.errors import (
 )
 from matcher.models import Document
 from matcher.options import MatchOptions
-from tests.parsing.pdfs import bomb_pdf, canvas_pdf, nested_pdf, one_page, raw_pdf, stream
-from tests.producers import encrypted_pdf, image_only_pdf, make_docx, sample_resume
+from tests.documents import (
+    bomb_pdf,
+    canvas_pdf,
+    encrypted_pdf,
+    image_only_pdf,
+    make_docx,
+    nested_pdf,
+    one_page,
+    raw_pdf,
+    sample_resume,
+    stream,
+)
 
 
 def _text_pdf(pages: int = 1) -> bytes:

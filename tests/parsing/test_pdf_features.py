@@ -10,8 +10,7 @@ import pytest
 
 from matcher import parse
 from matcher.models import SectionKind
-from tests.parsing.pdfs import canvas_pdf, icon_font_pdf
-from tests.producers import hidden_text_pdf, image_only_pdf
+from tests.documents import canvas_pdf, hidden_text_pdf, icon_font_pdf, image_only_pdf
 
 K = SectionKind
 HEADS = {"SKILLS", "EDUCATION", "EXPERIENCE"}
@@ -378,7 +377,7 @@ def test_parse_pdfminer_warnings_stay_out_of_the_logs(caplog: pytest.LogCaptureF
     """pdfminer's warnings can quote document bytes; none may reach a log (privacy)."""
     import logging
 
-    from tests.parsing.pdfs import icon_font_pdf  # its CID font has no FontBBox: pdfminer warns
+    from tests.documents import icon_font_pdf  # its CID font has no FontBBox: pdfminer warns
 
     logging.getLogger("pdfminer").setLevel(logging.NOTSET)  # as an application leaves it
     with caplog.at_level(logging.DEBUG):

@@ -24,7 +24,7 @@ from matcher.models import Document, ExperienceEntry
 from matcher.options import MatchOptions
 from matcher.read.experience import total_years
 from matcher.read.textclean import clean_line, dehyphenate
-from tests.producers import make_docx, make_pdf, sample_resume
+from tests.documents import make_docx, make_pdf, sample_resume
 
 # Small limits keep every example fast; the limits themselves are part of what is tested.
 OPTIONS = MatchOptions(max_bytes=2_000_000, max_pages=5)

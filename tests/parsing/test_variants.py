@@ -11,7 +11,7 @@ import pytest
 
 from matcher import parse
 from matcher.models import SectionKind
-from tests.producers import Resume, make_docx, make_pdf, make_text
+from tests.documents import Resume, make_docx, make_pdf, make_text
 
 K = SectionKind
 NAMES = [

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.service import documents as docs
+from tests import documents as docs
 from tests.service.conftest import start_server, stop_server
 
 
@@ -87,7 +87,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=60)
     parser.add_argument("--pdf", type=Path, help="a PDF to send (default: a 2-page reportlab one)")
     args = parser.parse_args()
-    data = args.pdf.read_bytes() if args.pdf else docs.reportlab_pdf()
+    data = args.pdf.read_bytes() if args.pdf else docs.person_pdf("reportlab")
     rows: list[tuple[str, list[float]]] = []
     with tempfile.TemporaryDirectory() as tmp:
         server = start_server(Path(tmp), workers=2, queue_limit=16, log_level="WARNING")

@@ -3,6 +3,7 @@ class, the time budget, the full queue and the privacy of the logs."""
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import threading
@@ -13,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.service import documents as docs
+from tests import documents as docs
 from tests.service.conftest import Server
 from tests.service.test_server import assert_problem
 
@@ -21,11 +22,11 @@ pytestmark = pytest.mark.slow
 
 
 PRODUCERS: dict[str, tuple[Callable[[], bytes], str, str]] = {
-    "reportlab": (docs.reportlab_pdf, "resume.pdf", "application/pdf"),
-    "fpdf2": (docs.fpdf2_pdf, "resume.pdf", "application/pdf"),
-    "soffice": (docs.soffice_pdf, "resume.pdf", "application/pdf"),
+    "reportlab": (functools.partial(docs.person_pdf, "reportlab"), "resume.pdf", "application/pdf"),
+    "fpdf2": (functools.partial(docs.person_pdf, "fpdf2"), "resume.pdf", "application/pdf"),
+    "soffice": (functools.partial(docs.person_pdf, "soffice"), "resume.pdf", "application/pdf"),
     "docx": (
-        docs.resume_docx,
+        docs.person_docx,
         "resume.docx",
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ),
@@ -71,7 +72,8 @@ def test_api_parse_returns_sections_contact_and_warnings(ready_server: Server) -
     _name, email, _phone = docs.PERSONS["reportlab"]
     with ready_server.client() as client:
         response = client.post(
-            "/v1/resumes:parse", files={"file": ("cv.pdf", docs.reportlab_pdf(), "application/pdf")}
+            "/v1/resumes:parse",
+            files={"file": ("cv.pdf", docs.person_pdf("reportlab"), "application/pdf")},
         )
     assert response.status_code == 200, response.text
     document = response.json()
@@ -86,7 +88,7 @@ def test_api_parse_returns_sections_contact_and_warnings(ready_server: Server) -
 
 def test_api_match_named_roles_and_a_job_posting_in_every_form(ready_server: Server) -> None:
     target = role_id(ready_server)
-    pdf = ("cv.pdf", docs.reportlab_pdf(), "application/pdf")
+    pdf = ("cv.pdf", docs.person_pdf("reportlab"), "application/pdf")
     jsonld = json.dumps(docs.JOB_POSTING_JSONLD)
     with ready_server.client() as client:
         only = client.post("/v1/match", files={"file": pdf}, data={"roles": [target]})
@@ -113,7 +115,7 @@ def test_api_match_named_roles_and_a_job_posting_in_every_form(ready_server: Ser
 def test_api_match_report_is_gzipped_only_for_clients_that_accept_it(
     ready_server: Server,
 ) -> None:
-    pdf = ("cv.pdf", docs.reportlab_pdf(), "application/pdf")
+    pdf = ("cv.pdf", docs.person_pdf("reportlab"), "application/pdf")
     with ready_server.client() as client:
         zipped = client.post("/v1/match", files={"file": pdf}, headers={"Accept-Encoding": "gzip"})
         plain = client.post(
@@ -139,7 +141,7 @@ def test_api_match_pasted_text_as_json(ready_server: Server) -> None:
         response = client.post(
             "/v1/match",
             json={
-                "resume_text": docs.resume_text(),
+                "resume_text": docs.person_text(),
                 "roles": [target],
                 "job": docs.JOB_POSTING_JSONLD,
             },
@@ -152,10 +154,16 @@ def test_api_match_pasted_text_as_json(ready_server: Server) -> None:
 
 
 BAD_INPUTS: list[tuple[str, Callable[[], bytes], str, int, str]] = [
-    ("encrypted", docs.encrypted_pdf, "cv.pdf", 422, "pdf-encrypted"),
+    ("encrypted", docs.locked_pdf, "cv.pdf", 422, "pdf-encrypted"),
     ("image-only", docs.image_only_pdf, "scan.pdf", 422, "no-text"),
     ("png", docs.png_image, "photo.png", 415, "unsupported-type"),
-    ("truncated", docs.truncated_pdf, "cv.pdf", 422, "corrupt-document"),
+    (
+        "truncated",
+        lambda: docs.truncated_pdf(docs.person_pdf("reportlab")),
+        "cv.pdf",
+        422,
+        "corrupt-document",
+    ),
     ("empty", lambda: b"", "cv.pdf", 422, "empty-document"),
     ("too-many-pages", lambda: docs.many_pages_pdf(25), "long.pdf", 413, "document-too-large"),
 ]
@@ -186,7 +194,7 @@ def test_api_unknown_role_is_404(ready_server: Server) -> None:
     with ready_server.client() as client:
         multipart = client.post(
             "/v1/match",
-            files={"file": ("cv.pdf", docs.reportlab_pdf())},
+            files={"file": ("cv.pdf", docs.person_pdf("reportlab"))},
             data={"roles": ["no-such-role"]},
         )
         as_json = client.post("/v1/match", json={"resume_text": "Python", "roles": ["nope"]})
@@ -227,7 +235,7 @@ def test_api_slow_document_is_killed_at_the_budget_while_others_succeed(
         assert httpx.get(ready_server.url + "/healthz").status_code == 200
         assert time.monotonic() - t0 < 1.0
     with ready_server.client() as client:
-        ok = client.post("/v1/match", files={"file": ("cv.pdf", docs.fpdf2_pdf())})
+        ok = client.post("/v1/match", files={"file": ("cv.pdf", docs.person_pdf("fpdf2"))})
     assert ok.status_code == 200, ok.text
     thread.join(60)
     elapsed = time.monotonic() - started
@@ -239,7 +247,9 @@ def test_api_slow_document_is_killed_at_the_budget_while_others_succeed(
     # The killed worker was replaced: both workers serve again.
     with ready_server.client() as client:
         for _ in range(2):
-            again = client.post("/v1/match", files={"file": ("cv.pdf", docs.reportlab_pdf())})
+            again = client.post(
+                "/v1/match", files={"file": ("cv.pdf", docs.person_pdf("reportlab"))}
+            )
             assert again.status_code == 200, again.text
 
 
@@ -250,7 +260,7 @@ def test_api_full_queue_is_503_with_retry_after(ready_server: Server) -> None:
     _wait_in_flight(ready_server, 2)
     rejected_before = metric(ready_server, "rolefit_tasks_rejected_total")
     with ready_server.client() as client:
-        busy = client.post("/v1/match", files={"file": ("cv.pdf", docs.reportlab_pdf())})
+        busy = client.post("/v1/match", files={"file": ("cv.pdf", docs.person_pdf("reportlab"))})
     assert_problem(busy, 503, "service-busy")
     assert int(busy.headers["retry-after"]) >= 1
     assert metric(ready_server, "rolefit_tasks_rejected_total") == rejected_before + 1
@@ -263,7 +273,9 @@ def test_api_full_queue_is_503_with_retry_after(ready_server: Server) -> None:
 def test_api_metrics_after_matches(ready_server: Server) -> None:
     with ready_server.client() as client:
         assert (
-            client.post("/v1/match", files={"file": ("cv.pdf", docs.reportlab_pdf())}).status_code
+            client.post(
+                "/v1/match", files={"file": ("cv.pdf", docs.person_pdf("reportlab"))}
+            ).status_code
             == 200
         )
     assert metric(ready_server, "rolefit_documents_parsed_total", format="pdf") >= 1
@@ -278,7 +290,7 @@ def test_api_logs_never_contain_resume_text_or_contact_details(ready_server: Ser
             for path in ("/v1/match", "/v1/resumes:parse"):
                 response = client.post(path, files={"file": (filename, make(), ctype)})
                 assert response.status_code == 200, (producer, response.text)
-        assert client.post("/v1/match", json={"resume_text": docs.resume_text()}).status_code == 200
+        assert client.post("/v1/match", json={"resume_text": docs.person_text()}).status_code == 200
     time.sleep(0.5)
     log = ready_server.log()
     lines = [json.loads(line) for line in log.splitlines() if line.startswith("{")]

@@ -9,7 +9,7 @@ import pytest
 
 from matcher import Matcher, report_json
 from service.schemas import MatchReportOut, report_out
-from tests.service import documents as docs
+from tests import documents as docs
 
 
 @pytest.fixture(scope="module")
@@ -28,12 +28,12 @@ def matcher() -> Matcher:
     ids=["all-roles", "named-roles", "jsonld-job", "text-job"],
 )
 def test_report_json_is_the_api_model_json(matcher: Matcher, kwargs: dict[str, Any]) -> None:
-    report = matcher.match(docs.reportlab_pdf(), filename="cv.pdf", **kwargs)
+    report = matcher.match(docs.person_pdf("reportlab"), filename="cv.pdf", **kwargs)
     fast = json.loads(report_json(report))
     assert fast == json.loads(report_out(report).model_dump_json())
     MatchReportOut.model_validate(fast)  # and it is a valid response body
 
 
 def test_report_json_of_pasted_text(matcher: Matcher) -> None:
-    report = matcher.match_text(docs.resume_text())
+    report = matcher.match_text(docs.person_text())
     assert json.loads(report_json(report)) == json.loads(report_out(report).model_dump_json())

@@ -13,9 +13,9 @@ from service.deps import ServicesDep
 from service.jobboard.routes.common import (
     JobsWrite,
     fingerprint,
+    found,
     invalid,
     json_response,
-    not_found,
     responses,
     run_idempotent,
 )
@@ -114,9 +114,7 @@ async def create_application(
 
     def load() -> tuple[str, JobPosting]:
         with services.sessions() as session:
-            job = repo.find_job(session, job_id)
-            if job is None:
-                raise not_found("job", job_id)
+            job = found(repo.find_job(session, job_id), "job", job_id)
             return job.id, repo.posting_from_dict(job.posting)
 
     real_id, posting = await anyio.to_thread.run_sync(load)
@@ -148,9 +146,7 @@ async def create_application(
 
             def write() -> tuple[ApplicationResult, bool]:
                 with services.sessions.begin() as session:
-                    job = repo.find_job(session, real_id)
-                    if job is None:
-                        raise not_found("job", job_id)
+                    job = found(repo.find_job(session, real_id), "job", job_id)
                     app = repo.upsert_application(
                         session,
                         job,

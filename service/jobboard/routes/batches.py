@@ -9,20 +9,21 @@ from pathlib import PurePosixPath
 
 import anyio.to_thread
 from fastapi import APIRouter, HTTPException, Request, Response
+from sqlalchemy.orm import Session
 
 from service.deps import ServicesDep
 from service.jobboard.routes.applications import candidate_id
 from service.jobboard.routes.common import (
     CursorQuery,
-    InvalidCursorProblem,
     JobsRead,
     JobsWrite,
     LimitQuery,
     board,
     fingerprint,
+    found,
+    in_session,
     invalid,
-    json_response,
-    not_found,
+    page_of,
     responses,
     run_idempotent,
 )
@@ -167,9 +168,7 @@ async def create_batch(request: Request, services: ServicesDep, _principal: Jobs
     async def handle() -> Response:
         def write() -> BatchOut:
             with services.sessions.begin() as session:
-                job = repo.find_job(session, job_ref) if job_ref else None
-                if job_ref and job is None:
-                    raise not_found("job", job_ref)
+                job = found(repo.find_job(session, job_ref), "job", job_ref) if job_ref else None
                 batch = repo.create_batch(
                     session,
                     job=job,
@@ -199,15 +198,9 @@ async def create_batch(request: Request, services: ServicesDep, _principal: Jobs
 )
 async def get_batch(batch_id: str, services: ServicesDep, _principal: JobsRead) -> Response:
     """Status (queued, running, completed), counts and progress from 0 to 1."""
-
-    def read() -> BatchOut:
-        with services.sessions() as session:
-            batch = session.get(Batch, batch_id)
-            if batch is None:
-                raise not_found("batch", batch_id)
-            return batch_out(batch)
-
-    return json_response(await anyio.to_thread.run_sync(read))
+    return await in_session(
+        services, lambda s: batch_out(found(s.get(Batch, batch_id), "batch", batch_id))
+    )
 
 
 @router.get(
@@ -226,19 +219,13 @@ async def batch_results(
     """Each resume's status and match summary (score, band, top matched and missing skills,
     best roles) in upload order; a failed one has its error code."""
 
-    def read() -> BatchResults:
-        with services.sessions() as session:
-            batch = session.get(Batch, batch_id)
-            if batch is None:
-                raise not_found("batch", batch_id)
-            try:
-                page = repo.batch_results(session, batch_id, limit=limit, cursor=cursor)
-            except repo.InvalidCursorError as exc:
-                raise InvalidCursorProblem(str(exc)) from None
-            return BatchResults(
-                batch=batch_out(batch),
-                items=[item_out(i) for i in page.items],
-                next_cursor=page.next_cursor,
-            )
+    def read(session: Session) -> BatchResults:
+        batch = found(session.get(Batch, batch_id), "batch", batch_id)
+        page = page_of(lambda: repo.batch_results(session, batch_id, limit=limit, cursor=cursor))
+        return BatchResults(
+            batch=batch_out(batch),
+            items=[item_out(i) for i in page.items],
+            next_cursor=page.next_cursor,
+        )
 
-    return json_response(await anyio.to_thread.run_sync(read))
+    return await in_session(services, read)

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import anyio.to_thread
 from fastapi import APIRouter, Response
+from sqlalchemy.orm import Session
 
 from service.deps import ServicesDep
 from service.jobboard.routes.applications import candidate_id
 from service.jobboard.routes.common import (
     CursorQuery,
-    InvalidCursorProblem,
     JobsRead,
     JobsWrite,
     LimitQuery,
-    json_response,
-    not_found,
+    found,
+    in_session,
+    page_of,
     responses,
 )
 from service.jobboard.schemas import CandidateList, ErasureReceipt, application_out
@@ -42,22 +42,16 @@ async def list_candidates(
     top matched and missing skills, a page at a time. Nobody is ever filtered out by a
     cut-off: scores are recommendations for a person to read, not automatic rejections."""
 
-    def read() -> CandidateList:
-        with services.sessions() as session:
-            job = repo.find_job(session, job_id)
-            if job is None:
-                raise not_found("job", job_id)
-            try:
-                page = repo.list_candidates(session, job.id, limit=limit, cursor=cursor)
-            except repo.InvalidCursorError as exc:
-                raise InvalidCursorProblem(str(exc)) from None
-            return CandidateList(
-                job_id=job.id,
-                items=[application_out(a) for a in page.items],
-                next_cursor=page.next_cursor,
-            )
+    def read(session: Session) -> CandidateList:
+        job = found(repo.find_job(session, job_id), "job", job_id)
+        page = page_of(lambda: repo.list_candidates(session, job.id, limit=limit, cursor=cursor))
+        return CandidateList(
+            job_id=job.id,
+            items=[application_out(a) for a in page.items],
+            next_cursor=page.next_cursor,
+        )
 
-    return json_response(await anyio.to_thread.run_sync(read))
+    return await in_session(services, read)
 
 
 @router.delete(
@@ -74,8 +68,8 @@ async def erase_candidate(
     ``candidate.erased`` and return the receipt with what was erased."""
     candidate = candidate_id(external_candidate_id, ("path", "external_candidate_id"))
 
-    def write() -> ErasureReceipt:
-        with services.sessions.begin() as session:
-            return ErasureReceipt.model_validate(repo.erase_candidate(session, candidate))
-
-    return json_response(await anyio.to_thread.run_sync(write))
+    return await in_session(
+        services,
+        lambda s: ErasureReceipt.model_validate(repo.erase_candidate(s, candidate)),
+        commit=True,
+    )

@@ -6,7 +6,7 @@ import hashlib
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import anyio.to_thread
 from fastapi import Depends, FastAPI, Query, Request, Response
@@ -24,9 +24,14 @@ from service.problems import (
     problem_responses,
 )
 from service.storage import idempotency
+from service.storage import repositories as repo
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from service.services import Services
+
+T = TypeVar("T")
 
 __all__ = [
     "CursorQuery",
@@ -41,8 +46,11 @@ __all__ = [
     "UrlRefusedError",
     "board",
     "fingerprint",
+    "found",
+    "in_session",
     "jobboard_lifespan",
     "json_response",
+    "page_of",
     "responses",
     "run_idempotent",
 ]
@@ -137,10 +145,42 @@ def not_found(what: str, ident: str) -> NotFoundError:
     return NotFoundError(f"No {what} with id {ident!r}.")
 
 
+def found(row: T | None, what: str, ident: str) -> T:
+    """``row``, or the not-found problem naming ``what`` when there is none."""
+    if row is None:
+        raise not_found(what, ident)
+    return row
+
+
+def page_of(fetch: Callable[[], T]) -> T:
+    """``fetch()``, one page of a list; a cursor it cannot read is the invalid-cursor problem."""
+    try:
+        return fetch()
+    except repo.InvalidCursorError as exc:
+        raise InvalidCursorProblem(str(exc)) from None
+
+
 def json_response(model: BaseModel, status: int = 200) -> Response:
     return Response(
         model.model_dump_json().encode(), status_code=status, media_type="application/json"
     )
+
+
+async def in_session(
+    services: Services,
+    work: Callable[[Session], BaseModel],
+    *,
+    commit: bool = False,
+    status: int = 200,
+) -> Response:
+    """``work(session)`` in a worker thread, in a session (a transaction that commits when
+    ``commit``), its answer as the JSON response."""
+
+    def run() -> BaseModel:
+        with services.sessions.begin() if commit else services.sessions() as session:
+            return work(session)
+
+    return json_response(await anyio.to_thread.run_sync(run), status)
 
 
 def invalid(loc: tuple[str, ...], msg: str, kind: str = "value_error") -> RequestValidationError:

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import anyio.to_thread
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from service.deps import ServicesDep
 from service.jobboard.routes.common import (
     CursorQuery,
-    InvalidCursorProblem,
     JobsRead,
     JobsWrite,
     LimitQuery,
-    json_response,
-    not_found,
+    found,
+    in_session,
+    page_of,
     responses,
 )
 from service.jobboard.schemas import EventList, EventOut, event_out
@@ -45,15 +44,13 @@ async def list_events(
 ) -> Response:
     """Events newest first, each with its deliveries and every attempt (status, error, time)."""
 
-    def read() -> EventList:
-        with services.sessions() as session:
-            try:
-                page = repo.list_events(session, limit=limit, cursor=cursor, event_type=type)
-            except repo.InvalidCursorError as exc:
-                raise InvalidCursorProblem(str(exc)) from None
-            return EventList(items=[event_out(e) for e in page.items], next_cursor=page.next_cursor)
+    def read(session: Session) -> EventList:
+        page = page_of(
+            lambda: repo.list_events(session, limit=limit, cursor=cursor, event_type=type)
+        )
+        return EventList(items=[event_out(e) for e in page.items], next_cursor=page.next_cursor)
 
-    return json_response(await anyio.to_thread.run_sync(read))
+    return await in_session(services, read)
 
 
 @router.get(
@@ -65,18 +62,11 @@ async def list_events(
 async def get_event(event_id: str, services: ServicesDep, _principal: JobsRead) -> Response:
     """One event, its deliveries and their attempts."""
 
-    def read() -> EventOut:
-        with services.sessions() as session:
-            event = session.get(
-                Event,
-                event_id,
-                options=[selectinload(Event.deliveries).selectinload(Delivery.attempt_log)],
-            )
-            if event is None:
-                raise not_found("event", event_id)
-            return event_out(event)
-
-    return json_response(await anyio.to_thread.run_sync(read))
+    log = [selectinload(Event.deliveries).selectinload(Delivery.attempt_log)]
+    return await in_session(
+        services,
+        lambda s: event_out(found(s.get(Event, event_id, options=log), "event", event_id)),
+    )
 
 
 @router.post(
@@ -95,12 +85,9 @@ async def redeliver(
     """Queue the event again for its subscribed endpoints (or one), under the same
     ``webhook-id``: receivers that already have it recognise it."""
 
-    def write() -> RedeliverOut:
-        with services.sessions.begin() as session:
-            event = session.get(Event, event_id)
-            if event is None:
-                raise not_found("event", event_id)
-            queued = repo.redeliver(session, event, endpoint_id)
-            return RedeliverOut(event_id=event.id, deliveries=len(queued))
+    def write(session: Session) -> RedeliverOut:
+        event = found(session.get(Event, event_id), "event", event_id)
+        queued = repo.redeliver(session, event, endpoint_id)
+        return RedeliverOut(event_id=event.id, deliveries=len(queued))
 
-    return json_response(await anyio.to_thread.run_sync(write), 202)
+    return await in_session(services, write, commit=True, status=202)

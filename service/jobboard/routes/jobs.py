@@ -14,6 +14,7 @@ from typing import Any
 import anyio.to_thread
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import ValidationError
+from sqlalchemy.orm import Session
 
 from matcher.errors import MatcherError
 from matcher.models import JobPosting
@@ -24,7 +25,6 @@ from service.jobboard.routes.common import (
     FeedInvalidError,
     FeedTooLargeError,
     FeedUnreachableError,
-    InvalidCursorProblem,
     JobsRead,
     JobsWrite,
     LimitQuery,
@@ -32,10 +32,12 @@ from service.jobboard.routes.common import (
     board,
     canonical_json,
     fingerprint,
+    found,
+    in_session,
     invalid,
     jobboard_lifespan,
     json_response,
-    not_found,
+    page_of,
     responses,
     run_idempotent,
 )
@@ -318,17 +320,11 @@ async def list_jobs(
     """Postings, newest first, a page at a time: follow ``next_cursor`` until it is null."""
     titles = _titles(request)
 
-    def read() -> JobList:
-        with services.sessions() as session:
-            try:
-                page = repo.list_jobs(session, limit=limit, cursor=cursor)
-            except repo.InvalidCursorError as exc:
-                raise InvalidCursorProblem(str(exc)) from None
-            return JobList(
-                items=[job_out(j, titles) for j in page.items], next_cursor=page.next_cursor
-            )
+    def read(session: Session) -> JobList:
+        page = page_of(lambda: repo.list_jobs(session, limit=limit, cursor=cursor))
+        return JobList(items=[job_out(j, titles) for j in page.items], next_cursor=page.next_cursor)
 
-    return json_response(await anyio.to_thread.run_sync(read))
+    return await in_session(services, read)
 
 
 @router.get(
@@ -343,14 +339,9 @@ async def get_job(
     """A posting by its id (or its external id) with its requirements and nearest roles."""
     titles = _titles(request)
 
-    def read() -> JobOut:
-        with services.sessions() as session:
-            job = repo.find_job(session, job_id)
-            if job is None:
-                raise not_found("job", job_id)
-            return job_out(job, titles)
-
-    return json_response(await anyio.to_thread.run_sync(read))
+    return await in_session(
+        services, lambda s: job_out(found(repo.find_job(s, job_id), "job", job_id), titles)
+    )
 
 
 @router.delete(
@@ -364,10 +355,7 @@ async def delete_job(job_id: str, services: ServicesDep, _principal: JobsWrite) 
 
     def write() -> None:
         with services.sessions.begin() as session:
-            job = repo.find_job(session, job_id)
-            if job is None:
-                raise not_found("job", job_id)
-            repo.delete_job(session, job)
+            repo.delete_job(session, found(repo.find_job(session, job_id), "job", job_id))
 
     await anyio.to_thread.run_sync(write)
     return Response(status_code=204)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import anyio.to_thread
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
 
 from service.deps import ServicesDep
 from service.jobboard import outbox
@@ -16,6 +17,8 @@ from service.jobboard.routes.common import (
     board,
     canonical_json,
     fingerprint,
+    found,
+    in_session,
     invalid,
     json_response,
     not_found,
@@ -107,11 +110,9 @@ async def create_endpoint(
 async def list_endpoints(services: ServicesDep, _principal: JobsRead) -> Response:
     """Every endpoint with its state (never its secret)."""
 
-    def read() -> EndpointList:
-        with services.sessions() as session:
-            return EndpointList(items=[endpoint_out(e) for e in repo.list_endpoints(session)])
-
-    return json_response(await anyio.to_thread.run_sync(read))
+    return await in_session(
+        services, lambda s: EndpointList(items=[endpoint_out(e) for e in repo.list_endpoints(s)])
+    )
 
 
 @router.get(
@@ -123,14 +124,7 @@ async def list_endpoints(services: ServicesDep, _principal: JobsRead) -> Respons
 async def get_endpoint(endpoint_id: str, services: ServicesDep, _principal: JobsRead) -> Response:
     """An endpoint's URL, event types, failures in a row and whether it was disabled."""
 
-    def read() -> EndpointOut:
-        with services.sessions() as session:
-            endpoint = session.get(WebhookEndpoint, endpoint_id)
-            if endpoint is None:
-                raise not_found("webhook endpoint", endpoint_id)
-            return endpoint_out(endpoint)
-
-    return json_response(await anyio.to_thread.run_sync(read))
+    return await in_session(services, lambda s: endpoint_out(_endpoint(s, endpoint_id)))
 
 
 @router.delete(
@@ -163,18 +157,15 @@ async def rotate_secret(endpoint_id: str, services: ServicesDep, _principal: Job
     """A new ``whsec_`` secret (shown once); deliveries are signed with it from now on.
     A disabled endpoint is enabled again."""
 
-    def write() -> SecretOut:
-        with services.sessions.begin() as session:
-            endpoint = session.get(WebhookEndpoint, endpoint_id)
-            if endpoint is None:
-                raise not_found("webhook endpoint", endpoint_id)
-            secret = repo.rotate_secret(session, endpoint)
-            endpoint.disabled_at = None
-            endpoint.disabled_reason = None
-            endpoint.consecutive_failures = 0
-            return SecretOut(id=endpoint.id, secret=secret)
+    def write(session: Session) -> SecretOut:
+        endpoint = _endpoint(session, endpoint_id)
+        secret = repo.rotate_secret(session, endpoint)
+        endpoint.disabled_at = None
+        endpoint.disabled_reason = None
+        endpoint.consecutive_failures = 0
+        return SecretOut(id=endpoint.id, secret=secret)
 
-    return json_response(await anyio.to_thread.run_sync(write))
+    return await in_session(services, write, commit=True)
 
 
 @router.post(
@@ -188,17 +179,18 @@ async def ping_endpoint(endpoint_id: str, services: ServicesDep, _principal: Job
     """Queue a signed ``webhook.test`` event for this endpoint only (see ``GET /v1/events``
     for the delivery log)."""
 
-    def write() -> PingOut:
-        with services.sessions.begin() as session:
-            endpoint = session.get(WebhookEndpoint, endpoint_id)
-            if endpoint is None:
-                raise not_found("webhook endpoint", endpoint_id)
-            event = outbox.emit(
-                session,
-                outbox.WEBHOOK_TEST,
-                {"endpoint_id": endpoint.id, "message": "rolefit webhook test"},
-                endpoints=[endpoint],
-            )
-            return PingOut(event_id=event.id)
+    def write(session: Session) -> PingOut:
+        endpoint = _endpoint(session, endpoint_id)
+        event = outbox.emit(
+            session,
+            outbox.WEBHOOK_TEST,
+            {"endpoint_id": endpoint.id, "message": "rolefit webhook test"},
+            endpoints=[endpoint],
+        )
+        return PingOut(event_id=event.id)
 
-    return json_response(await anyio.to_thread.run_sync(write), 202)
+    return await in_session(services, write, commit=True, status=202)
+
+
+def _endpoint(session: Session, endpoint_id: str) -> WebhookEndpoint:
+    return found(session.get(WebhookEndpoint, endpoint_id), "webhook endpoint", endpoint_id)

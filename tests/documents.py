@@ -1,0 +1,1017 @@
+"""Every synthetic document the tests and the benchmarks use, from one ``Resume`` model.
+
+```python
+from tests.documents import Resume, make_pdf, make_docx, make_text, sample_resume
+
+pdf = make_pdf(sample_resume(), producer="chromium", columns=2)
+```
+
+One function per producer:
+
+- ``make_pdf(resume, producer=...)``: ``reportlab`` (platypus frames), ``fpdf2``,
+  ``libreoffice`` (``make_docx`` → ``docx_to_pdf``), ``chromium`` (``resume_html`` →
+  ``html_to_pdf``; ``print_html_files`` prints many files from one browser for the bench).
+  ``columns=2`` puts the ``side`` sections in a left sidebar (reportlab, fpdf2, chromium grid) or
+  uses real two-column page sections (LibreOffice) / CSS ``column-count: 2`` (``chromium``, with
+  ``css_columns=True``).
+- ``make_docx`` (python-docx) and ``make_text`` (plain text).
+- ``canvas_pdf`` (reportlab's canvas: full control over glyph order, colours, render modes),
+  ``hidden_text_pdf``, ``image_only_pdf`` (a scan), ``encrypted_pdf`` (pypdf), ``truncated_pdf``.
+- ``raw_pdf`` writes PDF objects byte by byte with a correct xref table, for what no producer makes
+  on purpose: an icon font without a Unicode map, a decompression bomb, deep nesting, a content
+  stream that takes pdfminer minutes, thousands of pages.
+- ``png_image`` (not a resume type), job postings (``JOB_POSTING_JSONLD``, ``JOB_POSTING_TEXT``).
+
+The named people (``PERSONS``: one per producer, ``CONTACTS`` their details, which the privacy
+test greps the server's logs for; the job board's strong/medium/weak candidates) are made-up.
+Everything is deterministic and small; the external converters are slow (seconds), so tests
+share their output through session fixtures.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import functools
+import html
+import io
+import json
+import subprocess
+import tempfile
+import time
+import zlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tests import tools
+
+__all__ = [
+    "CONTACTS",
+    "JOB_POSTING_JSONLD",
+    "JOB_POSTING_TEXT",
+    "PERSONS",
+    "PRODUCERS",
+    "Resume",
+    "bomb_pdf",
+    "canvas_pdf",
+    "chromium_available",
+    "docx_to_pdf",
+    "encrypted_pdf",
+    "hidden_text_pdf",
+    "html_to_pdf",
+    "icon_font_pdf",
+    "image_only_pdf",
+    "locked_pdf",
+    "make_docx",
+    "make_pdf",
+    "make_text",
+    "many_pages_pdf",
+    "medium_pdf",
+    "nested_pdf",
+    "one_page",
+    "person_docx",
+    "person_pdf",
+    "person_resume",
+    "person_text",
+    "png_image",
+    "print_html_files",
+    "raw_pdf",
+    "resume_html",
+    "sample_resume",
+    "slow_pdf",
+    "soffice_available",
+    "stream",
+    "strong_pdf",
+    "text_pages_pdf",
+    "truncated_pdf",
+    "weak_pdf",
+]
+
+PRODUCERS = ("reportlab", "fpdf2", "libreoffice", "chromium")
+SOFFICE = ("soffice", "libreoffice")
+CHROMIUM = ("chromium", "chromium-browser", "google-chrome", "chrome")
+
+Sections = Sequence[tuple[str, Sequence[str]]]
+
+
+@dataclass(frozen=True)
+class Resume:
+    """A resume as plain data: the header, main sections and (for two columns) side sections.
+
+    ``new_page`` names headings that start a new page (the producers that have pages honour it).
+    """
+
+    name: str
+    title: str
+    contact: str  # "email · phone · City, Country"
+    main: Sections  # (heading, lines); "• " lines are bullets
+    side: Sections = field(default_factory=tuple)
+    new_page: Sequence[str] = ()
+
+    def sections(self) -> list[tuple[str, Sequence[str]]]:
+        return [*self.side, *self.main]
+
+    def section(self, heading: str) -> Sequence[str]:
+        """The lines under ``heading`` (side or main)."""
+        return next(lines for h, lines in self.sections() if h == heading)
+
+
+def sample_resume() -> Resume:
+    """A software/ML engineer with skills in a sidebar (long enough to fill two columns)."""
+    return Resume(
+        name="Marta Kowalczyk",
+        title="Machine Learning Engineer",
+        contact="marta.kowalczyk@example.org · +48 601 234 567 · Kraków, Poland",
+        side=(
+            (
+                "Skills",
+                ("Python", "PyTorch", "scikit-learn", "Kubernetes", "PostgreSQL", "Airflow"),
+            ),
+            ("Languages", ("Polish (native)", "English (C1)", "German (B1)")),
+        ),
+        main=(
+            (
+                "Summary",
+                (
+                    "Machine learning engineer who ships ranking and forecasting models to "
+                    "production and keeps them healthy with monitoring and retraining.",
+                ),
+            ),
+            (
+                "Experience",
+                (
+                    "Senior ML Engineer, Vistula Analytics | Jan 2021 – Present",
+                    "• Built a demand forecasting service in PyTorch serving 40 warehouses.",
+                    "• Moved feature pipelines to Airflow and cut data latency by 60 percent.",
+                    "• Mentored four engineers and introduced model cards for every release.",
+                    "Data Scientist, Baltic Retail | Mar 2017 – Dec 2021",
+                    "• Trained gradient boosting models for churn with scikit-learn.",
+                    "• Wrote the reporting layer on PostgreSQL used by the finance team.",
+                ),
+            ),
+            (
+                "Education",
+                ("MSc Computer Science, Jagiellonian University, 2017",),
+            ),
+            (
+                "Projects",
+                ("• tinyrank: an open-source library of offline ranking metrics.",),
+            ),
+        ),
+    )
+
+
+# --------------------------------------------------------------------------- named people
+
+PERSONS = {
+    "reportlab": ("Avery Quillfeather", "avery.quillfeather@example.org", "+1 415 555 0142"),
+    "fpdf2": ("Rowan Thistlewood", "rowan.thistlewood@example.net", "+44 20 7946 0831"),
+    "docx": ("Morgan Ashbury", "morgan.ashbury@example.com", "+1 212 555 0199"),
+    "soffice": ("Jules Brightwater", "jules.brightwater@example.org", "+1 646 555 0117"),
+    "text": ("Casey Northfield", "casey.northfield@example.org", "+1 303 555 0188"),
+}
+CONTACTS = [value for person in PERSONS.values() for value in person]
+
+SUMMARY = "Data engineer with 6 years of experience building batch and streaming pipelines."
+SKILLS = "Python, SQL, PostgreSQL, Apache Airflow, Docker, Kubernetes, AWS, Git, pandas"
+BULLETS = [
+    "Built Airflow pipelines in Python that load 2 TB a day into PostgreSQL and Snowflake.",
+    "Containerised 14 services with Docker and deployed them on Kubernetes on AWS.",
+    "Wrote SQL models and data-quality checks; cut failed loads by 60%.",
+    "Mentored three junior engineers and ran code reviews in Git.",
+]
+EDUCATION = "BSc Computer Science, University of Example, 2016"
+
+
+def person_resume(producer: str = "text") -> Resume:
+    """The data engineer of ``PERSONS[producer]``; on paper, Experience starts page 2."""
+    name, email, phone = PERSONS[producer]
+    return Resume(
+        name=name,
+        title="",
+        contact=f"{email} | {phone} | Denver, CO",
+        main=(
+            ("Summary", (SUMMARY,)),
+            ("Skills", (SKILLS,)),
+            (
+                "Experience",
+                (
+                    "Senior Data Engineer, Example Corp, 2020 - 2024",
+                    *[f"• {b}" for b in BULLETS],
+                    "Data Engineer, Sample Labs, 2018 - 2020",
+                    *[f"• {b}" for b in BULLETS[:2]],
+                ),
+            ),
+            ("Education", (EDUCATION,)),
+        ),
+        new_page=("Experience",),
+    )
+
+
+def _candidate(title: str, skills: str, bullets: Sequence[str], who: str) -> Resume:
+    return Resume(
+        name=who,
+        title=title,
+        contact=f"{who.split()[0].lower()}@example.org · +1 555 0100 · Denver, CO",
+        main=(
+            ("Summary", (f"{title} with six years of experience.",)),
+            ("Skills", (skills,)),
+            ("Experience", ("Example Corp | 2019 – Present", *[f"• {b}" for b in bullets])),
+            ("Education", ("BSc, University of Example, 2016",)),
+        ),
+    )
+
+
+@functools.cache
+def strong_pdf() -> bytes:
+    """Every requirement of the sample Data Engineer posting, used in bullets (reportlab)."""
+    return make_pdf(
+        _candidate(
+            "Senior Data Engineer",
+            "Python, SQL, PostgreSQL, Apache Airflow, Kubernetes, AWS, Docker",
+            [
+                "Built Apache Airflow pipelines in Python loading 2 TB a day into PostgreSQL.",
+                "Wrote SQL models and data-quality checks; cut failed loads by 60%.",
+                "Ran the pipelines on Kubernetes on AWS with Docker images.",
+            ],
+            "Avery Quill",
+        ),
+        producer="reportlab",
+    )
+
+
+@functools.cache
+def medium_pdf() -> bytes:
+    """Python and SQL only (fpdf2)."""
+    return make_pdf(
+        _candidate(
+            "Backend Developer",
+            "Python, SQL, Django, Git",
+            [
+                "Built Django services in Python for 200k users.",
+                "Tuned SQL queries for the reporting pages.",
+            ],
+            "Rowan Thistle",
+        ),
+        producer="fpdf2",
+    )
+
+
+@functools.cache
+def weak_pdf() -> bytes:
+    """Nothing the posting asks for (reportlab)."""
+    return make_pdf(
+        _candidate(
+            "Marketing Coordinator",
+            "Excel, PowerPoint, copywriting, event planning",
+            [
+                "Planned 12 trade-show events a year.",
+                "Wrote the monthly newsletter read by 30k customers.",
+            ],
+            "Morgan Ash",
+        ),
+        producer="reportlab",
+    )
+
+
+JOB_POSTING_JSONLD = {
+    "@context": "https://schema.org",
+    "@type": "JobPosting",
+    "title": "Data Engineer",
+    "description": "<p>We need a data engineer.</p><h3>Requirements</h3><ul><li>Python</li>"
+    "<li>SQL</li><li>Apache Airflow</li></ul><h3>Nice to have</h3><ul><li>Kubernetes</li></ul>",
+    "identifier": {"@type": "PropertyValue", "name": "Example", "value": "job-42"},
+    "hiringOrganization": {"@type": "Organization", "name": "Example Corp"},
+}
+
+JOB_POSTING_TEXT = (
+    "Data Engineer\n\nRequirements:\n- 3+ years of Python and SQL\n- Apache Airflow\n"
+    "- PostgreSQL\n\nNice to have:\n- Kubernetes\n- AWS\n"
+)
+
+
+# --------------------------------------------------------------------------- availability
+
+
+def soffice_available() -> bool:
+    return tools.which(*SOFFICE) is not None
+
+
+def chromium_available() -> bool:
+    return tools.which(*CHROMIUM) is not None
+
+
+# --------------------------------------------------------------------------- text and docx
+
+
+def make_text(
+    resume: Resume,
+    *,
+    encoding: str = "utf-8",
+    bom: bool = False,
+    underline: bool = True,
+    newline: str = "\r\n",
+) -> bytes:
+    """The resume as plain text: headings in capitals and underlined (``underline=False``:
+    headings as written), no line for an empty title."""
+    out = [resume.name, *([resume.title] if resume.title else []), resume.contact]
+    for heading, lines in resume.sections():
+        head = [heading.upper(), "=" * len(heading)] if underline else [heading]
+        out += [*([""] if underline else []), *head, *lines]
+    text = newline.join(out) + newline
+    data = text.encode(encoding)
+    if bom and encoding == "utf-8":
+        data = b"\xef\xbb\xbf" + data
+    elif bom and encoding == "utf-16-le":
+        data = b"\xff\xfe" + data
+    return data
+
+
+def make_docx(
+    resume: Resume,
+    *,
+    header: bool = False,
+    skills_table: bool = False,
+    columns: int = 1,
+) -> bytes:
+    """A Word document (python-docx): Heading 1 sections, bullets as "List Bullet".
+
+    ``header=True`` puts the name and contact line in the page header; ``skills_table`` lays
+    the first section out as a two-column table (skill, years); ``columns=2`` makes the
+    body a two-column page section (LibreOffice then flows text into two columns).
+    """
+    import docx
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    d = docx.Document()
+    style = d.styles["Normal"]
+    style.font.size = Pt(10.5)
+    if header:
+        hdr = d.sections[0].header
+        hdr.paragraphs[0].text = resume.name
+        hdr.add_paragraph(f"{resume.title} · {resume.contact}")
+    else:
+        d.add_heading(resume.name, level=0)
+        if resume.title:
+            d.add_paragraph(resume.title)
+        d.add_paragraph(resume.contact)
+    for n, (heading, lines) in enumerate(resume.sections()):
+        if heading in resume.new_page:
+            d.add_page_break()
+        d.add_heading(heading, level=1)
+        if skills_table and n == 0:
+            table = d.add_table(rows=len(lines) + 1, cols=2)
+            table.cell(0, 0).text = "Skill"
+            table.cell(0, 1).text = "Years"
+            for i, line in enumerate(lines, start=1):
+                table.cell(i, 0).text = line
+                table.cell(i, 1).text = str(1 + i % 5)
+            continue
+        for line in lines:
+            if line.startswith("• "):
+                d.add_paragraph(line[2:], style="List Bullet")
+            else:
+                para = d.add_paragraph()
+                run = para.add_run(line)
+                if "|" in line:
+                    run.bold = True
+    if columns > 1:
+        sect_pr = d.sections[0]._sectPr
+        cols = sect_pr.find(qn("w:cols"))
+        if cols is None:
+            cols = sect_pr.makeelement(qn("w:cols"), {})
+            sect_pr.append(cols)
+        cols.set(qn("w:num"), str(columns))
+        cols.set(qn("w:space"), "720")
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
+# --------------------------------------------------------------------------- PDF producers
+
+
+def make_pdf(
+    resume: Resume | str,
+    *,
+    producer: str = "reportlab",
+    columns: int = 1,
+    css_columns: bool = False,
+) -> bytes:
+    """The resume as a PDF from one producer (see ``PRODUCERS``); a string is one paragraph
+    per line under no heading."""
+    if isinstance(resume, str):
+        resume = Resume(name="", title="", contact="", main=(("", resume.splitlines()),))
+    if producer == "reportlab":
+        return _reportlab(resume, columns=columns)
+    if producer == "fpdf2":
+        return _fpdf2(resume, columns=columns)
+    if producer == "libreoffice":
+        return docx_to_pdf([make_docx(resume, columns=columns)])[0]
+    if producer == "chromium":
+        return html_to_pdf(resume_html(resume, columns=columns, css_columns=css_columns))
+    raise ValueError(f"unknown producer {producer!r}")
+
+
+def _reportlab(resume: Resume, *, columns: int) -> bytes:
+    """platypus: one column, or a header, a sidebar and a main column that runs on, full
+    height, on later pages."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+    from reportlab.lib.units import mm
+    from reportlab.platypus import (
+        BaseDocTemplate,
+        Frame,
+        FrameBreak,
+        NextPageTemplate,
+        PageBreak,
+        PageTemplate,
+        Paragraph,
+        SimpleDocTemplate,
+        Spacer,
+    )
+
+    ss = getSampleStyleSheet()
+    body = ParagraphStyle("b", parent=ss["BodyText"], fontSize=10, leading=13)
+    head = ParagraphStyle("h", parent=ss["Heading2"], fontSize=13, spaceBefore=6)
+    title = ParagraphStyle("t", parent=ss["Title"], fontSize=20, alignment=0)
+    small = ParagraphStyle("s", parent=body, fontSize=9, leading=12)
+
+    def para(text: str, style: ParagraphStyle = body) -> Paragraph:
+        if text.startswith("• "):
+            return Paragraph(html.escape(text[2:]), style, bulletText="•")
+        return Paragraph(html.escape(text), style)
+
+    def block(sections: Sections, style: ParagraphStyle) -> list[Any]:
+        out: list[Any] = []
+        for heading, lines in sections:
+            if heading in resume.new_page:
+                out.append(PageBreak())
+            if heading:
+                out.append(para(heading, head))
+            out.extend(para(line, style) for line in lines)
+        return out
+
+    top: list[Any] = []
+    if resume.name:
+        top = [para(resume.name, title)]
+        top += [para(resume.title)] if resume.title else []
+        top += [para(resume.contact, small), Spacer(1, 3 * mm)]
+    buf = io.BytesIO()
+    if columns == 1:
+        doc = SimpleDocTemplate(buf, pagesize=A4, invariant=1, title="resume")
+        doc.build([*top, *block(resume.sections(), body)])
+        return buf.getvalue()
+    width, height = A4
+    margin, gutter, side_w, top_h = 15 * mm, 8 * mm, 52 * mm, 32 * mm
+    main_x, main_w = margin + side_w + gutter, width - 2 * margin - side_w - gutter
+    first = [
+        Frame(margin, height - margin - top_h, width - 2 * margin, top_h, id="top"),
+        Frame(margin, margin, side_w, height - 2 * margin - top_h, id="side"),
+        Frame(main_x, margin, main_w, height - 2 * margin - top_h, id="main"),
+    ]
+    later = [Frame(main_x, margin, main_w, height - 2 * margin, id="main2")]
+    doc2 = BaseDocTemplate(buf, pagesize=A4, invariant=1, title="resume")
+    doc2.addPageTemplates([PageTemplate(id="p", frames=first), PageTemplate(id="l", frames=later)])
+    story = [*top, FrameBreak(), *block(resume.side, small), FrameBreak(), NextPageTemplate("l")]
+    story += block(resume.main, body)
+    doc2.build(story)
+    return buf.getvalue()
+
+
+def _fpdf2(resume: Resume, *, columns: int) -> bytes:
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.set_creation_date(dt.datetime(2024, 1, 1, tzinfo=dt.UTC))  # deterministic bytes
+    pdf.add_page()
+    pdf.set_auto_page_break(True, margin=15)
+
+    def text(s: str) -> str:
+        return s.replace("•", "-").replace("–", "-").encode("latin-1", "replace").decode("latin-1")
+
+    if resume.name:
+        pdf.set_font("Helvetica", "B", 20)
+        pdf.cell(0, 10, text(resume.name), new_x="LMARGIN", new_y="NEXT")
+        if resume.title:
+            pdf.set_font("Helvetica", "", 11)
+            pdf.cell(0, 6, text(resume.title), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("Helvetica", "", 9)
+        pdf.cell(0, 6, text(resume.contact.replace("·", "|")), new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(4)
+
+    def write(sections: Sections, x: float, w: float, y: float) -> float:
+        pdf.set_xy(x, y)
+        for heading, lines in sections:
+            if heading in resume.new_page:
+                pdf.add_page()
+            if heading:
+                pdf.set_font("Helvetica", "B", 13)
+                pdf.set_x(x)
+                pdf.cell(w, 8, text(heading.upper()), new_x="LMARGIN", new_y="NEXT")
+            pdf.set_font("Helvetica", "", 10)
+            for line in lines:
+                pdf.set_x(x)
+                pdf.multi_cell(w, 5, text(line), new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(2)
+        return pdf.get_y()
+
+    if columns == 1:
+        write(resume.sections(), pdf.l_margin, pdf.epw, pdf.get_y())
+    else:
+        y = pdf.get_y()
+        side_w = 55.0
+        write(resume.side, pdf.l_margin, side_w, y)
+        write(resume.main, pdf.l_margin + side_w + 8, pdf.epw - side_w - 8, y)
+    return bytes(pdf.output())
+
+
+def resume_html(
+    resume: Resume, *, columns: int = 1, css_columns: bool = False, sidebar: str = "left"
+) -> str:
+    """HTML for Chromium: one column, a grid sidebar, or CSS ``column-count: 2``.
+
+    ``sidebar="right"`` puts the grid sidebar on the right, white text on a dark background.
+    """
+
+    def section(heading: str, lines: Sequence[str]) -> str:
+        items: list[str] = []
+        for ln in lines:  # consecutive bullets share one <ul>, in document order
+            if not ln.startswith("• "):
+                items.append(f"<p>{html.escape(ln)}</p>")
+            elif items and items[-1].endswith("</ul>"):
+                items[-1] = items[-1][: -len("</ul>")] + f"<li>{html.escape(ln[2:])}</li></ul>"
+            else:
+                items.append(f"<ul><li>{html.escape(ln[2:])}</li></ul>")
+        head = f"<h2>{html.escape(heading)}</h2>" if heading else ""
+        return f"<section>{head}{''.join(items)}</section>"
+
+    css = """
+      body { font-family: 'DejaVu Sans', sans-serif; font-size: 10pt; margin: 0; }
+      h1 { font-size: 20pt; margin: 0 0 4pt 0; } h2 { font-size: 12pt; text-transform: uppercase;
+      margin: 10pt 0 4pt 0; } p, li { margin: 0 0 3pt 0; } ul { padding-left: 14pt; margin: 0; }
+      .grid { display: grid; grid-template-columns: 52mm 1fr; column-gap: 10mm; }
+      .cols { column-count: 2; column-gap: 12mm; }
+      .grid.right { grid-template-columns: 1fr 52mm; }
+      .dark { background: #1f2a44; color: white; padding: 4mm; }
+      @page { size: A4; margin: 15mm; }
+    """
+    header = ""
+    if resume.name:
+        title = f"<p>{html.escape(resume.title)}</p>" if resume.title else ""
+        header = f"<h1>{html.escape(resume.name)}</h1>{title}<p>{html.escape(resume.contact)}</p>"
+    if columns == 1:
+        body = "".join(section(h, ls) for h, ls in resume.sections())
+    elif css_columns:
+        body = (
+            '<div class="cols">' + "".join(section(h, ls) for h, ls in resume.sections()) + "</div>"
+        )
+    else:
+        side = "".join(section(h, ls) for h, ls in resume.side)
+        main = "".join(section(h, ls) for h, ls in resume.main)
+        if sidebar == "right":
+            body = f'<div class="grid right"><div>{main}</div><div class="dark">{side}</div></div>'
+        else:
+            body = f'<div class="grid"><div>{side}</div><div>{main}</div></div>'
+    head = f"<head><meta charset='utf-8'><style>{css}</style></head>"
+    return f"<!doctype html><html>{head}<body>{header}{body}</body></html>"
+
+
+def _print_to_pdf(chromium: str, src: Path, out: Path, profile: str, timeout: float) -> None:
+    """One ``chromium --headless --print-to-pdf`` process (check=True)."""
+    subprocess.run(
+        [
+            chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--no-pdf-header-footer",
+            f"--user-data-dir={profile}",
+            f"--print-to-pdf={out}",
+            src.resolve().as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=timeout,
+    )
+
+
+def html_to_pdf(document: str, *, timeout: float = 90) -> bytes:
+    """Print an HTML string to PDF with headless Chromium."""
+    chromium = tools.require(*CHROMIUM[:3], what="Chromium")
+    with tempfile.TemporaryDirectory(prefix="rolefit-chromium-") as tmp:
+        src = Path(tmp) / "resume.html"
+        out = Path(tmp) / "resume.pdf"
+        src.write_text(document, encoding="utf-8")
+        _print_to_pdf(chromium, src, out, f"{tmp}/profile", timeout)
+        return out.read_bytes()
+
+
+def print_html_files(jobs: Sequence[tuple[Path, Path]], *, timeout: float = 600) -> str:
+    """Print many HTML files (``(src, dst)``) to PDF; returns the method used.
+
+    One browser prints every file over the DevTools protocol (``Page.printToPDF``, what
+    ``--print-to-pdf`` runs); if that fails, one ``html_to_pdf``-style process per file.
+
+    Raises:
+        RuntimeError: a PDF was not written.
+    """
+    chromium = tools.require(*CHROMIUM, what="Chromium")
+    if not jobs:
+        return "none"
+    try:
+        _devtools_print(chromium, jobs, timeout=timeout)
+        method = "devtools"
+    except Exception:
+        with tempfile.TemporaryDirectory(prefix="rolefit-chromium-") as tmp:
+            for src, dst in jobs:
+                if not dst.exists():
+                    _print_to_pdf(chromium, src, dst, f"{tmp}/profile", 120)
+        method = "cli"
+    missing = [dst for _, dst in jobs if not dst.exists()]
+    if missing:
+        raise RuntimeError(f"Chromium did not write {len(missing)} PDFs")
+    return method
+
+
+def _devtools_print(exe: str, jobs: Sequence[tuple[Path, Path]], *, timeout: float) -> None:
+    from websockets.sync.client import connect
+
+    with tempfile.TemporaryDirectory(prefix="rolefit-chrome-") as profile:
+        proc = subprocess.Popen(
+            [
+                exe,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--remote-debugging-port=0",
+                f"--user-data-dir={profile}",
+                "about:blank",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            port_file = Path(profile) / "DevToolsActivePort"
+            deadline = time.monotonic() + 30
+            while not port_file.exists() or len(port_file.read_text().splitlines()) < 2:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise RuntimeError("Chromium did not open its DevTools port")
+                time.sleep(0.05)
+            port, ws_path = port_file.read_text().splitlines()[:2]
+            end = time.monotonic() + timeout
+            with connect(f"ws://127.0.0.1:{port}{ws_path}", max_size=None) as ws:
+                counter = iter(range(1, 1 << 30))
+                events: list[dict[str, Any]] = []
+
+                def receive() -> dict[str, Any]:
+                    reply: dict[str, Any] = json.loads(
+                        ws.recv(timeout=max(1.0, end - time.monotonic()))
+                    )
+                    return reply
+
+                def call(
+                    method: str, params: dict[str, object], session: str | None = None
+                ) -> dict[str, Any]:
+                    msg_id = next(counter)
+                    msg: dict[str, object] = {"id": msg_id, "method": method, "params": params}
+                    if session:
+                        msg["sessionId"] = session
+                    ws.send(json.dumps(msg))
+                    while True:
+                        reply = receive()
+                        if reply.get("id") == msg_id:
+                            if "error" in reply:
+                                raise RuntimeError(str(reply["error"]))
+                            result: dict[str, Any] = reply["result"]
+                            return result
+                        if "method" in reply:
+                            events.append(reply)
+
+                def wait_load(session: str) -> None:
+                    while True:
+                        event = events.pop(0) if events else receive()
+                        if (
+                            event.get("method") == "Page.loadEventFired"
+                            and event.get("sessionId") == session
+                        ):
+                            return
+
+                target = call("Target.createTarget", {"url": "about:blank"})["targetId"]
+                session = call("Target.attachToTarget", {"targetId": target, "flatten": True})[
+                    "sessionId"
+                ]
+                call("Page.enable", {}, session)
+                for src, dst in jobs:
+                    events.clear()
+                    call("Page.navigate", {"url": src.resolve().as_uri()}, session)
+                    wait_load(session)
+                    data = call(
+                        "Page.printToPDF",
+                        {"printBackground": True, "preferCSSPageSize": True},
+                        session,
+                    )["data"]
+                    dst.write_bytes(base64.b64decode(data))
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def docx_to_pdf(documents: Sequence[bytes], *, timeout: float = 180) -> list[bytes]:
+    """Convert .docx files to PDF with one headless LibreOffice run.
+
+    Raises:
+        RuntimeError: soffice failed or did not write every PDF.
+    """
+    soffice = tools.require(*SOFFICE, what="LibreOffice")
+    if not documents:
+        return []
+    with tempfile.TemporaryDirectory(prefix="rolefit-lo-") as tmp:
+        paths = []
+        for i, data in enumerate(documents):
+            path = Path(tmp) / f"doc{i}.docx"
+            path.write_bytes(data)
+            paths.append(path)
+        out = Path(tmp) / "out"
+        proc = subprocess.run(
+            [
+                soffice,
+                f"-env:UserInstallation=file://{tmp}/profile",
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(out),
+                *map(str, paths),
+            ],
+            capture_output=True,
+            timeout=timeout,
+            check=False,
+        )
+        pdfs = [out / f"{path.stem}.pdf" for path in paths]
+        missing = [pdf for pdf in pdfs if not pdf.exists()]
+        if proc.returncode != 0 or missing:
+            raise RuntimeError(
+                f"soffice failed (exit {proc.returncode}); {len(missing)} PDFs missing: "
+                + proc.stderr.decode(errors="replace")[-500:]
+            )
+        return [pdf.read_bytes() for pdf in pdfs]
+
+
+# --------------------------------------------------------------------------- drawn PDFs
+
+Draw = Callable[[Any, int], None]
+
+
+def canvas_pdf(draw: Draw, pages: int = 1) -> bytes:
+    """An A4 PDF whose every page ``draw(canvas, page_index)`` draws (reportlab canvas)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4, invariant=1)
+    for page in range(pages):
+        draw(c, page)
+        c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def hidden_text_pdf(visible: Sequence[str], hidden: Sequence[tuple[str, str]]) -> bytes:
+    """A one-page reportlab PDF with visible lines and hidden ones.
+
+    ``hidden`` holds ``(how, text)`` with ``how`` in ``white``, ``render3``, ``tiny``,
+    ``offpage``, ``background`` (text the colour of a filled box under it), and ``onblack``
+    (white text on a black box: *visible*, must not be reported).
+    """
+    from reportlab.lib.pagesizes import A4
+
+    width, height = A4
+
+    def draw(c: Any, _page: int) -> None:
+        y = height - 72
+        for line in visible:
+            c.setFont(
+                "Helvetica-Bold" if line.isupper() else "Helvetica", 14 if line.isupper() else 10
+            )
+            c.setFillColorRGB(0, 0, 0)
+            c.drawString(72, y, line)
+            y -= 16
+        for how, text in hidden:
+            y -= 16
+            if how == "white":
+                c.setFillColorRGB(1, 1, 1)
+                c.setFont("Helvetica", 10)
+                c.drawString(72, y, text)
+            elif how == "render3":
+                t = c.beginText(72, y)
+                t.setFont("Helvetica", 10)
+                t.setTextRenderMode(3)
+                t.textLine(text)
+                c.drawText(t)
+            elif how == "tiny":
+                c.setFillColorRGB(0, 0, 0)
+                c.setFont("Helvetica", 0.5)
+                c.drawString(72, y, text)
+            elif how == "offpage":
+                c.setFillColorRGB(0, 0, 0)
+                c.setFont("Helvetica", 10)
+                c.drawString(width + 50, y, text)
+            elif how in ("background", "onblack"):
+                box = (0.85, 0.9, 1.0) if how == "background" else (0.0, 0.0, 0.0)
+                ink = box if how == "background" else (1.0, 1.0, 1.0)
+                c.setFillColorRGB(*box)
+                c.rect(60, y - 4, 400, 16, stroke=0, fill=1)
+                c.setFillColorRGB(*ink)
+                c.setFont("Helvetica", 10)
+                c.drawString(72, y, text)
+            else:
+                raise ValueError(how)
+
+    return canvas_pdf(draw)
+
+
+def image_only_pdf(pages: int = 1) -> bytes:
+    """A 'scanned' PDF: each page is one raster image with text drawn into the pixels, and no
+    text layer."""
+    from PIL import Image, ImageDraw
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+
+    def draw(c: Any, page: int) -> None:
+        img = Image.new("L", (620, 877), 255)
+        pen = ImageDraw.Draw(img)
+        for i in range(30):
+            pen.text((40, 40 + i * 25), f"Scanned resume page {page + 1} line {i}", fill=0)
+        c.drawImage(ImageReader(img), 0, 0, *A4)
+
+    return canvas_pdf(draw, pages)
+
+
+def png_image() -> bytes:
+    """A PNG photo: not a supported resume type."""
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.frombytes("L", (8, 8), bytes(range(64))).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def encrypted_pdf(
+    source: bytes,
+    *,
+    user_password: str,
+    owner_password: str = "owner",
+    algorithm: str = "AES-256",
+) -> bytes:
+    """``source`` encrypted with pypdf; an empty user password opens without one."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for page in PdfReader(io.BytesIO(source)).pages:
+        writer.add_page(page)
+    writer.encrypt(user_password=user_password, owner_password=owner_password, algorithm=algorithm)
+    buf = io.BytesIO()
+    writer.write(buf)
+    return buf.getvalue()
+
+
+def truncated_pdf(source: bytes) -> bytes:
+    """The first fifth of a real PDF: corrupt."""
+    return source[: len(source) // 5]
+
+
+# --------------------------------------------------------------------------- raw PDF objects
+
+
+def raw_pdf(objects: Sequence[bytes]) -> bytes:
+    """A PDF of ``objects`` (object 1 is the catalog), with an xref table and trailer."""
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    for off in offsets:
+        out += f"{off:010d} 00000 n \n".encode()
+    out += (
+        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    )
+    return bytes(out)
+
+
+def stream(data: bytes, *, filters: Sequence[str] = ()) -> bytes:
+    """A stream object: ``data`` encoded with each Flate filter in turn."""
+    for _ in filters:
+        data = zlib.compress(data, 6)
+    names = " ".join(f"/{f}" for f in reversed(filters))
+    head = f"<< /Length {len(data)}" + (f" /Filter [{names}]" if filters else "") + " >>"
+    return head.encode() + b"\nstream\n" + data + b"\nendstream"
+
+
+def one_page(content: bytes, *, extra_fonts: bytes = b"", page_extra: bytes = b"") -> list[bytes]:
+    """Catalog, pages, page, content stream and a Helvetica font (objects 1-5)."""
+    return [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R " + extra_fonts + b">> >> " + page_extra + b">>",
+        content,
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+    ]
+
+
+def text_pages_pdf(content: bytes, *, pages: int = 1) -> bytes:
+    """``pages`` letter pages that all show the one content stream ``content`` (Flate)."""
+    kids = " ".join(f"{4 + i} 0 R" for i in range(pages))
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>".encode(),
+        stream(content, filters=("FlateDecode",)),
+    ]
+    objs += [
+        f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 3 0 R "
+        f"/Resources << /Font << /F1 {4 + pages} 0 R >> >> >>".encode()
+    ] * pages
+    objs.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    return raw_pdf(objs)
+
+
+def slow_pdf(operations: int = 400_000) -> bytes:
+    """A tiny (~20 kB) PDF whose content stream has hundreds of thousands of text operations:
+    pdfminer needs tens of seconds for it, far beyond a test's time budget."""
+    return text_pages_pdf(b"BT /F1 9 Tf 20 700 Td (x) Tj ET\n" * operations)
+
+
+def many_pages_pdf(pages: int) -> bytes:
+    """A valid PDF with ``pages`` pages of text (for the page limit)."""
+    return text_pages_pdf(b"BT /F1 11 Tf 60 700 Td (Python and SQL) Tj ET\n", pages=pages)
+
+
+def icon_font_pdf(lines: Sequence[tuple[str, str]]) -> bytes:
+    """Lines of ``(icon_hex, text)``: a glyph from a CID font with no Unicode map, then text."""
+    ops = [b"BT /F1 11 Tf 72 780 Td 14 TL"]
+    for icon, text in lines:
+        if icon:
+            ops.append(f"/F2 11 Tf <{icon}> Tj /F1 11 Tf ( {text}) Tj T*".encode())
+        else:
+            ops.append(f"({text}) Tj T*".encode())
+    ops.append(b"ET")
+    objs = one_page(stream(b"\n".join(ops)), extra_fonts=b"/F2 6 0 R ")
+    objs.append(
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /IconFont /Encoding /Identity-H "
+        b"/DescendantFonts [7 0 R] >>"
+    )
+    objs.append(
+        b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /IconFont /CIDSystemInfo "
+        b"<< /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /DW 1000 >>"
+    )
+    return raw_pdf(objs)
+
+
+def bomb_pdf(mib: int) -> bytes:
+    """One page whose content stream is Flate-compressed twice and inflates to ``mib`` MiB."""
+    body = b"BT /F1 12 Tf 72 720 Td (Decompression limit) Tj ET\n" + b" " * (mib << 20)
+    return raw_pdf(one_page(stream(body, filters=("FlateDecode", "FlateDecode"))))
+
+
+def nested_pdf(depth: int) -> bytes:
+    """A page whose /Annots is an array nested ``depth`` levels deep."""
+    body = b"BT /F1 12 Tf 72 720 Td (Nesting limit) Tj ET"
+    objs = one_page(stream(body), page_extra=b"/Annots 6 0 R ")
+    objs.append(b"[" * depth + b"]" * depth)
+    return raw_pdf(objs)
+
+
+# --------------------------------------------------------------------------- the named people
+
+
+def person_pdf(producer: str) -> bytes:
+    """``PERSONS[producer]``'s two-page resume as a PDF: ``reportlab``, ``fpdf2`` or
+    ``soffice`` (python-docx → LibreOffice)."""
+    resume = person_resume(producer)
+    return make_pdf(resume, producer="libreoffice" if producer == "soffice" else producer)
+
+
+def person_docx(producer: str = "docx") -> bytes:
+    return make_docx(person_resume(producer))
+
+
+def person_text(producer: str = "text") -> str:
+    """The resume as pasted text: one line each, headings as written."""
+    return make_text(person_resume(producer), underline=False, newline="\n").decode()
+
+
+def locked_pdf() -> bytes:
+    """The reportlab person's resume behind a user password (AES-128)."""
+    return encrypted_pdf(person_pdf("reportlab"), user_password="s3cret", algorithm="AES-128")
