@@ -34,8 +34,8 @@ __all__ = ["Row", "find_gutter", "order_page", "rows_of", "table_rows"]
 Row = tuple[list[Segment], int]  # segments of one visual row, and its column (0 full, 1, 2)
 
 _MIN_COLUMN_SEGMENTS = 3
-_GUTTER_WORK = 150_000  # candidate trials x segments per page
-_MIN_TRIALS = 24
+_GUTTER_WORK = 12_000  # candidate trials x segments per page (a real page needs < 40 trials)
+_MIN_TRIALS = 8
 _BASELINE_SCAN = 64
 _CELL_ALIGN_PT = 3.0
 _MIN_TABLE_ROWS = 3

@@ -35,7 +35,7 @@ __all__ = [
 ]
 
 MAX_GLYPHS_PER_PAGE = 40_000  # a dense resume page has about 5,000
-MAX_SEGMENTS_PER_PAGE = 3_000  # ... and about 200 text lines
+MAX_SEGMENTS_PER_PAGE = 1_500  # ... and about 200 text lines
 MAX_INFLATED_BYTES = 64 * 1024 * 1024  # all streams of one document, inflated
 _CHUNK = 1 << 20
 

@@ -29,6 +29,7 @@ from matcher.read.pdf.glyphs import (
     hidden_reason,
 )
 from matcher.read.pdf.limits import MAX_GLYPHS_PER_PAGE, Deadline
+from matcher.read.pdf.repair import looks_truncated, repaired
 
 __all__ = ["PdfiumDocument", "available", "open_document"]
 
@@ -78,10 +79,10 @@ class _TextObject:
 class PdfiumDocument:
     """An open PDF: its pages as ``PageGlyphs``, one at a time."""
 
-    def __init__(self, pdf: Any) -> None:
+    def __init__(self, pdf: Any, *, repaired: bool = False) -> None:
         self.pdf = pdf
         self.page_count = len(pdf)
-        self.repaired = False
+        self.repaired = repaired
         self.producer = _producer(pdf)
 
     def close(self) -> None:
@@ -100,7 +101,7 @@ class PdfiumDocument:
 
 
 def open_document(data: bytes) -> PdfiumDocument:
-    """Open ``data`` with PDFium.
+    """Open ``data`` with PDFium (with a trailer appended if it is truncated, see ``repair``).
 
     Raises:
         PdfEncryptedError: a password is needed.
@@ -109,13 +110,18 @@ def open_document(data: bytes) -> PdfiumDocument:
     import pypdfium2 as pdfium
 
     try:
-        pdf = pdfium.PdfDocument(data)
+        return PdfiumDocument(pdfium.PdfDocument(data), repaired=looks_truncated(data))
     except pdfium.PdfiumError as exc:
         message = str(exc).lower()
         if "password" in message or "security" in message:
             raise PdfEncryptedError() from exc
+        fixed = repaired(data)
+        if fixed is not None:
+            try:
+                return PdfiumDocument(pdfium.PdfDocument(fixed), repaired=True)
+            except pdfium.PdfiumError:
+                pass
         raise CorruptDocumentError("The PDF is corrupt: PDFium cannot read it.") from exc
-    return PdfiumDocument(pdf)
 
 
 def _producer(pdf: Any) -> str | None:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import io
 import logging
-import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -29,6 +28,7 @@ from matcher.read.pdf.glyphs import (
     rgb,
 )
 from matcher.read.pdf.limits import MAX_GLYPHS_PER_PAGE, Deadline
+from matcher.read.pdf.repair import repaired as _repaired
 
 __all__ = ["PdfminerDocument", "open_document"]
 
@@ -257,24 +257,6 @@ class PdfminerDocument:
 
     def close(self) -> None:
         """Nothing to release: pdfminer holds no native resources."""
-
-
-_CATALOG = re.compile(rb"(\d+)\s+(\d+)\s+obj\s*<<(?:(?!endobj).){0,600}?/Type\s*/Catalog\b", re.S)
-
-
-def _repaired(data: bytes) -> bytes | None:
-    """A truncated PDF (no xref table or trailer left) with a trailer pointing at its catalog,
-    so pdfminer's fallback object scan can read the objects that survived; None if there is
-    no catalog to point at."""
-    m = _CATALOG.search(data)
-    if m is None:
-        return None
-    num, gen = int(m.group(1)), int(m.group(2))
-    # drop a damaged xref table / trailer at the end: the object scan would read it first
-    cuts = [i for i in (data.rfind(b"\nxref"), data.rfind(b"\ntrailer")) if i > m.end()]
-    if cuts:
-        data = data[: min(cuts)]
-    return data + f"\nendstream\nendobj\ntrailer\n<< /Root {num} {gen} R >>\n%%EOF\n".encode()
 
 
 def open_document(data: bytes) -> PdfminerDocument:
