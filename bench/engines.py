@@ -1,8 +1,9 @@
-"""PDF engines: pdfminer.six (default, the reference) against PDFium (``matcher/read/pdfium.py``).
+"""PDF engines: PDFium (the default) against pdfminer.six, the two glyph sources of
+``matcher/read/pdf/`` (one shared layout engine).
 
 Speed: on every corpus file, in the same loop (alternating order), the floor
-(``pdfminer.high_level.extract_text``) and ``matcher.read.pdfium.extract_text`` (text *with* layout:
-lines, positions, columns, hidden text), and the whole
+(``pdfminer.high_level.extract_text``) and ``matcher.read.pdf.extract_text`` with PDFium (text
+*with* layout: lines, positions, columns, hidden text), and the whole
 ``Matcher.parse`` with ``pdf_engine="pdfminer"`` and ``"pdfium"``.
 
 Accuracy: the PDF resumes of the shared corpus are matched once per engine and scored with the
@@ -29,10 +30,10 @@ ENGINES = ("pdfminer", "pdfium")
 
 def _pdfium_text(data: bytes) -> Any:
     from matcher.options import MatchOptions
-    from matcher.read.pdfium import extract_text
+    from matcher.read.pdf import extract_text
 
     opts = MatchOptions()
-    return extract_text(data, max_bytes=opts.max_bytes, max_pages=opts.max_pages)
+    return extract_text(data, max_bytes=opts.max_bytes, max_pages=opts.max_pages, engine="pdfium")
 
 
 def speed(files: Sequence[CorpusFile], log: Callable[[str], None]) -> dict[str, Any]:
@@ -178,10 +179,10 @@ def run(
     files: Sequence[CorpusFile], *, quick: bool, log: Callable[[str], None] = lambda _m: None
 ) -> dict[str, Any]:
     """Speed on the corpus, accuracy on the shared corpus."""
-    from matcher.read.pdfium import available
+    from matcher.read.pdf import pdfium_available
 
-    if not available():
-        return {"skipped": "pypdfium2 is not installed (pip install 'rolefit[pdfium]')"}
+    if not pdfium_available():
+        return {"skipped": "pypdfium2 is not installed (pip install pypdfium2)"}
     out = speed(files, log)
     if not quick:
         out["accuracy"] = accuracy(log)

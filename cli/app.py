@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -15,6 +16,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from matcher import MatchOptions
 from matcher.errors import MatcherError
 from matcher.models import to_dict
 
@@ -44,6 +46,30 @@ RolesOption = Annotated[
     list[str] | None,
     typer.Option("--role", "-r", help="Role id to score (repeatable; default: all roles)."),
 ]
+
+
+class PdfEngine(StrEnum):
+    """``--pdf-engine`` choices (``MatchOptions.pdf_engine``)."""
+
+    pdfium = "pdfium"
+    pdfminer = "pdfminer"
+
+
+PdfEngineOption = Annotated[
+    PdfEngine | None,
+    typer.Option(
+        "--pdf-engine",
+        help="PDF reader: pdfium (default; pdfminer reads what it cannot) or pdfminer.",
+        show_default=False,
+    ),
+]
+
+
+def engine_options(options: MatchOptions, engine: PdfEngine | None) -> MatchOptions:
+    """``options`` with ``--pdf-engine`` applied (unchanged when the flag is not given)."""
+    return options if engine is None else options.replace(pdf_engine=engine.value)
+
+
 JobOption = Annotated[
     str | None,
     typer.Option("--job", "-j", help="Job posting: a text/HTML/JSON-LD file, or inline JSON-LD."),

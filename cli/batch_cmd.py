@@ -25,9 +25,11 @@ from rich.markup import escape
 from cli.app import (
     EXIT_USAGE,
     JobOption,
+    PdfEngineOption,
     RolesOption,
     app,
     console,
+    engine_options,
     err_console,
     read_job,
 )
@@ -200,6 +202,7 @@ def batch_cmd(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")
     ] = False,
+    pdf_engine: PdfEngineOption = None,
 ) -> None:
     """Score every resume in a folder: parallel, resumable, one JSONL line per file."""
     from batch.report import write_report
@@ -216,6 +219,7 @@ def batch_cmd(
             raise _usage_error(f"{path} is a folder: give a file name")
     job_input: Any = read_job(job) if job is not None else None
     options = MatchOptions() if timeout is None else MatchOptions(parse_timeout=timeout)
+    options = engine_options(options, pdf_engine)
     exclude = [*extra, *(p.with_name(p.name + ".tmp") for p in extra)]
     bar = None
     if not quiet and sys.stdout.isatty():

@@ -17,9 +17,11 @@ from rich.text import Text
 from cli.app import (
     EXIT_USAGE,
     JobOption,
+    PdfEngineOption,
     RolesOption,
     app,
     console,
+    engine_options,
     err_console,
     fail,
     read_job,
@@ -134,16 +136,17 @@ def match_cmd(
     job: JobOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     top: Annotated[int, typer.Option("--top", help="Roles shown in the table.")] = 8,
+    pdf_engine: PdfEngineOption = None,
 ) -> None:
     """Score a resume against roles and/or a job posting, and say what to change."""
-    from matcher import Matcher
+    from matcher import Matcher, MatchOptions
 
     if not file.is_file():
         err_console.print(f"[bold red]error[/] no such file: {file}")
         raise typer.Exit(EXIT_USAGE)
     job_input = read_job(job) if job is not None else None
     try:
-        matcher = Matcher.default()
+        matcher = Matcher.default(engine_options(MatchOptions(), pdf_engine))
         report = matcher.match(
             file.read_bytes(), roles=role or None, job=job_input, filename=file.name
         )

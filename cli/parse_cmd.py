@@ -1,4 +1,4 @@
-"""``rolefit parse FILE [--json] [--timeout S] [--max-pages N] [--max-bytes N]``.
+"""``rolefit parse FILE [--json] [--timeout S] [--max-pages N] [--max-bytes N] [--pdf-engine E]``.
 
 A thin shell over ``matcher.read``: the document is read in one worker process with a time
 budget (an adversarial PDF can keep pdfminer busy for minutes; the worker is killed at the
@@ -19,7 +19,16 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
-from cli.app import EXIT_USAGE, app, console, err_console, fail, print_json
+from cli.app import (
+    EXIT_USAGE,
+    PdfEngineOption,
+    app,
+    console,
+    engine_options,
+    err_console,
+    fail,
+    print_json,
+)
 from matcher import MatchOptions
 from matcher.errors import MatcherError
 from matcher.models import Document
@@ -121,6 +130,7 @@ def parse_cmd(
     max_bytes: Annotated[
         int | None, typer.Option("--max-bytes", help="Size limit in bytes (default 20 MiB).", min=1)
     ] = None,
+    pdf_engine: PdfEngineOption = None,
 ) -> None:
     """Read a resume and show its sections, contact details, experience and layout warnings."""
     if not file.is_file():
@@ -136,6 +146,7 @@ def parse_cmd(
         changes["max_bytes"] = max_bytes
     if changes:
         options = options.replace(**changes)
+    options = engine_options(options, pdf_engine)
     try:
         doc = parse_isolated(file.read_bytes(), filename=file.name, options=options)
     except MatcherError as exc:

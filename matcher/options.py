@@ -20,9 +20,12 @@ class MatchOptions:
     Attributes:
         max_bytes: largest accepted input in bytes.
         max_pages: largest accepted page count (PDF).
-        parse_timeout: seconds one document may take to parse when run isolated in a worker.
+        parse_timeout: seconds one document may take to parse, in the library (the PDF reader
+            checks it as it goes: ``ParseTimeoutError``) and in a worker (killed past it).
         max_text_chars: text beyond this many characters is not scored (memory guard).
-        pdf_engine: ``pdfminer`` (default, the reference) or ``pdfium`` (faster, optional).
+        pdf_engine: ``pdfium`` (default, several times faster) or ``pdfminer``; both feed the
+            same layout engine, and pdfminer.six reads a file PDFium cannot (or any file when
+            pypdfium2 is missing).
         fuzzy_cutoff: minimum rapidfuzz Indel similarity (0-100) for a misspelling to match.
         fuzzy_min_length: candidate phrases shorter than this are never fuzzy-matched.
         method: the scoring method's versioned name; recorded in every report.
@@ -38,7 +41,7 @@ class MatchOptions:
     max_pages: int = 60
     parse_timeout: float = 30.0
     max_text_chars: int = 2_000_000
-    pdf_engine: PdfEngine = "pdfminer"
+    pdf_engine: PdfEngine = "pdfium"
     fuzzy_cutoff: float = 88.0
     fuzzy_min_length: int = 5
     method: str = "distinctive-coverage.v3"

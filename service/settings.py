@@ -49,6 +49,10 @@ class Settings(BaseSettings):
     parse_timeout: float = Field(
         default=30.0, gt=0, description="Seconds one document may take before its worker is killed."
     )
+    pdf_engine: Literal["pdfium", "pdfminer"] = Field(
+        default="pdfium",
+        description="PDF reader: pdfium (fast; pdfminer reads what it cannot) or pdfminer.",
+    )
     workers: int = Field(
         default_factory=lambda: max(1, min(4, os.cpu_count() or 1)),
         gt=0,
@@ -158,5 +162,6 @@ class Settings(BaseSettings):
             max_bytes=self.max_upload_bytes,
             max_pages=self.max_pages,
             parse_timeout=self.parse_timeout,
+            pdf_engine=self.pdf_engine,
             fuzzy_cutoff=self.fuzzy_cutoff,
         )

@@ -1,4 +1,5 @@
-"""The optional PDFium engine (matcher/read/pdfium.py) on PDFs made here with reportlab."""
+"""The PDFium glyph source (matcher/read/pdf/pdfium_source.py) through the shared layout engine,
+on PDFs made here with reportlab."""
 
 from __future__ import annotations
 
@@ -17,9 +18,15 @@ from matcher.errors import (
     PdfEncryptedError,
     UnsupportedTypeError,
 )
-from matcher.read.pdfium import extract_text
+from matcher.models import DocumentText
+from matcher.read.pdf import extract_text as _extract
 
 LIMITS = {"max_bytes": 5_000_000, "max_pages": 10}
+
+
+def extract_text(data: bytes, *, max_bytes: int, max_pages: int) -> DocumentText:
+    """The PDF reader with PDFium as the glyph source."""
+    return _extract(data, max_bytes=max_bytes, max_pages=max_pages, engine="pdfium")
 
 
 def _pdf(draw: object, pages: int = 1) -> bytes:

@@ -1,14 +1,16 @@
 """Resume bytes → ``Document``: the parse stage's facade.
 
 ```
-bytes ─ sniff ─► pdf.py | docx.py | plaintext.py ─► DocumentText
+bytes ─ sniff ─► pdf/ | docx.py | plaintext.py ─► DocumentText
       ─ sections.py ─► sections ─ contact.py ─► contact ─ experience.py ─► entries, years
 ```
 
 The file type comes from the content (``sniff``), never from ``filename``. Size and page limits
-come from ``MatchOptions``; the time budget is enforced by the caller (``WorkerPool`` kills a
-worker that runs past ``parse_timeout``). Only ``InputError`` subclasses escape: anything else a
-reader raises is a bug in the reader and is reported as a corrupt document, never a traceback.
+come from ``MatchOptions``; so does the time budget: the PDF reader checks a deadline
+(``parse_timeout``) inside its page and glyph loops and raises ``ParseTimeoutError`` past it,
+in the library as in a ``WorkerPool`` worker (which also kills a worker that overruns). Only
+``InputError`` subclasses escape: anything else a reader raises is a bug in the reader and is
+reported as a corrupt document, never a traceback.
 """
 
 from __future__ import annotations
@@ -51,16 +53,15 @@ def read_text(data: bytes, *, options: MatchOptions | None = None) -> DocumentTe
     kind = sniff(data)
     try:
         if kind == "pdf":
-            if options.pdf_engine == "pdfium":
-                from matcher.read import pdfium
-
-                if pdfium.available():
-                    return pdfium.extract_text(
-                        data, max_bytes=options.max_bytes, max_pages=options.max_pages
-                    )
             from matcher.read import pdf
 
-            return pdf.extract_text(data, max_bytes=options.max_bytes, max_pages=options.max_pages)
+            return pdf.extract_text(
+                data,
+                max_bytes=options.max_bytes,
+                max_pages=options.max_pages,
+                engine=options.pdf_engine,
+                deadline=pdf.Deadline(options.parse_timeout),
+            )
         if kind == "docx":
             from matcher.read import docx
 

@@ -203,6 +203,13 @@ def _name(lines: Sequence[Line]) -> str | None:
             cand = _name_candidate(m.group(1))
             if cand:
                 return cand
+        # ... or with the icon dropped (a reader that knows it has no text): the name, then
+        # the e-mail on the same line
+        m = re.match(r"^([^#@|]{3,48}?)\s+[^\s@]+@", ln.text)
+        if m:
+            cand = _name_candidate(m.group(1))
+            if cand:
+                return cand
     return _leading_name(top[0].text)
 
 

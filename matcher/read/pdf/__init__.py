@@ -1,0 +1,200 @@
+"""PDF bytes → ``DocumentText``: glyph source → layout engine → assembly.
+
+```
+bytes ─ limits.check_streams (one decompression budget for every stream)
+      ─ pdfium_source | pdfminer_source ─► PageGlyphs per page (glyphs.py: visible / hidden)
+      ─ segments.py ─► segments ─ layout.py ─► rows in reading order, columns, tables
+      ─ assemble.py ─► DocumentText
+```
+
+Both glyph sources produce the same ``PageGlyphs``; everything after is written once. PDFium
+(pypdfium2) is the default engine; pdfminer.six reads a file when pypdfium2 is missing, when
+PDFium cannot open or read it, and when asked for (``MatchOptions.pdf_engine="pdfminer"``).
+
+Bounds (``limits.py``): a ``Deadline`` checked inside the page and glyph loops
+(``ParseTimeoutError``), at most ``max_pages`` pages (``DocumentTooLargeError``), at most
+``MAX_GLYPHS_PER_PAGE`` glyphs and ``MAX_SEGMENTS_PER_PAGE`` segments per page (the rest is
+dropped with a ``too-complex`` warning). Bad input raises only ``InputError`` subclasses; a
+failure after the first page keeps the pages read so far and marks the document ``partial``.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+from typing import Protocol
+
+from matcher.errors import (
+    CorruptDocumentError,
+    DocumentTooLargeError,
+    EmptyDocumentError,
+    InputError,
+    NoTextError,
+    UnsupportedTypeError,
+)
+from matcher.models import DocumentText
+from matcher.read.pdf.assemble import PageResult, assemble
+from matcher.read.pdf.glyphs import PageGlyphs
+from matcher.read.pdf.layout import order_page
+from matcher.read.pdf.limits import MAX_SEGMENTS_PER_PAGE, Deadline, check_streams
+from matcher.read.pdf.segments import Segment, collect_segments, rotated_segments
+
+__all__ = ["Deadline", "extract_text", "layout_page", "pdfium_available", "read_pages"]
+
+
+class GlyphSource(Protocol):
+    """An open PDF as a glyph source delivers it."""
+
+    page_count: int
+    repaired: bool
+    producer: str | None
+
+    def pages(self, deadline: Deadline) -> Iterator[PageGlyphs]: ...
+
+    def close(self) -> None: ...
+
+
+def pdfium_available() -> bool:
+    """True when pypdfium2 can be imported."""
+    from matcher.read.pdf import pdfium_source
+
+    return pdfium_source.available()
+
+
+def layout_page(glyphs: PageGlyphs, page_no: int) -> PageResult:
+    """One page's glyphs → rows in reading order (the shared layout engine)."""
+    segments: list[Segment] = []
+    for run in glyphs.runs:
+        collect_segments(run, page_no, glyphs.height, segments)
+    truncated = glyphs.truncated
+    if len(segments) > MAX_SEGMENTS_PER_PAGE:
+        segments = segments[:MAX_SEGMENTS_PER_PAGE]
+        truncated = True
+    rows, columns = order_page(segments, glyphs.width)
+    rotated = rotated_segments(glyphs.rotated, page_no, glyphs.height) if glyphs.rotated else []
+    # sideways text (a vertical title in the margin) is read after the page, one row each
+    rows.extend(([seg], 0) for seg in rotated[:MAX_SEGMENTS_PER_PAGE])
+    return PageResult(
+        rows=rows,
+        columns=columns,
+        width=glyphs.width,
+        height=glyphs.height,
+        hidden=glyphs.hidden,
+        hidden_reasons=glyphs.hidden_reasons,
+        images=glyphs.images,
+        rotated=len(rotated),
+        truncated=truncated,
+    )
+
+
+def read_pages(source: GlyphSource, deadline: Deadline, *, max_pages: int) -> DocumentText:
+    """Every page of an open source through the layout engine and the assembly."""
+    if not source.page_count:
+        raise CorruptDocumentError("The PDF is corrupt: it has no pages.")
+    if source.page_count > max_pages:
+        raise DocumentTooLargeError(
+            f"The document is too large: {source.page_count} pages exceeds the limit of "
+            f"{max_pages}."
+        )
+    partial = source.repaired  # a patched file may have lost content
+    results: list[PageResult] = []
+    pages = source.pages(deadline)
+    while True:
+        try:
+            glyphs = next(pages)
+        except StopIteration:
+            break
+        except InputError:
+            raise
+        except RecursionError as exc:
+            if not results:
+                raise CorruptDocumentError(
+                    "The PDF is corrupt: its content is nested too deeply to read."
+                ) from exc
+            partial = True
+            break
+        except MemoryError as exc:
+            raise DocumentTooLargeError() from exc
+        except Exception as exc:
+            if not results:
+                raise CorruptDocumentError(
+                    "The PDF is corrupt or truncated: its first page cannot be read."
+                ) from exc
+            partial = True
+            break
+        results.append(layout_page(glyphs, len(results) + 1))
+        deadline.check()
+    if len(results) < source.page_count:
+        partial = True
+    try:
+        return assemble(results, producer=source.producer, partial=partial)
+    except NoTextError as exc:
+        if source.repaired:
+            raise CorruptDocumentError(
+                "The PDF is truncated or corrupt: none of its text could be recovered."
+            ) from exc
+        raise
+
+
+def _read_with(engine: str, data: bytes, deadline: Deadline, max_pages: int) -> DocumentText:
+    source: GlyphSource
+    if engine == "pdfium":
+        from matcher.read.pdf import pdfium_source
+
+        source = pdfium_source.open_document(data)
+    else:
+        from matcher.read.pdf import pdfminer_source
+
+        source = pdfminer_source.open_document(data)
+    try:
+        return read_pages(source, deadline, max_pages=max_pages)
+    finally:
+        source.close()
+
+
+def extract_text(
+    data: bytes,
+    *,
+    max_bytes: int,
+    max_pages: int,
+    engine: str = "pdfium",
+    deadline: Deadline | None = None,
+) -> DocumentText:
+    """Read a PDF into visible lines in reading order, with hidden text and layout warnings.
+
+    Args:
+        data: the file's bytes.
+        max_bytes / max_pages: larger files are refused.
+        engine: ``pdfium`` (falls back to pdfminer when pypdfium2 is missing or PDFium cannot
+            read the file) or ``pdfminer``.
+        deadline: when the read must be over (none: no time limit).
+
+    Raises:
+        EmptyDocumentError: no bytes.
+        UnsupportedTypeError: no PDF header.
+        DocumentTooLargeError: more than ``max_bytes`` bytes or ``max_pages`` pages, or a
+            decompression bomb.
+        ParseTimeoutError: past ``deadline``.
+        PdfEncryptedError: a user password is needed to open it.
+        CorruptDocumentError: not readable as a PDF (truncated, broken xref, garbage).
+        NoTextError: no page has a text layer (scanned or image-only).
+    """
+    if not data:
+        raise EmptyDocumentError()
+    if len(data) > max_bytes:
+        raise DocumentTooLargeError(
+            f"The document is too large: {len(data):,} bytes exceeds the limit of {max_bytes:,}."
+        )
+    if b"%PDF-" not in data[:1024]:
+        raise UnsupportedTypeError("This is not a PDF file: not a supported file type here.")
+    deadline = deadline or Deadline(None)
+    check_streams(data)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if engine == "pdfium" and pdfium_available():
+            try:
+                return _read_with("pdfium", data, deadline, max_pages)
+            except CorruptDocumentError:
+                pass  # pdfminer's own recovery may still read it (below)
+            deadline.check()
+        return _read_with("pdfminer", data, deadline, max_pages)

@@ -1,0 +1,241 @@
+"""The PDF reader's bounds (issue #12): truncated uploads answer fast, layout cost is capped,
+the library honours its own deadline, every inflated stream shares one budget; and the layout
+engine on hand-made segments, the same for both glyph sources."""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from matcher import MatchOptions, parse
+from matcher.errors import DocumentTooLargeError, InputError, ParseTimeoutError
+from matcher.models import Document
+from matcher.read.pdf import extract_text, layout_page
+from matcher.read.pdf.glyphs import Glyph, PageGlyphs
+from matcher.read.pdf.layout import find_gutter, order_page, table_rows
+from matcher.read.pdf.limits import MAX_SEGMENTS_PER_PAGE
+from matcher.read.pdf.segments import Segment
+from tests.parsing.truncated import (
+    TRUNCATIONS,
+    chained_bomb_pdf,
+    resume_pdf,
+    scattered_pieces_pdf,
+    truncated,
+)
+
+ENGINES = ("pdfium", "pdfminer")
+ROLEFIT = Path(sys.executable).with_name("rolefit")
+
+
+def _timed_parse(data: bytes, options: MatchOptions) -> tuple[float, Document | InputError]:
+    start = time.monotonic()
+    try:
+        result: Document | InputError = parse(data, options=options)
+    except InputError as exc:
+        result = exc
+    return time.monotonic() - start, result
+
+
+# --------------------------------------------------------------------------- truncated files
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("fraction", TRUNCATIONS)
+def test_truncated_resume_answers_within_two_seconds_in_the_library(
+    engine: str, fraction: float
+) -> None:
+    elapsed, result = _timed_parse(truncated(fraction), MatchOptions(pdf_engine=engine))  # type: ignore[arg-type]
+    assert elapsed < 2.0
+    if isinstance(result, InputError):
+        assert result.code == "corrupt-document"
+    else:  # what survived is read, and the document says it is partial
+        assert result.partial
+        assert "partial-document" in {w.code for w in result.warnings}
+        assert "Dana Whitfield" in result.text
+
+
+def test_the_whole_resume_reads_the_same_with_both_engines() -> None:
+    documents = [parse(resume_pdf(), options=MatchOptions(pdf_engine=e)) for e in ENGINES]  # type: ignore[arg-type]
+    assert documents[0].text == documents[1].text
+    assert [ln.column for ln in documents[0].lines] == [ln.column for ln in documents[1].lines]
+    assert not documents[0].partial
+    assert "Kubernetes, Docker, Airflow, MLflow, Kubeflow" in documents[0].text
+
+
+def test_truncated_resume_answers_within_two_seconds_through_the_cli(tmp_path: Path) -> None:
+    normal = tmp_path / "normal.txt"
+    normal.write_text("Dana Whitfield\nSkills\nPython, Kubernetes\n", encoding="utf-8")
+
+    def run(path: Path) -> tuple[float, subprocess.CompletedProcess[str]]:
+        start = time.monotonic()
+        done = subprocess.run(
+            [str(ROLEFIT), "parse", str(path), "--json"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        return time.monotonic() - start, done
+
+    baseline, done = run(normal)  # the CLI's own start (Python, a worker process)
+    assert done.returncode == 0, done.stderr
+    for fraction in TRUNCATIONS:
+        path = tmp_path / f"cut-{fraction}.pdf"
+        path.write_bytes(truncated(fraction))
+        elapsed, done = run(path)
+        assert elapsed < baseline + 2.0, (fraction, elapsed, baseline)
+        if done.returncode == 0:
+            assert json.loads(done.stdout)["partial"] is True
+        else:
+            assert done.returncode == 1
+            assert json.loads(done.stdout)["error"]["code"] == "corrupt-document"
+            assert "Traceback" not in done.stderr
+
+
+# --------------------------------------------------------------------------- bounded cost
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_twenty_thousand_text_pieces_parse_within_the_deadline_with_a_warning(
+    engine: str,
+) -> None:
+    options = MatchOptions(pdf_engine=engine)  # type: ignore[arg-type]
+    elapsed, result = _timed_parse(scattered_pieces_pdf(20_000), options)
+    assert isinstance(result, Document), result
+    assert elapsed < options.parse_timeout
+    warning = next(w for w in result.warnings if w.code == "too-complex")
+    assert warning.pages == (1,)
+
+
+def test_layout_of_twenty_thousand_segments_is_cut_and_bounded() -> None:
+    rng = random.Random(7)
+    glyphs = []
+    for _ in range(20_000):
+        x, y = rng.uniform(20, 560), rng.uniform(20, 800)
+        glyphs.append(Glyph("a", "Helvetica", x, y, x + 4, y + 8))
+    # every glyph on a line of its own: one run per glyph keeps them apart
+    page = PageGlyphs(595, 842, runs=[[g] for g in glyphs])
+    start = time.monotonic()
+    result = layout_page(page, 1)
+    assert time.monotonic() - start < 10.0  # the uncapped pairwise scan took minutes
+    assert result.truncated
+    assert sum(len(row) for row, _col in result.rows) == MAX_SEGMENTS_PER_PAGE
+
+
+def test_the_library_raises_parse_timeout_without_a_worker_pool() -> None:
+    data = scattered_pieces_pdf(20_000)
+    options = MatchOptions(pdf_engine="pdfminer", parse_timeout=0.2)
+    elapsed, result = _timed_parse(data, options)
+    assert isinstance(result, ParseTimeoutError)
+    assert result.code == "parse-timeout"
+    assert elapsed < 2.0
+
+
+def test_matcher_match_honours_the_deadline_too() -> None:
+    from matcher import Matcher
+
+    matcher = Matcher.default(MatchOptions(pdf_engine="pdfminer", parse_timeout=0.2))
+    with pytest.raises(ParseTimeoutError):
+        matcher.match(scattered_pieces_pdf(20_000))
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_bomb_behind_a_filter_chain_in_an_image_is_too_large(engine: str) -> None:
+    data = chained_bomb_pdf(200)  # ASCIIHex over Flate, 200 MiB of zeros in an image XObject
+    assert len(data) < 1_000_000
+    elapsed, result = _timed_parse(data, MatchOptions(pdf_engine=engine))  # type: ignore[arg-type]
+    assert isinstance(result, DocumentTooLargeError), result
+    assert "decompression bomb" in result.message
+    assert elapsed < 2.0
+
+
+def test_a_small_chained_stream_is_read() -> None:
+    doc = extract_text(chained_bomb_pdf(1), max_bytes=10_000_000, max_pages=5)
+    assert "Python and Kubernetes" in doc.text
+
+
+# --------------------------------------------------------------------------- layout engine
+
+
+def _seg(text: str, x0: float, top: float, x1: float | None = None, size: float = 10.0) -> Segment:
+    width = len(text) * size * 0.5
+    return Segment(
+        raw=text,
+        page=1,
+        x0=x0,
+        x1=x0 + width if x1 is None else x1,
+        top=top,
+        bottom=top + size,
+        size=size,
+        bold=False,
+    )
+
+
+def _texts(rows: list[tuple[list[Segment], int]]) -> list[tuple[str, int]]:
+    return [(" ".join(s.raw for s in row), col) for row, col in rows]
+
+
+def test_two_columns_are_read_one_after_the_other_under_a_banner() -> None:
+    banner = _seg("Dana Whitfield - Machine Learning Engineer", 60, 40, x1=540, size=16)
+    left = [_seg(f"Left line {i} about Python", 60, 100 + 14 * i, x1=280) for i in range(8)]
+    right = [_seg(f"Right line {i} about Kubernetes", 310, 100 + 14 * i, x1=540) for i in range(8)]
+    segments = [banner, *[s for pair in zip(right, left, strict=True) for s in pair]]
+    gutter = find_gutter(segments, 595)
+    assert gutter is not None
+    assert 280 <= gutter <= 310
+    rows, columns = order_page(segments, 595)
+    assert columns
+    order = _texts(rows)
+    assert order[0] == (banner.raw, 0)
+    assert order[1:9] == [(s.raw, 1) for s in left]
+    assert order[9:] == [(s.raw, 2) for s in right]
+
+
+def test_a_narrow_right_sidebar_is_read_before_the_main_column() -> None:
+    name = _seg("Dana Whitfield", 60, 40, x1=250, size=18)
+    main = [_seg(f"Main column sentence number {i}", 60, 100 + 14 * i, x1=380) for i in range(10)]
+    side = [_seg(f"Skill {i}", 440, 100 + 14 * i, x1=530) for i in range(6)]
+    rows, columns = order_page([name, *main, *side], 595)
+    assert columns
+    order = _texts(rows)
+    assert order[0] == (name.raw, 1)  # main-column lines above the sidebar come first
+    assert order[1:7] == [(s.raw, 2) for s in side]
+    assert order[7:] == [(s.raw, 1) for s in main]
+
+
+def test_dates_beside_job_titles_are_not_a_column() -> None:
+    segments = []
+    for k in range(3):
+        top = 100 + 80 * k
+        segments.append(_seg(f"Engineer at Company {k}", 60, top, x1=260))
+        segments.append(_seg(f"20{10 + k} - 20{11 + k}", 460, top, x1=540))
+        segments += [
+            _seg(f"Did thing {j} well at company {k}", 60, top + 14 * (j + 1), x1=400)
+            for j in range(3)
+        ]
+    assert find_gutter(segments, 595) is None
+    rows, columns = order_page(segments, 595)
+    assert not columns
+    assert _texts(rows)[0] == ("Engineer at Company 0 2010 - 2011", 0)
+
+
+def test_aligned_cells_over_three_rows_are_a_table() -> None:
+    cells = [("Languages", "Python, SQL"), ("ML", "PyTorch, XGBoost"), ("Cloud", "AWS, GCP")]
+    rows = [
+        ([_seg(a, 60, 100 + 14 * i), _seg(b, 200, 100 + 14 * i)], 0)
+        for i, (a, b) in enumerate(cells)
+    ]
+    rows.append(([_seg("Education", 60, 180, size=14)], 0))
+    tables = table_rows(rows)
+    assert tables == {
+        0: ["Languages", "Python, SQL"],
+        1: ["ML", "PyTorch, XGBoost"],
+        2: ["Cloud", "AWS, GCP"],
+    }
+    assert table_rows(rows[:2]) == {}  # two rows are not a table
