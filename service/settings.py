@@ -100,16 +100,40 @@ class Settings(BaseSettings):
     import_max_postings: int = Field(
         default=500, gt=0, description="Most postings one import may hold."
     )
-    webhook_timeout: float = Field(default=10.0, gt=0, description="Seconds per delivery.")
-    webhook_max_attempts: int = Field(default=8, gt=0, description="Attempts per delivery.")
+    webhook_timeout: float = Field(
+        default=10.0,
+        gt=0,
+        description="Seconds one delivery attempt may take in total (connect, send, answer).",
+    )
+    webhook_max_attempts: int | None = Field(
+        default=None,
+        gt=0,
+        description="Attempts per delivery (None: retried for webhook_retry_hours instead).",
+    )
     webhook_backoff_seconds: float = Field(
         default=5.0, gt=0, description="Delay before the 2nd attempt; doubles each time."
     )
     webhook_backoff_max_seconds: float = Field(
-        default=3600.0, gt=0, description="Longest delay between attempts."
+        default=4 * 3600.0, gt=0, description="Longest delay between attempts."
     )
-    webhook_disable_after: int = Field(
-        default=20, gt=0, description="Failed attempts in a row that disable an endpoint."
+    webhook_retry_hours: float = Field(
+        default=72.0,
+        gt=0,
+        description="Hours a delivery is retried after its first failure before it is failed.",
+    )
+    webhook_disable_after_seconds: float = Field(
+        default=5 * 86400.0,
+        gt=0,
+        description="Seconds an endpoint must fail continuously (no success in between) "
+        "before it is disabled; events for it are then held until it is enabled.",
+    )
+    webhook_concurrency: int = Field(
+        default=8, gt=0, description="Delivery attempts in flight at once per process."
+    )
+    webhook_endpoint_concurrency: int = Field(
+        default=1,
+        gt=0,
+        description="Delivery attempts in flight at once per endpoint and process (1: in order).",
     )
     outbox_poll_seconds: float = Field(
         default=2.0, gt=0, description="How often the outbox is polled for due deliveries."

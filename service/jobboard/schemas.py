@@ -247,6 +247,9 @@ class EndpointOut(BaseModel):
     event_types: list[str]
     description: str | None
     consecutive_failures: int
+    failing_since: dt.datetime | None = Field(
+        description="When the current run of failures began (null: the last attempt succeeded)."
+    )
     disabled_at: dt.datetime | None
     disabled_reason: str | None
     created_at: dt.datetime
@@ -272,7 +275,9 @@ class AttemptOut(BaseModel):
 class DeliveryOut(BaseModel):
     id: str
     endpoint_id: str
-    status: str
+    status: Literal["pending", "held", "delivered", "failed"] = Field(
+        description="held: the endpoint is disabled; sent in order once it is enabled."
+    )
     attempts: int
     next_attempt_at: dt.datetime
     last_status_code: int | None
