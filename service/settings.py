@@ -149,6 +149,12 @@ class Settings(BaseSettings):
         default=3, gt=0, description="Attempts per batch item before it is marked failed."
     )
     idempotency_hours: float = Field(default=24.0, gt=0, description="Hours keys are kept.")
+    idempotency_lease_seconds: float = Field(
+        default=6.0,
+        gt=0,
+        description="Seconds a running request's key stays locked without a heartbeat (the "
+        "request renews it every third of this; after a crash a retry proceeds this soon).",
+    )
     purge_interval_seconds: float = Field(
         default=3600.0, gt=0, description="How often expired data is purged."
     )

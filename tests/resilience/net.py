@@ -33,6 +33,7 @@ class Received:
 class Receiver:
     url: str = ""
     modes: dict[str, str] = field(default_factory=dict)  # hook -> "up" | "down" | "slow:S"
+    feeds: dict[str, bytes] = field(default_factory=dict)  # GET /feeds/<name> ("hang": never)
     received: list[Received] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -65,6 +66,24 @@ def _receiver_handler(state: Receiver) -> type[BaseHTTPRequestHandler]:
 
         def log_message(self, format: str, *args: Any) -> None:
             return
+
+        def do_GET(self) -> None:
+            name = self.path.rsplit("/", 1)[-1]
+            with state.lock:
+                mode = state.modes.get(name, "up")
+                body = state.feeds.get(name, b"{}")
+                state.received.append(Received(name, "", 0, time.monotonic()))
+            if mode == "hang":
+                time.sleep(60)
+                return
+            try:
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            except OSError:
+                pass
 
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
