@@ -46,6 +46,30 @@ class Settings(BaseSettings):
         description="Largest accepted request body in bytes (enforced while streaming).",
     )
     max_pages: int = Field(default=60, gt=0, description="Largest accepted page count.")
+    body_timeout: float = Field(
+        default=60.0,
+        gt=0,
+        description="Seconds a whole request body may take to arrive (408 after it).",
+    )
+    min_upload_rate: int = Field(
+        default=1024,
+        ge=0,
+        description="Bytes per second a request body must average once upload_grace_seconds "
+        "have passed (a client dripping its upload gets 408; 0: no minimum).",
+    )
+    upload_grace_seconds: float = Field(
+        default=5.0, ge=0, description="Seconds before the minimum upload rate is enforced."
+    )
+    max_uploads: int | None = Field(
+        default=None,
+        gt=0,
+        description="Request bodies received at once per process (default: 4 × (workers + "
+        "queue_limit)); beyond it: 503 + Retry-After. A worker place is taken only once the "
+        "body is in.",
+    )
+    max_json_depth: int = Field(
+        default=64, gt=0, description="Deepest nesting accepted in a JSON body (400 beyond)."
+    )
     parse_timeout: float = Field(
         default=30.0, gt=0, description="Seconds one document may take before its worker is killed."
     )
@@ -181,6 +205,11 @@ class Settings(BaseSettings):
     def max_in_flight(self) -> int:
         """Requests that may hold or wait for a worker at once."""
         return self.workers + self.queue_limit
+
+    @property
+    def upload_limit(self) -> int:
+        """Request bodies that may be received at once."""
+        return self.max_uploads or 4 * max(1, self.max_in_flight)
 
     def to_options(self) -> MatchOptions:
         """The library's options built from these settings."""

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from fastapi import Request
+from fastapi import HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
@@ -169,8 +169,8 @@ async def read_multipart(request: Request, limit: int) -> Form:
         parser.finalize()
     except RequestTooLargeError as exc:
         raise _too_large(limit) from exc
-    except (DocumentTooLargeError, RequestValidationError):
-        raise
+    except (DocumentTooLargeError, RequestValidationError, HTTPException):
+        raise  # HTTPException: the body deadline (408) or the JSON depth (400)
     except Exception as exc:  # python-multipart's MultipartParseError and friends
         raise _invalid(("body",), "The multipart body is malformed.", "multipart") from exc
     return form
