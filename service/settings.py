@@ -163,6 +163,18 @@ class Settings(BaseSettings):
         default=2.0, gt=0, description="How often the outbox is polled for due deliveries."
     )
     batch_max_files: int = Field(default=1000, gt=0, description="Most resumes in one batch.")
+    batch_max_bytes: int = Field(
+        default=64 * 1024 * 1024,
+        gt=0,
+        description="Most bytes one batch may hold once its zips are unpacked (what it adds "
+        "to the database); beyond it: 413.",
+    )
+    batch_max_ratio: float = Field(
+        default=100.0,
+        gt=1,
+        description="Largest unpacked/packed size ratio of a zip entry (a zip bomb); beyond "
+        "it: 413.",
+    )
     batch_lease_seconds: float | None = Field(
         default=None,
         gt=0,

@@ -89,8 +89,8 @@ async def read_json(request: Request, limit: int) -> Any:
         raise _invalid(("body",), "The body is not valid JSON.", "json_invalid") from exc
 
 
-async def read_multipart(request: Request, limit: int) -> Form:
-    """A ``multipart/form-data`` body parsed while it streams in.
+async def read_multipart(request: Request, limit: int, max_parts: int = MAX_PARTS) -> Form:
+    """A ``multipart/form-data`` body parsed while it streams in (at most ``max_parts``).
 
     Raises:
         DocumentTooLargeError: the body is larger than ``limit``.
@@ -107,8 +107,8 @@ async def read_multipart(request: Request, limit: int) -> Form:
 
     def on_part_begin() -> None:
         count["parts"] += 1
-        if count["parts"] > MAX_PARTS:
-            raise _invalid(("body",), f"Too many parts (limit {MAX_PARTS}).", "multipart")
+        if count["parts"] > max_parts:
+            raise _invalid(("body",), f"Too many parts (limit {max_parts}).", "multipart")
         state["headers"] = {}
         state["buf"] = []
 
