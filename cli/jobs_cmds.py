@@ -213,6 +213,7 @@ def erase_cmd(
 ) -> None:
     """Erase everything stored about a candidate (applications, batch items, their events and
     stored responses) and print the receipt; a candidate.erased event is sent."""
+    from service.db import scrub
     from service.jobboard.routes.applications import CANDIDATE_ID
     from service.storage import repositories as repo
 
@@ -221,8 +222,10 @@ def erase_cmd(
         raise typer.BadParameter(
             "give 1-200 letters, digits or ._:@+=- characters", param_hint="EXTERNAL_ID"
         )
-    with _sessions().begin() as session:
+    sessions = _sessions()
+    with sessions.begin() as session:
         receipt = repo.erase_candidate(session, candidate)
+    scrub(sessions.kw["bind"])  # no deleted page left in the SQLite WAL
     if as_json:
         sys.stdout.write(json.dumps(receipt, indent=2) + "\n")
         return

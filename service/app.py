@@ -11,6 +11,7 @@ lifespan: logging ─► migrations ─► taxonomy ─► WorkerPool (workers b
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 import re
@@ -33,6 +34,8 @@ from service.db import make_engine, session_factory, upgrade
 from service.logging import configure_logging, request_id_var
 from service.metrics import Metrics
 from service.problems import (
+    JsonTooDeepError,
+    RequestTimeoutError,
     RequestTooLargeError,
     install_problem_handlers,
     problem_response,
@@ -64,6 +67,46 @@ posting, with the evidence, the gaps and concrete edits.
 
 
 # --------------------------------------------------------------------------- middleware
+
+JSON_TYPES = ("application/json", "application/ld+json")
+_JSON_TOKENS = re.compile(rb'["\\\[\]{}]')
+
+
+class JsonDepth:
+    """Tracks the nesting depth of a JSON body chunk by chunk, as it arrives (strings and
+    their escapes skipped), so a body nested too deep is refused before anything parses it."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.depth = 0
+        self.in_string = False
+        self.escaped = False
+
+    def feed(self, chunk: bytes) -> bool:
+        """Take the next chunk; True once the depth went past the limit."""
+        skip = 0 if self.escaped else -1
+        self.escaped = False
+        for match in _JSON_TOKENS.finditer(chunk):
+            pos = match.start()
+            if pos == skip:
+                continue
+            char = chunk[pos]
+            if self.in_string:
+                if char == 0x5C:  # backslash: the next byte is escaped
+                    if pos + 1 >= len(chunk):
+                        self.escaped = True
+                    skip = pos + 1
+                elif char == 0x22:
+                    self.in_string = False
+            elif char == 0x22:
+                self.in_string = True
+            elif char in (0x5B, 0x7B):
+                self.depth += 1
+                if self.depth > self.limit:
+                    return True
+            elif char in (0x5D, 0x7D):
+                self.depth -= 1
+        return False
 
 
 class RequestContext:
@@ -98,19 +141,68 @@ class RequestContext:
             "body_done": not has_body,
         }
         limit = settings.max_upload_bytes
+        body_deadline = started + settings.body_timeout
+        rate = settings.min_upload_rate
+        grace = settings.upload_grace_seconds
+        ctype = headers.get("content-type", "").split(";", 1)[0].strip().lower()
+        depth = (
+            JsonDepth(settings.max_json_depth)
+            if has_body and (ctype in JSON_TYPES or ctype.endswith("+json"))
+            else None
+        )
+
+        async def next_body_message() -> Message:
+            """The next message, within the body deadline and the minimum upload rate."""
+            now = time.perf_counter()
+            wait = body_deadline - now
+            if rate > 0:
+                wait = min(wait, started + grace + info["bytes_in"] / rate - now)
+            try:
+                if wait <= 0:
+                    raise TimeoutError
+                return await asyncio.wait_for(receive(), wait)
+            except TimeoutError:
+                services.metrics.rejected.inc()
+                raise RequestTimeoutError(
+                    f"The request body did not arrive in time: send it within "
+                    f"{settings.body_timeout:g} s, at {rate} bytes/s or faster."
+                ) from None
 
         async def counted_receive() -> Message:
-            message = await receive()
+            if info["body_done"]:
+                return await receive()
+            message = await next_body_message()
             if message["type"] == "http.request":
-                info["bytes_in"] += len(message.get("body", b""))
+                chunk = message.get("body", b"")
+                info["bytes_in"] += len(chunk)
                 if not message.get("more_body", False):
                     info["body_done"] = True
                 if info["bytes_in"] > limit:
                     raise RequestTooLargeError(limit)
+                if depth is not None and depth.feed(chunk):
+                    raise JsonTooDeepError(depth.limit)
             return message
+
+        async def drain() -> None:
+            """Read (and drop) the rest of the body before a 503, so the client reads the
+            answer instead of a reset connection; bounded by the limit and the deadline."""
+            try:
+                while not info["body_done"]:
+                    message = await next_body_message()
+                    if message["type"] != "http.request":
+                        return
+                    info["bytes_in"] += len(message.get("body", b""))
+                    if not message.get("more_body", False):
+                        info["body_done"] = True
+                    if info["bytes_in"] > limit:
+                        return
+            except RequestTimeoutError:
+                return
 
         async def tagged_send(message: Message) -> None:
             if message["type"] == "http.response.start":
+                if message["status"] == 503 and not info["body_done"]:
+                    await drain()
                 info["started"] = True
                 info["status"] = message["status"]
                 extra = [(b"x-request-id", rid.encode("latin-1"))]
@@ -123,8 +215,22 @@ class RequestContext:
                 info["bytes_out"] += len(message.get("body", b""))
             await send(message)
 
+        receiving = has_body and not info["body_done"]
         try:
-            if declared.isdigit() and int(declared) > limit:
+            if receiving and services.receiving >= settings.upload_limit:
+                # every body place is taken (slow uploads): answer 503 at once, drained
+                services.metrics.rejected.inc()
+                response = problem_response(
+                    Request(scope),
+                    status=503,
+                    code="service-busy",
+                    title="Service busy",
+                    detail="Too many uploads are arriving at once: retry in a few seconds.",
+                    headers={"Retry-After": "2"},
+                )
+                receiving = False
+                await response(scope, receive, tagged_send)
+            elif declared.isdigit() and int(declared) > limit:
                 request = Request(scope)
                 response = problem_response(
                     request,
@@ -135,7 +241,13 @@ class RequestContext:
                 )
                 await response(scope, receive, tagged_send)
             else:
-                await self.app(scope, counted_receive, tagged_send)
+                if receiving:
+                    services.receiving += 1
+                try:
+                    await self.app(scope, counted_receive, tagged_send)
+                finally:
+                    if receiving:
+                        services.receiving -= 1
         except Exception as exc:
             log.error(
                 "unexpected error\n%s", safe_traceback(exc), extra={"error_code": "internal-error"}

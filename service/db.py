@@ -37,6 +37,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA journal_mode=WAL")
+            # deleted rows are overwritten with zeros, not left in free space (erasure)
+            cur.execute("PRAGMA secure_delete=ON")
             cur.close()
 
         return engine
@@ -115,3 +117,21 @@ def current_revision(url: str) -> str | None:
             return MigrationContext.configure(connection).get_current_revision()
     finally:
         engine.dispose()
+
+
+def scrub(engine: Engine) -> bool:
+    """After an erasure: leave no trace of deleted rows in the database files.
+
+    SQLite (with ``secure_delete`` on every connection, deleted content is zeroed in its
+    pages): checkpoint the WAL into the database and truncate it, so the pages as they were
+    before the erasure do not linger in ``-wal``. False when a reader kept the checkpoint
+    from finishing (the next erase or SQLite's own checkpoint completes it).
+    PostgreSQL: nothing to do here; deleted tuples stay on disk until VACUUM reclaims them
+    (autovacuum, or ``VACUUM`` after large erasures), see docs/jobboard.md.
+    """
+    if engine.dialect.name != "sqlite":
+        return True
+    with engine.connect() as conn:
+        busy = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").first()
+        conn.commit()
+    return busy is None or int(busy[0]) == 0

@@ -49,11 +49,13 @@ __all__ = [
     "PROBLEM_BASE",
     "ConflictError",
     "ForbiddenError",
+    "JsonTooDeepError",
     "NotAuthenticatedError",
     "NotFoundError",
     "NotReadyError",
     "ProblemType",
     "RateLimitedError",
+    "RequestTimeoutError",
     "RequestTooLargeError",
     "ServiceBusyError",
     "ServiceError",
@@ -190,6 +192,25 @@ class RequestTooLargeError(HTTPException):
         )
 
 
+class RequestTimeoutError(HTTPException):
+    """Raised from the body stream when a request body is not in within the body deadline,
+    or arrives slower than the minimum upload rate (a client dripping its upload)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(status_code=408, detail=detail)
+
+
+class JsonTooDeepError(HTTPException):
+    """Raised from the body stream when a JSON body nests deeper than the limit (it would
+    exhaust the parser's recursion before any validation ran)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(
+            status_code=400,
+            detail=f"The JSON body is nested deeper than {limit} levels.",
+        )
+
+
 # Codes for statuses raised by routing or plain HTTPExceptions.
 HTTP_CODES: dict[int, tuple[str, str]] = {
     400: ("bad-request", "Bad request"),
@@ -198,6 +219,7 @@ HTTP_CODES: dict[int, tuple[str, str]] = {
     404: (NotFoundError.code, NotFoundError.title),
     405: ("method-not-allowed", "Method not allowed"),
     406: ("not-acceptable", "Not acceptable"),
+    408: ("request-timeout", "Request timeout"),
     409: (ConflictError.code, ConflictError.title),
     413: (DocumentTooLargeError.code, DocumentTooLargeError.title),
     415: (UnsupportedTypeError.code, UnsupportedTypeError.title),
@@ -236,6 +258,8 @@ def problem_types() -> list[ProblemType]:
         400: "The request could not be read (for example a malformed multipart body).",
         405: "The HTTP method is not allowed on this path.",
         406: "The requested media type cannot be produced.",
+        408: "The request body did not arrive within the body deadline, or came slower than "
+        "the minimum upload rate.",
         422: "The request is well-formed but a field is missing or invalid; see 'errors'.",
         500: "An unexpected error: the log has the details under the request id.",
         503: "The service cannot answer right now; retry later.",

@@ -34,6 +34,7 @@ class Services:
     ready: bool = False
     failure: str | None = None
     in_flight: int = 0
+    receiving: int = 0  # request bodies being received (RequestContext)
     key_cache: dict[str, tuple[Any, float]] = field(default_factory=dict)  # hash -> principal
     _ready_thread: threading.Thread | None = field(default=None, repr=False)
 
@@ -41,8 +42,10 @@ class Services:
     async def slot(self) -> AsyncIterator[None]:
         """Hold one of ``workers + queue_limit`` places for a parse/match request.
 
-        Routes take it *before* reading the upload, so memory is bounded by
-        ``max_in_flight * max_upload_bytes`` however many clients upload at once.
+        Routes take it once the body is in (a slow upload holds no worker place); bodies
+        being received are capped by ``upload_limit`` in the request middleware, each within
+        the body deadline and the minimum upload rate, so memory stays bounded by
+        ``(upload_limit + max_in_flight) * max_upload_bytes``.
 
         Raises:
             ServiceBusyError: every place is taken (503 with Retry-After).

@@ -46,6 +46,30 @@ class Settings(BaseSettings):
         description="Largest accepted request body in bytes (enforced while streaming).",
     )
     max_pages: int = Field(default=60, gt=0, description="Largest accepted page count.")
+    body_timeout: float = Field(
+        default=60.0,
+        gt=0,
+        description="Seconds a whole request body may take to arrive (408 after it).",
+    )
+    min_upload_rate: int = Field(
+        default=1024,
+        ge=0,
+        description="Bytes per second a request body must average once upload_grace_seconds "
+        "have passed (a client dripping its upload gets 408; 0: no minimum).",
+    )
+    upload_grace_seconds: float = Field(
+        default=5.0, ge=0, description="Seconds before the minimum upload rate is enforced."
+    )
+    max_uploads: int | None = Field(
+        default=None,
+        gt=0,
+        description="Request bodies received at once per process (default: 4 × (workers + "
+        "queue_limit)); beyond it: 503 + Retry-After. A worker place is taken only once the "
+        "body is in.",
+    )
+    max_json_depth: int = Field(
+        default=64, gt=0, description="Deepest nesting accepted in a JSON body (400 beyond)."
+    )
     parse_timeout: float = Field(
         default=30.0, gt=0, description="Seconds one document may take before its worker is killed."
     )
@@ -104,21 +128,57 @@ class Settings(BaseSettings):
     import_max_postings: int = Field(
         default=500, gt=0, description="Most postings one import may hold."
     )
-    webhook_timeout: float = Field(default=10.0, gt=0, description="Seconds per delivery.")
-    webhook_max_attempts: int = Field(default=8, gt=0, description="Attempts per delivery.")
+    webhook_timeout: float = Field(
+        default=10.0,
+        gt=0,
+        description="Seconds one delivery attempt may take in total (connect, send, answer).",
+    )
+    webhook_max_attempts: int | None = Field(
+        default=None,
+        gt=0,
+        description="Attempts per delivery (None: retried for webhook_retry_hours instead).",
+    )
     webhook_backoff_seconds: float = Field(
         default=5.0, gt=0, description="Delay before the 2nd attempt; doubles each time."
     )
     webhook_backoff_max_seconds: float = Field(
-        default=3600.0, gt=0, description="Longest delay between attempts."
+        default=4 * 3600.0, gt=0, description="Longest delay between attempts."
     )
-    webhook_disable_after: int = Field(
-        default=20, gt=0, description="Failed attempts in a row that disable an endpoint."
+    webhook_retry_hours: float = Field(
+        default=72.0,
+        gt=0,
+        description="Hours a delivery is retried after its first failure before it is failed.",
+    )
+    webhook_disable_after_seconds: float = Field(
+        default=5 * 86400.0,
+        gt=0,
+        description="Seconds an endpoint must fail continuously (no success in between) "
+        "before it is disabled; events for it are then held until it is enabled.",
+    )
+    webhook_concurrency: int = Field(
+        default=8, gt=0, description="Delivery attempts in flight at once per process."
+    )
+    webhook_endpoint_concurrency: int = Field(
+        default=1,
+        gt=0,
+        description="Delivery attempts in flight at once per endpoint and process (1: in order).",
     )
     outbox_poll_seconds: float = Field(
         default=2.0, gt=0, description="How often the outbox is polled for due deliveries."
     )
     batch_max_files: int = Field(default=1000, gt=0, description="Most resumes in one batch.")
+    batch_max_bytes: int = Field(
+        default=64 * 1024 * 1024,
+        gt=0,
+        description="Most bytes one batch may hold once its zips are unpacked (what it adds "
+        "to the database); beyond it: 413.",
+    )
+    batch_max_ratio: float = Field(
+        default=100.0,
+        gt=1,
+        description="Largest unpacked/packed size ratio of a zip entry (a zip bomb); beyond "
+        "it: 413.",
+    )
     batch_lease_seconds: float | None = Field(
         default=None,
         gt=0,
@@ -129,6 +189,12 @@ class Settings(BaseSettings):
         default=3, gt=0, description="Attempts per batch item before it is marked failed."
     )
     idempotency_hours: float = Field(default=24.0, gt=0, description="Hours keys are kept.")
+    idempotency_lease_seconds: float = Field(
+        default=6.0,
+        gt=0,
+        description="Seconds a running request's key stays locked without a heartbeat (the "
+        "request renews it every third of this; after a crash a retry proceeds this soon).",
+    )
     purge_interval_seconds: float = Field(
         default=3600.0, gt=0, description="How often expired data is purged."
     )
@@ -155,6 +221,11 @@ class Settings(BaseSettings):
     def max_in_flight(self) -> int:
         """Requests that may hold or wait for a worker at once."""
         return self.workers + self.queue_limit
+
+    @property
+    def upload_limit(self) -> int:
+        """Request bodies that may be received at once."""
+        return self.max_uploads or 4 * max(1, self.max_in_flight)
 
     def to_options(self) -> MatchOptions:
         """The library's options built from these settings."""

@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from fastapi import Request
+from fastapi import HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
@@ -98,8 +98,8 @@ async def read_json(request: Request, limit: int) -> Any:
         raise _invalid(("body",), "The body is not valid JSON.", "json_invalid") from exc
 
 
-async def read_multipart(request: Request, limit: int) -> Form:
-    """A ``multipart/form-data`` body parsed while it streams in.
+async def read_multipart(request: Request, limit: int, max_parts: int = MAX_PARTS) -> Form:
+    """A ``multipart/form-data`` body parsed while it streams in (at most ``max_parts``).
 
     Raises:
         DocumentTooLargeError: the body is larger than ``limit``.
@@ -116,8 +116,8 @@ async def read_multipart(request: Request, limit: int) -> Form:
 
     def on_part_begin() -> None:
         count["parts"] += 1
-        if count["parts"] > MAX_PARTS:
-            raise _invalid(("body",), f"Too many parts (limit {MAX_PARTS}).", "multipart")
+        if count["parts"] > max_parts:
+            raise _invalid(("body",), f"Too many parts (limit {max_parts}).", "multipart")
         state["headers"] = {}
         state["buf"] = []
 
@@ -172,8 +172,10 @@ async def read_multipart(request: Request, limit: int) -> Form:
             if chunk:
                 parser.write(chunk)
         parser.finalize()
-    except (DocumentTooLargeError, RequestValidationError):
-        raise
+    except RequestTooLargeError as exc:
+        raise _too_large(limit) from exc
+    except (DocumentTooLargeError, RequestValidationError, HTTPException):
+        raise  # HTTPException: the body deadline (408) or the JSON depth (400)
     except Exception as exc:  # python-multipart's MultipartParseError and friends
         raise _invalid(("body",), "The multipart body is malformed.", "multipart") from exc
     return form

@@ -1,7 +1,7 @@
 """Job-board feeds → postings: Greenhouse, Lever, Ashby and schema.org JSON-LD.
 
 ```
-FILE or URL ──fetch_feed (http/https, timeouts, size cap, SSRF guard per redirect hop)──► bytes
+FILE or URL ──fetch_feed (http/https, total deadline, size cap, pinned SSRF guard per hop)──► bytes
   ──read_feed(data, format)──► [FeedPosting(external_id, title, description HTML, org)]
   ──FeedPosting.jsonld()──► a schema.org JobPosting dict ──Matcher.parse_job──► JobPosting
 ```
@@ -25,13 +25,16 @@ import html
 import json
 from dataclasses import dataclass
 from typing import Any, Literal
-from urllib.parse import urljoin
-
-import httpx
 
 from matcher import InvalidJobPostingError
 from matcher import jsonld_postings as find_jsonld_postings
-from service.jobboard.urlguard import UnsafeUrlError, check_url
+from service.jobboard.urlguard import (
+    HttpDeadlineError,
+    HttpError,
+    HttpTooLargeError,
+    UnsafeUrlError,
+    request,
+)
 
 __all__ = [
     "FORMATS",
@@ -98,59 +101,41 @@ def fetch_feed(
     timeout: float = 10.0,
     max_bytes: int = 5 * 1024 * 1024,
     allow_private: bool = False,
-    transport: httpx.BaseTransport | None = None,
 ) -> bytes:
-    """GET a feed, checking every hop of redirects against the SSRF guard.
+    """GET a feed within ``timeout`` seconds in total (redirects and a dripping body
+    included), connecting only to addresses the SSRF guard checked, on every redirect hop.
 
     Raises:
         FetchError: refused URL or redirect target (``url-refused``), a body over
             ``max_bytes`` (``too-large``), a timeout, a connection error or a non-2xx status.
     """
-    with httpx.Client(
-        timeout=httpx.Timeout(timeout), follow_redirects=False, transport=transport
-    ) as client:
-        current = url
-        for _ in range(MAX_REDIRECTS + 1):
-            try:
-                check_url(current, allow_private=allow_private)
-            except UnsafeUrlError as exc:
-                raise FetchError(str(exc), kind="url-refused") from exc
-            try:
-                with client.stream(
-                    "GET", current, headers={"accept": "application/json, text/html"}
-                ) as response:
-                    if response.is_redirect:
-                        location = response.headers.get("location")
-                        if not location:
-                            raise FetchError("A redirect without a Location header.")
-                        current = urljoin(current, location)
-                        continue
-                    if not response.is_success:
-                        raise FetchError(f"The feed URL answered HTTP {response.status_code}.")
-                    declared = response.headers.get("content-length", "")
-                    if declared.isdigit() and int(declared) > max_bytes:
-                        raise FetchError(
-                            f"The feed is larger than the limit of {max_bytes} bytes.",
-                            kind="too-large",
-                        )
-                    chunks: list[bytes] = []
-                    size = 0
-                    for chunk in response.iter_bytes():
-                        size += len(chunk)
-                        if size > max_bytes:
-                            raise FetchError(
-                                f"The feed is larger than the limit of {max_bytes} bytes.",
-                                kind="too-large",
-                            )
-                        chunks.append(chunk)
-                    return b"".join(chunks)
-            except httpx.TimeoutException as exc:
-                raise FetchError(f"The feed URL timed out after {timeout:g} s.") from exc
-            except httpx.HTTPError as exc:
-                raise FetchError(
-                    f"The feed URL could not be fetched ({type(exc).__name__})."
-                ) from exc
-        raise FetchError(f"More than {MAX_REDIRECTS} redirects.")
+    try:
+        result = request(
+            "GET",
+            url,
+            deadline=timeout,
+            headers={"accept": "application/json, text/html"},
+            max_bytes=max_bytes,
+            allow_private=allow_private,
+            max_redirects=MAX_REDIRECTS,
+        )
+    except UnsafeUrlError as exc:
+        raise FetchError(str(exc), kind="url-refused") from exc
+    except HttpTooLargeError as exc:
+        raise FetchError(
+            f"The feed is larger than the limit of {max_bytes} bytes.", kind="too-large"
+        ) from exc
+    except HttpDeadlineError as exc:
+        raise FetchError(f"The feed URL timed out after {timeout:g} s.") from exc
+    except HttpError as exc:
+        if "redirects" in str(exc):
+            raise FetchError(f"More than {MAX_REDIRECTS} redirects.") from exc
+        raise FetchError(f"The feed URL could not be fetched ({exc}).") from exc
+    if 300 <= result.status < 400:
+        raise FetchError("A redirect without a Location header.")
+    if not 200 <= result.status < 300:
+        raise FetchError(f"The feed URL answered HTTP {result.status}.")
+    return result.body
 
 
 # --------------------------------------------------------------------------- parsing

@@ -86,11 +86,13 @@ def emit(
 def queue_deliveries(
     session: Session, event: Event, endpoints: Iterable[WebhookEndpoint] | None = None
 ) -> list[Delivery]:
-    """Owe ``event`` to endpoints (also used to redeliver an old event under its own id)."""
+    """Owe ``event`` to endpoints (also used to redeliver an old event under its own id).
+
+    A disabled endpoint is owed it too: the delivery is "held" and sent, in order of
+    creation, once the endpoint is enabled again (nothing is dropped while it is down).
+    """
     if endpoints is None:
-        endpoints = session.scalars(
-            select(WebhookEndpoint).where(WebhookEndpoint.disabled_at.is_(None))
-        )
+        endpoints = session.scalars(select(WebhookEndpoint).order_by(WebhookEndpoint.id))
         endpoints = [e for e in endpoints if e.wants(event.type)]
     now = utcnow()
     out = []
@@ -99,7 +101,7 @@ def queue_deliveries(
             id=new_id("dlv"),
             event_id=event.id,
             endpoint_id=endpoint.id,
-            status="pending",
+            status="pending" if endpoint.disabled_at is None else "held",
             attempts=0,
             next_attempt_at=now,
             created_at=now,

@@ -55,11 +55,14 @@ def delivery_policy(settings: Settings) -> DeliveryPolicy:
         max_attempts=settings.webhook_max_attempts,
         backoff_base=settings.webhook_backoff_seconds,
         backoff_max=settings.webhook_backoff_max_seconds,
-        disable_after=settings.webhook_disable_after,
+        retry_window=settings.webhook_retry_hours * 3600.0,
+        disable_after=settings.webhook_disable_after_seconds,
+        concurrency=settings.webhook_concurrency,
+        per_endpoint=settings.webhook_endpoint_concurrency,
         poll_seconds=settings.outbox_poll_seconds,
-        # one attempt (connect, write, read phases) plus its database writes: a delivery
+        # one attempt (bounded by its total deadline) plus its database writes: a delivery
         # claimed by a process that died is sent again this soon after, under its own id
-        lease_seconds=settings.webhook_timeout * 4 + 5.0,
+        lease_seconds=settings.webhook_timeout * 2 + 5.0,
         allow_private=settings.allow_private_urls,
     )
 

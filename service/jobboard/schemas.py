@@ -37,6 +37,7 @@ __all__ = [
     "JobIn",
     "JobList",
     "JobOut",
+    "SkippedEntry",
     "application_out",
     "batch_out",
     "endpoint_out",
@@ -195,6 +196,11 @@ class CandidateList(BaseModel):
     next_cursor: str | None
 
 
+class SkippedEntry(BaseModel):
+    name: str = Field(description="The entry's name in the zip.")
+    reason: Literal["directory", "hidden", "macos-metadata", "unsafe-path"]
+
+
 class BatchOut(BaseModel):
     id: str
     job_id: str | None
@@ -206,6 +212,10 @@ class BatchOut(BaseModel):
     progress: float = Field(ge=0, le=1)
     created_at: dt.datetime
     completed_at: dt.datetime | None
+    skipped: list[SkippedEntry] = Field(
+        default_factory=list,
+        description="Zip entries that were not taken, with the reason (in the 202 answer).",
+    )
 
 
 class BatchItemOut(BaseModel):
@@ -247,6 +257,9 @@ class EndpointOut(BaseModel):
     event_types: list[str]
     description: str | None
     consecutive_failures: int
+    failing_since: dt.datetime | None = Field(
+        description="When the current run of failures began (null: the last attempt succeeded)."
+    )
     disabled_at: dt.datetime | None
     disabled_reason: str | None
     created_at: dt.datetime
@@ -272,7 +285,9 @@ class AttemptOut(BaseModel):
 class DeliveryOut(BaseModel):
     id: str
     endpoint_id: str
-    status: str
+    status: Literal["pending", "held", "delivered", "failed"] = Field(
+        description="held: the endpoint is disabled; sent in order once it is enabled."
+    )
     attempts: int
     next_attempt_at: dt.datetime
     last_status_code: int | None

@@ -7,9 +7,13 @@ part of the endpoint's ``whsec_...`` secret, decoded. Receivers check it with ``
 (or any Standard Webhooks library) and deduplicate on ``webhook-id``.
 
 ```
-Dispatcher thread: loop ─► claim due deliveries (lease) ─► POST signed body (timeout)
-   2xx ─► delivered        else ─► attempt logged; retry after base·2^(n-1) ± jitter
-   n == max_attempts ─► failed      endpoint failing `disable_after` times in a row ─► disabled
+Dispatcher thread: loop ─► claim due deliveries of endpoints with a free slot (lease)
+   ─► attempt pool (per-endpoint concurrency) ─► POST signed body (one total deadline)
+   2xx ─► delivered          else ─► attempt logged; retry after base·2^(n-1), 50-100 % of it
+   first failure older than the retry window (3 days) ─► failed
+   endpoint failing continuously for `disable_after` (5 days) or 410 Gone ─► disabled:
+        its pending deliveries, and every event created meanwhile, are held
+   POST /v1/webhook-endpoints/{id}/enable ─► held deliveries sent in order of creation
 ```
 """
 
@@ -24,17 +28,17 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from typing import Any
 
-import httpx
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from matcher import safe_traceback
 from service.jobboard import outbox
-from service.jobboard.urlguard import UnsafeUrlError, check_url
+from service.jobboard.urlguard import HttpDeadlineError, HttpError, UnsafeUrlError, request
 from service.storage.models import (
     Delivery,
     DeliveryAttempt,
@@ -48,6 +52,8 @@ __all__ = [
     "DeliveryPolicy",
     "Dispatcher",
     "WebhookVerificationError",
+    "enable_endpoint",
+    "hold_deliveries",
     "sign",
     "signed_headers",
     "verify",
@@ -139,25 +145,35 @@ class DeliveryPolicy:
     """How hard the dispatcher tries.
 
     Attributes:
-        timeout: seconds per HTTP attempt (connect + read).
-        max_attempts: attempts before a delivery is marked failed.
+        timeout: total seconds per HTTP attempt (connect, send, headers: one deadline).
+        max_attempts: attempts before a delivery is marked failed (None: only the window).
         backoff_base: seconds before the 2nd attempt; doubles each time, up to ``backoff_max``.
         jitter: fraction of the delay drawn at random (0.5: between 50 % and 100 % of it).
-        disable_after: consecutive failed attempts after which an endpoint is disabled.
+        retry_window: seconds after a delivery's first failure during which it is retried;
+            the attempt that would start later is not made and the delivery is failed.
+        disable_after: seconds an endpoint must have failed continuously (no success in
+            between) before it is disabled; its deliveries are then held, not dropped.
+        concurrency: attempts in flight at once in this process.
+        per_endpoint: attempts in flight at once per endpoint in this process (1: in order).
         poll_seconds: how often the outbox is checked when nothing wakes the dispatcher.
         lease_seconds: how long a claimed delivery is reserved for one dispatcher.
         allow_private: allow endpoints on private/loopback addresses (tests, closed networks).
+        clock: the current UTC time (tests may move it).
     """
 
     timeout: float = 10.0
-    max_attempts: int = 8
+    max_attempts: int | None = None
     backoff_base: float = 5.0
-    backoff_max: float = 3600.0
+    backoff_max: float = 4 * 3600.0
     jitter: float = 0.5
-    disable_after: int = 20
+    retry_window: float = 3 * 86400.0
+    disable_after: float = 5 * 86400.0
+    concurrency: int = 8
+    per_endpoint: int = 1
     poll_seconds: float = 2.0
     lease_seconds: float = 60.0
     allow_private: bool = False
+    clock: Callable[[], dt.datetime] = field(default=utcnow, compare=False)
 
     def delay(self, attempts: int) -> float:
         """Seconds to wait after ``attempts`` failed attempts (exponential, with jitter)."""
@@ -165,34 +181,61 @@ class DeliveryPolicy:
         return full * (1.0 - self.jitter * random.random())
 
 
+def hold_deliveries(session: Session, endpoint_id: str) -> None:
+    """Put an endpoint's pending deliveries on hold (it was disabled): kept, not sent."""
+    session.execute(
+        update(Delivery)
+        .where(Delivery.endpoint_id == endpoint_id, Delivery.status == "pending")
+        .values(status="held", lease_until=None)
+    )
+
+
+def enable_endpoint(session: Session, endpoint: WebhookEndpoint) -> int:
+    """Enable an endpoint again; its held deliveries become due in order of creation (each
+    with a fresh retry window). Returns how many were held."""
+    endpoint.disabled_at = None
+    endpoint.disabled_reason = None
+    endpoint.consecutive_failures = 0
+    endpoint.failing_since = None
+    result = session.execute(
+        update(Delivery)
+        .where(Delivery.endpoint_id == endpoint.id, Delivery.status == "held")
+        .values(
+            status="pending",
+            next_attempt_at=Delivery.created_at,
+            first_failed_at=None,
+            lease_until=None,
+        )
+    )
+    session.info["outbox_wakeup"] = True
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
 class Dispatcher:
-    """Delivers the outbox's pending deliveries from a background thread.
+    """Delivers the outbox's pending deliveries from a background thread and a pool of
+    attempt threads.
 
     Several dispatchers (one per uvicorn process) may share one database: a delivery is
-    claimed with a conditional UPDATE (a lease), so only one of them sends it at a time.
+    claimed with a conditional UPDATE (a lease), so only one of them sends it at a time. An
+    endpoint never has more than ``per_endpoint`` attempts in flight in one process, and an
+    attempt never outlives ``timeout``, so a slow receiver delays only its own deliveries.
     """
 
-    def __init__(
-        self,
-        sessions: sessionmaker[Session],
-        policy: DeliveryPolicy,
-        *,
-        transport: httpx.BaseTransport | None = None,
-    ) -> None:
+    def __init__(self, sessions: sessionmaker[Session], policy: DeliveryPolicy) -> None:
         self.sessions = sessions
         self.policy = policy
-        self._client = httpx.Client(
-            timeout=httpx.Timeout(policy.timeout),
-            follow_redirects=False,
-            transport=transport,
-            headers={"user-agent": "rolefit-webhooks/1"},
-        )
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._pool: ThreadPoolExecutor | None = None
+        self._lock = threading.Lock()
+        self._inflight: dict[str, str] = {}  # delivery id -> endpoint id
 
     # -- lifecycle --------------------------------------------------------------
 
     def start(self) -> None:
+        self._pool = ThreadPoolExecutor(
+            max_workers=max(1, self.policy.concurrency), thread_name_prefix="rolefit-hook"
+        )
         self._thread = threading.Thread(target=self._loop, name="rolefit-webhooks", daemon=True)
         self._thread.start()
 
@@ -201,19 +244,52 @@ class Dispatcher:
         outbox.wakeup.set()
         if self._thread is not None:
             self._thread.join(timeout)
-        self._client.close()
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
 
     def _loop(self) -> None:
         while not self._stop.is_set():
             try:
-                sent = self.run_once()
+                started = self._dispatch()
             except Exception as exc:
                 # never the message: a database error quotes the values it was given
                 log.error("webhook dispatcher iteration failed\n%s", safe_traceback(exc))
-                sent = 0
-            if sent == 0 and not self._stop.is_set():
+                started = 0
+            if started == 0 and not self._stop.is_set():
                 outbox.wakeup.wait(self.policy.poll_seconds)
                 outbox.wakeup.clear()
+
+    def _busy(self) -> tuple[int, list[str]]:
+        """Free attempt slots, and the endpoints that have no free slot."""
+        with self._lock:
+            counts: dict[str, int] = {}
+            for endpoint_id in self._inflight.values():
+                counts[endpoint_id] = counts.get(endpoint_id, 0) + 1
+            free = self.policy.concurrency - len(self._inflight)
+        full = [e for e, n in counts.items() if n >= self.policy.per_endpoint]
+        return free, full
+
+    def _dispatch(self) -> int:
+        free, full = self._busy()
+        if free <= 0 or self._pool is None:
+            return 0
+        claimed, lease = self._claim_due(free, exclude=full)
+        for delivery_id, endpoint_id in claimed:
+            with self._lock:
+                self._inflight[delivery_id] = endpoint_id
+            self._pool.submit(self._run, delivery_id, lease)
+        return len(claimed)
+
+    def _run(self, delivery_id: str, lease: dt.datetime) -> None:
+        try:
+            if not self._stop.is_set() and self._renew(delivery_id, lease):
+                self.attempt(delivery_id)
+        except Exception as exc:
+            log.error("webhook attempt failed\n%s", safe_traceback(exc))
+        finally:
+            with self._lock:
+                self._inflight.pop(delivery_id, None)
+            outbox.wakeup.set()  # a slot is free
 
     # -- one pass -----------------------------------------------------------------
 
@@ -222,12 +298,20 @@ class Dispatcher:
         return self._claim(limit)[0]
 
     def _claim(self, limit: int) -> tuple[list[str], dt.datetime]:
-        now = utcnow()
+        claimed, lease = self._claim_due(limit)
+        return [d for d, _ in claimed], lease
+
+    def _claim_due(
+        self, limit: int, exclude: list[str] | None = None
+    ) -> tuple[list[tuple[str, str]], dt.datetime]:
+        """Claim due deliveries, at most ``per_endpoint`` per endpoint, none of ``exclude``
+        (endpoints whose slots are full): returns ``(delivery id, endpoint id)`` pairs."""
+        now = self.policy.clock()
         lease = now + dt.timedelta(seconds=self.policy.lease_seconds)
         free = or_(Delivery.lease_until.is_(None), Delivery.lease_until < now)
         with self.sessions.begin() as session:
-            due = session.scalars(
-                select(Delivery.id)
+            query = (
+                select(Delivery.id, Delivery.endpoint_id)
                 .join(WebhookEndpoint, WebhookEndpoint.id == Delivery.endpoint_id)
                 .where(
                     Delivery.status == "pending",
@@ -235,24 +319,32 @@ class Dispatcher:
                     WebhookEndpoint.disabled_at.is_(None),
                     free,
                 )
-                .order_by(Delivery.next_attempt_at, Delivery.id)
-                .limit(limit)
-            ).all()
-            claimed = []
-            for delivery_id in due:
+                .order_by(Delivery.next_attempt_at, Delivery.created_at, Delivery.id)
+                .limit(limit * 8)
+            )
+            if exclude:
+                query = query.where(Delivery.endpoint_id.not_in(exclude))
+            due = session.execute(query).all()
+            # a slow endpoint's own slots are full: its backlog never takes the others' turn
+            per: dict[str, int] = {}
+            claimed: list[tuple[str, str]] = []
+            for delivery_id, endpoint_id in due:
+                if len(claimed) >= limit or per.get(endpoint_id, 0) >= self.policy.per_endpoint:
+                    continue
                 result = session.execute(
                     update(Delivery)
                     .where(and_(Delivery.id == delivery_id, Delivery.status == "pending", free))
                     .values(lease_until=lease)
                 )
                 if result.rowcount == 1:  # type: ignore[attr-defined]
-                    claimed.append(delivery_id)
+                    claimed.append((delivery_id, endpoint_id))
+                    per[endpoint_id] = per.get(endpoint_id, 0) + 1
         return claimed, lease
 
     def _renew(self, delivery_id: str, held: dt.datetime) -> bool:
         """Extend our lease on a claimed delivery just before sending it; False when it ran
         out meanwhile (slow attempts before it) and another dispatcher may have taken it."""
-        lease = utcnow() + dt.timedelta(seconds=self.policy.lease_seconds)
+        lease = self.policy.clock() + dt.timedelta(seconds=self.policy.lease_seconds)
         with self.sessions.begin() as session:
             result = session.execute(
                 update(Delivery)
@@ -266,7 +358,7 @@ class Dispatcher:
         return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
     def run_once(self) -> int:
-        """Send every due delivery once; returns how many were attempted."""
+        """Send every due delivery once, in this thread; returns how many were attempted."""
         claimed, lease = self._claim(16)
         for delivery_id in claimed:
             if self._stop.is_set():
@@ -287,24 +379,34 @@ class Dispatcher:
                 return False
             url, secret, msg_id = endpoint.url, endpoint.secret, event.id
             body = json.dumps(outbox.envelope(event), separators=(",", ":")).encode()
-        started = utcnow()
+        started = self.policy.clock()
         clock = time.perf_counter()
         status: int | None = None
         error: str | None = None
         try:
-            check_url(url, allow_private=self.policy.allow_private)
-            response = self._client.post(
-                url, content=body, headers=signed_headers(secret, msg_id, body)
+            # resolved once, checked, and connected to that address (no DNS rebinding);
+            # redirects are not followed; one deadline for the whole attempt
+            result = request(
+                "POST",
+                url,
+                deadline=self.policy.timeout,
+                body=body,
+                headers={
+                    **signed_headers(secret, msg_id, body),
+                    "user-agent": "rolefit-webhooks/1",
+                },
+                allow_private=self.policy.allow_private,
+                read_body=False,
             )
-            status = response.status_code
+            status = result.status
             if not 200 <= status < 300:
                 error = f"HTTP {status}"
         except UnsafeUrlError as exc:
             error = str(exc)[:500]
-        except httpx.TimeoutException:
+        except HttpDeadlineError:
             error = "timed out"
-        except httpx.HTTPError as exc:
-            error = f"{type(exc).__name__}"
+        except HttpError as exc:
+            error = str(exc)[:500] or type(exc).__name__
         duration = round((time.perf_counter() - clock) * 1000.0, 1)
         ok = error is None
         self._record(delivery_id, started, duration, status, error, gone=status == 410)
@@ -324,7 +426,7 @@ class Dispatcher:
         *,
         gone: bool,
     ) -> None:
-        now = utcnow()
+        now = self.policy.clock()
         with self.sessions.begin() as session:
             delivery = session.get(Delivery, delivery_id)
             if delivery is None:  # erased meanwhile
@@ -349,23 +451,41 @@ class Dispatcher:
             if error is None:
                 delivery.status = "delivered"
                 delivery.delivered_at = now
+                delivery.first_failed_at = None
                 if endpoint is not None:
                     endpoint.consecutive_failures = 0
+                    endpoint.failing_since = None
                 return
-            if delivery.attempts >= self.policy.max_attempts or gone:
-                delivery.status = "failed"
-            else:
-                delay = self.policy.delay(delivery.attempts)
-                delivery.next_attempt_at = now + dt.timedelta(seconds=delay)
+            if delivery.first_failed_at is None:
+                delivery.first_failed_at = now
             if endpoint is not None:
                 endpoint.consecutive_failures += 1
-                if endpoint.disabled_at is None and (
-                    gone or endpoint.consecutive_failures >= self.policy.disable_after
-                ):
+                if endpoint.failing_since is None:
+                    endpoint.failing_since = now
+                failing = (now - endpoint.failing_since).total_seconds()
+                if endpoint.disabled_at is None and (gone or failing >= self.policy.disable_after):
                     endpoint.disabled_at = now
                     endpoint.disabled_reason = (
                         "the endpoint answered 410 Gone"
                         if gone
-                        else f"{endpoint.consecutive_failures} failed attempts in a row"
+                        else f"failing for {failing:.0f} s "
+                        f"({endpoint.consecutive_failures} attempts in a row)"
                     )
+                    session.flush()
+                    hold_deliveries(session, endpoint.id)
+                    delivery.status = "held"
                     log.warning("webhook endpoint disabled", extra={"endpoint_id": endpoint.id})
+                    return
+                if endpoint.disabled_at is not None:  # disabled while this attempt ran
+                    delivery.status = "held"
+                    return
+            delay = self.policy.delay(delivery.attempts)
+            next_at = now + dt.timedelta(seconds=delay)
+            window_end = delivery.first_failed_at + dt.timedelta(seconds=self.policy.retry_window)
+            capped = self.policy.max_attempts is not None and (
+                delivery.attempts >= self.policy.max_attempts
+            )
+            if capped or next_at > window_end:
+                delivery.status = "failed"
+            else:
+                delivery.next_attempt_at = next_at

@@ -181,9 +181,10 @@ async def parse_resume(request: Request) -> Response:
     services, _principal = await authorized(request, "resumes:parse")
     if _content_type(request) != "multipart/form-data":
         raise HTTPException(415, "Send the resume as multipart/form-data with a 'file' field.")
+    # the body first: a slow upload holds no worker place (the middleware bounds its time)
+    form = await read_multipart(request, services.settings.max_upload_bytes)
+    data, filename = _required_file(form)
     async with services.slot():
-        form = await read_multipart(request, services.settings.max_upload_bytes)
-        data, filename = _required_file(form)
         try:
             result: Result = await services.run_in_worker(parse_json_task, data, filename)
         except MatcherError as exc:
@@ -233,21 +234,22 @@ async def match_resume(request: Request) -> Response:
         raise HTTPException(
             415, "Send multipart/form-data (a 'file') or application/json ('resume_text')."
         )
+    # the body first: a slow upload holds no worker place (the middleware bounds its time)
+    call: tuple[Any, ...]
+    if ctype == "application/json":
+        payload = await read_json(request, limit)
+        try:
+            body = MatchTextRequest.model_validate(payload)
+        except ValidationError as exc:
+            raise RequestValidationError(
+                [{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]
+            ) from None
+        call = (match_text_json_task, body.resume_text, _roles(body.roles or []), body.job)
+    else:
+        form = await read_multipart(request, limit)
+        data, filename = _required_file(form)
+        call = (match_json_task, data, _roles(form.texts("roles")), _job(form), filename)
     async with services.slot():
-        call: tuple[Any, ...]
-        if ctype == "application/json":
-            payload = await read_json(request, limit)
-            try:
-                body = MatchTextRequest.model_validate(payload)
-            except ValidationError as exc:
-                raise RequestValidationError(
-                    [{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]
-                ) from None
-            call = (match_text_json_task, body.resume_text, _roles(body.roles or []), body.job)
-        else:
-            form = await read_multipart(request, limit)
-            data, filename = _required_file(form)
-            call = (match_json_task, data, _roles(form.texts("roles")), _job(form), filename)
         try:
             result: Result = await services.run_in_worker(*call)
         except MatcherError as exc:

@@ -7,8 +7,13 @@ begin(key, fingerprint) ─► new record "running" (unique per caller + key) �
                         ─► same key, first one still running     ─► KeyInProgressError (409)
 complete(record, response)   4xx and 2xx answers are kept for ``hours``
 abandon(record)              a 5xx: the key may be retried at once
-a "running" record older than STALE_AFTER (its process died): taken over by the next request
+renew(record)               the live request renews its lease every few seconds (heartbeat)
+a "running" record whose lease lapsed (its process died): taken over by the next request
 ```
+
+The lease is what ties a "running" key to a live process: a request killed with its process
+(kill -9, OOM, power) stops renewing, and a retry proceeds as soon as the lease runs out
+(``ROLEFIT_IDEMPOTENCY_LEASE_SECONDS``, 6 s) instead of being refused for minutes.
 """
 
 from __future__ import annotations
@@ -16,17 +21,25 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.storage.models import IdempotencyRecord, new_id, utcnow
 
-__all__ = ["KeyInProgressError", "KeyReusedError", "Replay", "abandon", "begin", "complete"]
+__all__ = [
+    "KeyInProgressError",
+    "KeyReusedError",
+    "Replay",
+    "abandon",
+    "begin",
+    "complete",
+    "renew",
+]
 
-# A request runs for at most the parse time budget plus its reads and writes; a record still
-# "running" after this long belongs to a process that died, and must not block the key for a day.
+# A "running" record without a lease (written before migration 0003) is taken over after this.
 STALE_AFTER = dt.timedelta(minutes=10)
+DEFAULT_LEASE = 6.0
 
 
 class KeyInProgressError(Exception):
@@ -55,6 +68,7 @@ def begin(
     path: str,
     fingerprint: str,
     hours: float,
+    lease_seconds: float = DEFAULT_LEASE,
 ) -> str | Replay:
     """Claim a key for this request, or get what the first request with it answered.
 
@@ -73,10 +87,7 @@ def begin(
                     IdempotencyRecord.principal == principal, IdempotencyRecord.key == key
                 )
             ).first()
-            if found is not None and (
-                found.expires_at <= now
-                or (found.status == "running" and found.created_at <= now - STALE_AFTER)
-            ):
+            if found is not None and (found.expires_at <= now or _lapsed(found, now)):
                 session.delete(found)
                 session.flush()
                 found = None
@@ -104,12 +115,33 @@ def begin(
                         status="running",
                         created_at=now,
                         expires_at=now + dt.timedelta(hours=hours),
+                        lease_until=now + dt.timedelta(seconds=lease_seconds),
                     )
                 )
         except IntegrityError:
             continue  # another request took the key between our read and insert: read again
         return record_id
     raise KeyInProgressError()
+
+
+def _lapsed(record: IdempotencyRecord, now: dt.datetime) -> bool:
+    """A "running" record whose holder stopped renewing it (its process died)."""
+    if record.status != "running":
+        return False
+    if record.lease_until is None:
+        return record.created_at <= now - STALE_AFTER
+    return record.lease_until < now
+
+
+def renew(sessions: sessionmaker[Session], record_id: str, lease_seconds: float) -> bool:
+    """Extend a running request's lease; False when the record is gone or finished."""
+    with sessions.begin() as session:
+        result = session.execute(
+            update(IdempotencyRecord)
+            .where(IdempotencyRecord.id == record_id, IdempotencyRecord.status == "running")
+            .values(lease_until=utcnow() + dt.timedelta(seconds=lease_seconds))
+        )
+    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
 
 def complete(
@@ -131,6 +163,7 @@ def complete(
         if record is None:
             return
         record.status = "done"
+        record.lease_until = None
         record.response_status = status
         record.response_body = body
         record.response_type = media_type

@@ -219,6 +219,9 @@ class WebhookEndpoint(Base):
     event_types: Mapped[list[str]] = mapped_column(JSON)  # empty: every type
     secret: Mapped[str] = mapped_column(String(100))
     consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
+    # when the failures in a row began (None: the last attempt succeeded); the endpoint is
+    # disabled once this is older than the configured time
+    failing_since: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     disabled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     disabled_reason: Mapped[str | None] = mapped_column(CleanString(500))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
@@ -248,15 +251,21 @@ class Delivery(Base):
     """One event owed to one endpoint: retried with backoff until delivered or given up."""
 
     __tablename__ = "deliveries"
-    __table_args__ = (Index("ix_deliveries_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_deliveries_due", "status", "next_attempt_at"),
+        Index("ix_deliveries_endpoint_status", "endpoint_id", "status", "created_at"),
+    )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     event_id: Mapped[str] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     endpoint_id: Mapped[str] = mapped_column(
         ForeignKey("webhook_endpoints.id", ondelete="CASCADE"), index=True
     )
-    status: Mapped[str] = mapped_column(String(16))  # pending | delivered | failed
+    # pending | held (its endpoint is disabled: sent once it is enabled) | delivered | failed
+    status: Mapped[str] = mapped_column(String(16))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # the first failed attempt of the current run of retries (the retry window starts here)
+    first_failed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     lease_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     last_status_code: Mapped[int | None] = mapped_column(Integer)
@@ -306,3 +315,6 @@ class IdempotencyRecord(Base):
     external_candidate_id: Mapped[str | None] = mapped_column(String(200), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
+    # while "running": renewed by the live request holding the key; a lapsed lease means
+    # its process died and the key is free again
+    lease_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())

@@ -777,7 +777,7 @@ def purge_expired(
     if event_days > 0:
         cutoff = now - dt.timedelta(days=event_days)
         old = select(Event.id).where(Event.created_at < cutoff)
-        pending = select(Delivery.event_id).where(Delivery.status == "pending")
+        pending = select(Delivery.event_id).where(Delivery.status.in_(("pending", "held")))
         result = session.execute(delete(Event).where(Event.id.in_(old), Event.id.not_in(pending)))
         out["events"] = int(result.rowcount)  # type: ignore[attr-defined]
     return out

@@ -4,7 +4,6 @@ http(s) only, no redirect to a private or loopback address unless allowed)."""
 
 from __future__ import annotations
 
-import socket
 from typing import Any
 
 import httpx
@@ -14,6 +13,7 @@ from service.jobboard.importers import FetchError, fetch_feed, read_feed
 from tests.jobboard.helpers import FEEDS, assert_problem, feed
 from tests.jobboard.live import SETTINGS, ApiServer
 from tests.jobboard.local_http import LocalHttp
+from tests.resilience.net import FakeDns
 
 # --------------------------------------------------------------------------- the fetcher itself
 
@@ -52,30 +52,18 @@ def test_import_fetch_refuses_unsafe_urls(url: str) -> None:
 def test_import_fetch_refuses_a_redirect_from_a_public_host_to_loopback(
     local: LocalHttp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A public name (resolved to a public address here) that redirects to 127.0.0.1."""
-    real = socket.getaddrinfo
-
-    def resolve(host: str, *args: Any, **kwargs: Any) -> Any:
-        if host == "feeds.example.com":
-            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.215.14", 80))]
-        return real(host, *args, **kwargs)
-
-    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    """A public name (a fake public address routed to the local server) that redirects to
+    127.0.0.1: the redirect target is checked like the first URL and refused."""
+    dns = FakeDns(
+        answers={"feeds.example.com": [["93.184.215.14"]]},
+        routes={"93.184.215.14": int(local.url.rsplit(":", 1)[1])},
+    )
+    dns.install(monkeypatch)
     target = f"{local.url}/feeds/greenhouse.json"
-    hops: list[str] = []
-
-    def public_host(request: httpx.Request) -> httpx.Response:
-        hops.append(str(request.url))
-        return httpx.Response(302, headers={"location": target})
-
     with pytest.raises(FetchError) as refused:
-        fetch_feed(
-            "http://feeds.example.com/jobs",
-            allow_private=False,
-            transport=httpx.MockTransport(public_host),
-        )
+        fetch_feed(f"http://feeds.example.com/redirect?to={target}", allow_private=False)
     assert refused.value.kind == "url-refused"
-    assert hops == ["http://feeds.example.com/jobs"], "the loopback target is never requested"
+    assert dns.connects == ["93.184.215.14"], "the loopback target is never connected to"
 
 
 def test_import_fetch_follows_allowed_redirects_but_not_loops(local: LocalHttp) -> None:

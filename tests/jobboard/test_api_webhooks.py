@@ -231,7 +231,7 @@ def test_webhooks_give_up_after_the_last_attempt(api: ApiServer, local: LocalHtt
     assert len(local.deliveries(name)) == attempts, "no attempt after the last"
 
 
-def test_webhooks_gone_disables_and_rotation_reenables_with_the_new_secret(
+def test_webhooks_gone_disables_holds_events_and_enable_sends_them_with_the_new_secret(
     api: ApiServer, local: LocalHttp
 ) -> None:
     with (
@@ -246,18 +246,33 @@ def test_webhooks_gone_disables_and_rotation_reenables_with_the_new_secret(
             return state if state["disabled_at"] else None
 
         state = wait_until(disabled, timeout=20)
-        post_job(client)  # not delivered while disabled
+        post_job(client)  # held while disabled, not dropped
         rotated = client.post(f"/v1/webhook-endpoints/{endpoint['id']}/rotate-secret").json()
         local.hook(name, rotated["secret"])
+        still = client.get(f"/v1/webhook-endpoints/{endpoint['id']}").json()
         ping = client.post(f"/v1/webhook-endpoints/{endpoint['id']}/test")
-        got = local.wait_for(name, lambda d: any(x.payload["type"] == "webhook.test" for x in d))
+        enabled = client.post(f"/v1/webhook-endpoints/{endpoint['id']}/enable")
+        got = local.wait_for(name, lambda d: len(d) >= 4)
+        missing = client.post("/v1/webhook-endpoints/ep_nope/enable")
     assert "410" in state["disabled_reason"]
+    assert still["disabled_at"] is not None, "rotating the secret does not enable"
     assert ping.status_code == 202
-    test_delivery = next(d for d in got if d.payload["type"] == "webhook.test")
+    assert enabled.status_code == 200, enabled.text
+    assert enabled.json()["endpoint"]["disabled_at"] is None
+    # the delivery that got 410, the posting made while disabled and the ping: all held
+    assert enabled.json()["released"] == 3
+    assert [d.payload["type"] for d in got] == [
+        "job.updated",
+        "job.updated",
+        "job.updated",
+        "webhook.test",
+    ]
+    assert got[1].id == got[0].id, "the 410 delivery is sent again under its own id"
+    test_delivery = got[3]
     assert test_delivery.id == ping.json()["event_id"]
     assert test_delivery.verified, "signed with the new secret"
     assert not verify_signature(endpoint["secret"], test_delivery.headers, test_delivery.body)
-    assert [d.payload["type"] for d in got] == ["job.updated", "webhook.test"]
+    assert_problem(missing, 404, "not-found")
 
 
 def test_webhooks_redeliver_sends_the_same_event_again(api: ApiServer, local: LocalHttp) -> None:

@@ -118,8 +118,9 @@ async def create_application(
             return job.id, repo.posting_from_dict(job.posting)
 
     real_id, posting = await anyio.to_thread.run_sync(load)
+    # the body first: a slow upload holds no worker place (the middleware bounds its time)
+    form = await read_multipart(request, services.settings.max_upload_bytes)
     async with services.slot():
-        form = await read_multipart(request, services.settings.max_upload_bytes)
         part = form.first("file")
         if part is None:
             raise invalid(

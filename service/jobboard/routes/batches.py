@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import io
 import zipfile
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
 import anyio.to_thread
 from fastapi import APIRouter, HTTPException, Request, Response
 from sqlalchemy.orm import Session
 
+from matcher.errors import DocumentTooLargeError
 from service.deps import ServicesDep
 from service.jobboard.routes.applications import candidate_id
 from service.jobboard.routes.common import (
@@ -27,10 +30,13 @@ from service.jobboard.routes.common import (
     responses,
     run_idempotent,
 )
-from service.jobboard.schemas import BatchOut, BatchResults, batch_out, item_out
+from service.jobboard.schemas import BatchOut, BatchResults, SkippedEntry, batch_out, item_out
 from service.storage import repositories as repo
 from service.storage.models import Batch
-from service.uploads import read_multipart
+from service.uploads import Form, read_multipart
+
+if TYPE_CHECKING:
+    from service.services import Services
 
 router = APIRouter(prefix="/v1", tags=["batches"])
 
@@ -69,30 +75,95 @@ BATCH_BODY = {
 }
 
 
-def _expand(files: list[tuple[str, bytes]], limit: int, max_files: int) -> list[tuple[str, bytes]]:
-    """Unpack zips (members checked against the size limit before reading)."""
-    out: list[tuple[str, bytes]] = []
-    for name, data in files:
-        if name.lower().endswith(".zip"):
-            try:
-                archive = zipfile.ZipFile(io.BytesIO(data))
-            except zipfile.BadZipFile:
-                raise invalid(("body", "files"), f"{name} is not a readable zip.") from None
-            with archive:
-                for member in archive.infolist():
-                    if member.is_dir() or member.filename.startswith(("__MACOSX/", ".")):
-                        continue
-                    if member.file_size > limit:
-                        raise invalid(
-                            ("body", "files"), f"A file in the zip is larger than {limit} bytes."
-                        )
-                    if len(out) >= max_files:
-                        raise invalid(("body", "files"), f"At most {max_files} resumes per batch.")
-                    out.append((PurePosixPath(member.filename).name, archive.read(member)))
-        else:
-            out.append((name, data))
-        if len(out) > max_files:
+@dataclass
+class Unpacked:
+    """The resumes of an upload once its zips are unpacked, and the entries left out."""
+
+    files: list[tuple[str, bytes]] = field(default_factory=list)
+    skipped: list[SkippedEntry] = field(default_factory=list)
+    total: int = 0
+
+
+def _skip_reason(name: str) -> str | None:
+    parts = PurePosixPath(name.replace("\\", "/")).parts
+    if name.startswith("/") or ".." in parts or (parts and ":" in parts[0]):
+        return "unsafe-path"
+    if parts and parts[0] == "__MACOSX":
+        return "macos-metadata"
+    if any(p.startswith(".") for p in parts):
+        return "hidden"
+    return None
+
+
+def _expand(
+    files: list[tuple[str, bytes]],
+    *,
+    limit: int,
+    max_files: int,
+    max_bytes: int,
+    max_ratio: float,
+) -> Unpacked:
+    """Unpack zips with every size bounded as it is decompressed (entry size, total size,
+    entry count, packed/unpacked ratio): the header's sizes are never trusted. Runs in a
+    thread (decompressing is CPU work that must not stall the event loop).
+
+    Raises:
+        DocumentTooLargeError: an entry over ``limit``, the whole over ``max_bytes``, or an
+            entry that inflates more than ``max_ratio`` times (a zip bomb).
+        RequestValidationError: an unreadable zip, or more than ``max_files`` resumes.
+    """
+    out = Unpacked()
+
+    def add(name: str, data: bytes) -> None:
+        if len(out.files) >= max_files:
             raise invalid(("body", "files"), f"At most {max_files} resumes per batch.")
+        out.total += len(data)
+        if out.total > max_bytes:
+            raise DocumentTooLargeError(
+                f"The batch holds more than {max_bytes} bytes once unpacked."
+            )
+        out.files.append((name, data))
+
+    for name, data in files:
+        if not name.lower().endswith(".zip"):
+            add(name, data)
+            continue
+        try:
+            archive = zipfile.ZipFile(io.BytesIO(data))
+        except zipfile.BadZipFile:
+            raise invalid(("body", "files"), f"{name} is not a readable zip.") from None
+        with archive:
+            members = archive.infolist()
+            if len(members) > 4 * max_files:
+                raise invalid(("body", "files"), f"At most {max_files} resumes per batch.")
+            for member in members:
+                if member.is_dir():
+                    out.skipped.append(SkippedEntry(name=member.filename, reason="directory"))
+                    continue
+                reason = _skip_reason(member.filename)
+                if reason is not None:
+                    out.skipped.append(SkippedEntry(name=member.filename, reason=reason))
+                    continue
+                cap = min(limit, max_bytes - out.total)
+                try:
+                    with archive.open(member) as stream:
+                        content = stream.read(cap + 1)  # decompresses at most cap + 1 bytes
+                except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError):
+                    raise invalid(
+                        ("body", "files"), f"{member.filename}: the zip entry is unreadable."
+                    ) from None
+                if len(content) > cap:
+                    if cap < limit:
+                        raise DocumentTooLargeError(
+                            f"The batch holds more than {max_bytes} bytes once unpacked."
+                        )
+                    raise DocumentTooLargeError(f"A file in the zip is larger than {limit} bytes.")
+                if len(content) > max_ratio * max(1, member.compress_size):
+                    raise DocumentTooLargeError(
+                        f"{member.filename}: the zip entry inflates more than {max_ratio:g} "
+                        "times (a zip bomb?)."
+                    )
+                add(PurePosixPath(member.filename).name, content)
     return out
 
 
@@ -111,6 +182,7 @@ def _expand(files: list[tuple[str, bytes]], limit: int, max_files: int) -> list[
         "document-too-large",
         "idempotency-in-progress",
         "idempotency-key-reused",
+        "service-busy",
         "internal-error",
     ),
 )
@@ -123,7 +195,11 @@ async def create_batch(request: Request, services: ServicesDep, _principal: Jobs
     if ctype != "multipart/form-data":
         raise HTTPException(415, "Send multipart/form-data with 'files' and 'job_id' or 'roles'.")
     settings = board(request).settings
-    form = await read_multipart(request, services.settings.max_upload_bytes)
+    form = await read_multipart(
+        request,
+        services.settings.max_upload_bytes,
+        max_parts=2 * settings.batch_max_files + 8,  # files and their ids, job_id, roles
+    )
     uploads = [
         (p.filename or f"resume-{i}.txt", p.data)
         for name in ("files", "file")
@@ -131,7 +207,26 @@ async def create_batch(request: Request, services: ServicesDep, _principal: Jobs
     ]
     if not uploads:
         raise invalid(("body", "files"), "Upload at least one resume as 'files'.", "missing")
-    files = _expand(uploads, services.settings.max_upload_bytes, settings.batch_max_files)
+    # unpacking and storing take a worker place, like any other parsing: a burst of batch
+    # uploads is refused with 503 instead of growing the process without bound
+    async with services.slot():
+        return await _create(request, services, form, uploads)
+
+
+async def _create(
+    request: Request, services: Services, form: Form, uploads: list[tuple[str, bytes]]
+) -> Response:
+    settings = board(request).settings
+    unpacked = await anyio.to_thread.run_sync(
+        lambda: _expand(
+            uploads,
+            limit=services.settings.max_upload_bytes,
+            max_files=settings.batch_max_files,
+            max_bytes=settings.batch_max_bytes,
+            max_ratio=settings.batch_max_ratio,
+        )
+    )
+    files = unpacked.files
     if not files:
         raise invalid(("body", "files"), "The upload holds no resume.", "missing")
     job_ref = next(iter(form.texts("job_id")), "").strip() or None
@@ -177,7 +272,9 @@ async def create_batch(request: Request, services: ServicesDep, _principal: Jobs
                     retention_days=services.settings.retention_days,
                 )
                 session.flush()
-                return batch_out(batch)
+                out = batch_out(batch)
+                out.skipped = unpacked.skipped
+                return out
 
         out = await anyio.to_thread.run_sync(write)
         return Response(

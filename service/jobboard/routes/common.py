@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import json
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
@@ -14,6 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from matcher import safe_traceback
 from matcher.errors import MatcherError
 from service.auth import Principal, require_scope
 from service.jobboard.runtime import JobBoard
@@ -55,6 +59,7 @@ __all__ = [
     "run_idempotent",
 ]
 
+log = logging.getLogger("rolefit.jobboard")
 
 # --------------------------------------------------------------------------- problems
 
@@ -240,6 +245,7 @@ async def run_idempotent(
                 path=request.url.path,
                 fingerprint=request_fingerprint,
                 hours=settings.idempotency_hours,
+                lease_seconds=settings.idempotency_lease_seconds,
             )
         )
     except idempotency.KeyInProgressError:
@@ -253,9 +259,11 @@ async def run_idempotent(
             media_type=claim.media_type,
             headers={"Idempotent-Replayed": "true"},
         )
+    heartbeat = _Heartbeat(services, claim, settings.idempotency_lease_seconds)
     try:
         try:
-            response = await handler()
+            async with heartbeat:
+                response = await handler()
         except (MatcherError, ServiceError, StarletteHTTPException, RequestValidationError) as exc:
             # An answer about this request (a document that cannot be read, a posting that
             # is not there): the problem is the stored response, like a success would be.
@@ -279,6 +287,37 @@ async def run_idempotent(
         )
     )
     return response
+
+
+class _Heartbeat:
+    """Renews a claimed key's lease while its request runs: the lease lapses within
+    ``lease`` seconds of the process dying, and never while it is alive."""
+
+    def __init__(self, services: Services, record_id: str, lease: float) -> None:
+        self.services = services
+        self.record_id = record_id
+        self.lease = lease
+        self._task: asyncio.Task[None] | None = None
+
+    async def _beat(self) -> None:
+        every = max(0.2, self.lease / 3)
+        while True:
+            await asyncio.sleep(every)
+            try:
+                await anyio.to_thread.run_sync(
+                    idempotency.renew, self.services.sessions, self.record_id, self.lease
+                )
+            except Exception as exc:  # the next beat tries again
+                log.warning("idempotency lease renewal failed\n%s", safe_traceback(exc))
+
+    async def __aenter__(self) -> None:
+        self._task = asyncio.create_task(self._beat())
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
 
 
 # Answers that depend on the moment, not on the request: the key stays free for a retry.

@@ -97,9 +97,12 @@ def _titles(request: Request) -> dict[str, str]:
     return {rid: role.title for rid, role in taxonomy.roles.items()}
 
 
+JSON_TYPES = ("application/json", "application/ld+json")
+
+
 def _job_input(ctype: str, body: bytes) -> tuple[str | dict[str, Any] | list[Any], str]:
     """What the matcher reads, and the source label, from the request body."""
-    if ctype in ("application/json", "application/ld+json"):
+    if ctype in JSON_TYPES:
         try:
             data = json.loads(body)
         except (json.JSONDecodeError, UnicodeDecodeError):
@@ -199,7 +202,9 @@ async def create_job(
         )
     body = await read_body(request, services.settings.max_upload_bytes)
     job_input, source = _job_input(ctype, body)
-    key = fingerprint(ctype, body, external_id)
+    # the same posting re-serialised (key order, spacing, escapes) is the same request
+    content = canonical_json(json.loads(body)) if ctype in JSON_TYPES else body
+    key = fingerprint(ctype, content, external_id)
 
     async def handle() -> Response:
         posting, version = await services.run_task(parse_job_task, job_input)

@@ -1,5 +1,5 @@
 """Webhook endpoints: register (the secret is shown once), list, read, delete, rotate the
-secret, send a test ping."""
+secret, enable a disabled one (its held deliveries are sent), send a test ping."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from service.deps import ServicesDep
-from service.jobboard import outbox
+from service.jobboard import outbox, webhooks
 from service.jobboard.routes.common import (
     JobsRead,
     JobsWrite,
@@ -155,17 +155,47 @@ async def delete_endpoint(
 )
 async def rotate_secret(endpoint_id: str, services: ServicesDep, _principal: JobsWrite) -> Response:
     """A new ``whsec_`` secret (shown once); deliveries are signed with it from now on.
-    A disabled endpoint is enabled again."""
+    A disabled endpoint stays disabled: enable it with ``POST .../enable``."""
 
     def write(session: Session) -> SecretOut:
         endpoint = _endpoint(session, endpoint_id)
         secret = repo.rotate_secret(session, endpoint)
-        endpoint.disabled_at = None
-        endpoint.disabled_reason = None
-        endpoint.consecutive_failures = 0
         return SecretOut(id=endpoint.id, secret=secret)
 
     return await in_session(services, write, commit=True)
+
+
+class EnabledOut(BaseModel):
+    endpoint: EndpointOut
+    released: int = Field(
+        description="Deliveries held while the endpoint was disabled, now sent in order."
+    )
+
+
+@router.post(
+    "/webhook-endpoints/{endpoint_id}/enable",
+    response_model=EnabledOut,
+    summary="Enable a disabled webhook endpoint",
+    responses=responses("unauthenticated", "forbidden", "not-found"),
+)
+async def enable_endpoint(
+    endpoint_id: str, services: ServicesDep, _principal: JobsWrite
+) -> Response:
+    """Enable an endpoint that was disabled (it failed continuously for the configured time,
+    or answered 410 Gone). Every event created meanwhile was kept as a held delivery: they
+    are sent now, in order of creation, under their own webhook-ids. Enabling an enabled
+    endpoint changes nothing (``released`` is 0)."""
+
+    def write() -> EnabledOut:
+        with services.sessions.begin() as session:
+            endpoint = session.get(WebhookEndpoint, endpoint_id)
+            if endpoint is None:
+                raise not_found("webhook endpoint", endpoint_id)
+            released = webhooks.enable_endpoint(session, endpoint)
+            session.flush()
+            return EnabledOut(endpoint=endpoint_out(endpoint), released=released)
+
+    return json_response(await anyio.to_thread.run_sync(write))
 
 
 @router.post(

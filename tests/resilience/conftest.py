@@ -1,0 +1,10 @@
+"""The resilience suite (issue #17): small hostile inputs, slow clients and short outages,
+against real servers on 127.0.0.1. Every test here is marked ``resilience`` and bounded in
+time; outages are simulated with short configured intervals, not waited out."""
+
+from __future__ import annotations
+
+# the job board's database fixtures: every server-backed test runs on SQLite and PostgreSQL
+from tests.jobboard.conftest import backend, fresh_database, pg_server
+
+__all__ = ["backend", "fresh_database", "pg_server"]
