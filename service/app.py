@@ -331,8 +331,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(taxonomy.router)
     app.include_router(match.router)
     _include_job_board_routers(app)
+    _include_pages(app)
     app.openapi = _openapi(app)  # type: ignore[method-assign]
     return app
+
+
+def _include_pages(app: FastAPI) -> None:
+    """The pages for people (``service/web``) and their CSS/JS, served from the package."""
+    from starlette.staticfiles import StaticFiles
+
+    from service.web import routes as pages
+
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(packages=[("service.web", "static")]), name="static")
 
 
 def _include_job_board_routers(app: FastAPI) -> None:
