@@ -99,7 +99,6 @@ def test_keyboard_only_upload(web_server: Server, page: Any, chromium_pdf: Path)
     _tab_to(page, "submit")
     page.keyboard.press("Enter")
     _check_result(page)
-    page.screenshot(path=str(SCREENSHOTS / "resume-upload-keyboard.png"))
     # a skill link is reachable and Enter highlights its line
     for _ in range(200):
         page.keyboard.press("Tab")
