@@ -124,7 +124,11 @@ class RequestContext:
             await send(message)
 
         try:
-            if declared.isdigit() and int(declared) > limit:
+            if declared.isdigit() and int(declared) > limit and scope["path"] == "/":
+                from service.web.routes import too_large_page  # the page's form, not JSON
+
+                await too_large_page(Request(scope), limit)(scope, receive, tagged_send)
+            elif declared.isdigit() and int(declared) > limit:
                 request = Request(scope)
                 response = problem_response(
                     request,

@@ -44,6 +44,19 @@ def _form_page(
     return HTMLResponse(html, status_code=status)
 
 
+def too_large_page(request: Request, limit: int) -> HTMLResponse:
+    """The form with a 413 error (the middleware answers before reading an oversized body)."""
+    return _form_page(
+        request,
+        error={
+            "title": "Document too large",
+            "detail": f"The file is too large: uploads are limited to {limit // 1024} KB.",
+            "code": "document-too-large",
+        },
+        status=413,
+    )
+
+
 @router.get("/", response_class=HTMLResponse)
 async def index(request: Request) -> HTMLResponse:
     """The upload form."""
