@@ -46,3 +46,25 @@ def test_role_table_fits_80_columns(tmp_path: Path) -> None:
         cells = [c.strip() for c in row.strip("│").split("│")]
         assert re.fullmatch(r"\d+\.\d", cells[1]), row
         assert cells[3] in ("strong", "good", "partial", "weak"), row
+
+
+def test_roles_table_fits_80_columns_with_whole_ids() -> None:
+    env = {**os.environ, "COLUMNS": "80", "NO_COLOR": "1", "TERM": "dumb"}
+    out = subprocess.run(
+        [sys.executable, "-m", "cli", "roles"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=True,
+    ).stdout
+    assert all(len(line) <= 80 for line in out.splitlines()), out
+    from taxonomy import load_taxonomy
+
+    ids = {
+        cell.strip("│ ↳")
+        for line in out.splitlines()
+        if line.startswith("│")
+        for cell in [line.split("│")[1]]
+    }
+    assert ids == set(load_taxonomy().roles)  # one line per role, every id whole
