@@ -35,7 +35,7 @@ _BAND_STYLE = {"strong": "bold green", "good": "green", "partial": "yellow", "we
 _PRIORITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "dim"}
 
 
-def _bar(score: float, width: int = 20) -> Text:
+def _bar(score: float, width: int = 10) -> Text:
     filled = round(score / 100.0 * width)
     return Text("█" * filled + "░" * (width - filled))
 
@@ -68,18 +68,24 @@ def _print_report(report: MatchReport, *, filename: str, top: int) -> None:
         f"[bold]{filename}[/]  [dim]{report.pages} page(s) · taxonomy {report.taxonomy_version}"
         f" · method {report.method}[/]"
     )
-    table = Table(title="Role fit", show_lines=False)
-    table.add_column("Role")
-    table.add_column("Score", justify="right")
-    table.add_column("")
-    table.add_column("Band")
-    table.add_column("Matched", justify="right")
-    table.add_column("Missing core", justify="right")
+    # Fits 80 columns: one line per role (a long title is cut with "…", never wrapped), a
+    # 10-cell bar, short headers; "↳" marks a title variant under its parent.
+    table = Table(
+        title="Role fit",
+        show_lines=False,
+        caption="Skills: matched · Gaps: missing core skills · ↳ title variant",
+    )
+    table.add_column("Role", no_wrap=True, overflow="ellipsis", max_width=28)
+    table.add_column("Score", justify="right", no_wrap=True)
+    table.add_column("", no_wrap=True)
+    table.add_column("Band", no_wrap=True)
+    table.add_column("Skills", justify="right", no_wrap=True)
+    table.add_column("Gaps", justify="right", no_wrap=True)
     rows = ([report.job] if report.job is not None else []) + list(report.roles[:top])
     for role in rows:
         title = f"{role.title} [dim](posting)[/]" if role.kind == "job" else role.title
         if role.kind == "variant":
-            title = f"  {title} [dim](variant)[/]"
+            title = f"↳ {title}"
         table.add_row(
             title,
             f"{role.score:.1f}",

@@ -108,18 +108,23 @@ def roles_cmd(
     if as_json:
         print_json({"version": tax.version, "roles": rows, "variants": variants})
         return
-    table = Table(title=f"Roles (taxonomy {tax.version})")
-    for col in ("id", "title", "kind", "parent", "skills", "aliases"):
-        table.add_column(col)
-    for row in rows + variants:
-        table.add_row(
-            row["id"],
-            row["title"],
-            row["kind"],
-            row["parent"] or "",
-            str(row["skills"]),
-            ", ".join(row["aliases"][:2]) + (" ..." if len(row["aliases"]) > 2 else ""),
-        )
+    # One line per role in 80 columns: each role followed by its title variants (↳), a long
+    # title cut with "…" rather than wrapped; the aliases are in `roles show` and --json.
+    table = Table(
+        title=f"Roles (taxonomy {tax.version})",
+        caption="↳ title variant · aliases, sources: rolefit roles show ID",
+    )
+    widest_id = max((len(r["id"]) + 2 for r in rows + variants), default=2)
+    table.add_column("id", no_wrap=True, min_width=widest_id)  # ids are typed: never cut
+    table.add_column("title", no_wrap=True, overflow="ellipsis", max_width=30)
+    table.add_column("skills", justify="right", no_wrap=True, min_width=6)
+    for row in rows:
+        for item in [row, *(v for v in variants if v["parent"] == row["id"])]:
+            table.add_row(
+                item["id"] if item is row else f"↳ {item['id']}",
+                item["title"],
+                str(item["skills"]),
+            )
     console.print(table)
 
 

@@ -230,6 +230,10 @@ class RequestContext:
                 )
                 receiving = False
                 await response(scope, receive, tagged_send)
+            elif declared.isdigit() and int(declared) > limit and scope["path"] == "/":
+                from service.web.routes import too_large_page  # the page's form, not JSON
+
+                await too_large_page(Request(scope), limit)(scope, receive, tagged_send)
             elif declared.isdigit() and int(declared) > limit:
                 request = Request(scope)
                 response = problem_response(
@@ -282,6 +286,36 @@ class RequestContext:
                 },
             )
             request_id_var.reset(token)
+
+
+# Swagger UI and ReDoc come from the package, but ReDoc still shows a logo from cdn.redoc.ly:
+# the policy keeps the docs pages on this origin (the browser never asks another host).
+DOCS_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self' 'unsafe-inline' blob:; worker-src 'self' blob:; connect-src 'self'; "
+    "font-src 'self' data:"
+).encode("latin-1")
+DOCS_PATHS = frozenset({"/docs", "/redoc"})
+
+
+class DocsPolicy:
+    """Pure ASGI middleware: a same-origin Content-Security-Policy on /docs and /redoc."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] not in DOCS_PATHS:
+            await self.app(scope, receive, send)
+            return
+
+        async def with_policy(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [*message.get("headers", []), (b"content-security-policy", DOCS_POLICY)]
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, with_policy)
 
 
 # --------------------------------------------------------------------------- lifespan
@@ -361,6 +395,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 def _openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
+    from service.jobboard.schemas import JobIn
     from service.schemas import MatchTextRequest, Problem, ValidationProblem
 
     def build() -> dict[str, Any]:
@@ -375,7 +410,9 @@ def _openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
             tags=app.openapi_tags,
         )
         components = schema.setdefault("components", {}).setdefault("schemas", {})
-        for model in (Problem, ValidationProblem, MatchTextRequest):
+        # Models the routes name only in openapi_extra (their bodies are read by hand): without
+        # them a $ref dangles and ReDoc refuses to render ("Invalid reference token").
+        for model in (Problem, ValidationProblem, MatchTextRequest, JobIn):
             generated = model.model_json_schema(ref_template="#/components/schemas/{model}")
             for name, sub in generated.pop("$defs", {}).items():
                 components.setdefault(name, sub)
@@ -414,6 +451,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the service. Settings come from ``ROLEFIT_*`` when not given."""
     from importlib.metadata import version
 
+    from fastapi_offline import FastAPIOffline
+
     from service.routes import health, match, taxonomy
 
     settings = settings or Settings()
@@ -425,7 +464,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine=engine,
         sessions=session_factory(engine),
     )
-    app = FastAPI(
+    # /docs and /redoc with Swagger UI and ReDoc served from the fastapi-offline package (MIT,
+    # bundling swagger-ui-dist and redoc): no CDN, so the docs render without internet.
+    app: FastAPI = FastAPIOffline(
         title="rolefit",
         version=version("rolefit"),
         description=DESCRIPTION,
@@ -438,13 +479,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.services = services
     install_problem_handlers(app)
+    app.add_middleware(DocsPolicy)
     app.add_middleware(RequestContext)
     app.include_router(health.router)
     app.include_router(taxonomy.router)
     app.include_router(match.router)
     _include_job_board_routers(app)
+    _include_pages(app)
     app.openapi = _openapi(app)  # type: ignore[method-assign]
     return app
+
+
+def _include_pages(app: FastAPI) -> None:
+    """The pages for people (``service/web``) and their CSS/JS, served from the package."""
+    from starlette.staticfiles import StaticFiles
+
+    from service.web import routes as pages
+
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(packages=[("service.web", "static")]), name="static")
 
 
 def _include_job_board_routers(app: FastAPI) -> None:
