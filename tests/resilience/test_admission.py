@@ -20,8 +20,8 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
+from tests.documents import person_text as resume_text
 from tests.service.conftest import Server, start_server, stop_server
-from tests.service.documents import resume_text
 
 pytestmark = [pytest.mark.resilience, pytest.mark.slow, pytest.mark.issue(17)]
 

@@ -18,8 +18,8 @@ import httpx
 import psutil
 import pytest
 
+from tests.documents import person_text as resume_text
 from tests.jobboard.live import ApiServer, start_server, stop_server
-from tests.service.documents import resume_text
 
 pytestmark = [pytest.mark.resilience, pytest.mark.slow, pytest.mark.issue(17)]
 

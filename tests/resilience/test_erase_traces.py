@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.documents import person_text as resume_text
 from tests.jobboard.live import start_server, stop_server
 from tests.jobboard.test_api_jobs import DESCRIPTION
-from tests.service.documents import resume_text
 
 pytestmark = [pytest.mark.resilience, pytest.mark.slow, pytest.mark.issue(17)]
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.producers import html_to_pdf, resume_html, sample_resume
+from tests.documents import html_to_pdf, resume_html, sample_resume
 from tests.service.conftest import Server
 from tests.web.conftest import SCREENSHOTS
 
