@@ -86,7 +86,7 @@ def test_applications_real_pdfs_are_scored_and_ranked_best_first(
     assert {m["skill_id"] for m in application["matched"]} >= {"python", "sql", "airflow"}
     assert not {m["skill_id"] for m in application["missing"]} & {"python", "sql", "airflow"}
     assert application["method"] == report["method"]
-    assert application["method"].startswith("weighted-coverage.")
+    assert application["method"].startswith("distinctive-coverage.")
     assert application["taxonomy_version"] == job["taxonomy_version"]
     expires = dt.datetime.fromisoformat(application["expires_at"])
     created = dt.datetime.fromisoformat(application["created_at"])

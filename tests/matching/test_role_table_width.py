@@ -39,7 +39,7 @@ def test_role_table_fits_80_columns(tmp_path: Path) -> None:
     start = next(i for i, ln in enumerate(lines) if ln.startswith("┡"))
     end = next(i for i, ln in enumerate(lines) if ln.startswith("└"))
     rows = lines[start + 1 : end]
-    assert len(rows) >= 10
+    assert len(rows) >= 5  # the five roles (variants only when asked for)
     for line in lines[: end + 1]:
         assert len(line) <= 80, line
     for row in rows:  # every row is a whole role: a score and a band, never a wrapped remainder
