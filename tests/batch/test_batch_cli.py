@@ -241,8 +241,8 @@ def test_batch_survives_sigterm_and_sigkill_without_loss_or_duplicates(tmp_path:
 
 def test_batch_time_budget_replaces_the_worker_and_retry_failed_retries(tmp_path: Path) -> None:
     folder = tmp_path / "resumes"
-    write(folder, "slow-1.pdf", documents.slow_pdf(400_000))
-    write(folder, "slow-2.pdf", documents.slow_pdf(400_001))
+    write(folder, "slow-1.pdf", documents.slow_pdf(400_000, pages=4))
+    write(folder, "slow-2.pdf", documents.slow_pdf(400_001, pages=4))
     for i in range(3):
         write(folder, f"ok-{i}.txt", text_resume(10 + i))
     out = tmp_path / "results.jsonl"

@@ -146,7 +146,7 @@ def test_end_to_end_batch_survives_a_crash_of_the_service(
             files = [
                 ("files", ("c0.txt", text_resume)),
                 ("files", ("c1.txt", text_resume)),
-                ("files", ("c2.pdf", documents.slow_pdf(5_000))),  # seconds of work
+                ("files", ("c2.pdf", documents.slow_pdf(pages=4))),  # seconds of work
                 ("files", ("c3.txt", text_resume)),
                 ("files", ("c4.pdf", medium_pdf())),
             ]
