@@ -395,6 +395,9 @@ class JobPosting:
     years_required: float | None = None
     education: tuple[str, ...] = ()
     external_id: str | None = None
+    # ids of the mentioned skills that only the company's own sentences name ("our platform is
+    # known for its reliability and scalability"): listed, but never scored or shown missing
+    background: tuple[str, ...] = ()
     organization: str | None = None
     nearest_roles: tuple[tuple[str, float], ...] = ()  # (role_id, similarity 0..100), best first
     verdict: Verdict | None = None  # the top-level role the posting hires for, or none

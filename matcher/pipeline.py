@@ -40,6 +40,7 @@ from matcher.normalize import (
 from matcher.options import MatchOptions
 from matcher.postings.read import posting_document, read_posting
 from matcher.postings.requirements import (
+    background_skills,
     education_required,
     requirement_modes,
     split_requirements,
@@ -153,6 +154,7 @@ class Matcher:
             education=education_required(raw.text),
             external_id=raw.external_id,
             organization=raw.organization,
+            background=background_skills(mentioned, document),
         )
         nearest = self.nearest_roles(posting, limit=len(self._specs))
         # Which role the posting hires for is decided as for a resume (its skills and title

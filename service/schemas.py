@@ -368,6 +368,11 @@ class PostingOut(_Out):
     required: list[CanonicalSkillOut] = []
     preferred: list[CanonicalSkillOut] = []
     mentioned: list[CanonicalSkillOut] = []
+    background: list[str] = Field(
+        default=[],
+        description="Ids of mentioned skills that only sentences about the company name "
+        "(boilerplate such as 'known for its scalability'): not scored, never missing.",
+    )
     years_required: float | None = None
     education: list[str] = []
     external_id: str | None = None

@@ -20,6 +20,7 @@ from matcher.models import CanonicalSkill, Document, Line
 __all__ = [
     "Mode",
     "alternative_groups",
+    "background_skills",
     "education_required",
     "is_about_the_company",
     "is_heading",
@@ -241,6 +242,8 @@ def _evidence_mode(line_text: str, offset: int, block: Mode) -> Mode:
 # A sentence about the company, not the candidate: "we", "our", "us" and no "you".
 _ABOUT_US = re.compile(r"\b(we|we're|we’re|our|ours|us)\b", re.I)
 _ABOUT_YOU = re.compile(r"\b(you|your|you'll|you’ll|candidate|applicant)\b", re.I)
+# Skill categories that name a field, quality or practice rather than a technology.
+_CONCEPTS = frozenset({"method", "soft"})
 
 
 def is_about_the_company(line_text: str, offset: int) -> bool:
@@ -250,13 +253,33 @@ def is_about_the_company(line_text: str, offset: int) -> bool:
     return bool(_ABOUT_US.search(sentence)) and not _ABOUT_YOU.search(sentence)
 
 
+def background_skills(skills: Sequence[CanonicalSkill], document: Document) -> tuple[str, ...]:
+    """Ids of the concepts (methods, fields, qualities) that only sentences about the company
+    name: "our platform is known for its reliability and scalability" is boilerplate, not a
+    skill the posting asks for. A technology named there ("our stack includes Java") is not
+    background: it tells a candidate what they would work with."""
+    by_number = {line.number: line for line in document.lines}
+    out: list[str] = []
+    for skill in skills:
+        if skill.category not in _CONCEPTS or not skill.evidence:
+            continue
+        lines = [(by_number.get(e.line), e) for e in skill.evidence]
+        if all(
+            line is not None and is_about_the_company(line.text, e.start - line.start)
+            for line, e in lines
+        ):
+            out.append(skill.skill_id)
+    return tuple(out)
+
+
 def split_requirements(
     skills: Sequence[CanonicalSkill], modes: Mapping[int, Mode], document: Document
 ) -> tuple[list[CanonicalSkill], list[CanonicalSkill], list[CanonicalSkill]]:
     """Sort skills into (required, preferred, mentioned) by their strongest evidence.
 
     Evidence in a sentence about the company itself (boilerplate: "our platform runs on
-    knowledge and scalability") is never a requirement: at most a mention.
+    knowledge and scalability") is never a requirement: at most a mention (and a concept only
+    the company's sentences name is ``background_skills``: not scored at all).
     """
     rank = {"required": 0, "preferred": 1, "mentioned": 2}
     by_number = {line.number: line for line in document.lines}

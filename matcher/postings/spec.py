@@ -21,10 +21,14 @@ from taxonomy import Taxonomy
 __all__ = ["nearest_roles", "posting_spec", "with_similarity", "years_in_field"]
 
 _MENTIONED_WEIGHT = 0.5
+# How many of the posting's skills a job's own lines must show for its years to count as
+# years in the posting's field.
+_SKILLS_IN_FIELD = 2
 
 
 def posting_spec(posting: JobPosting) -> RoleSpec:
-    """A posting as an ad-hoc role: required → core, preferred → bonus, others → important."""
+    """A posting as an ad-hoc role: required → core, preferred → bonus, others → important;
+    the company's background concepts (``JobPosting.background``) are not asked for."""
     items: list[RoleSpecSkill] = []
     seen: set[str] = set()
     # "JavaScript, Java, or Python" asks for one of three: the alternatives share one
@@ -43,7 +47,7 @@ def posting_spec(posting: JobPosting) -> RoleSpec:
             items.append(RoleSpecSkill(skill.skill_id, "bonus", weight))
             seen.add(skill.skill_id)
     for skill in posting.mentioned:
-        if skill.skill_id not in seen:
+        if skill.skill_id not in seen and skill.skill_id not in posting.background:
             items.append(RoleSpecSkill(skill.skill_id, "important", _MENTIONED_WEIGHT))
             seen.add(skill.skill_id)
     return RoleSpec(
@@ -117,18 +121,21 @@ def with_similarity(
 def years_in_field(
     document: Document, skills: Sequence[CanonicalSkill], posting: JobPosting
 ) -> float | None:
-    """The resume's years of experience in the posting's field: the jobs whose lines show a
-    skill the posting names (overlaps merged). Years as a nurse say nothing about an ML
-    posting. None when the resume's jobs carry no dates."""
+    """The resume's years of experience in the posting's field: the jobs whose lines show at
+    least two different skills the posting names (one when it names only one), overlaps
+    merged. Years as a nurse say nothing about an ML posting, even when one of the nurse's
+    bullets mentions a Python script. None when the resume's jobs carry no dates."""
     entries = sorted(document.experience, key=lambda e: e.line)
     if not entries:
         return None
     asked = {s.skill_id for s in (*posting.required, *posting.preferred, *posting.mentioned)}
-    lines = sorted({e.line for s in skills if s.skill_id in asked for e in s.evidence})
+    shown = [(e.line, s.skill_id) for s in skills if s.skill_id in asked for e in s.evidence]
+    enough = min(_SKILLS_IN_FIELD, len(asked))
     relevant: list[ExperienceEntry] = []
     for index, entry in enumerate(entries):
         end = entries[index + 1].line if index + 1 < len(entries) else _section_end(document, entry)
-        if any(entry.line <= line < end for line in lines):
+        in_job = {skill_id for line, skill_id in shown if entry.line <= line < end}
+        if in_job and len(in_job) >= enough:
             relevant.append(entry)
     if not relevant:
         return 0.0 if total_years(entries) is not None else None

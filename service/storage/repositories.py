@@ -185,6 +185,7 @@ def posting_from_dict(data: dict[str, Any]) -> JobPosting:
         education=tuple(data.get("education", ())),
         external_id=data.get("external_id"),
         organization=data.get("organization"),
+        background=tuple(data.get("background", ())),
         nearest_roles=tuple((str(r), float(s)) for r, s in data.get("nearest_roles", ())),
     )
 
