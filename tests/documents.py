@@ -1022,3 +1022,115 @@ def person_text(producer: str = "text") -> str:
 def locked_pdf() -> bytes:
     """The reportlab person's resume behind a user password (AES-128)."""
     return encrypted_pdf(person_pdf("reportlab"), user_password="s3cret", algorithm="AES-128")
+
+
+# ----------------------------------------------------------------------------- role fit
+# Resumes written for the role-fit tests (issue 16): one per kind of person a user meets, from
+# the five roles to people the roles do not fit. Names and employers are made up.
+ROLE_FIT_RESUMES: dict[str, str] = {
+    "data-scientist": """Priya Raman
+Data Scientist
+Summary
+Data scientist who turns product data into decisions with statistics and machine learning.
+Experience
+Data Scientist, Northwind Retail, 2020 - 2024
+- Designed and analysed A/B tests for checkout changes; hypothesis testing and confidence intervals.
+- Built churn models with scikit-learn (logistic regression, gradient boosting) in Python and pandas.
+- Wrote SQL in BigQuery and built Tableau dashboards for the marketing team.
+- Forecast weekly demand with time series models; presented results to stakeholders.
+Skills
+Python, pandas, NumPy, scikit-learn, SQL, R, statistics, A/B testing, regression, Tableau, Jupyter
+Education
+M.Sc. Statistics, 2020
+""",  # noqa: E501
+    "java": """Marek Novak
+Backend Engineer
+Experience
+Backend Engineer, Telco Systems, 2017 - 2024
+- Developed Java 17 microservices with Spring Boot and Hibernate for billing, 2M requests a day.
+- Built Kafka consumers and REST APIs; MySQL and Oracle databases.
+- Unit and integration tests with JUnit and Mockito; builds with Maven and Jenkins.
+- Code reviews, Git workflows, on-call for production incidents.
+Skills
+Java, Spring Boot, Hibernate, Kafka, REST, MySQL, Oracle, JUnit, Maven, Jenkins, Git, Docker, Linux
+Education
+B.Eng. Software Engineering, 2017
+""",
+    "embedded": """Lena Fischer
+Embedded Software Engineer
+Experience
+Embedded Software Engineer, Motorwerk GmbH, 2016 - 2024
+- Wrote firmware in C and C++ for ARM Cortex-M motor controllers running FreeRTOS.
+- Drivers for SPI, I2C and CAN bus peripherals; debugged with JTAG and an oscilloscope.
+- Embedded Linux board bring-up, Yocto builds, unit tests with Unity and CI in GitLab.
+Skills
+C, C++, ARM Cortex-M, FreeRTOS, RTOS, Embedded Linux, SPI, I2C, CAN, Git, Python scripting
+Education
+B.Sc. Electrical Engineering, 2016
+""",
+    "ml-engineer": """Sam Okafor
+Machine Learning Engineer
+Experience
+Machine Learning Engineer, Fleetline, 2019 - 2024
+- Trained and deployed recommendation models with PyTorch and scikit-learn; model serving on Kubernetes.
+- Built feature pipelines with Spark and Airflow; tracked experiments and models in MLflow.
+- Set up model monitoring for data drift and retraining; CI/CD for models with Docker.
+Skills
+Python, PyTorch, scikit-learn, MLflow, Kubeflow, Spark, Airflow, Docker, Kubernetes, feature engineering, model deployment, SQL
+Education
+M.Sc. Computer Science, 2019
+""",  # noqa: E501
+    "genai": """Ana Costa
+Generative AI Engineer
+Experience
+Generative AI Engineer, Helix Labs, 2022 - 2024
+- Built retrieval-augmented generation (RAG) assistants with LangChain, the OpenAI API and a Pinecone vector database.
+- Prompt engineering and evaluation of LLM outputs; fine-tuned open models with Hugging Face Transformers and LoRA.
+- Deployed LLM agents behind FastAPI services on AWS.
+Skills
+Python, LLMs, LangChain, LlamaIndex, RAG, prompt engineering, vector databases, Hugging Face, OpenAI API, FastAPI
+Education
+B.Sc. Computer Science, 2021
+""",  # noqa: E501
+    "nurse": """Maria Lopez
+Registered Nurse
+Summary
+Registered nurse with 15 years of experience in intensive care and patient education.
+Experience
+Registered Nurse, St. Anne Hospital, 2009 - 2024
+- Cared for up to 6 critical patients per shift; medication administration and wound care.
+- Kept patient records in Excel and the hospital EHR; wrote a small Python script to tally shift hours.
+- Trained new nurses on infection control.
+Skills
+Patient care, Excel, Python, medication administration, BLS, ACLS, triage
+Education
+B.Sc. Nursing, 2009
+""",  # noqa: E501
+    "accountant": """Tom Becker
+Senior Accountant
+Experience
+Senior Accountant, Becker & Hahn, 2012 - 2024
+- Prepared monthly closings, accruals and reconciliations under IFRS and HGB.
+- Built budget models in Excel (pivot tables, VLOOKUP) and reported to the CFO.
+- Managed accounts payable and receivable in SAP; supported external audits.
+Skills
+Financial reporting, IFRS, Excel, SAP, budgeting, reconciliation, tax
+Education
+B.A. Accounting, 2012
+""",
+}
+SEARCH_RANKING_POSTING = """Machine Learning Engineer, Search Ranking
+About us
+Findly builds product search for online shops. Our platform is known for its reliability, knowledge and scalability, and our culture values curiosity.
+What you will do
+- Train and ship learning-to-rank models for search results.
+- Run online experiments and monitor model quality in production.
+Requirements
+- 4+ years of experience building machine learning systems
+- Strong Python and PyTorch
+- Experience with Spark and SQL
+- Docker and Kubernetes in production
+Nice to have
+- Elasticsearch
+- Power BI for reporting
+"""  # noqa: E501
