@@ -77,6 +77,18 @@ def test_resume_object_keeps_dates_and_drops_contact_fields(derive: ModuleType) 
         assert gone not in text
 
 
+def test_resume_sections_follow_the_usual_order(derive: ModuleType) -> None:
+    source = """const r = { basic_info: { full_name: 'Li Wei' },
+      education: { degree: 'BSc Physics' },
+      skills: { technical_skills: ['Rust'] },
+      current_job: { job_title: 'Systems Engineer', company: 'Kite' } };"""
+    value = derive.js_item(source, "r")
+    text = derive.render_object(value, resume=True)
+    order = [text.index(s) for s in ("Li Wei", "Systems Engineer", "Rust", "BSc Physics")]
+    assert order == sorted(order)
+    assert derive.render_object(value).index("BSc Physics") < text.index("BSc Physics")
+
+
 def test_python_string_literals_are_found_without_running_the_module(derive: ModuleType) -> None:
     source = '''import os
 os.system("echo never run")

@@ -520,8 +520,26 @@ def render_list(values: list[Any]) -> list[str]:
     return lines
 
 
-def render_object(obj: dict[str, Any]) -> str:
-    return tidy("\n".join(render_block(obj)))
+# A resume's sections in the usual order: who, what they do now and did, what they know, then
+# where they studied. Object literals list them in any order (one mock-data file puts education
+# right after the contact block); keys not named here keep their place after these.
+RESUME_ORDER = (
+    re.compile(r"(?i)^(basic_?info|personal_?info|contact|header|name|full_?name|title|summary)$"),
+    re.compile(r"(?i)(current_?job|experience|work|employment)"),
+    re.compile(r"(?i)(skills|projects)"),
+    re.compile(r"(?i)(education|certifications|courses)"),
+)
+
+
+def resume_order(obj: dict[str, Any]) -> dict[str, Any]:
+    def rank(key: str) -> int:
+        return next((i for i, rx in enumerate(RESUME_ORDER) if rx.search(key)), len(RESUME_ORDER))
+
+    return {k: obj[k] for k in sorted(obj, key=rank)}  # sorted() is stable
+
+
+def render_object(obj: dict[str, Any], resume: bool = False) -> str:
+    return tidy("\n".join(render_block(resume_order(obj) if resume else obj)))
 
 
 # ----------------------------------------------------------------------------- front matter
@@ -744,7 +762,7 @@ def derive_text(entry: dict[str, Any], raw: bytes) -> Result:
         if isinstance(value, dict) and isinstance(value.get("content"), dict):
             value = value["content"]  # a gallery entry: its resume, not the gallery's card
         if isinstance(value, dict):
-            return Result(render_object(value))
+            return Result(render_object(value, resume=entry["kind"] == "resume"))
         body = literal_text(value)
     elif fname.endswith(".json"):
         m = re.fullmatch(r"(\w+)\[(\d+)\](?:\s+id=(\S+))?", item or "")
@@ -772,7 +790,8 @@ def derive_text(entry: dict[str, Any], raw: bytes) -> Result:
         notes += _count_note(derived, removed)
     if "Contact Information" in derived:
         body = re.sub(r"(?m)^\**Contact Information\**\s*\n", "", body)
-    if "flattened" in derived:
+    # README: "Markdown resumes were flattened" (not every entry's `derived` repeats it)
+    if "flattened" in derived or (entry["kind"] == "resume" and fname.endswith(".md")):
         body = flatten_markdown(body)
     if derived.startswith("verbatim") and not any(w in derived for w in ("contact", "flatten")):
         return Result(body.strip("\n") + "\n", notes)
