@@ -59,6 +59,10 @@ check: lint typecheck test ## lint + typecheck + tests
 eval: $(STAMP) ## Score the labelled corpus in ../shared/corpus (accuracy)
 	$(BIN)/python -m eval.run
 
+.PHONY: eval-texts
+eval-texts: $(STAMP) ## Rebuild the new set's texts from repository mirrors: MIRRORS=DIR (eval/data/README.md)
+	$(BIN)/python eval/data/derive.py $(if $(MIRRORS),--mirrors $(MIRRORS))
+
 .PHONY: bench
 bench: $(STAMP) ## Benchmarks (speed, memory); BENCH_ARGS=--quick for a smoke run
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
