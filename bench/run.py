@@ -21,7 +21,6 @@ import json
 import math
 import os
 import platform
-import subprocess
 import sys
 import time
 import traceback
@@ -32,6 +31,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bench import corpus
+from eval.harness import git_commit
 
 SECTIONS = ("stages", "coldstart", "service", "batch", "growth", "engines")
 ROOT = Path(__file__).resolve().parent
@@ -41,30 +41,6 @@ console = Console(highlight=False, width=None if sys.stdout.isatty() else 110)
 
 def _log(msg: str) -> None:
     console.print(f"[dim]{time.strftime('%H:%M:%S')}[/dim] {msg}")
-
-
-def git_commit() -> tuple[str, bool]:
-    """Short commit hash of HEAD and whether the work tree has changes."""
-    try:
-        head = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            check=True,
-        ).stdout.strip()
-        dirty = bool(
-            subprocess.run(
-                ["git", "status", "--porcelain", "--untracked-files=no"],
-                capture_output=True,
-                text=True,
-                cwd=ROOT,
-                check=True,
-            ).stdout.strip()
-        )
-        return head, dirty
-    except (OSError, subprocess.CalledProcessError):
-        return "nogit", False
 
 
 def machine() -> dict[str, Any]:
@@ -343,7 +319,7 @@ def main(argv: list[str] | None = None) -> int:
     wanted = [s for s in SECTIONS if not only or s in only]
 
     started = time.perf_counter()
-    commit, dirty = git_commit()
+    commit, dirty = git_commit(ROOT) or ("nogit", False)
     _log(f"rolefit bench at {commit}{' (dirty)' if dirty else ''}")
     plan = corpus.QUICK if args.quick else corpus.FULL
     files = corpus.build(plan, cache=args.cache, log=_log)

@@ -231,6 +231,17 @@ HTTP_CODES: dict[int, tuple[str, str]] = {
 
 VALIDATION_CODE = "validation-error"
 INTERNAL_CODE = "internal-error"
+# What reading an uploaded document can answer (every route that takes a resume file lists them).
+DOCUMENT_PROBLEMS = (
+    "empty-document",
+    "unsupported-type",
+    "document-too-large",
+    "parse-timeout",
+    "corrupt-document",
+    "pdf-encrypted",
+    "no-text",
+    "worker-crashed",
+)
 
 
 @dataclass(frozen=True)

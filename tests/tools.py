@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
+import sys
 from typing import NoReturn
 
 import pytest
@@ -38,3 +40,27 @@ def require(*names: str, what: str) -> str:
     if path is None:
         missing(f"{what} is not installed ({' or '.join(names)} not on PATH)")
     return path
+
+
+def free_port() -> int:
+    """A TCP port of 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def server_command(port: int, *options: str) -> list[str]:
+    """The command that starts the service on 127.0.0.1:``port`` as ``make run`` does (uvicorn
+    and the app factory), plus uvicorn ``options``; tests and the serving bench both use it."""
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--factory",
+        "service.app:create_app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        *options,
+    ]

@@ -17,7 +17,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.service.conftest import free_port
+from tests.tools import free_port
 
 
 def _bin_dir() -> Path | None:
