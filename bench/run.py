@@ -257,22 +257,19 @@ def print_tables(results: dict[str, Any]) -> None:
             )
     gr = sections.get("growth", {})
     if "pages" in gr:
-        row(
-            "growth: pipeline ms/page at "
-            + "/".join(str(p["pages"]) for p in gr["pages"])
-            + f" pages (slope {gr['pages_slope']})",
-            " → ".join(_fmt(p["pipeline_ms_per_page"]) for p in gr["pages"]),
-            "near-linear",
-            gr["pages_near_linear"],
-        )
-        row(
-            "growth: extract+normalise ms/doc at "
-            + "/".join(str(v["skills"]) for v in gr["vocabulary"])
-            + f" skills (slope {gr['vocabulary_slope']})",
-            " → ".join(_fmt(v["extract_normalise_ms"]) for v in gr["vocabulary"]),
-            "sub-linear",
-            gr["vocabulary_sublinear"],
-        )
+        for points, size, cost, what, target, ok in (
+            ("pages", "pages", "pipeline_ms_per_page", "pipeline ms/page", "near-linear",
+             "pages_near_linear"),
+            ("vocabulary", "skills", "extract_normalise_ms", "extract+normalise ms/doc",
+             "sub-linear", "vocabulary_sublinear"),
+        ):  # fmt: skip
+            row(
+                f"growth: {what} at {'/'.join(str(p[size]) for p in gr[points])} {size} "
+                f"(slope {gr[points + '_slope']})",
+                " → ".join(_fmt(p[cost]) for p in gr[points]),
+                target,
+                gr[ok],
+            )
     en = sections.get("engines", {})
     if "speedup" in en:
         row(
