@@ -12,6 +12,10 @@ import os
 import shutil
 import socket
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import NoReturn
 
 import pytest
@@ -64,3 +68,17 @@ def server_command(port: int, *options: str) -> list[str]:
         str(port),
         *options,
     ]
+
+
+@contextmanager
+def local_server(handler: type[BaseHTTPRequestHandler], name: str = "local-http") -> Iterator[str]:
+    """Serve ``handler`` on a free port of 127.0.0.1 from a thread while the block runs; yields
+    the base URL (the stand-in for a webhook receiver or a feed host)."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, name=name, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
