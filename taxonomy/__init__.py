@@ -347,11 +347,16 @@ def _merge_vocabulary(skills: dict[str, Skill], path: Path) -> None:
 def cache_dir() -> Path | None:
     """Where validated taxonomies are kept between processes: ``ROLEFIT_CACHE_DIR``, else
     ``$XDG_CACHE_HOME/rolefit``, else ``~/.cache/rolefit``; None (no cache) when
-    ``ROLEFIT_CACHE_DIR`` is set empty."""
+    ``ROLEFIT_CACHE_DIR`` is set empty or there is no home directory."""
     configured = os.environ.get("ROLEFIT_CACHE_DIR")
     if configured is not None:
         return Path(configured) if configured else None
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        try:
+            base = str(Path.home() / ".cache")
+        except RuntimeError:  # no home directory to be found: keep nothing
+            return None
     return Path(base) / "rolefit"
 
 
