@@ -14,11 +14,9 @@ the documents whose skills or top role differ are listed.
 
 from __future__ import annotations
 
-import importlib.util
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 from bench import pipeline
@@ -90,15 +88,6 @@ def dispatches(matchers: dict[str, Any], files: Sequence[CorpusFile]) -> bool:
     return False
 
 
-def _load_scorer(corpus: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location("corpus_score", corpus / "score.py")
-    if spec is None or spec.loader is None:
-        raise RuntimeError(f"cannot load {corpus / 'score.py'}")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def _document(matcher: Any, data: bytes, name: str) -> tuple[Any, bool]:
     """The document the matcher's engine reads, and whether it found hidden text."""
     document = matcher.parse(data, filename=name)
@@ -109,13 +98,14 @@ def accuracy(log: Callable[[str], None]) -> dict[str, Any]:
     """Corpus-scorer metrics of the PDF resumes with each engine, and where they differ."""
     import json
 
+    from eval.harness import load_scorer
     from eval.run import roles_ranked, skill_names
     from matcher import Matcher, MatcherError, MatchOptions
 
     gold_path = SHARED_CORPUS / "gold.json"
     if not gold_path.exists():
         return {"skipped": f"no shared corpus at {SHARED_CORPUS}"}
-    scorer = _load_scorer(SHARED_CORPUS)
+    scorer = load_scorer(SHARED_CORPUS)
     docs = [
         d
         for d in json.loads(gold_path.read_text(encoding="utf-8"))["documents"]

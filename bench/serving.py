@@ -28,9 +28,7 @@ from __future__ import annotations
 import json
 import os
 import queue
-import socket
 import subprocess
-import sys
 import tempfile
 import time
 import zlib
@@ -42,6 +40,7 @@ from typing import Any
 from bench import pipeline
 from bench.corpus import CorpusFile
 from bench.stats import median, percentile
+from tests.tools import free_port, server_command
 
 TARGET_OVERHEAD_PCT = 10.0
 LEVELS = (1, 2, 4, 8)
@@ -51,12 +50,6 @@ LEVELS = (1, 2, 4, 8)
 # here: concurrency 2 at half the throughput); that shape is measured as well, without the pairing.
 MAIN_SHAPE = "uvicorn1x2"
 BOUNDARY = "rolefit-bench-boundary"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _wait_ready(base: str, proc: subprocess.Popen[bytes], timeout: float = 120.0) -> None:
@@ -238,7 +231,7 @@ def _serve(
 ) -> dict[str, Any]:
     """One server shape: ``processes`` uvicorn processes × ``workers`` parser workers each;
     with ``matcher``, concurrency 1 is measured paired with direct library calls."""
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     root = Path(__file__).resolve().parent.parent
     with tempfile.TemporaryDirectory(prefix="rolefit-bench-svc-") as data_dir:
@@ -252,22 +245,9 @@ def _serve(
         }
         t0 = time.perf_counter()
         proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "--factory",
-                "service.app:create_app",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--workers",
-                str(processes),
-                "--no-access-log",
-                "--log-level",
-                "warning",
-            ],
+            server_command(
+                port, "--workers", str(processes), "--no-access-log", "--log-level", "warning"
+            ),
             cwd=root,
             env=env,
             stdout=subprocess.DEVNULL,

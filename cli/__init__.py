@@ -9,6 +9,8 @@ imports only Typer and Rich: each command imports what it needs when it runs, so
 
 from __future__ import annotations
 
+import gc
+
 from cli import batch_cmd, jobs_cmds, match_cmd, parse_cmd, service_cmds, taxonomy_cmds
 from cli.app import app
 
@@ -25,5 +27,6 @@ __all__ = [
 
 
 def main() -> None:
-    """Run the ``rolefit`` command line."""
+    """Run the ``rolefit`` command line (the collector is off while it starts: ``cli.app``)."""
+    gc.disable()
     app()

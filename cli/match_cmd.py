@@ -25,6 +25,7 @@ from cli.app import (
     err_console,
     fail,
     read_job,
+    started,
 )
 from matcher.errors import MatcherError
 from matcher.models import MatchReport, RoleScore
@@ -153,6 +154,7 @@ def match_cmd(
     job_input = read_job(job) if job is not None else None
     try:
         matcher = Matcher.default(engine_options(MatchOptions(), pdf_engine))
+        started()
         report = matcher.match(
             file.read_bytes(), roles=role or None, job=job_input, filename=file.name
         )

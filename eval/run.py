@@ -19,10 +19,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import functools
-import importlib.util
 import json
 import re
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -31,6 +29,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from eval.harness import git_commit, load_scorer
 from matcher import Matcher, MatchOptions, PdfEngine
 from matcher.errors import MatcherError
 from matcher.models import CanonicalSkill, Document, MatchReport, Verdict
@@ -60,29 +59,6 @@ def resume_task(matcher: Matcher, item: tuple[str, str]) -> dict[str, Any]:
 
 
 # ----------------------------------------------------------------------------- helpers
-
-
-def _load_scorer(corpus: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location("corpus_score", corpus / "score.py")
-    if spec is None or spec.loader is None:
-        raise SystemExit(f"cannot load {corpus / 'score.py'}")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def _commit() -> str:
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        return out.stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
 
 
 def verdict_ranking(verdict: Verdict | None, titles: Sequence[str]) -> list[str]:
@@ -203,7 +179,7 @@ def run(
     options = MatchOptions(pdf_engine=pdf_engine)
     matcher = matcher_for(taxonomy_dir, options)
     taxonomy = matcher.taxonomy
-    methods = MethodVocabulary.from_scorer(_load_scorer(corpus))
+    methods = MethodVocabulary.from_scorer(load_scorer(corpus))
     patterns = _baseline_patterns(taxonomy)
     preds: dict[str, dict[str, Any]] = {}
     base: dict[str, dict[str, Any]] = {}
@@ -517,7 +493,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not (corpus / "gold.json").exists():
         print(f"no corpus at {corpus} (gold.json missing)", file=sys.stderr)
         return 2
-    scorer = _load_scorer(corpus)
+    scorer = load_scorer(corpus)
     result = run(
         corpus,
         labelled=not args.no_labelled,
@@ -527,7 +503,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args.out.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H%M")
-    commit = _commit()
+    commit = (git_commit(ROOT) or ("unknown", False))[0]
     pred_path = args.out / "predictions-latest.json"
     pred_path.write_text(json.dumps(result["preds"], indent=1, ensure_ascii=False), "utf-8")
     metrics_path = args.out / f"{stamp}_{commit}.json"

@@ -20,7 +20,7 @@ from typing import Any
 from matcher.errors import TaxonomyError, UnknownRoleError
 from matcher.extract.mentions import find_mentions
 from matcher.extract.nlp import SkillNLP, build_nlp
-from matcher.extract.titles import title_matches, titles_named
+from matcher.extract.titles import title_matches
 from matcher.models import (
     CanonicalSkill,
     Document,
@@ -38,22 +38,9 @@ from matcher.normalize import (
     lookup_skill,
 )
 from matcher.options import MatchOptions
-from matcher.postings.read import posting_document, read_posting
-from matcher.postings.requirements import (
-    background_skills,
-    education_required,
-    requirement_modes,
-    split_requirements,
-    years_required,
-)
-from matcher.postings.spec import nearest_roles, posting_spec, with_similarity, years_in_field
-from matcher.score import (
-    RoleSpec,
-    role_specs,
-    score_roles,
-    verdict,
-    with_role_fit,
-)
+from matcher.postings.job import job_fit, parse_posting
+from matcher.postings.spec import nearest_roles, posting_spec
+from matcher.score import RoleSpec, role_specs, score_roles, verdict
 from matcher.suggest import suggest
 from taxonomy import Taxonomy, TaxonomyDataError, load_taxonomy
 
@@ -132,49 +119,15 @@ class Matcher:
         Raises:
             InvalidJobPostingError: the input is empty, binary or holds no JobPosting.
         """
-        if isinstance(job, JobPosting):
-            return job
-        raw = read_posting(job)
-        text = raw.text
-        first = next((ln for ln in text.splitlines() if ln.strip()), "")
-        if raw.title and raw.title.casefold() not in first.casefold():
-            text = f"{raw.title}\n{text}"  # the title is line 1: its skills are required
-        document = posting_document(text)
-        skills = self.skills(document)
-        modes = requirement_modes(document)
-        required, preferred, mentioned = split_requirements(skills, modes, document)
-        years = raw.years if raw.years is not None else years_required(raw.text)
-        posting = JobPosting(
-            title=raw.title,
-            text=document.text,
-            required=tuple(required),
-            preferred=tuple(preferred),
-            mentioned=tuple(mentioned),
-            years_required=years,
-            education=education_required(raw.text),
-            external_id=raw.external_id,
-            organization=raw.organization,
-            background=background_skills(mentioned, document),
-        )
-        nearest = self.nearest_roles(posting, limit=len(self._specs))
-        # Which role the posting hires for is decided as for a resume (its skills and title
-        # scored against the five roles, the same verdict), each role's fit averaged with its
-        # similarity to the posting (a variant's counts for its parent).
-        fits = score_roles(
-            skills,
-            roles=[self._specs[r] for r in self._top],
-            taxonomy=self.taxonomy,
-            options=self.options,
-            titles=titles_named([raw.title], self.taxonomy) if raw.title else None,
-        )
-        decision = verdict(
-            with_similarity(fits, nearest, self.taxonomy),
-            self._specs,
-            skills,
+        return parse_posting(
+            job,
+            nlp=self.nlp,
+            index=self.fuzzy,
+            specs=self._specs,
+            top=self._top,
             taxonomy=self.taxonomy,
             options=self.options,
         )
-        return JobPosting(**{**_fields(posting), "nearest_roles": nearest[:5], "verdict": decision})
 
     def posting_spec(self, posting: JobPosting) -> RoleSpec:
         """A posting as an ad-hoc role, scored exactly like a taxonomy role."""
@@ -241,18 +194,18 @@ class Matcher:
             decision = verdict(
                 everyone, self._specs, skills, taxonomy=self.taxonomy, options=self.options
             )
-            job_score = None
-            if posting is not None:
-                job_score = score_roles(
+            job_score = (
+                None
+                if posting is None
+                else job_fit(
+                    posting,
+                    document,
                     skills,
-                    roles=[self.posting_spec(posting)],
+                    everyone,
                     taxonomy=self.taxonomy,
                     options=self.options,
-                    years_found=years_in_field(document, skills, posting),
-                )[0]
-                hires = posting.verdict.role_id if posting.verdict is not None else None
-                fit = next((r for r in everyone if r.role_id == hires), None)
-                job_score = with_role_fit(job_score, fit, self.options)
+                )
+            )
         with _timed(timings, "suggest"):
             targets = _targets(scores, job_score, decision, explicit=role_ids is not None)
             suggestions = suggest(document, skills, targets, taxonomy=self.taxonomy)
@@ -303,10 +256,6 @@ def _targets(
     elif job_score is None and decision.role_id is not None:
         out.extend(r for r in scores if r.role_id == decision.role_id)
     return out
-
-
-def _fields(posting: JobPosting) -> dict[str, Any]:
-    return {name: getattr(posting, name) for name in posting.__dataclass_fields__}
 
 
 @contextmanager

@@ -37,7 +37,11 @@ from service.problems import (
     JsonTooDeepError,
     RequestTimeoutError,
     RequestTooLargeError,
+    ServiceBusyError,
+    error_response,
     install_problem_handlers,
+    internal_error_response,
+    log_unexpected,
     problem_response,
 )
 from service.services import Services
@@ -220,14 +224,8 @@ class RequestContext:
             if receiving and services.receiving >= settings.upload_limit:
                 # every body place is taken (slow uploads): answer 503 at once, drained
                 services.metrics.rejected.inc()
-                response = problem_response(
-                    Request(scope),
-                    status=503,
-                    code="service-busy",
-                    title="Service busy",
-                    detail="Too many uploads are arriving at once: retry in a few seconds.",
-                    headers={"Retry-After": "2"},
-                )
+                busy = "Too many uploads are arriving at once: retry in a few seconds."
+                response = error_response(Request(scope), ServiceBusyError(busy))
                 receiving = False
                 await response(scope, receive, tagged_send)
             elif declared.isdigit() and int(declared) > limit and scope["path"] == "/":
@@ -253,18 +251,10 @@ class RequestContext:
                     if receiving:
                         services.receiving -= 1
         except Exception as exc:
-            log.error(
-                "unexpected error\n%s", safe_traceback(exc), extra={"error_code": "internal-error"}
-            )
+            log_unexpected(exc)
             if info["started"]:
                 raise
-            response = problem_response(
-                Request(scope),
-                status=500,
-                code="internal-error",
-                title="Internal server error",
-                detail="An unexpected error occurred. Quote the request id when reporting it.",
-            )
+            response = internal_error_response(Request(scope))
             await response(scope, receive, tagged_send)
         finally:
             elapsed = time.perf_counter() - started

@@ -231,6 +231,17 @@ HTTP_CODES: dict[int, tuple[str, str]] = {
 
 VALIDATION_CODE = "validation-error"
 INTERNAL_CODE = "internal-error"
+# What reading an uploaded document can answer (every route that takes a resume file lists them).
+DOCUMENT_PROBLEMS = (
+    "empty-document",
+    "unsupported-type",
+    "document-too-large",
+    "parse-timeout",
+    "corrupt-document",
+    "pdf-encrypted",
+    "no-text",
+    "worker-crashed",
+)
 
 
 @dataclass(frozen=True)
@@ -319,26 +330,22 @@ def _is_uuid(value: str) -> bool:
 # --------------------------------------------------------------------------- handlers
 
 
-async def _matcher_error(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, MatcherError)
-    status = status_for(exc)
-    if status >= 500:
-        log.error("library error %s", exc.code, extra={"error_code": exc.code})
+def error_response(request: Request, exc: MatcherError | ServiceError) -> JSONResponse:
+    """The problem+json answer to a typed error (a library error's status from the table)."""
+    if isinstance(exc, ServiceError):
+        status, headers = exc.status, exc.headers
+    else:
+        status, headers = status_for(exc), None
+        if status >= 500:
+            log.error("library error %s", exc.code, extra={"error_code": exc.code})
     return problem_response(
-        request, status=status, code=exc.code, title=exc.title, detail=exc.message
+        request, status=status, code=exc.code, title=exc.title, detail=exc.message, headers=headers
     )
 
 
-async def _service_error(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, ServiceError)
-    return problem_response(
-        request,
-        status=exc.status,
-        code=exc.code,
-        title=exc.title,
-        detail=exc.message,
-        headers=exc.headers,
-    )
+async def _typed_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, MatcherError | ServiceError)
+    return error_response(request, exc)
 
 
 async def _http_exception(request: Request, exc: Exception) -> JSONResponse:
@@ -380,12 +387,13 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-    log.error(
-        "unexpected error\n%s",
-        safe_traceback(exc),
-        extra={"error_code": INTERNAL_CODE},
-    )
+def log_unexpected(exc: BaseException) -> None:
+    """Log a bug's traceback, scrubbed of the values in it (never resume text)."""
+    log.error("unexpected error\n%s", safe_traceback(exc), extra={"error_code": INTERNAL_CODE})
+
+
+def internal_error_response(request: Request) -> JSONResponse:
+    """The generic 500: nothing of the error is told, the request id is."""
     return problem_response(
         request,
         status=500,
@@ -395,10 +403,15 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log_unexpected(exc)
+    return internal_error_response(request)
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     """Register the problem+json handlers on an app."""
-    app.add_exception_handler(MatcherError, _matcher_error)
-    app.add_exception_handler(ServiceError, _service_error)
+    app.add_exception_handler(MatcherError, _typed_error)
+    app.add_exception_handler(ServiceError, _typed_error)
     app.add_exception_handler(StarletteHTTPException, _http_exception)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(Exception, _unexpected)

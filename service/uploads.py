@@ -19,10 +19,27 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 from matcher.errors import DocumentTooLargeError
 from service.problems import RequestTooLargeError
 
-__all__ = ["Form", "Part", "read_body", "read_json", "read_multipart"]
+__all__ = ["Form", "Part", "multipart_body", "read_body", "read_json", "read_multipart"]
 
 MAX_PARTS = 64
 MAX_FIELD_BYTES = 1024 * 1024  # non-file fields (roles, a pasted job posting)
+
+
+def multipart_body(
+    properties: dict[str, Any], *, required: tuple[str, ...] = (), **media: Any
+) -> dict[str, Any]:
+    """The ``openapi_extra`` of a route whose body ``read_multipart`` reads: a required
+    ``multipart/form-data`` object with these fields (``media``: e.g. its ``encoding``)."""
+    schema: dict[str, Any] = {"type": "object"}
+    if required:
+        schema["required"] = list(required)
+    schema["properties"] = properties
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {"multipart/form-data": {"schema": schema, **media}},
+        }
+    }
 
 
 @dataclass

@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import pickle
 import re
+import sys
+import tempfile
 import tomllib
 import unicodedata
 from collections.abc import Iterable
@@ -19,6 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
+import pydantic
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from taxonomy.schema import Fact, Role, RoleSkill, Skill, Source, VocabularyMapping
@@ -339,11 +344,71 @@ def _merge_vocabulary(skills: dict[str, Skill], path: Path) -> None:
         skills[skill.id] = skill
 
 
+def cache_dir() -> Path | None:
+    """Where validated taxonomies are kept between processes: ``ROLEFIT_CACHE_DIR``, else
+    ``$XDG_CACHE_HOME/rolefit``, else ``~/.cache/rolefit``; None (no cache) when
+    ``ROLEFIT_CACHE_DIR`` is set empty or there is no home directory."""
+    configured = os.environ.get("ROLEFIT_CACHE_DIR")
+    if configured is not None:
+        return Path(configured) if configured else None
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        try:
+            base = str(Path.home() / ".cache")
+        except RuntimeError:  # no home directory to be found: keep nothing
+            return None
+    return Path(base) / "rolefit"
+
+
+def _cache_key(data_dir: Path, sources_dir: Path) -> str:
+    """A hash of everything a loaded taxonomy depends on: the loader and schema code, the
+    Python and pydantic versions, and every byte of the data and source files. Any change to
+    one of them is a new key, so a cached taxonomy is never stale."""
+    digest = hashlib.sha256(f"{sys.version}\0{pydantic.VERSION}\0".encode())
+    code = [PACKAGE_DIR / "__init__.py", PACKAGE_DIR / "schema.py"]
+    data = [*data_dir.glob("*.toml"), data_dir / VOCABULARY_NAME]
+    sources = [p for p in sources_dir.rglob("*") if p.is_file()]
+    for file in [*code, *sorted(data), *sorted(sources)]:
+        digest.update(str(file).encode() + b"\0")
+        if file.is_file():
+            digest.update(file.read_bytes())
+    return digest.hexdigest()[:32]
+
+
+def _sources_dir(data_dir: Path) -> Path:
+    sources_dir = data_dir.parent / "sources"
+    return (sources_dir if sources_dir.is_dir() else SOURCES_DIR).resolve()
+
+
 @lru_cache(maxsize=8)
 def _load_cached(data_dir: Path, stamp: tuple[tuple[str, int, int], ...]) -> Taxonomy:
-    del stamp  # only part of the cache key
+    """The taxonomy from the cache directory when it holds this exact data (validating 1,700
+    skills costs a cold command ~0.1 s), else read, validated and stored there."""
+    del stamp  # only part of the in-process cache key
     if not data_dir.is_dir():
         raise TaxonomyDataError(f"{data_dir}: no such taxonomy data directory")
+    where = cache_dir()
+    if where is None:
+        return _read_taxonomy(data_dir)
+    path = where / f"taxonomy-{_cache_key(data_dir, _sources_dir(data_dir))}.pickle"
+    try:
+        cached = pickle.loads(path.read_bytes())
+        if isinstance(cached, Taxonomy):
+            return cached
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+        pass  # absent, unreadable or from other code: read the data again
+    taxonomy = _read_taxonomy(data_dir)
+    try:
+        where.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=where, prefix=".taxonomy-", delete=False) as tmp:
+            tmp.write(pickle.dumps(taxonomy, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp.name, path)  # whole or not at all, for concurrent processes
+    except OSError:
+        pass  # a read-only home: no cache, the same taxonomy
+    return taxonomy
+
+
+def _read_taxonomy(data_dir: Path) -> Taxonomy:
     files = sorted(data_dir.glob("*.toml"))
     if not files:
         raise TaxonomyDataError(f"{data_dir}: no *.toml taxonomy files")
@@ -374,10 +439,7 @@ def _load_cached(data_dir: Path, stamp: tuple[tuple[str, int, int], ...]) -> Tax
     if vocabulary.is_file():
         digest.update(vocabulary.name.encode() + b"\0" + vocabulary.read_bytes())
         _merge_vocabulary(skills, vocabulary)
-    sources_dir = data_dir.parent / "sources"
-    if not sources_dir.is_dir():
-        sources_dir = SOURCES_DIR
-    _check(skills, roles, sources_dir.resolve())
+    _check(skills, roles, _sources_dir(data_dir))
     return Taxonomy(
         skills=skills,
         roles=roles,

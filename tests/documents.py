@@ -786,6 +786,40 @@ def canvas_pdf(draw: Draw, pages: int = 1) -> bytes:
     return buf.getvalue()
 
 
+# A two-column page: the reading order is the left column, then the right one.
+TWO_COLUMN_HEADS = {"SKILLS", "EDUCATION", "EXPERIENCE"}
+TWO_COLUMN_LEFT = [
+    "SKILLS", "Python", "PyTorch", "Kubernetes", "SQL", "Docker", "EDUCATION", "MSc Physics",
+]  # fmt: skip
+TWO_COLUMN_RIGHT = [
+    "EXPERIENCE",
+    "Built a feature store with Python and Redis for ranking.",
+    "Shipped a ranking model to production with PyTorch.",
+    "Cut serving latency by 40% with ONNX Runtime and batching.",
+    "Led a team of four engineers across two sites in Europe.",
+    "Ran the weekly reading group on recommender systems.",
+    "Wrote the on-call handbook used by three teams.",
+]
+
+
+def two_column_pdf(*, pages: int = 1, right_first: bool = True) -> bytes:
+    """ "Ada Example" (20 pt bold) over two columns drawn row by row, by default the right
+    column's line before the left one's: the content order is not the reading order."""
+
+    def draw(c: Any, _page: int) -> None:
+        c.setFont("Helvetica-Bold", 20)
+        c.drawString(50, 790, "Ada Example")
+        for i in range(max(len(TWO_COLUMN_LEFT), len(TWO_COLUMN_RIGHT))):
+            row = [(230, TWO_COLUMN_RIGHT), (50, TWO_COLUMN_LEFT)]
+            for x, column in row if right_first else row[::-1]:
+                if i < len(column):
+                    bold = column[i] in TWO_COLUMN_HEADS
+                    c.setFont("Helvetica-Bold" if bold else "Helvetica", 10)
+                    c.drawString(x, 740 - 16 * i, column[i])
+
+    return canvas_pdf(draw, pages)
+
+
 def hidden_text_pdf(visible: Sequence[str], hidden: Sequence[tuple[str, str]]) -> bytes:
     """A one-page reportlab PDF with visible lines and hidden ones.
 

@@ -8,11 +8,16 @@
 - Inside the library, data flows parse → extract → normalize → score → suggest: a stage never
   imports a later one, and only ``__init__`` and the worker pool know the pipeline.
 - No import cycle anywhere (type-only and function-local imports count too).
+- ``rolefit match`` and ``rolefit parse`` load what they need only: not the service, its web
+  framework, SQLAlchemy or the batch runner (the one rule checked by running code: the
+  command itself, with ``python -X importtime``).
 """
 
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -197,3 +202,32 @@ def test_the_library_has_no_command_line_or_web_code() -> None:
     for module in _modules():
         if module.split(".")[0] == "matcher":
             assert not {"typer", "rich", "fastapi"} & {n.split(".")[0] for n in _imports(module)}
+
+
+# What the library commands must not load; each is a cost a cold start would pay for nothing.
+NOT_FOR_LIBRARY_COMMANDS = ("service", "fastapi", "starlette", "uvicorn", "sqlalchemy", "alembic")
+
+
+@pytest.mark.parametrize("command", ["match", "parse"])
+def test_library_commands_load_no_service_code(command: str, tmp_path: Path) -> None:
+    from tests.documents import person_text
+
+    resume = tmp_path / "resume.txt"
+    resume.write_text(person_text(), encoding="utf-8")
+    run = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "cli", command, str(resume)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=300,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    loaded = {
+        line.rsplit("|", 1)[1].strip()
+        for line in run.stderr.splitlines()
+        if line.startswith("import time:") and "|" in line
+    }
+    assert {"spacy", "matcher.read", f"cli.{command}_cmd"} <= loaded  # the command ran
+    offending = sorted(m for m in loaded if m.split(".")[0] in NOT_FOR_LIBRARY_COMMANDS)
+    assert not offending, offending

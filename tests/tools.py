@@ -10,6 +10,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import NoReturn
 
 import pytest
@@ -38,3 +44,41 @@ def require(*names: str, what: str) -> str:
     if path is None:
         missing(f"{what} is not installed ({' or '.join(names)} not on PATH)")
     return path
+
+
+def free_port() -> int:
+    """A TCP port of 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def server_command(port: int, *options: str) -> list[str]:
+    """The command that starts the service on 127.0.0.1:``port`` as ``make run`` does (uvicorn
+    and the app factory), plus uvicorn ``options``; tests and the serving bench both use it."""
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--factory",
+        "service.app:create_app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        *options,
+    ]
+
+
+@contextmanager
+def local_server(handler: type[BaseHTTPRequestHandler], name: str = "local-http") -> Iterator[str]:
+    """Serve ``handler`` on a free port of 127.0.0.1 from a thread while the block runs; yields
+    the base URL (the stand-in for a webhook receiver or a feed host)."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, name=name, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

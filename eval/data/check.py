@@ -10,14 +10,15 @@ import json
 import os
 import sys
 
-ROLES = {
+# the labels, in the order the table prints them
+ROLES = (
     "Machine Learning Engineer",
     "Deep Learning Engineer",
     "AI Engineer",
     "Data Scientist",
     "Software Engineer",
     "none",
-}
+)
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
@@ -48,17 +49,9 @@ def main():
         if not os.path.exists(os.path.join(HERE, e["file"])):
             missing.append(d)
     table = collections.Counter((e["kind"], e["roles"][0], e["split"]) for e in entries)
-    roles = [
-        "Machine Learning Engineer",
-        "Deep Learning Engineer",
-        "AI Engineer",
-        "Data Scientist",
-        "Software Engineer",
-        "none",
-    ]
     print(f"{'kind':8} {'first role':26} {'tune':>5} {'unseen':>7} {'total':>6}")
     for kind in ("resume", "posting"):
-        for r in roles:
+        for r in ROLES:
             t, u = table[(kind, r, "tune")], table[(kind, r, "unseen")]
             print(f"{kind:8} {r:26} {t:5} {u:7} {t + u:6}")
         t = sum(v for (k, _, s), v in table.items() if k == kind and s == "tune")

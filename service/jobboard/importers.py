@@ -164,14 +164,24 @@ def _load(data: bytes | str | Any) -> Any:
     return data
 
 
+def _objects(found: Any, message: str) -> list[dict[str, Any]]:
+    """A feed's postings (its JSON objects; anything else in the list is passed over).
+
+    Raises:
+        FeedError: ``message``, when ``found`` is not a list.
+    """
+    if not isinstance(found, list):
+        raise FeedError(message)
+    return [entry for entry in found if isinstance(entry, dict)]
+
+
 def _greenhouse(data: Any, organization: str | None) -> list[FeedPosting]:
-    jobs = data.get("jobs") if isinstance(data, dict) else None
-    if not isinstance(jobs, list):
-        raise FeedError("A Greenhouse feed is an object with a 'jobs' list.")
+    jobs = _objects(
+        data.get("jobs") if isinstance(data, dict) else None,
+        "A Greenhouse feed is an object with a 'jobs' list.",
+    )
     out = []
     for job in jobs:
-        if not isinstance(job, dict):
-            continue
         # Greenhouse entity-escapes the HTML of 'content' (&lt;p&gt;...).
         content = html.unescape(_text(job.get("content")))
         out.append(
@@ -187,15 +197,12 @@ def _greenhouse(data: Any, organization: str | None) -> list[FeedPosting]:
 
 
 def _lever(data: Any, organization: str | None) -> list[FeedPosting]:
-    postings = (
-        data if isinstance(data, list) else data.get("data") if isinstance(data, dict) else None
+    postings = _objects(
+        data if isinstance(data, list) else data.get("data") if isinstance(data, dict) else None,
+        "A Lever feed is a list of postings (mode=json).",
     )
-    if not isinstance(postings, list):
-        raise FeedError("A Lever feed is a list of postings (mode=json).")
     out = []
     for post in postings:
-        if not isinstance(post, dict):
-            continue
         parts = [_text(post.get("description")) or html.escape(_text(post.get("descriptionPlain")))]
         for section in post.get("lists") or []:
             if isinstance(section, dict):
@@ -220,12 +227,13 @@ def _lever(data: Any, organization: str | None) -> list[FeedPosting]:
 
 
 def _ashby(data: Any, organization: str | None) -> list[FeedPosting]:
-    jobs = data.get("jobs") if isinstance(data, dict) else None
-    if not isinstance(jobs, list):
-        raise FeedError("An Ashby feed is an object with a 'jobs' list.")
+    jobs = _objects(
+        data.get("jobs") if isinstance(data, dict) else None,
+        "An Ashby feed is an object with a 'jobs' list.",
+    )
     out = []
     for job in jobs:
-        if not isinstance(job, dict) or job.get("isListed") is False:
+        if job.get("isListed") is False:
             continue
         description = _text(job.get("descriptionHtml")) or html.escape(
             _text(job.get("descriptionPlain"))

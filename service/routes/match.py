@@ -18,29 +18,22 @@ from pydantic import ValidationError
 from matcher.errors import InputError, MatcherError
 from service.auth import SECURITY_REQUIREMENT
 from service.deps import authorized
-from service.problems import problem_responses
+from service.problems import DOCUMENT_PROBLEMS, problem_responses
 from service.schemas import DocumentOut, MatchReportOut, MatchTextRequest
 from service.tasks import Result, match_json_task, match_text_json_task, parse_json_task
-from service.uploads import Form, read_json, read_multipart
+from service.uploads import Form, multipart_body, read_json, read_multipart
 
 router = APIRouter(prefix="/v1", tags=["match"])
 log = logging.getLogger("rolefit.service")
 
-DOCUMENT_PROBLEMS = (
-    "empty-document",
-    "unsupported-type",
-    "document-too-large",
-    "parse-timeout",
-    "corrupt-document",
-    "pdf-encrypted",
-    "no-text",
+UPLOAD_PROBLEMS = (
+    *DOCUMENT_PROBLEMS,
     "input-invalid",
     "validation-error",
     "unauthenticated",
     "forbidden",
     "service-busy",
     "not-ready",
-    "worker-crashed",
     "internal-error",
 )
 MAX_ROLES = 100
@@ -53,18 +46,7 @@ _FILE_SCHEMA = {
 
 PARSE_BODY = {
     **SECURITY_REQUIREMENT,
-    "requestBody": {
-        "required": True,
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "required": ["file"],
-                    "properties": {"file": _FILE_SCHEMA},
-                },
-            }
-        },
-    },
+    **multipart_body({"file": _FILE_SCHEMA}, required=("file",)),
 }
 
 MATCH_BODY = {
@@ -171,7 +153,7 @@ def _content_type(request: Request) -> str:
     response_model=DocumentOut,
     summary="Parse a resume",
     openapi_extra=PARSE_BODY,
-    responses=problem_responses(*DOCUMENT_PROBLEMS),
+    responses=problem_responses(*UPLOAD_PROBLEMS),
 )
 async def parse_resume(request: Request) -> Response:
     """Read an uploaded resume into text, sections, contact details and layout warnings.
@@ -222,7 +204,7 @@ def json_response(request: Request, result: Result) -> Response:
     response_model=MatchReportOut,
     summary="Match a resume to roles or a job posting",
     openapi_extra=MATCH_BODY,
-    responses=problem_responses(*DOCUMENT_PROBLEMS, "unknown-role", "invalid-job-posting"),
+    responses=problem_responses(*UPLOAD_PROBLEMS, "unknown-role", "invalid-job-posting"),
 )
 async def match_resume(request: Request) -> Response:
     """Score a resume against roles (all of them, ranked, when none are named) and/or a job

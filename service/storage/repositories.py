@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import Select, and_, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -94,6 +94,17 @@ class Page:
 
 
 T = TypeVar("T")
+
+
+def _page(
+    session: Session, query: Select[Any], limit: int, cursor_of: Callable[[Any], str]
+) -> Page:
+    """One page of a keyset-ordered query: ``limit`` rows, and the cursor of the last when there
+    are more (one row more than the page is asked for, to know)."""
+    rows = list(session.scalars(query.limit(limit + 1)))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return Page(rows, cursor_of(rows[-1]) if more and rows else None)
 
 
 def retrying(write: Callable[[], T], attempts: int = 3) -> T:
@@ -277,13 +288,10 @@ def list_jobs(session: Session, *, limit: int, cursor: str | None = None) -> Pag
     Raises:
         InvalidCursorError: a malformed cursor.
     """
-    query = select(Job).order_by(Job.id.desc()).limit(limit + 1)
+    query = select(Job).order_by(Job.id.desc())
     if cursor:
         query = query.where(Job.id < _id_cursor(cursor))
-    rows = list(session.scalars(query))
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return Page(rows, encode_cursor(rows[-1].id) if more and rows else None)
+    return _page(session, query, limit, lambda job: encode_cursor(job.id))
 
 
 def delete_job(session: Session, job: Job) -> dict[str, int]:
@@ -408,7 +416,6 @@ def list_candidates(
         select(Application)
         .where(Application.job_id == job_id)
         .order_by(Application.score.desc(), Application.id.asc())
-        .limit(limit + 1)
     )
     if cursor:
         score, after = decode_cursor(cursor, 2)
@@ -425,11 +432,7 @@ def list_candidates(
                 and_(Application.score == float(score), Application.id > after),
             )
         )
-    rows = list(session.scalars(query))
-    more = len(rows) > limit
-    rows = rows[:limit]
-    nxt = encode_cursor(rows[-1].score, rows[-1].id) if more and rows else None
-    return Page(rows, nxt)
+    return _page(session, query, limit, lambda app: encode_cursor(app.score, app.id))
 
 
 # --------------------------------------------------------------------------- batches
@@ -622,21 +625,13 @@ def batch_results(
     Raises:
         InvalidCursorError: a malformed cursor.
     """
-    query = (
-        select(BatchItem)
-        .where(BatchItem.batch_id == batch_id)
-        .order_by(BatchItem.position)
-        .limit(limit + 1)
-    )
+    query = select(BatchItem).where(BatchItem.batch_id == batch_id).order_by(BatchItem.position)
     if cursor:
         (after,) = decode_cursor(cursor, 1)
         if isinstance(after, bool) or not isinstance(after, int) or not -1 <= after < 2**31:
             raise InvalidCursorError("The cursor is not valid: use next_cursor as given.")
         query = query.where(BatchItem.position > after)
-    rows = list(session.scalars(query))
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return Page(rows, encode_cursor(rows[-1].position) if more and rows else None)
+    return _page(session, query, limit, lambda item: encode_cursor(item.position))
 
 
 # --------------------------------------------------------------------------- webhook endpoints
@@ -693,15 +688,12 @@ def list_events(
     Raises:
         InvalidCursorError: a malformed cursor.
     """
-    query = select(Event).order_by(Event.id.desc()).limit(limit + 1)
+    query = select(Event).order_by(Event.id.desc())
     if event_type:
         query = query.where(Event.type == event_type)
     if cursor:
         query = query.where(Event.id < _id_cursor(cursor))
-    rows = list(session.scalars(query))
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return Page(rows, encode_cursor(rows[-1].id) if more and rows else None)
+    return _page(session, query, limit, lambda event: encode_cursor(event.id))
 
 
 def redeliver(session: Session, event: Event, endpoint_id: str | None = None) -> list[Delivery]:

@@ -9,19 +9,19 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from matcher import report_json
+from service.tasks import Result
 
 if TYPE_CHECKING:
     from matcher import Matcher
     from matcher.models import Document, MatchReport, RoleScore, Suggestion
 
-__all__ = ["PageResult", "environment", "page_match_task", "result_context"]
+__all__ = ["environment", "page_match_task", "result_context"]
 
 # The suggestion kinds as a person reads them.
 GROUPS: tuple[tuple[str, str, frozenset[str]], ...] = (
@@ -57,16 +57,6 @@ def environment() -> Environment:
     )
     env.globals["band_text"] = BAND_TEXT
     return env
-
-
-@dataclass(frozen=True, slots=True)
-class PageResult:
-    """The rendered page plus what the metrics need."""
-
-    body: bytes
-    format: str
-    pages: int
-    timings: dict[str, float] = field(default_factory=dict)
 
 
 def _line_segments(document: Document, report: MatchReport) -> list[dict[str, Any]]:
@@ -166,7 +156,7 @@ def page_match_task(
     roles: Sequence[str] | None = None,
     job: Any = None,
     filename: str | None = None,
-) -> PageResult:
+) -> Result:
     """Parse and match an uploaded resume in a worker and render the result page."""
     document = matcher.parse(data, filename=filename)
     report = matcher.match(document, roles=roles, job=job)
@@ -176,6 +166,6 @@ def page_match_task(
         .render(**result_context(document, report, filename))
     )
     timings = dict(report.timings)
-    return PageResult(
+    return Result(
         body=html.encode("utf-8"), format=report.format, pages=report.pages, timings=timings
     )

@@ -18,8 +18,9 @@ from fastapi.responses import HTMLResponse
 from matcher.errors import InputError, MatcherError
 from service.problems import ServiceError, status_for
 from service.routes.match import MAX_ROLES, _job
+from service.tasks import Result
 from service.uploads import read_multipart
-from service.web.render import PageResult, environment, page_match_task
+from service.web.render import environment, page_match_task
 
 router = APIRouter(include_in_schema=False)
 log = logging.getLogger("rolefit.service")
@@ -95,7 +96,7 @@ async def match_page(request: Request) -> HTMLResponse:
                     status=422,
                 )
             roles = _selected_roles(form.texts("roles"))
-            result: PageResult = await services.run_in_worker(
+            result: Result = await services.run_in_worker(
                 page_match_task, part.data, roles, _job(form), part.filename
             )
     except MatcherError as exc:

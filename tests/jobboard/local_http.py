@@ -24,10 +24,12 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from tests.tools import local_server
 
 FEEDS = Path(__file__).resolve().parent / "feeds"
 
@@ -220,13 +222,6 @@ def _handler(state: LocalHttp) -> type[BaseHTTPRequestHandler]:
 def serve() -> Iterator[LocalHttp]:
     """Run the server in a thread for as long as the generator is open."""
     state = LocalHttp()
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
-    httpd.daemon_threads = True
-    state.url = f"http://127.0.0.1:{httpd.server_address[1]}"
-    thread = threading.Thread(target=httpd.serve_forever, name="local-http", daemon=True)
-    thread.start()
-    try:
+    with local_server(_handler(state)) as url:
+        state.url = url
         yield state
-    finally:
-        httpd.shutdown()
-        httpd.server_close()

@@ -17,7 +17,12 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.service.conftest import free_port
+from tests.tools import free_port
+
+
+def _tool(runas: list[str], tool: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run one PostgreSQL tool (as the postgres user when ``runas`` says so), output kept."""
+    return subprocess.run([*runas, str(tool), *args], capture_output=True, text=True, check=False)
 
 
 def _bin_dir() -> Path | None:
@@ -72,18 +77,14 @@ class PgServer:
     def stop(self) -> None:
         if self.data_dir is None or self.bin_dir is None:
             return
-        subprocess.run(
-            [
-                *(self.runas or []),
-                str(self.bin_dir / "pg_ctl"),
-                "-D",
-                str(self.data_dir),
-                "-m",
-                "immediate",
-                "stop",
-            ],
-            capture_output=True,
-            check=False,
+        _tool(
+            self.runas or [],
+            self.bin_dir / "pg_ctl",
+            "-D",
+            str(self.data_dir),
+            "-m",
+            "immediate",
+            "stop",
         )
         shutil.rmtree(self.data_dir.parent, ignore_errors=True)
 
@@ -128,46 +129,36 @@ def start_cluster() -> PgServer | str:
         os.chmod(root, 0o700)
         runas = [runuser, "-u", "postgres", "--"]
     port = free_port()
-    init = subprocess.run(
-        [
-            *runas,
-            str(bin_dir / "initdb"),
-            "-D",
-            str(data),
-            "-U",
-            "rolefit",
-            "-A",
-            "trust",
-            "-E",
-            "UTF8",
-            "--no-sync",
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
+    init = _tool(
+        runas,
+        bin_dir / "initdb",
+        "-D",
+        str(data),
+        "-U",
+        "rolefit",
+        "-A",
+        "trust",
+        "-E",
+        "UTF8",
+        "--no-sync",
     )
     if init.returncode != 0:
         shutil.rmtree(root, ignore_errors=True)
         return f"initdb failed: {init.stderr.strip()[-500:]}"
     options = f"-p {port} -k {root} -h 127.0.0.1 -c fsync=off -c full_page_writes=off"
-    start = subprocess.run(
-        [
-            *runas,
-            str(bin_dir / "pg_ctl"),
-            "-D",
-            str(data),
-            "-o",
-            options,
-            "-l",
-            str(root / "server.log"),
-            "-w",
-            "-t",
-            "60",
-            "start",
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
+    start = _tool(
+        runas,
+        bin_dir / "pg_ctl",
+        "-D",
+        str(data),
+        "-o",
+        options,
+        "-l",
+        str(root / "server.log"),
+        "-w",
+        "-t",
+        "60",
+        "start",
     )
     if start.returncode != 0:
         log = (

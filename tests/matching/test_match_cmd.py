@@ -135,3 +135,25 @@ def test_match_cmd_empty_file_exits_1(cli_matcher: Matcher, tmp_path: Path) -> N
 def test_match_cmd_missing_file_is_usage_error(cli_matcher: Matcher, tmp_path: Path) -> None:
     code, _ = _run(str(tmp_path / "nope.pdf"))
     assert code == 2
+
+
+def test_match_cmd_collector_back_for_long_commands_only() -> None:
+    """``cli.main`` starts with the garbage collector off; the commands that run long get it
+    back before they start, a short one keeps it off until it exits."""
+    import gc
+
+    from cli.app import started
+
+    gc.disable()
+    try:
+        assert CliRunner().invoke(app, ["version"]).exit_code == 0
+        assert not gc.isenabled()
+        assert CliRunner().invoke(app, ["keys", "--help"]).exit_code == 0
+        assert gc.isenabled()
+        gc.disable()
+        started()  # match, once its Matcher is built
+        assert gc.isenabled()
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        gc.enable()

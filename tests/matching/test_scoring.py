@@ -84,26 +84,14 @@ def test_scoring_used_beats_listed_beats_mentioned(small_taxonomy: Taxonomy) -> 
 
 
 def test_scoring_child_skill_covers_parent_requirement(small_taxonomy: Taxonomy) -> None:
-    spec = role_specs(small_taxonomy, ["deep-learning-engineer"])[0]
-    result = score_role(
-        spec,
-        {"keras": _skill(small_taxonomy, "keras")},
-        taxonomy=small_taxonomy,
-        options=MatchOptions(),
-    )
+    result = _report(small_taxonomy, "deep-learning-engineer", [_skill(small_taxonomy, "keras")])
     match = next(m for m in result.matched if m.skill_id == "dl-frameworks")
     assert match.via == "keras"
     assert 0 < match.credit < 1
 
 
 def test_scoring_sibling_is_partial(small_taxonomy: Taxonomy) -> None:
-    spec = role_specs(small_taxonomy, ["machine-learning-engineer"])[0]
-    result = score_role(
-        spec,
-        {"keras": _skill(small_taxonomy, "keras")},
-        taxonomy=small_taxonomy,
-        options=MatchOptions(),
-    )
+    result = _report(small_taxonomy, "machine-learning-engineer", [_skill(small_taxonomy, "keras")])
     partial = {m.skill_id: m for m in result.partial}
     assert partial["pytorch"].via == "keras"
     assert partial["pytorch"].status == "partial"
@@ -137,13 +125,7 @@ def test_scoring_years_below_requirement_cost_points(small_taxonomy: Taxonomy) -
 
 
 def test_scoring_breakdown_by_tier_and_category(small_taxonomy: Taxonomy) -> None:
-    spec = role_specs(small_taxonomy, ["data-scientist"])[0]
-    result = score_role(
-        spec,
-        {"sql": _skill(small_taxonomy, "sql")},
-        taxonomy=small_taxonomy,
-        options=MatchOptions(),
-    )
+    result = _report(small_taxonomy, "data-scientist", [_skill(small_taxonomy, "sql")])
     tiers = {t.name: t for t in result.by_importance}
     assert set(tiers) == {"core", "important", "bonus"}
     assert tiers["core"].matched == 1
@@ -255,13 +237,7 @@ def test_scoring_title_in_a_bullet_is_not_a_title(small_matcher: Matcher) -> Non
 
 
 def test_scoring_languages_do_not_stand_in_for_each_other(small_taxonomy: Taxonomy) -> None:
-    spec = role_specs(small_taxonomy, ["deep-learning-engineer"])[0]
-    result = score_role(
-        spec,
-        {"python": _skill(small_taxonomy, "python")},
-        taxonomy=small_taxonomy,
-        options=MatchOptions(),
-    )
+    result = _report(small_taxonomy, "deep-learning-engineer", [_skill(small_taxonomy, "python")])
     assert "cpp" in {m.skill_id for m in result.missing}
 
 

@@ -10,39 +10,23 @@ import pytest
 
 from matcher import parse
 from matcher.models import SectionKind
-from tests.documents import canvas_pdf, hidden_text_pdf, icon_font_pdf, image_only_pdf
+from tests.documents import (
+    TWO_COLUMN_LEFT,
+    TWO_COLUMN_RIGHT,
+    canvas_pdf,
+    hidden_text_pdf,
+    icon_font_pdf,
+    image_only_pdf,
+    two_column_pdf,
+)
 
 K = SectionKind
-HEADS = {"SKILLS", "EDUCATION", "EXPERIENCE"}
-LEFT = ["SKILLS", "Python", "PyTorch", "Kubernetes", "SQL", "Docker", "EDUCATION", "MSc Physics"]
-RIGHT = [
-    "EXPERIENCE",
-    "Built a feature store with Python and Redis for ranking.",
-    "Shipped a ranking model to production with PyTorch.",
-    "Cut serving latency by 40% with ONNX Runtime and batching.",
-    "Led a team of four engineers across two sites in Europe.",
-    "Ran the weekly reading group on recommender systems.",
-    "Wrote the on-call handbook used by three teams.",
-]
-
-
-def _interleaved(c: Any, _page: int, *, right_first: bool = True) -> None:
-    """Two columns drawn row by row, right column first: content order ≠ reading order."""
-    c.setFont("Helvetica-Bold", 20)
-    c.drawString(50, 790, "Ada Example")
-    for i in range(max(len(LEFT), len(RIGHT))):
-        y = 740 - 16 * i
-        items = [(230, RIGHT, i), (50, LEFT, i)]
-        for x, col, j in items if right_first else items[::-1]:
-            if j < len(col):
-                text = col[j]
-                c.setFont("Helvetica-Bold" if text in HEADS else "Helvetica", 10)
-                c.drawString(x, y, text)
+LEFT, RIGHT = TWO_COLUMN_LEFT, TWO_COLUMN_RIGHT
 
 
 @pytest.mark.parametrize("right_first", [True, False], ids=["right-drawn-first", "left-first"])
 def test_parse_two_columns_any_drawing_order(right_first: bool) -> None:
-    doc = parse(canvas_pdf(lambda c, p: _interleaved(c, p, right_first=right_first)))
+    doc = parse(two_column_pdf(right_first=right_first))
     assert doc.text.splitlines() == ["Ada Example", *LEFT, *RIGHT]
     assert [s.kind for s in doc.sections] == [K.HEADER, K.SKILLS, K.EDUCATION, K.EXPERIENCE]
     assert next(s for s in doc.sections if s.kind is K.SKILLS).text.splitlines() == LEFT[1:6]

@@ -15,10 +15,12 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
+
+from tests.tools import local_server
 
 
 @dataclass(frozen=True)
@@ -114,16 +116,9 @@ def _receiver_handler(state: Receiver) -> type[BaseHTTPRequestHandler]:
 @contextmanager
 def receiver() -> Iterator[Receiver]:
     state = Receiver()
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _receiver_handler(state))
-    httpd.daemon_threads = True
-    state.url = f"http://127.0.0.1:{httpd.server_address[1]}"
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with local_server(_receiver_handler(state), name="webhook-receiver") as url:
+        state.url = url
         yield state
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
 
 
 @dataclass

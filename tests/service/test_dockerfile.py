@@ -13,7 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.service.conftest import ROOT, free_port
+from tests.service.conftest import ROOT
+from tests.tools import free_port
 
 pytestmark = pytest.mark.slow
 

@@ -192,106 +192,79 @@ def assemble(results: list[PageResult], *, producer: str | None, partial: bool) 
                 "tiny), so there is no text to read."
             )
         raise NoTextError()
-    warns: list[LayoutWarning] = []
-    if column_pages:
-        warns.append(
-            LayoutWarning(
-                "multi-column",
-                "The layout has more than one column; some applicant-tracking systems read "
-                "columns in the wrong order. A single column is safest.",
-                tuple(column_pages),
-                len(column_pages),
-            )
-        )
-    if image_pages:
-        warns.append(
-            LayoutWarning(
-                "image-only-page",
-                "Some pages are images without a text layer (scanned?); their text cannot be "
-                "read without OCR.",
-                tuple(image_pages),
-                len(image_pages),
-            )
-        )
-    if hidden_parts:
-        reasons = ", ".join(r for r, _n in hidden_reasons.most_common())
-        warns.append(
-            LayoutWarning(
-                "hidden-text",
-                f"The file contains text a reader cannot see ({reasons}); it was left out of "
-                "scoring. Hidden keywords are treated as keyword stuffing.",
-                tuple(hidden_pages),
-                len(hidden_parts),
-            )
-        )
-    if small_count:
-        warns.append(
-            LayoutWarning(
-                "small-text",
-                f"Some text is smaller than {_SMALL_PT:g} pt and hard to read.",
-                tuple(sorted(small_pages)),
-                small_count,
-            )
-        )
-    if hf_count:
-        warns.append(
-            LayoutWarning(
-                "header-footer-text",
-                "Some text sits in the page header or footer, which many applicant-tracking "
-                "systems skip; keep contact details and skills in the body.",
-                tuple(sorted(hf_pages)),
-                hf_count,
-            )
-        )
     rotated_pages = [n for n, res in enumerate(results, start=1) if res.rotated]
-    if rotated_pages:
-        warns.append(
-            LayoutWarning(
-                "rotated-text",
-                "Some text is set sideways; many applicant-tracking systems skip or garble it.",
-                tuple(rotated_pages),
-                sum(res.rotated for res in results),
-            )
-        )
-    if table_rows:
-        warns.append(
-            LayoutWarning(
-                "table-layout",
-                "Part of the resume is laid out in a table; some applicant-tracking systems "
-                "read tables cell by cell or not at all.",
-                tuple(sorted({ln.page for ln in lines if ln.table_row is not None})),
-                table_rows,
-            )
-        )
-    if cid_glyphs:
-        warns.append(
-            LayoutWarning(
-                "icon-font-glyphs",
-                "Some characters come from icon fonts without a text mapping and were dropped.",
-                (),
-                cid_glyphs,
-            )
-        )
     truncated_pages = [n for n, res in enumerate(results, start=1) if res.truncated]
-    if truncated_pages:
-        warns.append(
-            LayoutWarning(
-                "too-complex",
-                "Some pages hold far more text pieces than a resume page; only their first "
-                "part was read.",
-                tuple(truncated_pages),
-                len(truncated_pages),
-            )
-        )
-    if partial:
-        warns.append(
-            LayoutWarning(
-                "partial-document",
-                "The PDF is damaged or truncated: only the pages that could be read are used.",
-                (),
-                1,
-            )
-        )
+    reasons = ", ".join(r for r, _n in hidden_reasons.most_common())
+    # every warning the layout can raise, with its count: those that counted nothing are dropped
+    counted = [
+        LayoutWarning(
+            "multi-column",
+            "The layout has more than one column; some applicant-tracking systems read "
+            "columns in the wrong order. A single column is safest.",
+            tuple(column_pages),
+            len(column_pages),
+        ),
+        LayoutWarning(
+            "image-only-page",
+            "Some pages are images without a text layer (scanned?); their text cannot be "
+            "read without OCR.",
+            tuple(image_pages),
+            len(image_pages),
+        ),
+        LayoutWarning(
+            "hidden-text",
+            f"The file contains text a reader cannot see ({reasons}); it was left out of "
+            "scoring. Hidden keywords are treated as keyword stuffing.",
+            tuple(hidden_pages),
+            len(hidden_parts),
+        ),
+        LayoutWarning(
+            "small-text",
+            f"Some text is smaller than {_SMALL_PT:g} pt and hard to read.",
+            tuple(sorted(small_pages)),
+            small_count,
+        ),
+        LayoutWarning(
+            "header-footer-text",
+            "Some text sits in the page header or footer, which many applicant-tracking "
+            "systems skip; keep contact details and skills in the body.",
+            tuple(sorted(hf_pages)),
+            hf_count,
+        ),
+        LayoutWarning(
+            "rotated-text",
+            "Some text is set sideways; many applicant-tracking systems skip or garble it.",
+            tuple(rotated_pages),
+            sum(res.rotated for res in results),
+        ),
+        LayoutWarning(
+            "table-layout",
+            "Part of the resume is laid out in a table; some applicant-tracking systems "
+            "read tables cell by cell or not at all.",
+            tuple(sorted({ln.page for ln in lines if ln.table_row is not None})),
+            table_rows,
+        ),
+        LayoutWarning(
+            "icon-font-glyphs",
+            "Some characters come from icon fonts without a text mapping and were dropped.",
+            (),
+            cid_glyphs,
+        ),
+        LayoutWarning(
+            "too-complex",
+            "Some pages hold far more text pieces than a resume page; only their first "
+            "part was read.",
+            tuple(truncated_pages),
+            len(truncated_pages),
+        ),
+        LayoutWarning(
+            "partial-document",
+            "The PDF is damaged or truncated: only the pages that could be read are used.",
+            (),
+            int(partial),
+        ),
+    ]
+    warns = [w for w in counted if w.count]
     return DocumentText(
         text=text,
         lines=tuple(lines),

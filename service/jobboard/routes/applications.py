@@ -21,50 +21,30 @@ from service.jobboard.routes.common import (
 )
 from service.jobboard.runtime import ScoreResult, score_task
 from service.jobboard.schemas import ApplicationResult, application_out
+from service.problems import DOCUMENT_PROBLEMS
 from service.schemas import report_out
 from service.storage import repositories as repo
-from service.uploads import read_multipart
+from service.uploads import multipart_body, read_multipart
 
 router = APIRouter(prefix="/v1", tags=["jobs"])
 
 CANDIDATE_ID = re.compile(r"^[A-Za-z0-9._:@+=-]{1,200}$")
 
-APPLICATION_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "required": ["file", "external_candidate_id"],
-                    "properties": {
-                        "file": {
-                            "type": "string",
-                            "format": "binary",
-                            "description": "The resume: PDF, DOCX or plain text.",
-                        },
-                        "external_candidate_id": {
-                            "type": "string",
-                            "maxLength": 200,
-                            "pattern": CANDIDATE_ID.pattern,
-                            "description": "Your id of the candidate (erasure goes by it).",
-                        },
-                    },
-                }
-            }
+APPLICATION_BODY = multipart_body(
+    {
+        "file": {
+            "type": "string",
+            "format": "binary",
+            "description": "The resume: PDF, DOCX or plain text.",
         },
-    }
-}
-
-DOCUMENT_PROBLEMS = (
-    "empty-document",
-    "unsupported-type",
-    "document-too-large",
-    "parse-timeout",
-    "corrupt-document",
-    "pdf-encrypted",
-    "no-text",
-    "worker-crashed",
+        "external_candidate_id": {
+            "type": "string",
+            "maxLength": 200,
+            "pattern": CANDIDATE_ID.pattern,
+            "description": "Your id of the candidate (erasure goes by it).",
+        },
+    },
+    required=("file", "external_candidate_id"),
 )
 
 

@@ -33,7 +33,7 @@ from service.jobboard.routes.common import (
 from service.jobboard.schemas import BatchOut, BatchResults, SkippedEntry, batch_out, item_out
 from service.storage import repositories as repo
 from service.storage.models import Batch
-from service.uploads import Form, read_multipart
+from service.uploads import Form, multipart_body, read_multipart
 
 if TYPE_CHECKING:
     from service.services import Services
@@ -42,37 +42,27 @@ router = APIRouter(prefix="/v1", tags=["batches"])
 
 RESUME_TYPES = {"pdf", "docx", "txt", "text", "md"}
 
-BATCH_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "properties": {
-                        "files": {
-                            "type": "array",
-                            "items": {"type": "string", "format": "binary"},
-                            "description": "Resumes (PDF, DOCX, text), or one .zip of them.",
-                        },
-                        "external_candidate_ids": {
-                            "type": "array",
-                            "items": {"type": "string"},
-                            "description": "One per resume, in order; default: each file's "
-                            "name without its extension.",
-                        },
-                        "job_id": {"type": "string", "description": "Score for this posting."},
-                        "roles": {
-                            "type": "array",
-                            "items": {"type": "string"},
-                            "description": "Or score against these roles.",
-                        },
-                    },
-                }
-            }
+BATCH_BODY = multipart_body(
+    {
+        "files": {
+            "type": "array",
+            "items": {"type": "string", "format": "binary"},
+            "description": "Resumes (PDF, DOCX, text), or one .zip of them.",
+        },
+        "external_candidate_ids": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "One per resume, in order; default: each file's "
+            "name without its extension.",
+        },
+        "job_id": {"type": "string", "description": "Score for this posting."},
+        "roles": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "Or score against these roles.",
         },
     }
-}
+)
 
 
 @dataclass
