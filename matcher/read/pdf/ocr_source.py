@@ -43,7 +43,9 @@ __all__ = [
 
 OCR_DPI = 200  # render scale for scanned PDF pages: enough for 9 pt type, ~1-2 s per page
 MAX_OCR_PIXELS = 12_000_000  # what Tesseract is given at most (a letter page at 360 dpi)
-MAX_IMAGE_PIXELS = 40_000_000  # a larger image is refused before it is decoded (600 dpi letter: 34 M)
+MAX_IMAGE_PIXELS = (
+    40_000_000  # a larger image is refused before it is decoded (600 dpi letter: 34 M)
+)
 _LANG = "eng"
 _MIN_CONFIDENCE = 0.0  # Tesseract's -1 marks layout rows, not words
 _LETTER_WIDTH_PT = 612.0  # an image without a usable resolution is read as a letter-wide page
