@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import io
+import re
 import shutil
 from typing import Any
 
@@ -41,11 +42,10 @@ __all__ = [
     "render_page",
 ]
 
-OCR_DPI = 200  # render scale for scanned PDF pages: enough for 9 pt type, ~1-2 s per page
+OCR_DPI = 200  # render scale for scanned pages: enough for 9 pt type (2-4 s a page)
 MAX_OCR_PIXELS = 12_000_000  # what Tesseract is given at most (a letter page at 360 dpi)
-MAX_IMAGE_PIXELS = (
-    40_000_000  # a larger image is refused before it is decoded (600 dpi letter: 34 M)
-)
+# a larger image is refused before it is decoded (a letter page scanned at 600 dpi: 34 M)
+MAX_IMAGE_PIXELS = 40_000_000
 _LANG = "eng"
 _MIN_CONFIDENCE = 0.0  # Tesseract's -1 marks layout rows, not words
 _LETTER_WIDTH_PT = 612.0  # an image without a usable resolution is read as a letter-wide page
@@ -53,6 +53,8 @@ _LETTER_WIDTH_PT = 612.0  # an image without a usable resolution is read as a le
 _TALL = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZbdfhiklt0123456789!?&%$#@()[]{}|/\\'\"")
 _DEEP = frozenset("gjpqyQ()[]{}|/,;@")
 _CAP_EM, _X_EM, _DESCENT_EM = 0.72, 0.52, 0.21
+_EMAIL_HEAD = re.compile(r"(?:^|[\s(<])[\w.+-]+$")
+_EMAIL_TAIL = re.compile(r"@[\w-]+(?:\.[\w-]+)+[.,;)>]?$")
 _BULLET_MISREADS = frozenset("¢©«°®*·eo")  # how Tesseract often reads a round bullet "•"
 INSTALL_HINT = (
     "install Tesseract OCR to read scanned resumes (Debian/Ubuntu: apt-get install tesseract-ocr)"
@@ -194,20 +196,12 @@ def ocr_image(img: Any, pt_per_px: float, deadline: Deadline) -> PageGlyphs:
         elif data["level"][i] == 5:
             letters.setdefault(key, set()).update(str(data["text"][i]))
     run: list[Glyph] = []
-    for i in range(n):
-        word = str(data["text"][i]).strip()
-        conf = float(data["conf"][i])
-        if data["level"][i] != 5 or not word or conf < _MIN_CONFIDENCE:
-            continue
-        key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
-        if word in _BULLET_MISREADS and data["word_num"][i] == 1 and _has_next(data, i, key):
-            word = "•"  # a lone mark opening a line of words: the line's bullet
-        top, bottom = lines.get(key, (data["top"][i], data["top"][i] + data["height"][i]))
-        left, w = data["left"][i], max(1, data["width"][i])
+    for key, word, left, right, conf in _words(data):
+        top, bottom = lines.get(key, (0, 0))
         y1 = page.height - top * pt_per_px
         y0 = page.height - bottom * pt_per_px
         size = _type_size((bottom - top) * pt_per_px, letters.get(key, set()))
-        cell = w / len(word)
+        cell = max(1, right - left) / len(word)
         for k, ch in enumerate(word):
             x0 = (left + k * cell) * pt_per_px
             glyph = Glyph(ch, "", x0, y0, x0 + cell * pt_per_px, y1, size)
@@ -218,6 +212,30 @@ def ocr_image(img: Any, pt_per_px: float, deadline: Deadline) -> PageGlyphs:
             break
     page.runs = [run] if run else []
     return page
+
+
+_Word = tuple[tuple[int, int, int], str, int, int, float]  # line, text, left, right, confidence
+
+
+def _words(data: dict[str, list[Any]]) -> list[_Word]:
+    """Tesseract's words in its reading order, each with its line; an e-mail address it split
+    before the "@" (``jo.doe @example.org``) is joined again."""
+    out: list[_Word] = []
+    for i in range(len(data["text"])):
+        word = str(data["text"][i]).strip()
+        conf = float(data["conf"][i])
+        if data["level"][i] != 5 or not word or conf < _MIN_CONFIDENCE:
+            continue
+        key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
+        if word in _BULLET_MISREADS and data["word_num"][i] == 1 and _has_next(data, i, key):
+            word = "•"  # a lone mark opening a line of words: the line's bullet
+        left = int(data["left"][i])
+        right = left + max(1, int(data["width"][i]))
+        if out and out[-1][0] == key and _EMAIL_HEAD.search(out[-1][1]) and _EMAIL_TAIL.match(word):
+            prev = out.pop()
+            word, left, conf = prev[1] + word, prev[2], min(conf, prev[4])
+        out.append((key, word, left, right, conf))
+    return out
 
 
 def _has_next(data: dict[str, list[Any]], i: int, key: tuple[int, int, int]) -> bool:
