@@ -101,6 +101,12 @@ def test_ocr_lines_are_marked_and_ordered_like_the_text_layer(
     assert abs(first.x0 - same.x0) < 6
 
 
+def test_ocr_pages_are_found_by_either_pdf_engine(tesseract: None, scan_pdf: bytes) -> None:
+    doc = parse(scan_pdf, options=MatchOptions(pdf_engine="pdfminer"))
+    _assert_read_by_ocr(doc)
+    assert doc.contact.email == EMAIL
+
+
 def test_ocr_reads_only_the_scanned_page_of_a_mixed_pdf(tesseract: None) -> None:
     from pypdf import PdfReader, PdfWriter
 

@@ -4,11 +4,13 @@ from, and the report says it was read by OCR. Needs Tesseract (skipped without i
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from tests.documents import huge_png, make_pdf, sample_resume, scanned_image, scanned_pdf
 from tests.ocr.conftest import require_tesseract
-from tests.service.conftest import Server
+from tests.service.conftest import Server, start_server, stop_server
 from tests.service.test_server import assert_problem
 
 pytestmark = pytest.mark.slow
@@ -16,16 +18,35 @@ pytestmark = pytest.mark.slow
 SKILLS = {"python", "pytorch", "scikit-learn", "kubernetes", "postgresql", "airflow"}
 
 
+@pytest.fixture(scope="module")
+def ocr_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A production-mode server whose time budget fits OCR (seconds per page; the shared
+    test server's is 4 s, too short for a scan on a busy machine)."""
+    require_tesseract()
+    srv = start_server(
+        tmp_path_factory.mktemp("ocr-server"),
+        dev_mode=False,
+        workers=1,
+        parse_timeout=120,
+        max_upload_bytes=2 * 1024 * 1024,
+        max_pages=10,
+    )
+    try:
+        srv.wait_ready()
+        yield srv
+    finally:
+        stop_server(srv)
+
+
 @pytest.mark.parametrize(
     ("filename", "ctype"), [("scan.pdf", "application/pdf"), ("scan.png", "image/png")]
 )
 def test_api_match_reads_a_scanned_resume_by_ocr(
-    ready_server: Server, filename: str, ctype: str
+    ocr_server: Server, filename: str, ctype: str
 ) -> None:
-    require_tesseract()
     source = make_pdf(sample_resume(), producer="reportlab", columns=2)
     data = scanned_pdf(source) if filename.endswith(".pdf") else scanned_image(source)
-    with ready_server.client() as client:
+    with ocr_server.client() as client:
         response = client.post("/v1/match", files={"file": (filename, data, ctype)})
     assert response.status_code == 200, response.text
     report = response.json()
