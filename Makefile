@@ -27,11 +27,23 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@ $(RUN_STAMP)
 
+.PHONY: ocr-tools
+ocr-tools: ## Install Tesseract OCR (reads scanned resumes) if missing: as root with apt, else a hint
+	@command -v tesseract >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      --no-install-recommends tesseract-ocr tesseract-ocr-eng \
+	      || echo "note: could not install tesseract-ocr; scanned resumes will be refused (no-text)"; \
+	  else \
+	    echo "note: Tesseract OCR is not installed, so scanned resumes are refused (no-text);" \
+	      "install it with: sudo apt-get install tesseract-ocr"; \
+	  fi; }
+
 .PHONY: install
-install: $(STAMP) ## Create .venv and install rolefit with the dev tools
+install: $(STAMP) ocr-tools ## Create .venv and install rolefit with the dev tools (+ Tesseract)
 
 .PHONY: run
-run: $(RUN_STAMP) ## Start the service on http://127.0.0.1:8000 (dev mode, SQLite in ./data)
+run: $(RUN_STAMP) ocr-tools ## Start the service on http://127.0.0.1:8000 (dev mode, SQLite in ./data)
 	ROLEFIT_DEV_MODE=$${ROLEFIT_DEV_MODE:-true} $(BIN)/uvicorn --factory service.app:create_app --host $(HOST) --port $(PORT)
 
 .PHONY: test

@@ -802,7 +802,7 @@ def run_batch(
     """Score every resume under ``root`` into ``out`` (JSONL), resuming where it stopped.
 
     Args:
-        root: the folder of resumes (PDF, DOCX, text; recognised by content).
+        root: the folder of resumes (PDF, DOCX, text, PNG/JPEG; recognised by content).
         out: the JSONL results file; lines already there are kept and their hashes skipped.
         roles: role ids to score (default: every role); job: a posting (text, HTML,
             JSON-LD bytes/str/dict) scored as well.

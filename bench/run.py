@@ -9,8 +9,9 @@ python -m bench.run --only stages,growth
 Sections: ``stages`` (per stage, end to end vs pdfminer), ``coldstart`` (``rolefit match`` start
 to exit, worker start with and without the fork server's preload, worker RSS), ``service``
 (uvicorn, POST /v1/match), ``batch`` (plain loop vs 1 and 2 workers), ``growth`` (pages and
-vocabulary size), ``engines`` (pdfminer vs pypdfium2). A section that fails is recorded with its
-error and the run exits 1; a missed target is reported, not an error.
+vocabulary size), ``engines`` (pdfminer vs pypdfium2), ``ocr`` (Tesseract on scanned pages). A
+section that fails is recorded with its error and the run exits 1; a missed target is reported,
+not an error.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from rich.table import Table
 from bench import corpus
 from eval.harness import git_commit
 
-SECTIONS = ("stages", "coldstart", "service", "batch", "growth", "engines")
+SECTIONS = ("stages", "coldstart", "service", "batch", "growth", "engines", "ocr")
 ROOT = Path(__file__).resolve().parent
 RESULTS = ROOT / "results"
 console = Console(highlight=False, width=None if sys.stdout.isatty() else 110)
@@ -118,6 +119,10 @@ def run_section(name: str, ctx: dict[str, Any], quick: bool) -> dict[str, Any]:
         from bench import engines
 
         return engines.run(files, quick=quick, log=_log)
+    if name == "ocr":
+        from bench import ocr
+
+        return ocr.run(files, quick=quick, log=_log)
     raise ValueError(name)
 
 
@@ -291,6 +296,16 @@ def print_tables(results: dict[str, Any]) -> None:
             f" ({len(acc['differences'])} of {acc['documents']} documents differ)",
             "same",
             bool(acc["same_core_metrics"]),
+        )
+    oc = sections.get("ocr", {})
+    if "ms_per_page" in oc:
+        row(
+            f"OCR: ms per scanned page at {oc['dpi']} dpi, median / p95 ({oc['pages']} pages)",
+            f"{_fmt(oc['ms_per_page']['median'])} / {_fmt(oc['ms_per_page']['p95'])}",
+        )
+        row(
+            "OCR: skills of the text layer found in the scan (median); same top role",
+            f"{_fmt(oc['skill_recall']['median'])}; {oc['same_top_role']} of {oc['documents']}",
         )
     for name, sec in sections.items():
         if "error" in sec:

@@ -166,7 +166,8 @@ def _usage_error(message: str) -> typer.Exit:
 @app.command("batch")
 def batch_cmd(
     directory: Annotated[
-        Path, typer.Argument(help="Folder of resumes (PDF, DOCX, text).", show_default=False)
+        Path,
+        typer.Argument(help="Folder of resumes (PDF, DOCX, text, PNG/JPEG).", show_default=False),
     ],
     out: Annotated[
         Path, typer.Option("--out", "-o", help="Results file (JSONL, one line per file).")

@@ -137,7 +137,10 @@ def _print_report(report: MatchReport, *, filename: str, top: int) -> None:
 @app.command("match")
 def match_cmd(
     file: Annotated[
-        Path, typer.Argument(help="Resume file: PDF, DOCX or plain text.", show_default=False)
+        Path,
+        typer.Argument(
+            help="Resume file: PDF, DOCX, plain text or a PNG/JPEG scan.", show_default=False
+        ),
     ],
     role: RolesOption = None,
     job: JobOption = None,

@@ -117,7 +117,10 @@ def _print_summary(doc: Document, *, filename: str) -> None:
 @app.command("parse")
 def parse_cmd(
     file: Annotated[
-        Path, typer.Argument(help="Resume file: PDF, DOCX or plain text.", show_default=False)
+        Path,
+        typer.Argument(
+            help="Resume file: PDF, DOCX, plain text or a PNG/JPEG scan.", show_default=False
+        ),
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the document as JSON.")] = False,
     timeout: Annotated[

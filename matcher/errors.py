@@ -87,7 +87,10 @@ class EmptyDocumentError(InputError):
 class UnsupportedTypeError(InputError):
     code = "unsupported-type"
     title = "Unsupported file type"
-    default_message = "This is not a supported file type: send a PDF, a DOCX or a plain-text file."
+    default_message = (
+        "This is not a supported file type: send a PDF, a DOCX, a plain-text file or a "
+        "PNG/JPEG scan."
+    )
 
 
 class DocumentTooLargeError(InputError):
@@ -123,8 +126,8 @@ class NoTextError(InputError):
     code = "no-text"
     title = "No text layer"
     default_message = (
-        "The PDF has no text layer: it looks scanned or image-only, so it needs OCR before it "
-        "can be read."
+        "The PDF has no text layer and no text could be recognised in it: it looks scanned or "
+        "image-only, and OCR found no words."
     )
 
 

@@ -63,7 +63,7 @@ class SectionKind(enum.StrEnum):
     OTHER = "other"
 
 
-DocumentFormat = Literal["pdf", "docx", "text", "html", "jsonld"]
+DocumentFormat = Literal["pdf", "docx", "text", "image", "html", "jsonld"]
 
 
 # --------------------------------------------------------------------------- parse stage
@@ -92,6 +92,8 @@ class Line:
     table_row: int | None = None  # row index when the line is a table row
     hidden: bool = False
     in_header_footer: bool = False
+    source: Literal["text", "ocr"] = "text"  # "ocr": recognised in an image of the page
+    confidence: float | None = None  # OCR's mean word confidence for the line, 0..1
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +102,7 @@ class LayoutWarning:
 
     Codes: ``multi-column``, ``image-only-page``, ``header-footer-text``, ``small-text``,
     ``hidden-text``, ``partial-document``, ``unusual-heading``, ``table-layout``,
-    ``icon-font-glyphs``.
+    ``icon-font-glyphs``, ``ocr``.
     """
 
     code: str
@@ -425,7 +427,7 @@ class MatchReport:
     warnings: tuple[LayoutWarning, ...] = ()
     years_experience: float | None = None
     pages: int = 0
-    format: str = "text"  # what the resume file was, by its content: pdf, docx or text
+    format: str = "text"  # what the resume file was, by its content: pdf, docx, text or image
     excluded_fields: tuple[str, ...] = (
         "name",
         "email",

@@ -58,8 +58,8 @@ T = TypeVar("T")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
 
 DESCRIPTION = """
-rolefit reads a resume (PDF, DOCX or text) and says how well it fits target roles or a job
-posting, with the evidence, the gaps and concrete edits.
+rolefit reads a resume (PDF, DOCX, text, or a PNG/JPEG scan read by OCR) and says how well it
+fits target roles or a job posting, with the evidence, the gaps and concrete edits.
 
 * **Auth**: `Authorization: Bearer <key>` (create keys with `rolefit keys create`). Scopes:
   `taxonomy:read`, `resumes:parse`, `resumes:match`. `/healthz`, `/readyz`, `/metrics` are open.

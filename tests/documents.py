@@ -20,7 +20,10 @@ One function per producer:
 - ``raw_pdf`` writes PDF objects byte by byte with a correct xref table, for what no producer makes
   on purpose: an icon font without a Unicode map, a decompression bomb, deep nesting, a content
   stream that takes pdfminer minutes, thousands of pages.
-- ``png_image`` (not a resume type), job postings (``JOB_POSTING_JSONLD``, ``JOB_POSTING_TEXT``).
+- scans made from those PDFs (``scanned_pdf``, ``scanned_image``: pages rendered with PDFium
+  into pixels, no text layer), ``png_image`` (a tiny photo with no text), ``gif_image`` (not a
+  resume type), ``huge_png`` (a pixel bomb), job postings (``JOB_POSTING_JSONLD``,
+  ``JOB_POSTING_TEXT``).
 
 The named people (``PERSONS``: one per producer, ``CONTACTS`` their details, which the privacy
 test greps the server's logs for; the job board's strong/medium/weak candidates) are made-up.
@@ -59,8 +62,10 @@ __all__ = [
     "chromium_available",
     "docx_to_pdf",
     "encrypted_pdf",
+    "gif_image",
     "hidden_text_pdf",
     "html_to_pdf",
+    "huge_png",
     "icon_font_pdf",
     "image_only_pdf",
     "locked_pdf",
@@ -80,6 +85,8 @@ __all__ = [
     "raw_pdf",
     "resume_html",
     "sample_resume",
+    "scanned_image",
+    "scanned_pdf",
     "slow_pdf",
     "soffice_available",
     "stream",
@@ -875,8 +882,9 @@ def hidden_text_pdf(visible: Sequence[str], hidden: Sequence[tuple[str, str]]) -
 
 
 def image_only_pdf(pages: int = 1) -> bytes:
-    """A 'scanned' PDF: each page is one raster image with text drawn into the pixels, and no
-    text layer."""
+    """An image-only PDF with nothing to read: each page is one raster image (a photo of
+    shapes, no letters in it) and there is no text layer, so even OCR finds no text. For a
+    scan with text in its pixels, see ``scanned_pdf``."""
     from PIL import Image, ImageDraw
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.utils import ImageReader
@@ -884,20 +892,84 @@ def image_only_pdf(pages: int = 1) -> bytes:
     def draw(c: Any, page: int) -> None:
         img = Image.new("L", (620, 877), 255)
         pen = ImageDraw.Draw(img)
-        for i in range(30):
-            pen.text((40, 40 + i * 25), f"Scanned resume page {page + 1} line {i}", fill=0)
+        for i in range(6):
+            shade = 40 + 30 * ((i + page) % 6)
+            pen.ellipse((60 + i * 70, 120 + i * 90, 200 + i * 70, 260 + i * 90), fill=shade)
+        pen.rectangle((80, 700, 540, 820), fill=200)
         c.drawImage(ImageReader(img), 0, 0, *A4)
 
     return canvas_pdf(draw, pages)
 
 
 def png_image() -> bytes:
-    """A PNG photo: not a supported resume type."""
+    """A tiny PNG photo (8 x 8 pixels of gradient): an image with no text in it."""
     from PIL import Image
 
     buf = io.BytesIO()
     Image.frombytes("L", (8, 8), bytes(range(64))).save(buf, format="PNG")
     return buf.getvalue()
+
+
+def gif_image() -> bytes:
+    """A GIF: an image type rolefit does not read (only PNG and JPEG scans)."""
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.frombytes("L", (8, 8), bytes(range(64))).save(buf, format="GIF")
+    return buf.getvalue()
+
+
+def _scan_pages(source: bytes, dpi: int) -> list[Any]:
+    """Every page of ``source`` rendered by PDFium into a grayscale Pillow image."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(source)
+    try:
+        images = []
+        for index in range(len(pdf)):
+            page = pdf[index]
+            try:
+                images.append(page.render(scale=dpi / 72).to_pil().convert("L"))
+            finally:
+                page.close()
+        return images
+    finally:
+        pdf.close()
+
+
+def scanned_pdf(source: bytes, *, dpi: int = 200) -> bytes:
+    """``source`` (a PDF with text) as a scanner would deliver it: each page one image, no
+    text layer (Pillow writes the PDF)."""
+    pages = _scan_pages(source, dpi)
+    buf = io.BytesIO()
+    pages[0].save(buf, format="PDF", save_all=True, append_images=pages[1:], resolution=dpi)
+    return buf.getvalue()
+
+
+def scanned_image(source: bytes, *, page: int = 0, dpi: int = 200, format: str = "PNG") -> bytes:
+    """Page ``page`` of ``source`` as a PNG or JPEG photo of the page."""
+    image = _scan_pages(source, dpi)[page]
+    buf = io.BytesIO()
+    image.save(buf, format=format, dpi=(dpi, dpi))
+    return buf.getvalue()
+
+
+def huge_png(width: int = 100_000, height: int = 100_000) -> bytes:
+    """A pixel bomb: a few hundred bytes of PNG whose header claims ``width`` x ``height``
+    grayscale pixels (rows of zeros, deflated: each would inflate to the full size)."""
+    import struct
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = zlib.crc32(kind + body) & 0xFFFFFFFF
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+    rows = zlib.compress(b"\x00" * (width + 1) * 16, 9)  # the first 16 rows
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+        + chunk(b"IDAT", rows)
+        + chunk(b"IEND", b"")
+    )
 
 
 def encrypted_pdf(

@@ -1,7 +1,7 @@
 """Resume bytes → ``Document``: the parse stage's facade.
 
 ```
-bytes ─ sniff ─► pdf/ | docx.py | plaintext.py ─► DocumentText
+bytes ─ sniff ─► pdf/ | docx.py | plaintext.py | image.py (OCR) ─► DocumentText
       ─ sections.py ─► sections ─ contact.py ─► contact ─ experience.py ─► entries, years
 ```
 
@@ -62,6 +62,11 @@ def read_text(data: bytes, *, options: MatchOptions | None = None) -> DocumentTe
                 engine=options.pdf_engine,
                 deadline=pdf.Deadline(options.parse_timeout),
             )
+        if kind == "image":
+            from matcher.read import image
+            from matcher.read.pdf.limits import Deadline
+
+            return image.extract_text(data, deadline=Deadline(options.parse_timeout))
         if kind == "docx":
             from matcher.read import docx
 
@@ -119,7 +124,8 @@ def build_document(text: DocumentText, *, options: MatchOptions | None = None) -
 def parse(
     data: bytes, *, filename: str | None = None, options: MatchOptions | None = None
 ) -> Document:
-    """Read a resume (PDF, DOCX or plain text, decided by content) into a ``Document``.
+    """Read a resume (PDF, DOCX, plain text or a PNG/JPEG scan, decided by content) into a
+    ``Document``.
 
     Args:
         data: the file's bytes.
@@ -128,11 +134,12 @@ def parse(
 
     Raises:
         EmptyDocumentError: no bytes or no readable characters.
-        UnsupportedTypeError: not a PDF, DOCX or text file (an image, an archive, ...).
-        DocumentTooLargeError: over the byte or page limit, or a decompression bomb.
+        UnsupportedTypeError: not a PDF, DOCX, text, PNG or JPEG file (a GIF, an archive, ...).
+        DocumentTooLargeError: over the byte, page or pixel limit, or a decompression bomb.
         PdfEncryptedError: the PDF needs a password to open.
         CorruptDocumentError: truncated or damaged beyond recovery.
-        NoTextError: a scanned or image-only PDF without a text layer.
+        NoTextError: a scan in which OCR finds no text, or any scan when Tesseract is not
+            installed (the message says how to install it).
     """
     del filename  # the content decides; the name is never trusted
     options = options or MatchOptions()

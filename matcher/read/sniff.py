@@ -1,8 +1,8 @@
 """Bytes → file type, from the content (magic bytes), never from the file name.
 
-``sniff`` answers ``"pdf"``, ``"docx"`` or ``"text"``, or raises a typed error: an empty file,
-a known non-resume format (images, archives, legacy Word, spreadsheets, ...), or bytes that are
-neither a document nor text.
+``sniff`` answers ``"pdf"``, ``"docx"``, ``"text"`` or ``"image"`` (PNG or JPEG, read by OCR),
+or raises a typed error: an empty file, a known non-resume format (other images, archives,
+legacy Word, spreadsheets, ...), or bytes that are neither a document nor text.
 """
 
 from __future__ import annotations
@@ -15,12 +15,13 @@ from matcher.errors import CorruptDocumentError, EmptyDocumentError, Unsupported
 
 __all__ = ["FileKind", "sniff", "sniff_head"]
 
-FileKind = Literal["pdf", "docx", "text"]
+FileKind = Literal["pdf", "docx", "text", "image"]
+
+# PNG and JPEG: resume scans and photos, read by OCR
+_IMAGES: tuple[bytes, ...] = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
 
 # (magic prefix, what a person calls it)
 _MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
     (b"GIF87a", "a GIF image"),
     (b"GIF89a", "a GIF image"),
     (b"II*\x00", "a TIFF image"),
@@ -52,7 +53,8 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
 
 def _unsupported(what: str) -> UnsupportedTypeError:
     return UnsupportedTypeError(
-        f"This is not a supported file type ({what}): send a PDF, a DOCX or a plain-text file."
+        f"This is not a supported file type ({what}): send a PDF, a DOCX, a plain-text file "
+        "or a PNG/JPEG scan."
     )
 
 
@@ -61,7 +63,8 @@ def sniff(data: bytes) -> FileKind:
 
     Raises:
         EmptyDocumentError: no bytes, or only whitespace.
-        UnsupportedTypeError: an image, archive, legacy Office file or other binary data.
+        UnsupportedTypeError: an image other than PNG/JPEG, an archive, a legacy Office file
+            or other binary data.
         CorruptDocumentError: a ZIP container that cannot be opened.
     """
     if not data or not data.strip(b" \t\r\n\x00\x0c"):
@@ -69,6 +72,8 @@ def sniff(data: bytes) -> FileKind:
     head = data[:1024]
     if b"%PDF-" in head:
         return "pdf"
+    if data.startswith(_IMAGES):
+        return "image"
     if data.startswith(b"RIFF") and data[8:12] == b"WEBP":
         raise _unsupported("a WebP image")
     if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
@@ -94,6 +99,8 @@ def sniff_head(head: bytes) -> FileKind | None:
         return "pdf"
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return "docx" if b"word/" in head or b"[Content_Types].xml" in head else None
+    if head.startswith(_IMAGES):
+        return "image"
     if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
         return None
     if any(head.startswith(magic) for magic, _ in _MAGIC):

@@ -41,7 +41,9 @@ MAX_ROLES = 100
 _FILE_SCHEMA = {
     "type": "string",
     "format": "binary",
-    "description": "The resume: PDF, DOCX or plain text (at most max_upload_bytes).",
+    "description": (
+        "The resume: PDF, DOCX, plain text or a PNG/JPEG scan (at most max_upload_bytes)."
+    ),
 }
 
 PARSE_BODY = {

@@ -91,7 +91,9 @@ async def match_page(request: Request) -> HTMLResponse:
                     request,
                     error={
                         "title": "No file",
-                        "detail": "Choose a resume file (PDF, DOCX or text) to upload.",
+                        "detail": (
+                            "Choose a resume file (PDF, DOCX, text, or a PNG/JPEG scan) to upload."
+                        ),
                     },
                     status=422,
                 )

@@ -42,8 +42,9 @@ BAD = {  # name -> error code
     "locked.pdf": "pdf-encrypted",
     "scanned.pdf": "no-text",
     "empty.txt": "empty-document",
+    "photo.png": "no-text",  # a PNG is read by OCR; this photo has no text in it
 }
-SKIPPED = {"photo.png": "unsupported-type", "resume.pdf.png": "unsupported-type"}
+SKIPPED = {"photo.gif": "unsupported-type", "resume.pdf.png": "unsupported-type"}
 NESTED = {"nested/deeper/more.pdf": "pdf", "nested/notes.txt": "text"}
 
 
@@ -72,7 +73,7 @@ def write(root: Path, name: str, data: bytes | str) -> Path:
 
 
 def mixed_folder(root: Path) -> Path:
-    """PDFs from reportlab, fpdf2 and LibreOffice, DOCX, text (UTF-8/16), bad files, a PNG,
+    """PDFs from reportlab, fpdf2 and LibreOffice, DOCX, text (UTF-8/16), bad files, a PNG and GIFs,
     a hidden file, and a nested folder (read only with --recursive)."""
     sample = documents.sample_resume()
     files: dict[str, bytes | str] = {
@@ -90,7 +91,8 @@ def mixed_folder(root: Path) -> Path:
         "scanned.pdf": documents.image_only_pdf(),
         "empty.txt": b"",
         "photo.png": documents.png_image(),
-        "resume.pdf.png": documents.png_image() + b"\x00extra",
+        "photo.gif": documents.gif_image(),
+        "resume.pdf.png": documents.gif_image() + b"\x00extra",  # the name lies: a GIF
         ".DS_Store": b"\x00\x00\x00\x01Bud1",
         "nested/deeper/more.pdf": documents.text_pages_pdf(
             b"BT /F1 11 Tf 60 700 Td (Skills: Python, SQL, Docker, Kubernetes) Tj ET\n"

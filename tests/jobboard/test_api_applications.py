@@ -174,7 +174,7 @@ def test_applications_bad_input_is_a_problem(api: ApiServer) -> None:
             (apply(client, job, "has space", strong_pdf()), 422, "validation-error"),
             (apply(client, job, "x" * 201, strong_pdf()), 422, "validation-error"),
             (apply(client, job, "c-1", b""), 422, "empty-document"),
-            (apply(client, job, "c-1", documents.png_image(), "me.png"), 415, "unsupported-type"),
+            (apply(client, job, "c-1", documents.gif_image(), "me.gif"), 415, "unsupported-type"),
             (apply(client, job, "c-1", documents.locked_pdf()), 422, "pdf-encrypted"),
             (apply(client, job, "c-1", documents.image_only_pdf()), 422, "no-text"),
             (

@@ -43,7 +43,9 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     for kind, data in out.items():
         paths[kind] = root / f"resume.{kind}"
         paths[kind].write_bytes(data)
-    paths["png"] = root / "photo.pdf"
+    paths["gif"] = root / "photo.pdf"
+    paths["gif"].write_bytes(b"GIF89a" + b"\x00" * 64)
+    paths["png"] = root / "broken.png"
     paths["png"].write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
     return paths
 
@@ -87,16 +89,20 @@ def test_cli_parse_docx_and_text(files: dict[str, Path], kind: str, fmt: str) ->
 
 
 def test_cli_parse_bad_input_exit_1_with_code(files: dict[str, Path]) -> None:
-    result = _run(files["png"])
+    result = _run(files["gif"])
     assert result.returncode == 1
     assert "[unsupported-type]" in result.stderr
-    assert "PNG" in result.stderr
-    as_json = _run(files["png"], "--json")
+    assert "GIF" in result.stderr
+    as_json = _run(files["gif"], "--json")
     assert as_json.returncode == 1
     error = json.loads(as_json.stdout)["error"]
     assert error["code"] == "unsupported-type"
     assert error["title"] == "Unsupported file type"
-    assert "PNG" in error["detail"]
+    assert "GIF" in error["detail"]
+    # a PNG is read (by OCR), but this one's pixels cannot be decoded
+    broken = _run(files["png"], "--json")
+    assert broken.returncode == 1
+    assert json.loads(broken.stdout)["error"]["code"] == "corrupt-document"
 
 
 def test_cli_parse_limits_and_timeout(files: dict[str, Path]) -> None:

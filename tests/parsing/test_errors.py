@@ -24,6 +24,7 @@ from tests.documents import (
     bomb_pdf,
     canvas_pdf,
     encrypted_pdf,
+    gif_image,
     image_only_pdf,
     make_docx,
     nested_pdf,
@@ -71,8 +72,10 @@ def _zip(members: dict[str, bytes]) -> bytes:
     [
         pytest.param(b"", "cv.pdf", EmptyDocumentError, "empty-document", id="zero-bytes"),
         pytest.param(b" \r\n\t\x00 ", "cv.txt", EmptyDocumentError, "empty-document", id="blank"),
-        pytest.param(_png(), "cv.pdf", UnsupportedTypeError, "unsupported-type", id="png-as-pdf"),
-        pytest.param(_jpeg(), "cv.pdf", UnsupportedTypeError, "unsupported-type", id="jpeg-pdf"),
+        # a PNG or JPEG is read by OCR whatever its name; a blank one has no text
+        pytest.param(_png(), "cv.pdf", NoTextError, "no-text", id="blank-png-as-pdf"),
+        pytest.param(_jpeg(), "cv.pdf", NoTextError, "no-text", id="blank-jpeg-pdf"),
+        pytest.param(gif_image(), "cv.pdf", UnsupportedTypeError, "unsupported-type", id="gif"),
         pytest.param(
             bytes(range(256)) * 64, "cv.docx", UnsupportedTypeError, "unsupported-type", id="random"
         ),
@@ -240,11 +243,11 @@ def test_parse_errors_are_picklable_with_their_message() -> None:
     import pickle
 
     with pytest.raises(UnsupportedTypeError) as info:
-        parse(_png())
+        parse(gif_image())
     again = pickle.loads(pickle.dumps(info.value))
     assert type(again) is UnsupportedTypeError
     assert again.message == info.value.message
-    assert "PNG" in again.message
+    assert "GIF" in again.message
 
 
 def test_parse_valid_docx_sanity() -> None:

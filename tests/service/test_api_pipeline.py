@@ -156,7 +156,8 @@ def test_api_match_pasted_text_as_json(ready_server: Server) -> None:
 BAD_INPUTS: list[tuple[str, Callable[[], bytes], str, int, str]] = [
     ("encrypted", docs.locked_pdf, "cv.pdf", 422, "pdf-encrypted"),
     ("image-only", docs.image_only_pdf, "scan.pdf", 422, "no-text"),
-    ("png", docs.png_image, "photo.png", 415, "unsupported-type"),
+    ("gif", docs.gif_image, "photo.gif", 415, "unsupported-type"),
+    ("png-without-text", docs.png_image, "photo.png", 422, "no-text"),
     (
         "truncated",
         lambda: docs.truncated_pdf(docs.person_pdf("reportlab")),

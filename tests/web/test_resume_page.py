@@ -39,7 +39,9 @@ def test_upload_a_chromium_pdf_shows_verdict_chart_and_highlighted_line(
     web_server: Server, page: Any, chromium_pdf: Path
 ) -> None:
     page.goto(web_server.url + "/")
-    page.get_by_label("Resume file (PDF, DOCX or text)").set_input_files(str(chromium_pdf))
+    page.get_by_label("Resume file (PDF, DOCX, text, or a PNG/JPEG scan)").set_input_files(
+        str(chromium_pdf)
+    )
     page.get_by_role("button", name="Check my resume").click()
     _check_result(page)
     assert "Machine Learning Engineer" in page.locator("#chart").text_content()
@@ -69,7 +71,7 @@ def test_a_corrupt_file_gives_a_readable_error(
     bad = tmp_path / "resume.pdf"
     bad.write_bytes(b"%PDF-1.4\nthis is not really a pdf\n\x00\x01\x02")
     page.goto(web_server.url + "/")
-    page.get_by_label("Resume file (PDF, DOCX or text)").set_input_files(str(bad))
+    page.get_by_label("Resume file (PDF, DOCX, text, or a PNG/JPEG scan)").set_input_files(str(bad))
     page.get_by_role("button", name="Check my resume").click()
     alert = page.get_by_role("alert")
     alert.wait_for()
@@ -79,7 +81,7 @@ def test_a_corrupt_file_gives_a_readable_error(
     assert "Traceback" not in page.content()
     assert 'File "' not in page.content()
     # the form is there again to try another file
-    assert page.get_by_label("Resume file (PDF, DOCX or text)").is_visible()
+    assert page.get_by_label("Resume file (PDF, DOCX, text, or a PNG/JPEG scan)").is_visible()
 
 
 def _tab_to(page: Any, element_id: str, limit: int = 40) -> None:

@@ -23,6 +23,8 @@ def test_the_form_lists_the_top_level_roles(web_server: Server) -> None:
     assert page.status_code == 200
     assert 'name="roles" value="data-scientist"' in page.text
     assert 'enctype="multipart/form-data"' in page.text
+    accept = page.text.split('accept="', 1)[1].split('"', 1)[0].split(",")
+    assert {".pdf", ".docx", ".png", ".jpg", "image/png", "image/jpeg"} <= set(accept)
     assert httpx.get(web_server.url + "/static/app.css", timeout=30).status_code == 200
 
 

@@ -3,6 +3,7 @@
 ```
 bytes ─ limits.check_streams (one decompression budget for every stream)
       ─ pdfium_source | pdfminer_source ─► PageGlyphs per page (glyphs.py: visible / hidden)
+      ─ ocr_source (a page with images and no visible text: PDFium render → Tesseract)
       ─ segments.py ─► segments ─ layout.py ─► rows in reading order, columns, tables
       ─ assemble.py ─► DocumentText
 ```
@@ -37,6 +38,8 @@ from matcher.read.pdf.assemble import PageResult, assemble
 from matcher.read.pdf.glyphs import PageGlyphs
 from matcher.read.pdf.layout import order_page
 from matcher.read.pdf.limits import MAX_SEGMENTS_PER_PAGE, Deadline, check_streams
+from matcher.read.pdf.ocr_source import INSTALL_HINT, PageOcr, needs_ocr
+from matcher.read.pdf.ocr_source import available as ocr_available
 from matcher.read.pdf.segments import Segment, collect_segments, rotated_segments
 
 __all__ = ["Deadline", "extract_text", "layout_page", "pdfium_available", "read_pages"]
@@ -84,11 +87,15 @@ def layout_page(glyphs: PageGlyphs, page_no: int) -> PageResult:
         images=glyphs.images,
         rotated=len(rotated),
         truncated=truncated,
+        ocr=glyphs.ocr,
     )
 
 
-def read_pages(source: GlyphSource, deadline: Deadline, *, max_pages: int) -> DocumentText:
-    """Every page of an open source through the layout engine and the assembly."""
+def read_pages(
+    source: GlyphSource, deadline: Deadline, *, max_pages: int, ocr: PageOcr | None = None
+) -> DocumentText:
+    """Every page of an open source through the layout engine and the assembly; a page with
+    images but no visible text goes through ``ocr`` (when given) instead."""
     if not source.page_count:
         raise CorruptDocumentError("The PDF is corrupt: it has no pages.")
     if source.page_count > max_pages:
@@ -122,6 +129,8 @@ def read_pages(source: GlyphSource, deadline: Deadline, *, max_pages: int) -> Do
                 ) from exc
             partial = True
             break
+        if ocr is not None and needs_ocr(glyphs):
+            glyphs = ocr.read(len(results), glyphs, deadline)
         results.append(layout_page(glyphs, len(results) + 1))
         deadline.check()
     if len(results) < source.page_count:
@@ -136,7 +145,9 @@ def read_pages(source: GlyphSource, deadline: Deadline, *, max_pages: int) -> Do
         raise
 
 
-def _read_with(engine: str, data: bytes, deadline: Deadline, max_pages: int) -> DocumentText:
+def _read_with(
+    engine: str, data: bytes, deadline: Deadline, max_pages: int, ocr: bool
+) -> DocumentText:
     source: GlyphSource
     if engine == "pdfium":
         from matcher.read.pdf import pdfium_source
@@ -146,10 +157,17 @@ def _read_with(engine: str, data: bytes, deadline: Deadline, max_pages: int) -> 
         from matcher.read.pdf import pdfminer_source
 
         source = pdfminer_source.open_document(data)
+    scans = PageOcr(data) if ocr and pdfium_available() and ocr_available() else None
     try:
-        return read_pages(source, deadline, max_pages=max_pages)
+        return read_pages(source, deadline, max_pages=max_pages, ocr=scans)
+    except NoTextError as exc:
+        if ocr and scans is None and source.page_count and "hidden" not in str(exc):
+            raise NoTextError(f"{NoTextError.default_message} To read it, {INSTALL_HINT}.") from exc
+        raise
     finally:
         source.close()
+        if scans is not None:
+            scans.close()
 
 
 def extract_text(
@@ -159,6 +177,7 @@ def extract_text(
     max_pages: int,
     engine: str = "pdfium",
     deadline: Deadline | None = None,
+    ocr: bool = True,
 ) -> DocumentText:
     """Read a PDF into visible lines in reading order, with hidden text and layout warnings.
 
@@ -168,6 +187,7 @@ def extract_text(
         engine: ``pdfium`` (falls back to pdfminer when pypdfium2 is missing or PDFium cannot
             read the file) or ``pdfminer``.
         deadline: when the read must be over (none: no time limit).
+        ocr: read pages that are only images with Tesseract (when it is installed).
 
     Raises:
         EmptyDocumentError: no bytes.
@@ -177,7 +197,8 @@ def extract_text(
         ParseTimeoutError: past ``deadline``.
         PdfEncryptedError: a user password is needed to open it.
         CorruptDocumentError: not readable as a PDF (truncated, broken xref, garbage).
-        NoTextError: no page has a text layer (scanned or image-only).
+        NoTextError: no page has text, from its text layer or (scans) from OCR; without
+            Tesseract the message says how to install it.
     """
     if not data:
         raise EmptyDocumentError()
@@ -193,8 +214,8 @@ def extract_text(
         warnings.simplefilter("ignore")
         if engine == "pdfium" and pdfium_available():
             try:
-                return _read_with("pdfium", data, deadline, max_pages)
+                return _read_with("pdfium", data, deadline, max_pages, ocr)
             except CorruptDocumentError:
                 pass  # pdfminer's own recovery may still read it (below)
             deadline.check()
-        return _read_with("pdfminer", data, deadline, max_pages)
+        return _read_with("pdfminer", data, deadline, max_pages, ocr)

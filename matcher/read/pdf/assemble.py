@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import pairwise
+from typing import Literal
 
 from matcher.errors import NoTextError
 from matcher.models import DocumentText, LayoutWarning, Line
@@ -43,6 +44,7 @@ class PageResult:
     images: int = 0
     rotated: int = 0
     truncated: bool = False
+    ocr: bool = False
 
 
 def _hidden_lines(glyphs: list[HiddenGlyph]) -> list[str]:
@@ -93,7 +95,13 @@ def _digitless(text: str) -> str:
     return re.sub(r"\d+", "#", re.sub(r"\s+", " ", text.strip().lower()))
 
 
-def assemble(results: list[PageResult], *, producer: str | None, partial: bool) -> DocumentText:
+def assemble(
+    results: list[PageResult],
+    *,
+    producer: str | None,
+    partial: bool,
+    format: Literal["pdf", "image"] = "pdf",
+) -> DocumentText:
     """The pages' rows → ``DocumentText``: lines with their layout, hidden text, warnings."""
     repeated = _margin_keys(results) if len(results) > 1 else set()
     text_parts: list[str] = []
@@ -111,7 +119,10 @@ def assemble(results: list[PageResult], *, producer: str | None, partial: bool) 
     hidden_reasons: Counter[str] = Counter()
     table_rows = 0
     vocab = vocabulary([s.raw for res in results for row, _c in res.rows for s in row])
+    ocr_pages: list[int] = []
+    ocr_scores: list[float] = []
     for page_no, res in enumerate(results, start=1):
+        first_line = len(lines)
         if res.columns:
             column_pages.append(page_no)
         table = find_tables(res.rows)
@@ -145,7 +156,8 @@ def assemble(results: list[PageResult], *, producer: str | None, partial: bool) 
                 hf_pages.add(page_no)
                 hf_count += 1
             size = max(s.size for s in row)
-            if 0 < size < _SMALL_PT:
+            scores = [s.confidence for s in row if s.confidence is not None]
+            if 0 < size < _SMALL_PT and not res.ocr:
                 small_pages.add(page_no)
                 small_count += 1
             # a whole resume flattened onto one line: cut it at its headings
@@ -171,10 +183,17 @@ def assemble(results: list[PageResult], *, producer: str | None, partial: bool) 
                         column=col,
                         in_header_footer=in_hf,
                         table_row=table_rows if table.get(i) else None,
+                        source="ocr" if res.ocr else "text",
+                        confidence=round(sum(scores) / len(scores), 3) if scores else None,
                     )
                 )
         if visible_rows == 0 and res.images:
             image_pages.append(page_no)
+        if visible_rows and res.ocr:
+            ocr_pages.append(page_no)
+            ocr_scores.extend(
+                ln.confidence for ln in lines[first_line:] if ln.confidence is not None
+            )
         hidden = _hidden_lines(res.hidden)
         if hidden:
             hidden_pages.append(page_no)
@@ -196,6 +215,7 @@ def assemble(results: list[PageResult], *, producer: str | None, partial: bool) 
     truncated_pages = [n for n, res in enumerate(results, start=1) if res.truncated]
     reasons = ", ".join(r for r, _n in hidden_reasons.most_common())
     # every warning the layout can raise, with its count: those that counted nothing are dropped
+    mean = sum(ocr_scores) / len(ocr_scores) if ocr_scores else 0.0
     counted = [
         LayoutWarning(
             "multi-column",
@@ -203,6 +223,14 @@ def assemble(results: list[PageResult], *, producer: str | None, partial: bool) 
             "columns in the wrong order. A single column is safest.",
             tuple(column_pages),
             len(column_pages),
+        ),
+        LayoutWarning(
+            "ocr",
+            f"Some pages are scanned images; their text was recognised by OCR (mean "
+            f"confidence {mean:.0%}) and may hold misread words. Many applicant-tracking "
+            "systems read no text from a scan: send a PDF with a text layer.",
+            tuple(ocr_pages),
+            len(ocr_pages),
         ),
         LayoutWarning(
             "image-only-page",
@@ -269,7 +297,7 @@ def assemble(results: list[PageResult], *, producer: str | None, partial: bool) 
         text=text,
         lines=tuple(lines),
         pages=len(results),
-        format="pdf",
+        format=format,
         warnings=tuple(warns),
         hidden_text="\n".join(hidden_parts),
         producer=producer,

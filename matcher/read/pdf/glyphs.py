@@ -46,7 +46,19 @@ class Glyph:
     """A visible glyph: text, box in PDF space (y upwards), size, font name and rotation
     (0 upright; 1 turned to read upwards, -1 downwards)."""
 
-    __slots__ = ("fontname", "height", "rotation", "size", "text", "width", "x0", "x1", "y0", "y1")
+    __slots__ = (
+        "confidence",
+        "fontname",
+        "height",
+        "rotation",
+        "size",
+        "text",
+        "width",
+        "x0",
+        "x1",
+        "y0",
+        "y1",
+    )
 
     def __init__(
         self,
@@ -69,6 +81,7 @@ class Glyph:
         self.height = y1 - y0
         self.size = self.height if size is None else size
         self.rotation = rotation
+        self.confidence: float | None = None  # OCR's confidence in the glyph's word, 0..1
 
     def get_text(self) -> str:
         return self.text
@@ -93,6 +106,7 @@ class PageGlyphs:
     ``runs``: visible upright glyphs in content order, one list per container (the page, then
     each form XObject), since lines never span containers. ``rotated``: sideways glyphs.
     ``truncated``: the page had more pieces than the caps and its rest was not read.
+    ``ocr``: the glyphs were recognised by OCR in an image of the page, not read from text.
     """
 
     width: float
@@ -103,6 +117,7 @@ class PageGlyphs:
     hidden_reasons: Counter[str] = field(default_factory=Counter)
     images: int = 0
     truncated: bool = False
+    ocr: bool = False
 
 
 def rgb(color: Any) -> RGB | None:

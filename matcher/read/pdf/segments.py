@@ -41,6 +41,7 @@ class Segment:
     bottom: float
     size: float
     bold: bool
+    confidence: float | None = None  # OCR: the mean confidence of its glyphs, 0..1
 
     @property
     def mid(self) -> float:
@@ -183,6 +184,7 @@ def _add_segment(glyphs: list[Glyph], page_no: int, height: float, out: list[Seg
     text, size, bold = _segment_text(parts, chars)
     if not text.strip():
         return
+    scores = [c.confidence for c in chars if c.confidence is not None]
     out.append(
         Segment(
             raw=text,
@@ -193,5 +195,6 @@ def _add_segment(glyphs: list[Glyph], page_no: int, height: float, out: list[Seg
             bottom=height - float(y0),
             size=size,
             bold=bold,
+            confidence=sum(scores) / len(scores) if scores else None,
         )
     )

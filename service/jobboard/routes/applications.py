@@ -35,7 +35,7 @@ APPLICATION_BODY = multipart_body(
         "file": {
             "type": "string",
             "format": "binary",
-            "description": "The resume: PDF, DOCX or plain text.",
+            "description": "The resume: PDF, DOCX, plain text or a PNG/JPEG scan.",
         },
         "external_candidate_id": {
             "type": "string",

@@ -40,14 +40,14 @@ if TYPE_CHECKING:
 
 router = APIRouter(prefix="/v1", tags=["batches"])
 
-RESUME_TYPES = {"pdf", "docx", "txt", "text", "md"}
+RESUME_TYPES = {"pdf", "docx", "txt", "text", "md", "png", "jpg", "jpeg"}
 
 BATCH_BODY = multipart_body(
     {
         "files": {
             "type": "array",
             "items": {"type": "string", "format": "binary"},
-            "description": "Resumes (PDF, DOCX, text), or one .zip of them.",
+            "description": "Resumes (PDF, DOCX, text, PNG/JPEG scans), or one .zip of them.",
         },
         "external_candidate_ids": {
             "type": "array",
@@ -240,7 +240,7 @@ async def _create(
         path = PurePosixPath(name)
         ext = path.suffix.lstrip(".").lower() or "txt"
         if ext not in RESUME_TYPES:
-            raise invalid(("body", "files"), f"{name}: send PDF, DOCX or text resumes.")
+            raise invalid(("body", "files"), f"{name}: send PDF, DOCX, text or PNG/JPEG resumes.")
         ident = candidate_id(given[i] if given else path.stem, ("body", "external_candidate_ids"))
         entries.append((ident, ext, data))
     key = fingerprint(
