@@ -494,9 +494,11 @@ def _include_pages(app: FastAPI) -> None:
     """The pages for people (``service/web``) and their CSS/JS, served from the package."""
     from starlette.staticfiles import StaticFiles
 
+    from service.web import jobs as job_pages
     from service.web import routes as pages
 
     app.include_router(pages.router)
+    app.include_router(job_pages.router)
     app.mount("/static", StaticFiles(packages=[("service.web", "static")]), name="static")
 
 
