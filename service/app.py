@@ -234,6 +234,10 @@ class RequestContext:
                 from service.web.routes import too_large_page  # the page's form, not JSON
 
                 await too_large_page(Request(scope), limit)(scope, receive, tagged_send)
+            elif declared.isdigit() and int(declared) > limit and scope["path"].startswith("/jobs"):
+                from service.web.jobs import too_large_job_page  # a page, not JSON
+
+                await too_large_job_page(limit)(scope, receive, tagged_send)
             elif declared.isdigit() and int(declared) > limit:
                 request = Request(scope)
                 response = problem_response(

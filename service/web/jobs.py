@@ -102,6 +102,27 @@ def _error(
     )
 
 
+def too_large_job_page(limit: int) -> HTMLResponse:
+    """The 413 page of a ``/jobs`` form (the middleware answers before reading the body)."""
+    html = (
+        environment()
+        .get_template("jobs_error.html")
+        .render(
+            csrf="",
+            principal=None,
+            dev=False,
+            back="/jobs",
+            error={
+                "title": "Upload too large",
+                "detail": f"The upload is too large: a request is limited to {limit // 1024} KB. "
+                "Send the resumes in smaller batches.",
+                "code": "document-too-large",
+            },
+        )
+    )
+    return HTMLResponse(html, status_code=413)
+
+
 def _validation_detail(exc: RequestValidationError) -> str:
     errors = exc.errors()
     if not errors:

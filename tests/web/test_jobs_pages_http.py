@@ -4,17 +4,28 @@ In dev mode the pages open without a key."""
 
 from __future__ import annotations
 
+import json
 import re
+import time
 from collections.abc import Iterator
 from contextlib import closing
 
 import httpx
 import pytest
 
-from tests.documents import JOB_POSTING_TEXT
+from tests.documents import (
+    JOB_POSTING_JSONLD,
+    JOB_POSTING_TEXT,
+    make_text,
+    person_resume,
+    sample_resume,
+)
 from tests.service.conftest import Server, start_server, stop_server
 
 pytestmark = [pytest.mark.slow, pytest.mark.issue(13)]
+
+POSTING = json.dumps({**JOB_POSTING_JSONLD, "identifier": "page-batch-1"})
+RESUMES = (sample_resume(), person_resume())
 
 
 def _csrf(html: str) -> str:
@@ -174,6 +185,54 @@ def test_create_a_posting_then_errors_are_pages(
     nothing = signed_in.post(f"/jobs/{job_id}/batches", files={"csrf": (None, token)})
     assert nothing.status_code == 422
     assert "Choose at least one resume" in _error_of(nothing)
+
+
+def test_a_batch_from_the_page_and_its_progress_as_json(
+    web_server: Server, signed_in: httpx.Client
+) -> None:
+    token = _csrf(signed_in.get("/jobs").text)
+    created = signed_in.post(
+        "/jobs",
+        files={"csrf": (None, token), "format": (None, "jsonld"), "posting": (None, POSTING)},
+    )
+    assert created.status_code == 303, created.text[:500]
+    job_url = created.headers["location"]
+    resumes = [(f"cand-{i}.txt", make_text(r)) for i, r in enumerate(RESUMES)]
+    queued = signed_in.post(
+        job_url + "/batches",
+        files=[("csrf", (None, token)), *[("files", (n, d)) for n, d in resumes]],
+    )
+    assert queued.status_code == 303, queued.text[:500]
+    location = queued.headers["location"]
+    assert "?batch=" in location
+    batch_id = location.split("?batch=", 1)[1].split("#", 1)[0]
+    progress_url = f"{job_url}/batches/{batch_id}/progress"
+    deadline = time.monotonic() + 180
+    progress: dict[str, object] = {}
+    while time.monotonic() < deadline:
+        progress = signed_in.get(progress_url).json()
+        if progress["status"] == "completed":
+            break
+        time.sleep(0.5)
+    assert progress["status"] == "completed", progress
+    assert progress["total"] == 2
+    assert progress["done"] == 2
+    # the page without JavaScript shows the same state on a plain load
+    page = signed_in.get(location.split("#", 1)[0])
+    assert 'id="batch-state">completed<' in page.text
+    assert page.text.count('class="candidate"') == 2
+    # another posting's page does not show this batch; the progress of nothing is a 404
+    assert signed_in.get(f"/jobs/job_none/batches/{batch_id}/progress").status_code == 404
+    # the API reads the same batch
+    api = web_server.client().get(f"/v1/batches/{batch_id}").json()
+    assert api["status"] == "completed"
+
+
+def test_an_oversized_batch_is_a_readable_page(signed_in: httpx.Client) -> None:
+    big = b"Python " * (3 * 1024 * 1024 // 7)  # over the 2 MiB limit
+    response = signed_in.post("/jobs/any/batches", files={"files": ("cv.txt", big)})
+    assert response.status_code == 413
+    assert "Upload too large" in _error_of(response)
 
 
 def test_logout_ends_the_session(web_server: Server) -> None:
