@@ -235,6 +235,56 @@ def test_an_oversized_batch_is_a_readable_page(signed_in: httpx.Client) -> None:
     assert "Upload too large" in _error_of(response)
 
 
+def _key(server: Server, name: str, scopes: list[str]) -> tuple[str, str]:
+    """A new key in the server's database: its id and the key itself."""
+    from service.auth import create_key
+    from service.db import make_engine, session_factory
+
+    engine = make_engine(f"sqlite:///{server.data_dir / 'rolefit.db'}")
+    try:
+        row, secret = create_key(session_factory(engine), name=name, scopes=scopes)
+    finally:
+        engine.dispose()
+    return row.id, secret
+
+
+def test_a_read_only_key_sees_the_pages_but_cannot_change_anything(web_server: Server) -> None:
+    _, key = _key(web_server, "reader", ["jobs:read"])
+    client, answer = _login(web_server, key)
+    with closing(client):
+        assert answer.status_code == 303
+        page = client.get("/jobs")
+        assert page.status_code == 200
+        assert 'id="create-form"' not in page.text
+        token = _csrf(page.text)
+        refused = client.post(
+            "/jobs", files={"csrf": (None, token), "posting": (None, JOB_POSTING_TEXT)}
+        )
+        assert refused.status_code == 403
+        assert "jobs:write" in _error_of(refused)
+        erase = client.get("/jobs/job_x/candidates/someone/erase")
+        assert erase.status_code == 403
+
+
+def test_revoking_the_key_ends_its_sessions(web_server: Server) -> None:
+    from service.auth import revoke_key
+    from service.db import make_engine, session_factory
+
+    key_id, key = _key(web_server, "revoked-soon", ["jobs:*"])
+    client, answer = _login(web_server, key)
+    with closing(client):
+        assert answer.status_code == 303
+        assert client.get("/jobs").status_code == 200
+        engine = make_engine(f"sqlite:///{web_server.data_dir / 'rolefit.db'}")
+        try:
+            assert revoke_key(session_factory(engine), key_id)
+        finally:
+            engine.dispose()
+        gone = client.get("/jobs")
+        assert gone.status_code == 303
+        assert gone.headers["location"].startswith("/jobs/login")
+
+
 def test_logout_ends_the_session(web_server: Server) -> None:
     client, answer = _login(web_server, web_server.keys["all"])
     with closing(client):
