@@ -27,7 +27,6 @@ from service.jobboard.routes.batches import prepare_batch, read_batch, store_bat
 from service.jobboard.routes.candidates import erase, ranked_candidates
 from service.jobboard.routes.common import board
 from service.jobboard.routes.jobs import (
-    POSTING_TYPES,
     jobs_page,
     read_job,
     read_posting,
@@ -314,7 +313,6 @@ async def jobs_create(request: Request) -> Response:
             chosen = next(iter(form.texts("format")), "text")
             ctype = POSTING_FORMATS.get(chosen, "text/plain")
             body = text.encode("utf-8")
-        assert ctype in POSTING_TYPES
         job_input, source = read_posting(ctype, body)
         out, _created = await store_posting(request, job_input, source)
         return RedirectResponse(f"/jobs/{quote(out.id)}", status_code=303)

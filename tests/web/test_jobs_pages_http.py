@@ -4,9 +4,11 @@ In dev mode the pages open without a key."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import time
+import zipfile
 from collections.abc import Iterator
 from contextlib import closing
 
@@ -197,10 +199,13 @@ def test_a_batch_from_the_page_and_its_progress_as_json(
     )
     assert created.status_code == 303, created.text[:500]
     job_url = created.headers["location"]
-    resumes = [(f"cand-{i}.txt", make_text(r)) for i, r in enumerate(RESUMES)]
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive:
+        for i, resume in enumerate(RESUMES):  # a zip of applications, like the API takes
+            archive.writestr(f"applications/cand-{i}.txt", make_text(resume))
     queued = signed_in.post(
         job_url + "/batches",
-        files=[("csrf", (None, token)), *[("files", (n, d)) for n, d in resumes]],
+        files=[("csrf", (None, token)), ("files", ("applications.zip", packed.getvalue()))],
     )
     assert queued.status_code == 303, queued.text[:500]
     location = queued.headers["location"]
