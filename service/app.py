@@ -232,6 +232,10 @@ class RequestContext:
                 from service.web.routes import too_large_page  # the page's form, not JSON
 
                 await too_large_page(Request(scope), limit)(scope, receive, tagged_send)
+            elif declared.isdigit() and int(declared) > limit and scope["path"].startswith("/jobs"):
+                from service.web.jobs import too_large_job_page  # a page, not JSON
+
+                await too_large_job_page(limit)(scope, receive, tagged_send)
             elif declared.isdigit() and int(declared) > limit:
                 request = Request(scope)
                 response = problem_response(
@@ -484,9 +488,11 @@ def _include_pages(app: FastAPI) -> None:
     """The pages for people (``service/web``) and their CSS/JS, served from the package."""
     from starlette.staticfiles import StaticFiles
 
+    from service.web import jobs as job_pages
     from service.web import routes as pages
 
     app.include_router(pages.router)
+    app.include_router(job_pages.router)
     app.mount("/static", StaticFiles(packages=[("service.web", "static")]), name="static")
 
 

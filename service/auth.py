@@ -35,6 +35,7 @@ __all__ = [
     "KNOWN_SCOPES",
     "ApiKey",
     "Principal",
+    "active_key",
     "authenticate",
     "create_key",
     "hash_key",
@@ -166,6 +167,17 @@ def lookup_key(sessions: sessionmaker[Session], key: str) -> Principal | None:
         if last is None or (now - last).total_seconds() > 60:
             row.last_used_at = now
         return Principal(key_id=row.id, name=row.name, scopes=frozenset(row.scope_list))
+
+
+def active_key(sessions: sessionmaker[Session], key_id: str) -> tuple[Principal, str] | None:
+    """The principal of an active key by its id, with the key's stored hash (the pages'
+    sessions refer to a key by id: a revoked key ends its sessions at once)."""
+    with sessions() as session:
+        row = session.get(ApiKey, key_id)
+        if row is None or row.revoked_at is not None:
+            return None
+        principal = Principal(key_id=row.id, name=row.name, scopes=frozenset(row.scope_list))
+        return principal, row.key_hash
 
 
 # Declares the scheme in OpenAPI; the header itself is checked in ``authenticate``.

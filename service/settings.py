@@ -111,6 +111,18 @@ class Settings(BaseSettings):
     migrate_on_startup: bool = Field(
         default=True, description="Run database migrations when the service starts."
     )
+    session_secret: str | None = Field(
+        default=None,
+        min_length=32,
+        description="Secret that signs the /jobs pages' session cookies (default: a random "
+        "secret kept in data_dir/web-session.key; give the same value to every host when "
+        "several share one database).",
+    )
+    session_hours: float = Field(
+        default=8.0,
+        gt=0,
+        description="Hours a /jobs page login lasts (then the key is asked again).",
+    )
     log_level: LogLevel = Field(default="INFO", description="Log level.")
     log_json: bool = Field(default=True, description="Structured JSON logs (one object per line).")
 

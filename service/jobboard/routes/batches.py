@@ -206,6 +206,55 @@ async def create_batch(request: Request, services: ServicesDep, _principal: Jobs
 async def _create(
     request: Request, services: Services, form: Form, uploads: list[tuple[str, bytes]]
 ) -> Response:
+    job_ref = next(iter(form.texts("job_id")), "").strip() or None
+    roles = [r.strip() for v in form.texts("roles") for r in v.split(",") if r.strip()] or None
+    given = [t.strip() for t in form.texts("external_candidate_ids")]
+    prepared = await prepare_batch(
+        request, services, uploads, job_ref=job_ref, roles=roles, given=given
+    )
+
+    async def handle() -> Response:
+        out = await store_batch(services, prepared)
+        return Response(
+            out.model_dump_json().encode(),
+            status_code=202,
+            media_type="application/json",
+            headers={"Location": f"/v1/batches/{out.id}"},
+        )
+
+    return await run_idempotent(request, prepared.fingerprint, handle)
+
+
+@dataclass
+class PreparedBatch:
+    """A batch checked and ready to store: its entries (id, type, bytes) and its target."""
+
+    entries: list[tuple[str, str, bytes]]
+    job_ref: str | None
+    roles: list[str] | None
+    skipped: list[SkippedEntry]
+    fingerprint: str
+
+
+async def prepare_batch(
+    request: Request,
+    services: Services,
+    uploads: list[tuple[str, bytes]],
+    *,
+    job_ref: str | None,
+    roles: list[str] | None,
+    given: list[str],
+) -> PreparedBatch:
+    """Unpack and check an upload of resumes for a posting (``job_ref``) or ``roles``; the
+    caller holds a worker place (``services.slot()``). ``POST /v1/batches`` and the
+    ``/jobs/{id}`` page both queue batches through this and ``store_batch``.
+
+    Raises:
+        DocumentTooLargeError: see ``_expand``.
+        RequestValidationError: no resume, a file that is not a resume, bad ids, or not
+            exactly one of ``job_ref`` and ``roles``.
+        UnknownRoleError: a role id the taxonomy does not have.
+    """
     settings = board(request).settings
     unpacked = await anyio.to_thread.run_sync(
         lambda: _expand(
@@ -219,8 +268,6 @@ async def _create(
     files = unpacked.files
     if not files:
         raise invalid(("body", "files"), "The upload holds no resume.", "missing")
-    job_ref = next(iter(form.texts("job_id")), "").strip() or None
-    roles = [r.strip() for v in form.texts("roles") for r in v.split(",") if r.strip()] or None
     if (job_ref is None) == (roles is None):
         raise invalid(("body", "job_id"), "Give either 'job_id' or 'roles'.")
     if roles is not None and services.taxonomy is not None:
@@ -229,7 +276,6 @@ async def _create(
             from matcher.errors import UnknownRoleError
 
             raise UnknownRoleError(f"Unknown role id(s): {', '.join(unknown)}.")
-    given = [t.strip() for t in form.texts("external_candidate_ids")]
     if given and len(given) != len(files):
         raise invalid(
             ("body", "external_candidate_ids"),
@@ -249,32 +295,42 @@ async def _create(
         *[f"{c}.{e}" for c, e, _ in entries],
         *[d for _, _, d in entries],
     )
+    return PreparedBatch(entries, job_ref, roles, unpacked.skipped, key)
 
-    async def handle() -> Response:
-        def write() -> BatchOut:
-            with services.sessions.begin() as session:
-                job = found(repo.find_job(session, job_ref), "job", job_ref) if job_ref else None
-                batch = repo.create_batch(
-                    session,
-                    job=job,
-                    roles=roles,
-                    files=entries,
-                    retention_days=services.settings.retention_days,
-                )
-                session.flush()
-                out = batch_out(batch)
-                out.skipped = unpacked.skipped
-                return out
 
-        out = await anyio.to_thread.run_sync(write)
-        return Response(
-            out.model_dump_json().encode(),
-            status_code=202,
-            media_type="application/json",
-            headers={"Location": f"/v1/batches/{out.id}"},
-        )
+async def store_batch(services: Services, prepared: PreparedBatch) -> BatchOut:
+    """Store a prepared batch as pending work (the background runner scores it).
 
-    return await run_idempotent(request, key, handle)
+    Raises:
+        NotFoundError: the posting is not there (any more).
+    """
+    job_ref = prepared.job_ref
+
+    def write() -> BatchOut:
+        with services.sessions.begin() as session:
+            job = found(repo.find_job(session, job_ref), "job", job_ref) if job_ref else None
+            batch = repo.create_batch(
+                session,
+                job=job,
+                roles=prepared.roles,
+                files=prepared.entries,
+                retention_days=services.settings.retention_days,
+            )
+            session.flush()
+            out = batch_out(batch)
+            out.skipped = prepared.skipped
+            return out
+
+    return await anyio.to_thread.run_sync(write)
+
+
+def read_batch(session: Session, batch_id: str) -> BatchOut:
+    """A batch's progress.
+
+    Raises:
+        NotFoundError: there is no such batch.
+    """
+    return batch_out(found(session.get(Batch, batch_id), "batch", batch_id))
 
 
 @router.get(
@@ -285,9 +341,7 @@ async def _create(
 )
 async def get_batch(batch_id: str, services: ServicesDep, _principal: JobsRead) -> Response:
     """Status (queued, running, completed), counts and progress from 0 to 1."""
-    return await in_session(
-        services, lambda s: batch_out(found(s.get(Batch, batch_id), "batch", batch_id))
-    )
+    return await in_session(services, lambda s: read_batch(s, batch_id))
 
 
 @router.get(

@@ -90,7 +90,7 @@ JOB_BODY = {
 }
 
 
-def _titles(request: Request) -> dict[str, str]:
+def titles_of(request: Request) -> dict[str, str]:
     taxonomy = request.app.state.services.taxonomy
     if taxonomy is None:
         return {}
@@ -100,8 +100,13 @@ def _titles(request: Request) -> dict[str, str]:
 JSON_TYPES = ("application/json", "application/ld+json")
 
 
-def _job_input(ctype: str, body: bytes) -> tuple[str | dict[str, Any] | list[Any], str]:
-    """What the matcher reads, and the source label, from the request body."""
+def read_posting(ctype: str, body: bytes) -> tuple[str | dict[str, Any] | list[Any], str]:
+    """What the matcher reads from a posting sent as ``ctype``, and its source label
+    (``POST /v1/jobs`` and the ``/jobs`` page).
+
+    Raises:
+        RequestValidationError: JSON that is not a posting.
+    """
     if ctype in JSON_TYPES:
         try:
             data = json.loads(body)
@@ -144,7 +149,7 @@ async def _store(
     external_id: str | None,
 ) -> tuple[JobOut, bool]:
     services = request.app.state.services
-    titles = _titles(request)
+    titles = titles_of(request)
 
     def write() -> tuple[JobOut, bool]:
         with services.sessions.begin() as session:
@@ -162,6 +167,51 @@ async def _store(
 
 def _content_type(request: Request) -> str:
     return request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+
+
+POSTING_TYPES = ("application/json", "application/ld+json", "text/html", "text/plain")
+
+
+async def store_posting(
+    request: Request,
+    job_input: str | dict[str, Any] | list[Any],
+    source: str,
+    external_id: str | None = None,
+) -> tuple[JobOut, bool]:
+    """Read a posting into requirements in a worker and store it (created, or updated by its
+    external id); ``POST /v1/jobs`` and the ``/jobs`` page both create postings through this.
+
+    Raises:
+        MatcherError: the posting cannot be read.
+        RequestValidationError: its identifier is too long.
+    """
+    services = request.app.state.services
+    posting, version = await services.run_task(parse_job_task, job_input)
+    ident = repo.external_key(posting, external_id)
+    if ident is not None and len(ident) > repo.MAX_EXTERNAL_ID:
+        raise invalid(
+            ("body", "identifier"),
+            f"The posting's identifier has at most {repo.MAX_EXTERNAL_ID} characters.",
+            "string_too_long",
+        )
+    return await _store(request, posting, version, source=source, external_id=external_id)
+
+
+def jobs_page(
+    session: Session, titles: dict[str, str], *, limit: int, cursor: str | None
+) -> JobList:
+    """A page of postings, newest first (``GET /v1/jobs`` and the ``/jobs`` page)."""
+    page = page_of(lambda: repo.list_jobs(session, limit=limit, cursor=cursor))
+    return JobList(items=[job_out(j, titles) for j in page.items], next_cursor=page.next_cursor)
+
+
+def read_job(session: Session, titles: dict[str, str], job_id: str) -> JobOut:
+    """One posting by id or external id.
+
+    Raises:
+        NotFoundError: there is no such posting.
+    """
+    return job_out(found(repo.find_job(session, job_id), "job", job_id), titles)
 
 
 @router.post(
@@ -194,30 +244,20 @@ async def create_job(
     its nearest taxonomy roles, and store it. The same ``identifier`` (or ``external_id``)
     again updates the stored posting (200) instead of creating one (201)."""
     ctype = _content_type(request)
-    if ctype not in ("application/json", "application/ld+json", "text/html", "text/plain"):
+    if ctype not in POSTING_TYPES:
         from fastapi import HTTPException
 
         raise HTTPException(
             415, "Send application/ld+json, application/json, text/html or text/plain."
         )
     body = await read_body(request, services.settings.max_upload_bytes)
-    job_input, source = _job_input(ctype, body)
+    job_input, source = read_posting(ctype, body)
     # the same posting re-serialised (key order, spacing, escapes) is the same request
     content = canonical_json(json.loads(body)) if ctype in JSON_TYPES else body
     key = fingerprint(ctype, content, external_id)
 
     async def handle() -> Response:
-        posting, version = await services.run_task(parse_job_task, job_input)
-        ident = repo.external_key(posting, external_id)
-        if ident is not None and len(ident) > repo.MAX_EXTERNAL_ID:
-            raise invalid(
-                ("body", "identifier"),
-                f"The posting's identifier has at most {repo.MAX_EXTERNAL_ID} characters.",
-                "string_too_long",
-            )
-        out, created = await _store(
-            request, posting, version, source=source, external_id=external_id
-        )
+        out, created = await store_posting(request, job_input, source, external_id)
         return json_response(out, 201 if created else 200)
 
     return await run_idempotent(request, key, handle)
@@ -323,13 +363,9 @@ async def list_jobs(
     cursor: CursorQuery = None,
 ) -> Response:
     """Postings, newest first, a page at a time: follow ``next_cursor`` until it is null."""
-    titles = _titles(request)
+    titles = titles_of(request)
 
-    def read(session: Session) -> JobList:
-        page = page_of(lambda: repo.list_jobs(session, limit=limit, cursor=cursor))
-        return JobList(items=[job_out(j, titles) for j in page.items], next_cursor=page.next_cursor)
-
-    return await in_session(services, read)
+    return await in_session(services, lambda s: jobs_page(s, titles, limit=limit, cursor=cursor))
 
 
 @router.get(
@@ -342,11 +378,9 @@ async def get_job(
     request: Request, job_id: str, services: ServicesDep, _principal: JobsRead
 ) -> Response:
     """A posting by its id (or its external id) with its requirements and nearest roles."""
-    titles = _titles(request)
+    titles = titles_of(request)
 
-    return await in_session(
-        services, lambda s: job_out(found(repo.find_job(s, job_id), "job", job_id), titles)
-    )
+    return await in_session(services, lambda s: read_job(s, titles, job_id))
 
 
 @router.delete(
