@@ -398,7 +398,8 @@ async def batch_upload(request: Request, job_id: str) -> Response:
                 [
                     {
                         "loc": ("body", "files"),
-                        "msg": "Choose at least one resume (PDF, DOCX or text) or a zip.",
+                        "msg": "Choose at least one resume (PDF, DOCX, text or a PNG/JPEG "
+                        "scan) or a zip.",
                         "type": "missing",
                     }
                 ]

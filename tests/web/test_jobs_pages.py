@@ -73,7 +73,9 @@ def test_create_a_posting_upload_a_batch_see_the_ranking_and_erase_one(
         path = tmp_path / f"{name}.pdf"
         path.write_bytes(data)
         files.append(str(path))
-    page.get_by_label("Resumes (PDF, DOCX or text), or a zip of them").set_input_files(files)
+    page.get_by_label(
+        "Resumes (PDF, DOCX, text or PNG/JPEG scans), or a zip of them"
+    ).set_input_files(files)
     page.get_by_role("button", name="Score these resumes").click()
     page.locator("#batch").wait_for()
     assert page.locator("#batch-total").inner_text() == "3"

@@ -183,7 +183,7 @@ def test_create_a_posting_then_errors_are_pages(
         files={"csrf": (None, token), "files": ("cv.exe", b"MZ\x90\x00")},
     )
     assert bad_resume.status_code == 422
-    assert "send PDF, DOCX or text resumes" in _error_of(bad_resume)
+    assert "send PDF, DOCX, text or PNG/JPEG resumes" in _error_of(bad_resume)
     nothing = signed_in.post(f"/jobs/{job_id}/batches", files={"csrf": (None, token)})
     assert nothing.status_code == 422
     assert "Choose at least one resume" in _error_of(nothing)
