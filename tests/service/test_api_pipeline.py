@@ -326,3 +326,42 @@ def test_api_role_detail_carries_sources(ready_server: Server) -> None:
     assert detail["effective_skills"]
     assert all(rs["sources"] for rs in detail["effective_skills"])
     assert detail["taxonomy_version"].startswith("tax-")
+
+
+def test_api_match_report_is_compact_by_default_and_full_on_request(
+    ready_server: Server,
+) -> None:
+    pdf = docs.person_pdf("reportlab")
+    with ready_server.client() as client:
+        compact = client.post("/v1/match", files={"file": ("cv.pdf", pdf, "application/pdf")})
+        full = client.post(
+            "/v1/match",
+            params={"detail": "full"},
+            files={"file": ("cv.pdf", pdf, "application/pdf")},
+        )
+        text = client.post(
+            "/v1/match?detail=full", json={"resume_text": docs.person_text(), "roles": []}
+        )
+        wrong = client.post("/v1/match?detail=everything", json={"resume_text": docs.person_text()})
+        schema = client.get("/openapi.json").json()
+    assert compact.status_code == full.status_code == text.status_code == 200, compact.text
+    small, big = compact.json(), full.json()
+    assert small["detail"] == "compact"
+    assert big["detail"] == "full" == text.json()["detail"]
+    # the same report: the compact one refers to the skills the full one repeats
+    assert [r["role_id"] for r in small["roles"]] == [r["role_id"] for r in big["roles"]]
+    assert small["skills"] == big["skills"]
+    for a, b in zip(small["roles"], big["roles"], strict=True):
+        assert [m["skill_id"] for m in a["missing"]] == [m["skill_id"] for m in b["missing"]]
+        assert all("evidence" not in m for m in a["matched"])
+        assert all(m["evidence"] for m in b["matched"])
+    assert set(small["skill_names"]) >= {m["skill_id"] for m in big["roles"][0]["missing"]}
+    assert len(compact.content) < 40_000 < len(full.content)  # a 2-page resume (issue 13)
+    assert_problem(wrong, 422, "validation-error")
+    # the OpenAPI schema names both shapes, told apart by "detail"
+    ok = schema["paths"]["/v1/match"]["post"]["responses"]["200"]["content"]["application/json"]
+    refs = {item["$ref"].rsplit("/", 1)[-1] for item in ok["schema"]["oneOf"]}
+    assert refs == {"MatchReportCompactOut", "MatchReportOut"}
+    assert ok["schema"]["discriminator"]["propertyName"] == "detail"
+    params = {p["name"]: p for p in schema["paths"]["/v1/match"]["post"]["parameters"]}
+    assert params["detail"]["schema"]["enum"] == ["compact", "full"]
