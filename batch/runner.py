@@ -164,7 +164,8 @@ class Prepared:
 
 
 def prepare_task(matcher: Matcher, roles: Sequence[str] | None = None, job: Any = None) -> Prepared:
-    """Check the role ids and read the posting once, in a worker, before any file is sent.
+    """Check the roles (ids, titles or aliases: ``prepared.roles`` has their ids) and read the
+    posting once, in a worker, before any file is sent.
 
     Raises:
         UnknownRoleError: a role id is not in the taxonomy.
@@ -848,7 +849,8 @@ def run_batch(
     Args:
         root: the folder of resumes (PDF, DOCX, text; recognised by content).
         out: the JSONL results file; lines already there are kept and their hashes skipped.
-        roles: role ids to score (default: every role); job: a posting (text, HTML,
+        roles: roles to score, by id, title or alias (default: every role); job: a posting
+            (text, HTML,
             JSON-LD bytes/str/dict) scored as well.
         workers: worker processes (default: all cores); scheduler: a Dask scheduler address
             instead of local workers.
@@ -871,9 +873,9 @@ def run_batch(
     options = options or MatchOptions()
     role_ids = tuple(dict.fromkeys(roles)) if roles else None
     job_sha = _job_digest(job)
-    _check_config(
-        out, {"roles_requested": list(role_ids) if role_ids else None, "job_sha256": job_sha}
-    )  # before any worker starts: a wrong --out fails at once
+    # before any worker starts: a wrong --out fails at once (the roles are checked once the
+    # worker has turned titles and aliases into role ids)
+    _check_config(out, {"job_sha256": job_sha})
     stats = BatchStats()
     excluded = [out, out.with_name(out.name + ".tmp"), *exclude]
     own_backend = backend is None
@@ -888,6 +890,8 @@ def run_batch(
     backend_name = "dask" if scheduler or isinstance(backend, DaskBackend) else "local"
     try:
         prepared: Prepared = backend.call(prepare_task, role_ids, job)
+        if role_ids:  # as ids: "ML Engineer" and "ml-engineer" are the same run
+            role_ids = tuple(role_id for role_id, _title in prepared.roles)
         config = {
             "roles_requested": list(role_ids) if role_ids else None,
             "job_sha256": job_sha,

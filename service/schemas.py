@@ -396,6 +396,9 @@ class PostingOut(_Out):
     organization: str | None = None
     nearest_roles: list[tuple[str, float]] = []
     verdict: VerdictOut | None = None
+    warnings: list[str] = Field(
+        default=[], description="How the posting was read, e.g. unknown fields ignored."
+    )
 
 
 class MatchReportOut(_Out):
@@ -540,7 +543,9 @@ class MatchTextRequest(BaseModel):
 
     resume_text: str = Field(min_length=1, description="The resume as plain text.")
     roles: list[str] | None = Field(
-        default=None, max_length=100, description="Role ids to score; none: all roles, ranked."
+        default=None,
+        max_length=100,
+        description="Roles to score, by id, title or alias; none: all roles, ranked.",
     )
     job: JobInput | None = Field(
         default=None,

@@ -91,8 +91,8 @@ MATCH_BODY = {
                             "type": "array",
                             "items": {"type": "string", "examples": ["data-engineer"]},
                             "maxItems": MAX_ROLES,
-                            "description": "Role ids to score (repeat the field, or separate "
-                            "with commas); none: every role, ranked.",
+                            "description": "Roles to score, by id, title or alias (repeat "
+                            "the field, or separate with commas); none: every role, ranked.",
                         },
                         "job": {
                             "type": "string",

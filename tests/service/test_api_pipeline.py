@@ -365,3 +365,67 @@ def test_api_match_report_is_compact_by_default_and_full_on_request(
     assert ok["schema"]["discriminator"]["propertyName"] == "detail"
     params = {p["name"]: p for p in schema["paths"]["/v1/match"]["post"]["parameters"]}
     assert params["detail"]["schema"]["enum"] == ["compact", "full"]
+
+
+def test_api_roles_are_named_by_id_title_or_alias(ready_server: Server) -> None:
+    pdf = docs.person_pdf("reportlab")
+    with ready_server.client() as client:
+        by_name = client.post(
+            "/v1/match",
+            files={"file": ("cv.pdf", pdf)},
+            data={"roles": ["ML Engineer", "data scientist", "machine-learning-engineer"]},
+        )
+        by_id = client.post(
+            "/v1/match",
+            files={"file": ("cv.pdf", pdf)},
+            data={"roles": ["ml-engineer,data-scientist"]},
+        )
+        pasted = client.post(
+            "/v1/match", json={"resume_text": docs.person_text(), "roles": ["SWE"]}
+        )
+    assert by_name.status_code == by_id.status_code == pasted.status_code == 200, by_name.text
+    named, ids = by_name.json(), by_id.json()
+    assert sorted(r["role_id"] for r in named["roles"]) == ["data-scientist", "ml-engineer"]
+    assert {r["role_id"]: r["score"] for r in named["roles"]} == {
+        r["role_id"]: r["score"] for r in ids["roles"]
+    }
+    assert [r["role_id"] for r in pasted.json()["roles"]] == ["software-engineer"]
+
+
+def test_api_match_a_plain_posting_object_and_posting_files(ready_server: Server) -> None:
+    pdf = ("cv.pdf", docs.person_pdf("reportlab"), "application/pdf")
+    plain = json.dumps(docs.JOB_POSTING_PLAIN)
+    docx_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    with ready_server.client() as client:
+        as_field = client.post("/v1/match", files={"file": pdf}, data={"job": plain})
+        as_json = client.post(
+            "/v1/match",
+            json={"resume_text": docs.person_text(), "job": docs.JOB_POSTING_PLAIN},
+        )
+        as_pdf = client.post(
+            "/v1/match",
+            files=[("file", pdf), ("job", ("job.pdf", docs.posting_pdf(), "application/pdf"))],
+        )
+        as_docx = client.post(
+            "/v1/match",
+            files=[("file", pdf), ("job", ("job.docx", docs.posting_docx(), docx_type))],
+        )
+        broken = client.post(
+            "/v1/match",
+            files=[
+                ("file", pdf),
+                ("job", ("job.pdf", docs.truncated_pdf(docs.posting_pdf()), "application/pdf")),
+            ],
+        )
+    for response in (as_field, as_json, as_pdf, as_docx):
+        assert response.status_code == 200, response.text
+        posting = response.json()["posting"]
+        assert posting["title"] == "Data Engineer"
+        assert {"python", "sql"} <= {s["skill_id"] for s in posting["required"]}
+    for response in (as_field, as_json):
+        assert response.json()["posting"]["organization"] == "Example Corp"
+        assert response.json()["posting"]["warnings"] == [
+            "Ignored unknown posting field(s): recruiter_code, salary_band."
+        ]
+    assert as_pdf.json()["posting"]["warnings"] == []
+    assert_problem(broken, 422, "invalid-job-posting")
