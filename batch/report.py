@@ -88,6 +88,7 @@ class ReportData:
     ok: int = 0
     failed: int = 0
     skipped: int = 0
+    duplicates: int = 0  # files with the same content as another (scored once)
     failed_rows: list[tuple[str, str, str]] = field(default_factory=list)  # path, code, detail
     skipped_rows: list[str] = field(default_factory=list)
     error_codes: Counter[str] = field(default_factory=Counter)
@@ -150,6 +151,8 @@ def collect(
             data.method = str(record.get("method") or "")
             roles = record.get("roles_requested")
             data.roles_requested = tuple(str(r) for r in roles) if isinstance(roles, list) else ()
+        if record.get("duplicate_of"):
+            data.duplicates += 1
         if status == "skipped":
             data.skipped += 1
             if len(data.skipped_rows) < MAX_SKIPPED:
@@ -322,6 +325,7 @@ def _figures(data: ReportData, summary: BatchSummary | None) -> list[tuple[str, 
         ("Scored", f"{data.ok}"),
         ("Failed", f"{data.failed}"),
         ("Skipped (not a resume)", f"{data.skipped}"),
+        ("Same content as another file (scored once)", f"{data.duplicates}"),
         ("Formats", ", ".join(f"{k} {v}" for k, v in sorted(data.formats.items())) or "—"),
         ("Pages read", f"{data.pages}"),
         ("Mean time per scored file", f"{data.mean_ms:.0f} ms"),

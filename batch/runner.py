@@ -1,15 +1,19 @@
 """Batch scoring of a folder: files → content hash → worker Matcher → one JSONL line per file.
 
 ```
-DIR ─ iter_files (streamed, os.scandir) ─ sniff + sha256 ─┬─ hash already in results.jsonl → skip
+DIR ─ iter_files (streamed, os.scandir) ─ sniff + sha256 ─┬─ path already in results.jsonl → skip
+                                                          ├─ content already scored → a line
+                                                          │  copied from it, "duplicate_of"
                                                           ├─ not a resume type → "skipped" line
                                                           └─ backend: WorkerPool | Dask cluster
                        results.jsonl ◄─ append + flush + fsync, one line per file ◄─┘
 ```
 
-The output file is the only state: a rerun reads it, repairs a torn last line, skips every
-content hash it already holds and finishes the rest, so interrupts (Ctrl-C, SIGTERM, SIGKILL)
-never lose a written line nor duplicate one. Work in flight is bounded (twice the worker
+A folder of N files gives N lines: a file with the same content as another is scored once and
+its line is the first file's result with its own ``path`` and ``duplicate_of`` (the first
+file's path). The output file is the only state: a rerun reads it, repairs a torn last line,
+skips every path it already holds and finishes the rest, so interrupts (Ctrl-C, SIGTERM,
+SIGKILL) never lose a written line nor duplicate one. Work in flight is bounded (twice the worker
 slots), so memory stays flat for any folder size. Both backends run the same task function
 (``score_file_task``) in a ``WorkerPool`` worker, so they give the same results.
 """
@@ -160,7 +164,8 @@ class Prepared:
 
 
 def prepare_task(matcher: Matcher, roles: Sequence[str] | None = None, job: Any = None) -> Prepared:
-    """Check the role ids and read the posting once, in a worker, before any file is sent.
+    """Check the roles (ids, titles or aliases: ``prepared.roles`` has their ids) and read the
+    posting once, in a worker, before any file is sent.
 
     Raises:
         UnknownRoleError: a role id is not in the taxonomy.
@@ -268,24 +273,29 @@ def iter_results(path: Path) -> Iterator[dict[str, Any]]:
 class ResultsLog:
     """The append-only results file: repaired and indexed on open, every line fsync'd.
 
-    ``done`` maps each content hash already in the file to its status. With
+    ``done`` maps each content hash already in the file to the status of its first line,
+    ``paths`` holds every file path with a line and ``counts`` the lines by status. With
     ``retry_failed=True`` failed lines are dropped (atomically) so those files run again.
     """
 
     def __init__(self, path: Path, *, retry_failed: bool = False) -> None:
         self.path = path
         self.done: dict[str, Status] = {}
-        self.repaired = 0  # torn/invalid/duplicate lines removed on open
+        self.paths: set[str] = set()
+        self.counts: dict[str, int] = {}
+        self._first: dict[str, tuple[int, int]] = {}  # hash -> (offset, length) of its 1st line
+        self.repaired = 0  # torn/invalid lines, and a path's second line, removed on open
         self.dropped_failed = 0
         path.parent.mkdir(parents=True, exist_ok=True)
         self._open_and_repair(retry_failed=retry_failed)
-        self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        self._fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
         self._lock = threading.Lock()
 
     def _open_and_repair(self, *, retry_failed: bool) -> None:
         if not self.path.exists():
             return
         needs_rewrite = False
+        seen: set[str] = set()
         with self.path.open("rb") as fh:
             for raw in fh:
                 record = self._parse(raw)
@@ -293,18 +303,48 @@ class ResultsLog:
                     self.repaired += 1
                     needs_rewrite = True
                     continue
-                sha = record["sha256"]
-                if sha in self.done:
+                key = self._path_key(record)
+                if key in seen:
                     self.repaired += 1
                     needs_rewrite = True
                     continue
+                seen.add(key)
                 if retry_failed and record.get("status") == "failed":
                     self.dropped_failed += 1
                     needs_rewrite = True
                     continue
-                self.done[sha] = record.get("status", "ok")
         if needs_rewrite:
             self._rewrite(retry_failed=retry_failed)
+        offset = 0
+        with self.path.open("rb") as fh:
+            for raw in fh:
+                record = self._parse(raw)
+                if record is not None:
+                    self._index(record, offset, len(raw))
+                offset += len(raw)
+
+    @staticmethod
+    def _path_key(record: Mapping[str, Any]) -> str:
+        """What makes a line "the same file": its path (its hash for a line without one)."""
+        path = record.get("path")
+        return f"path:{path}" if isinstance(path, str) else f"sha256:{record['sha256']}"
+
+    def _index(self, record: Mapping[str, Any], offset: int, length: int) -> None:
+        sha = record["sha256"]
+        status = record.get("status", "ok")
+        if sha not in self.done:
+            self.done[sha] = status
+            self._first[sha] = (offset, length)
+        if isinstance(record.get("path"), str):
+            self.paths.add(record["path"])
+        self.counts[status] = self.counts.get(status, 0) + 1
+
+    def first(self, sha256: str) -> dict[str, Any] | None:
+        """The first line written for this content (read back from the file), if any."""
+        where = self._first.get(sha256)
+        if where is None:
+            return None
+        return self._parse(os.pread(self._fd, where[1], where[0]))
 
     @staticmethod
     def _parse(raw: bytes) -> dict[str, Any] | None:
@@ -319,17 +359,17 @@ class ResultsLog:
         return value
 
     def _rewrite(self, *, retry_failed: bool) -> None:
-        """Keep the first good line per hash (minus failed ones when retrying); atomic."""
+        """Keep the first good line per path (minus failed ones when retrying); atomic."""
         tmp = self.path.with_name(self.path.name + ".tmp")
         seen: set[str] = set()
         with self.path.open("rb") as src, tmp.open("wb") as dst:
             for raw in src:
                 record = self._parse(raw)
-                if record is None or record["sha256"] in seen:
+                if record is None or self._path_key(record) in seen:
                     continue
+                seen.add(self._path_key(record))
                 if retry_failed and record.get("status") == "failed":
                     continue
-                seen.add(record["sha256"])
                 dst.write(raw)
             dst.flush()
             os.fsync(dst.fileno())
@@ -341,11 +381,12 @@ class ResultsLog:
         line = json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
         data = line.encode("utf-8")
         with self._lock:
+            offset = os.fstat(self._fd).st_size
             written = 0
             while written < len(data):
                 written += os.write(self._fd, data[written:])
             os.fsync(self._fd)
-            self.done[record["sha256"]] = record["status"]
+            self._index(record, offset, len(data))
 
     def close(self) -> None:
         with contextlib.suppress(OSError):
@@ -637,8 +678,8 @@ class BatchStats:
     scored: int = 0
     failed: int = 0
     skipped: int = 0  # not a resume type
-    already_done: int = 0  # content hash already in the output
-    duplicates: int = 0  # same content as another file of this run
+    already_done: int = 0  # path already in the output
+    duplicates: int = 0  # same content as a file already scored: a line copied from it
     started: float = field(default_factory=time.monotonic)
 
     @property
@@ -720,6 +761,10 @@ class _Direct:
     kind: FileKind | None
     status: Status
     error: MatcherError
+
+
+def _size(item: FileTask | _Direct) -> int:
+    return len(item.data) if isinstance(item, FileTask) else item.size
 
 
 def _read_file(
@@ -804,7 +849,8 @@ def run_batch(
     Args:
         root: the folder of resumes (PDF, DOCX, text, PNG/JPEG; recognised by content).
         out: the JSONL results file; lines already there are kept and their hashes skipped.
-        roles: role ids to score (default: every role); job: a posting (text, HTML,
+        roles: roles to score, by id, title or alias (default: every role); job: a posting
+            (text, HTML,
             JSON-LD bytes/str/dict) scored as well.
         workers: worker processes (default: all cores); scheduler: a Dask scheduler address
             instead of local workers.
@@ -827,9 +873,9 @@ def run_batch(
     options = options or MatchOptions()
     role_ids = tuple(dict.fromkeys(roles)) if roles else None
     job_sha = _job_digest(job)
-    _check_config(
-        out, {"roles_requested": list(role_ids) if role_ids else None, "job_sha256": job_sha}
-    )  # before any worker starts: a wrong --out fails at once
+    # before any worker starts: a wrong --out fails at once (the roles are checked once the
+    # worker has turned titles and aliases into role ids)
+    _check_config(out, {"job_sha256": job_sha})
     stats = BatchStats()
     excluded = [out, out.with_name(out.name + ".tmp"), *exclude]
     own_backend = backend is None
@@ -844,6 +890,8 @@ def run_batch(
     backend_name = "dask" if scheduler or isinstance(backend, DaskBackend) else "local"
     try:
         prepared: Prepared = backend.call(prepare_task, role_ids, job)
+        if role_ids:  # as ids: "ML Engineer" and "ml-engineer" are the same run
+            role_ids = tuple(role_id for role_id, _title in prepared.roles)
         config = {
             "roles_requested": list(role_ids) if role_ids else None,
             "job_sha256": job_sha,
@@ -878,9 +926,7 @@ def run_batch(
             log_file.close()
         if progress is not None and not interrupted:
             progress("end", stats)
-    totals = {"ok": 0, "failed": 0, "skipped": 0}
-    for status in log_file.done.values():
-        totals[status] = totals.get(status, 0) + 1
+    totals = {"ok": 0, "failed": 0, "skipped": 0, **log_file.counts}
     return BatchSummary(
         seen=stats.seen,
         scored=stats.scored,
@@ -918,12 +964,28 @@ def _loop(
     """Stream files into the backend, at most ``2 × slots`` in flight; write as they finish."""
     limit = max(2, 2 * backend.slots)
     pending: dict[Any, tuple[FileTask, float]] = {}
-    in_flight: set[str] = set()
+    # content being scored -> the files of this run with the same content, waiting for it
+    in_flight: dict[str, list[tuple[str, int, str | None]]] = {}
+
+    def duplicate(original: Mapping[str, Any], path: str, size: int, kind: str | None) -> None:
+        """The line of a file whose content was scored already: the first file's result."""
+        record = {k: v for k, v in original.items() if k not in ("worker", "timings")}
+        record.update(
+            path=path,
+            bytes=size,
+            format=kind,
+            duplicate_of=original.get("duplicate_of") or original.get("path"),
+            finished=_now(),
+        )
+        log_file.append(record)
+        stats.duplicates += 1
+        if progress is not None:
+            progress("file", stats)
 
     def finish(handles: set[Any]) -> None:
         for handle in handles:
             task, started = pending.pop(handle)
-            in_flight.discard(task.sha256)
+            waiting = in_flight.pop(task.sha256, [])
             outcome = backend.outcome(handle)
             if not isinstance(outcome, MatcherError) and any(
                 outcome.get(k) != base[k] for k in ("taxonomy_version", "method")
@@ -952,6 +1014,8 @@ def _loop(
             log_file.append(record)
             if progress is not None:
                 progress("file", stats)
+            for path, size, kind in waiting:
+                duplicate(record, path, size, kind)
 
     for path in iter_files(root, recursive=recursive, exclude=excluded):
         stats.seen += 1
@@ -959,13 +1023,17 @@ def _loop(
         item = _read_file(path, display, max_bytes=options.max_bytes, roles=role_ids, job=posting)
         if item is None:
             continue
-        if item.sha256 in log_file.done:
+        if display in log_file.paths:
             stats.already_done += 1
             if progress is not None:
                 progress("file", stats)
             continue
+        original = log_file.first(item.sha256)
+        if original is not None:
+            duplicate(original, display, _size(item), item.kind)
+            continue
         if item.sha256 in in_flight:
-            stats.duplicates += 1
+            in_flight[item.sha256].append((display, _size(item), item.kind))
             continue
         if isinstance(item, _Direct):
             record = {
@@ -989,7 +1057,7 @@ def _loop(
         while len(pending) >= limit:
             finish(backend.wait(set(pending), 0.25))
         pending[backend.submit(item)] = (item, time.monotonic())
-        in_flight.add(item.sha256)
+        in_flight[item.sha256] = []
         del item
     while pending:
         finish(backend.wait(set(pending), 0.25))
@@ -1006,7 +1074,10 @@ def _csv_cell(value: Any) -> Any:
 
 
 def write_csv(results: Path, csv_path: Path) -> int:
-    """One row per file with a column per role score (two streaming passes); returns rows."""
+    """One row per file with a column per role score (two streaming passes); returns rows.
+
+    A file with the same content as another has its own row, with that file's scores and its
+    path in ``duplicate_of``."""
     import csv
 
     seen: set[str] = set()
@@ -1023,6 +1094,7 @@ def write_csv(results: Path, csv_path: Path) -> int:
         header += ["job_score", "job_band"]
     header += [f"score:{r}" for r in role_ids]
     header += ["top_matched", "top_missing", "suggestions", "pages", "format", "ms"]
+    header += ["duplicate_of"]
     rows = 0
     tmp = csv_path.with_name(csv_path.name + ".tmp")
     with tmp.open("w", newline="", encoding="utf-8") as fh:
@@ -1053,6 +1125,7 @@ def write_csv(results: Path, csv_path: Path) -> int:
                 record.get("pages", ""),
                 record.get("format") or "",
                 (record.get("timings") or {}).get("total", ""),
+                record.get("duplicate_of") or "",
             ]
             writer.writerow([_csv_cell(v) for v in row])
             rows += 1

@@ -68,7 +68,12 @@ def print_json(value: Any) -> None:
 # Options shared by the commands that score (match, batch).
 RolesOption = Annotated[
     list[str] | None,
-    typer.Option("--role", "-r", help="Role id to score (repeatable; default: all roles)."),
+    typer.Option(
+        "--role",
+        "-r",
+        help='Role to score, by id, title or alias ("ml-engineer", "ML Engineer"; repeatable; '
+        "default: all roles).",
+    ),
 ]
 
 

@@ -1,7 +1,8 @@
-"""``rolefit match FILE [--role ID ...] [--job FILE_OR_JSONLD] [--json]``.
+"""``rolefit match FILE [--role ROLE ...] [--job FILE_OR_JSONLD] [--json [--full]]``.
 
 A readable report by default (roles with score bars, matched and missing skills, suggestions);
-``--json`` prints the whole ``MatchReport`` (each skill also carries ``id``).
+``--json`` prints the ``MatchReport`` as the API answers it: compact (each skill's evidence once,
+roles refer to skills by id), or with ``--full`` the evidence repeated in every role entry.
 """
 
 from __future__ import annotations
@@ -145,6 +146,14 @@ def match_cmd(
     role: RolesOption = None,
     job: JobOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    full: Annotated[
+        bool,
+        typer.Option(
+            "--full",
+            help="With --json: the full report (evidence in every role entry, as the API's "
+            "?detail=full) instead of the compact one.",
+        ),
+    ] = False,
     top: Annotated[int, typer.Option("--top", help="Roles shown in the table.")] = 8,
     pdf_engine: PdfEngineOption = None,
 ) -> None:
@@ -168,7 +177,8 @@ def match_cmd(
 
         from matcher import report_json
 
-        pretty = json.dumps(json.loads(report_json(report)), ensure_ascii=False, indent=2)
+        body = report_json(report, detail="full" if full else "compact")
+        pretty = json.dumps(json.loads(body), ensure_ascii=False, indent=2)
         sys.stdout.write(pretty + "\n")
         return
     _print_report(report, filename=file.name, top=top)

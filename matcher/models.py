@@ -403,6 +403,7 @@ class JobPosting:
     organization: str | None = None
     nearest_roles: tuple[tuple[str, float], ...] = ()  # (role_id, similarity 0..100), best first
     verdict: Verdict | None = None  # the top-level role the posting hires for, or none
+    warnings: tuple[str, ...] = ()  # how it was read (e.g. unknown fields that were ignored)
 
 
 # --------------------------------------------------------------------------- the report

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
-from matcher.errors import TaxonomyError, UnknownRoleError
+from matcher.errors import InputError, InvalidJobPostingError, TaxonomyError, UnknownRoleError
 from matcher.extract.mentions import find_mentions
 from matcher.extract.nlp import SkillNLP, build_nlp
 from matcher.extract.titles import title_matches
@@ -40,6 +40,7 @@ from matcher.normalize import (
 from matcher.options import MatchOptions
 from matcher.postings.job import job_fit, parse_posting
 from matcher.postings.spec import nearest_roles, posting_spec
+from matcher.read.sniff import sniff_head
 from matcher.score import RoleSpec, role_specs, score_roles, verdict
 from matcher.suggest import suggest
 from taxonomy import Taxonomy, TaxonomyDataError, load_taxonomy
@@ -114,11 +115,15 @@ class Matcher:
         return self.normalize(self.extract(document))
 
     def parse_job(self, job: JobPosting | str | bytes | Mapping[str, Any]) -> JobPosting:
-        """Read a job posting (text, HTML, schema.org JobPosting JSON-LD) into requirements.
+        """Read a job posting (text, HTML, schema.org JobPosting JSON-LD, a plain JSON object
+        ``{title, description, ...}``, or a PDF or DOCX file read by the resume reader) into
+        requirements.
 
         Raises:
-            InvalidJobPostingError: the input is empty, binary or holds no JobPosting.
+            InvalidJobPostingError: the input is empty, binary, unreadable or holds no posting.
         """
+        if isinstance(job, bytes) and sniff_head(job[:8192]) in ("pdf", "docx"):
+            job = self._posting_file_text(job)
         return parse_posting(
             job,
             nlp=self.nlp,
@@ -128,6 +133,17 @@ class Matcher:
             taxonomy=self.taxonomy,
             options=self.options,
         )
+
+    def _posting_file_text(self, data: bytes) -> str:
+        """A PDF or DOCX posting's visible text, read as a resume is (same limits).
+
+        Raises:
+            InvalidJobPostingError: the file cannot be read (its reason in the message).
+        """
+        try:
+            return self.parse(data).text
+        except InputError as exc:
+            raise InvalidJobPostingError(f"The job posting file: {exc.message}") from exc
 
     def posting_spec(self, posting: JobPosting) -> RoleSpec:
         """A posting as an ad-hoc role, scored exactly like a taxonomy role."""
@@ -142,14 +158,31 @@ class Matcher:
     # ------------------------------------------------------------------ facade
 
     def _check_roles(self, roles: Sequence[str] | None) -> list[str] | None:
+        """The role ids of roles named by id, title or alias ("ML Engineer" is
+        ``ml-engineer``), in the order given, each once.
+
+        Raises:
+            UnknownRoleError: a name is no role's id, title or alias.
+        """
         if roles is None:
             return None
         if isinstance(roles, str):
             roles = [roles]
-        unknown = [r for r in roles if r not in self._specs]
+        ids: list[str] = []
+        unknown: list[str] = []
+        for name in roles:
+            role = self.taxonomy.find_role(name) if name not in self._specs else None
+            role_id = name if name in self._specs else (role.id if role is not None else None)
+            if role_id is None or role_id not in self._specs:
+                unknown.append(name)
+            else:
+                ids.append(role_id)
         if unknown:
-            raise UnknownRoleError(f"Unknown role id(s): {', '.join(sorted(unknown))}.")
-        return list(dict.fromkeys(roles))
+            raise UnknownRoleError(
+                f"Unknown role(s): {', '.join(sorted(unknown))}. Name a role by its id, title "
+                "or alias (rolefit roles lists them)."
+            )
+        return list(dict.fromkeys(ids))
 
     def match(
         self,
@@ -161,8 +194,10 @@ class Matcher:
     ) -> MatchReport:
         """Score a resume against roles (default: all) and optionally a posting.
 
+        ``roles`` are named by id, title or alias ("ML Engineer", ``ml-engineer``).
+
         Raises:
-            UnknownRoleError: a role id is not in the taxonomy.
+            UnknownRoleError: a role is not in the taxonomy.
             InputError: the resume (any subclass) or the posting (``InvalidJobPostingError``)
                 cannot be read.
         """

@@ -1,5 +1,15 @@
 """A ``MatchReport`` as JSON: the one serialiser of reports (API, CLI, job board).
 
+Two shapes, named by the report's ``detail`` field:
+
+* ``compact`` (the default everywhere): each skill's evidence is held once, in ``skills``; a
+  role's ``matched``/``partial``/``missing`` entries refer to skills by id (the evidence is the
+  report skill ``via``'s for partial credit earned by a related skill, else ``skill_id``'s),
+  without name, status or evidence, and ``skill_names`` names every skill they refer to.
+  ``docs/service.md`` quotes the sizes (a 2-page resume: 65 KB full, 36 KB compact).
+* ``full``: every role entry repeats its skill's evidence (the shape before compact reports;
+  ``?detail=full``, ``rolefit match --full``).
+
 Beyond the dataclass fields, the JSON shows two derived values (a skill's best ``strength``, a
 tier's ``score``) and leaves the posting's ``text`` out. A role's ``title_match`` stays
 internal.
@@ -8,13 +18,16 @@ internal.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import Any, Literal
 
 import pydantic_core
 
 from matcher.models import MatchReport, RoleScore, TierScore
 
-__all__ = ["report_json"]
+__all__ = ["DETAILS", "Detail", "report_json"]
+
+Detail = Literal["compact", "full"]
+DETAILS: tuple[Detail, ...] = ("compact", "full")
 
 _STRENGTH_ORDER = {"used": 0, "listed": 1, "mentioned": 2}
 _ROLE_FIELDS = tuple(f.name for f in dataclasses.fields(RoleScore) if f.name != "title_match")
@@ -60,11 +73,37 @@ def _match_json(match: Any) -> bytes:
     return item
 
 
-def _role_json(role: Any, cache: dict[int, bytes]) -> bytes:
+def _ref_json(match: Any) -> bytes:
+    """A ``SkillMatch`` by reference (``SkillRefOut``): no name (``skill_names`` has it), no
+    status (the list it is in), no evidence (the report skill ``via``'s, else ``skill_id``'s);
+    ``credit`` only when earned, ``via`` only when set."""
+    item = _REF_JSON.get(match)
+    if item is None:
+        if len(_REF_JSON) >= _MISSING_JSON_CAP:
+            _REF_JSON.clear()
+        ref: dict[str, Any] = {
+            "skill_id": match.skill_id,
+            "importance": match.importance,
+            "weight": match.weight,
+        }
+        if match.credit:
+            ref["credit"] = match.credit
+        if match.via is not None:
+            ref["via"] = match.via
+        item = _REF_JSON[match] = pydantic_core.to_json(ref)
+    return item
+
+
+_REF_JSON: dict[Any, bytes] = {}
+
+
+def _role_json(role: Any, cache: dict[int, bytes], names: dict[str, str] | None = None) -> bytes:
     """A ``RoleScore`` as ``RoleScoreOut`` JSON; a ``SkillMatch`` shared by several roles
     (scoring memoises them per resume) is serialised once, straight from the dataclass
     (``SkillMatchOut`` has the same fields), and its bytes spliced into every role. The scalar
-    fields and the tiers go through pydantic-core in one call, the three lists after them."""
+    fields and the tiers go through pydantic-core in one call, the three lists after them.
+
+    With ``names`` (compact), the lists hold references and ``names`` collects their names."""
     head: dict[str, Any] = {}
     for name in _ROLE_HEAD:
         value = getattr(role, name)
@@ -77,16 +116,26 @@ def _role_json(role: Any, cache: dict[int, bytes]) -> bytes:
         for match in getattr(role, name):
             item = cache.get(id(match))
             if item is None:
-                item = cache[id(match)] = _match_json(match)
+                if names is None:
+                    item = cache[id(match)] = _match_json(match)
+                else:
+                    item = cache[id(match)] = _ref_json(match)
+                    names[match.skill_id] = match.name
             items.append(item)
         parts.append(_key(name) + b"[" + b",".join(items) + b"]")
     return b",".join(parts) + b"}"
 
 
-def report_json(report: MatchReport) -> bytes:
+def report_json(report: MatchReport, *, detail: Detail = "compact") -> bytes:
     """A match report as the JSON rolefit answers with: the HTTP API's ``MatchReport`` and
     ``rolefit match --json`` (the same bytes; ``service/schemas.py`` describes them for OpenAPI
     and ``tests/service/test_report_json.py`` checks the two agree).
+
+    ``detail="compact"`` (the default) holds each skill's evidence once, in ``skills``, and
+    the roles refer to it by skill id; ``detail="full"`` repeats it in every role entry.
+
+    Raises:
+        ValueError: ``detail`` is neither ``compact`` nor ``full``.
 
     A ``/v1/match`` answer holds every role with its matched, partial and missing skills (about
     800 entries, 170 KB): validating that tree into the API models costs about as much as
@@ -99,9 +148,12 @@ def report_json(report: MatchReport) -> bytes:
     ``tests/service/test_report_json.py`` checks it against ``report_out`` so the two cannot
     drift apart.
     """
+    if detail not in DETAILS:
+        raise ValueError(f"detail must be one of {', '.join(DETAILS)}, not {detail!r}")
+    names: dict[str, str] | None = None if detail == "full" else {}
     cache: dict[int, bytes] = {}
     rest = dataclasses.replace(report, roles=(), job=None)
-    data: dict[str, Any] = pydantic_core.to_jsonable_python(rest)
+    data: dict[str, Any] = {"detail": detail, **pydantic_core.to_jsonable_python(rest)}
     for skill in data["skills"]:
         _skill_view(skill)
     posting = data.get("posting")
@@ -113,11 +165,13 @@ def report_json(report: MatchReport) -> bytes:
     parts: list[bytes] = []
     for name, value in data.items():
         if name == "roles":
-            roles = b",".join(_role_json(role, cache) for role in report.roles)
+            roles = b",".join(_role_json(role, cache, names) for role in report.roles)
             parts.append(_key(name) + b"[" + roles + b"]")
         elif name == "job":
-            job = b"null" if report.job is None else _role_json(report.job, cache)
+            job = b"null" if report.job is None else _role_json(report.job, cache, names)
             parts.append(_key(name) + job)
+            if names is not None:  # after the roles and the job, which fill it
+                parts.append(_key("skill_names") + pydantic_core.to_json(names))
         else:
             parts.append(_key(name) + pydantic_core.to_json(value))
     return b"{" + b",".join(parts) + b"}"

@@ -6,7 +6,7 @@ one place where library values become API values, so the OpenAPI schema is exact
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -14,8 +14,10 @@ from matcher.models import Document, MatchReport
 from taxonomy.schema import Role, RoleSkill, Skill
 
 __all__ = [
+    "AnyMatchReport",
     "DocumentOut",
     "Health",
+    "MatchReportCompactOut",
     "MatchReportOut",
     "MatchTextRequest",
     "Problem",
@@ -115,6 +117,7 @@ class RoleList(BaseModel):
         json_schema_extra={
             "examples": [
                 {
+                    "detail": "full",
                     "taxonomy_version": "tax-1a2b3c4d5e6f",
                     "roles": [
                         {
@@ -337,6 +340,25 @@ class RoleScoreOut(_Out):
     )
 
 
+class SkillRefOut(_Out):
+    """A role's skill in a compact report: its evidence is the report skill ``via``'s (partial
+    credit earned by a related skill), else ``skill_id``'s; ``skill_names`` has its name."""
+
+    skill_id: str
+    importance: str
+    weight: float
+    credit: float = Field(default=0.0, description="0..1; left out when nothing is earned.")
+    via: str | None = Field(default=None, description="The related skill that earned credit.")
+
+
+class RoleScoreCompactOut(RoleScoreOut):
+    """A role in a compact report: its skills by reference (``SkillRefOut``)."""
+
+    matched: list[SkillRefOut] = []  # type: ignore[assignment]
+    partial: list[SkillRefOut] = []  # type: ignore[assignment]
+    missing: list[SkillRefOut] = []  # type: ignore[assignment]
+
+
 class VerdictOut(_Out):
     """Which of the five roles fits best, or none (``role_id`` null) with the reason."""
 
@@ -379,6 +401,9 @@ class PostingOut(_Out):
     organization: str | None = None
     nearest_roles: list[tuple[str, float]] = []
     verdict: VerdictOut | None = None
+    warnings: list[str] = Field(
+        default=[], description="How the posting was read, e.g. unknown fields ignored."
+    )
 
 
 class MatchReportOut(_Out):
@@ -452,6 +477,9 @@ class MatchReportOut(_Out):
         },
     )
 
+    detail: Literal["full"] = Field(
+        default="full", description="``full``: every role entry repeats its skill's evidence."
+    )
     taxonomy_version: str
     method: str
     verdict: VerdictOut | None = None
@@ -467,6 +495,27 @@ class MatchReportOut(_Out):
     years_experience: float | None = None
     excluded_fields: list[str] = []
     timings: dict[str, float] = {}
+
+
+class MatchReportCompactOut(MatchReportOut):
+    """The default match report: each skill's evidence once, in ``skills``; the roles refer to
+    skills by id (``SkillRefOut``) and ``skill_names`` names them (``?detail=full``: the
+    ``MatchReport`` with the evidence in every role entry)."""
+
+    model_config = ConfigDict(extra="ignore", json_schema_extra=None)
+
+    detail: Literal["compact"] = Field(  # type: ignore[assignment]
+        default="compact",
+        description="``compact``: evidence once, in ``skills``; roles refer to skills by id.",
+    )
+    roles: list[RoleScoreCompactOut]  # type: ignore[assignment]
+    job: RoleScoreCompactOut | None = None
+    skill_names: dict[str, str] = Field(
+        default={}, description="skill id -> name, for every skill the roles and job refer to."
+    )
+
+
+AnyMatchReport = Annotated[MatchReportCompactOut | MatchReportOut, Field(discriminator="detail")]
 
 
 def report_out(report: MatchReport) -> MatchReportOut:
@@ -499,7 +548,9 @@ class MatchTextRequest(BaseModel):
 
     resume_text: str = Field(min_length=1, description="The resume as plain text.")
     roles: list[str] | None = Field(
-        default=None, max_length=100, description="Role ids to score; none: all roles, ranked."
+        default=None,
+        max_length=100,
+        description="Roles to score, by id, title or alias; none: all roles, ranked.",
     )
     job: JobInput | None = Field(
         default=None,

@@ -10,13 +10,15 @@ from __future__ import annotations
 import gzip
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from matcher import match_task, match_text_task, parse_task, report_json
 from service.schemas import SkillCandidate, SkillLookup, document_out
 
 if TYPE_CHECKING:
     from matcher import Matcher
+
+Detail = Literal["compact", "full"]  # matcher.report's report shapes
 
 __all__ = [
     "Result",
@@ -57,10 +59,11 @@ def match_json_task(
     roles: Sequence[str] | None = None,
     job: Any = None,
     filename: str | None = None,
+    detail: Detail = "compact",
 ) -> Result:
     """Parse and match an uploaded resume; the API view of the report as JSON."""
     report = match_task(matcher, data, roles, job, filename)
-    body = _gzip(report_json(report))
+    body = _gzip(report_json(report, detail=detail))
     timings = dict(report.timings)
     return Result(
         body=body, format=report.format, pages=report.pages, timings=timings, gzipped=True
@@ -68,11 +71,15 @@ def match_json_task(
 
 
 def match_text_json_task(
-    matcher: Matcher, text: str, roles: Sequence[str] | None = None, job: Any = None
+    matcher: Matcher,
+    text: str,
+    roles: Sequence[str] | None = None,
+    job: Any = None,
+    detail: Detail = "compact",
 ) -> Result:
     """Match pasted resume text; the API view of the report as JSON."""
     report = match_text_task(matcher, text, roles, job)
-    body = _gzip(report_json(report))
+    body = _gzip(report_json(report, detail=detail))
     timings = dict(report.timings)
     return Result(body=body, format="text", pages=report.pages, timings=timings, gzipped=True)
 

@@ -67,6 +67,11 @@ def normalize_name(text: str) -> str:
     return _SPACE.sub(" ", text).strip(" .-")
 
 
+def _slug(text: str) -> str:
+    """Lower-case words joined by "-": "Machine Learning Engineer" -> machine-learning-engineer."""
+    return "-".join(re.findall(r"[0-9a-z]+", unicodedata.normalize("NFKC", text).casefold()))
+
+
 @dataclass(frozen=True)
 class Taxonomy:
     """The loaded taxonomy with lookups. Immutable; build once per process."""
@@ -105,12 +110,17 @@ class Taxonomy:
         return [r for r in self.roles.values() if r.parent == role_id]
 
     def find_role(self, name: str) -> Role | None:
-        """A role by id, title or alias (case-insensitive); ``None`` when unknown."""
+        """A role by id, title or alias (case-insensitive; a title or alias may also be
+        written as a slug: "machine-learning-engineer"); ``None`` when unknown."""
         if name in self.roles:
             return self.roles[name]
         key = normalize_name(name)
         for role in self.roles.values():
             if key in {normalize_name(t) for t in (role.id, role.title, *role.aliases)}:
+                return role
+        slug = _slug(name)
+        for role in self.roles.values():
+            if slug in {_slug(t) for t in (role.title, *role.aliases)}:
                 return role
         return None
 

@@ -53,6 +53,7 @@ from tests import tools
 __all__ = [
     "CONTACTS",
     "JOB_POSTING_JSONLD",
+    "JOB_POSTING_PLAIN",
     "JOB_POSTING_TEXT",
     "PERSONS",
     "PRODUCERS",
@@ -81,6 +82,8 @@ __all__ = [
     "person_resume",
     "person_text",
     "png_image",
+    "posting_docx",
+    "posting_pdf",
     "print_html_files",
     "raw_pdf",
     "resume_html",
@@ -297,6 +300,40 @@ JOB_POSTING_TEXT = (
     "Data Engineer\n\nRequirements:\n- 3+ years of Python and SQL\n- Apache Airflow\n"
     "- PostgreSQL\n\nNice to have:\n- Kubernetes\n- AWS\n"
 )
+
+# A job board's own export: not schema.org, with fields rolefit does not know.
+JOB_POSTING_PLAIN = {
+    "title": "Data Engineer",
+    "company": "Example Corp",
+    "location": "Leeds, UK (hybrid)",
+    "description": "<p>You will run our batch pipelines.</p><h3>Requirements</h3><ul>"
+    "<li>Python</li><li>SQL</li><li>Apache Airflow</li></ul><h3>Nice to have</h3><ul>"
+    "<li>Kubernetes</li></ul>",
+    "salary_band": "B4",
+    "recruiter_code": "rk-77",
+}
+
+
+def posting_pdf(text: str = JOB_POSTING_TEXT) -> bytes:
+    """A job posting printed to PDF (reportlab, one paragraph per line)."""
+    return make_pdf(text, producer="reportlab")
+
+
+def posting_docx(text: str = JOB_POSTING_TEXT) -> bytes:
+    """A job posting as a Word document: the first line a Heading 1, the rest paragraphs."""
+    import docx
+
+    d = docx.Document()
+    lines = [line for line in text.splitlines() if line.strip()]
+    d.add_heading(lines[0], level=1)
+    for line in lines[1:]:
+        if line.startswith("- "):
+            d.add_paragraph(line[2:], style="List Bullet")
+        else:
+            d.add_paragraph(line)
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
 
 
 # --------------------------------------------------------------------------- availability

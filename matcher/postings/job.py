@@ -75,6 +75,7 @@ def parse_posting(
         external_id=raw.external_id,
         organization=raw.organization,
         background=background_skills(mentioned, document),
+        warnings=raw.warnings,
     )
     nearest = nearest_roles(posting, specs, taxonomy, limit=len(specs))
     # Which role the posting hires for is decided as for a resume (its skills and title

@@ -77,6 +77,7 @@ class RawPosting:
     external_id: str | None = None
     organization: str | None = None
     years: float | None = None  # from JSON-LD experienceRequirements, when given
+    warnings: tuple[str, ...] = ()  # what a person should know about how it was read
 
 
 class _TextHTML(HTMLParser):
@@ -295,6 +296,77 @@ def _from_jsonld(obj: Mapping[str, Any]) -> RawPosting:
     )
 
 
+# A posting as a plain JSON object (a job board's own export, not schema.org): the fields read
+# into the text, in this order, under these headings; the ones understood and not scored; the
+# rest is ignored and named in a warning.
+_PLAIN_TEXT = (
+    ("description", ""),
+    ("responsibilities", "Responsibilities"),
+    ("requirements", "Requirements"),
+    ("qualifications", "Qualifications"),
+    ("skills", "Skills"),
+    ("preferred", "Nice to have"),
+    ("nice_to_have", "Nice to have"),
+    ("education", "Education"),
+)
+_PLAIN_KNOWN = frozenset(
+    {
+        "title",
+        "name",
+        "company",
+        "organization",
+        "external_id",
+        "id",
+        "location",
+        "url",
+        "remote",
+        "employment_type",
+        "salary",
+        "date_posted",
+        "years_experience",
+        *(key for key, _ in _PLAIN_TEXT),
+    }
+)
+_JSONLD_KEYS = frozenset({"@type", "@graph", "@context", "itemListElement", "item"})
+
+
+def _is_plain(obj: Mapping[str, Any]) -> bool:
+    """A plain posting object: no JSON-LD keys, and a title or a description."""
+    return not (_JSONLD_KEYS & obj.keys()) and bool(
+        _as_text(obj.get("title") or obj.get("name")).strip()
+        or _as_text(obj.get("description")).strip()
+    )
+
+
+def _from_plain(obj: Mapping[str, Any]) -> RawPosting:
+    """``{title, description, company, location, ...}``: read like a JSON-LD JobPosting's
+    fields; unknown fields are ignored and named in a warning."""
+    title = " ".join(_as_text(obj.get("title") or obj.get("name")).split())
+    parts: list[str] = []
+    for key, heading in _PLAIN_TEXT:
+        text = _as_text(obj.get(key))
+        if not text.strip():
+            continue
+        body = html_to_text(text) if "<" in text else html.unescape(text)
+        parts.append(f"{heading}:\n{body}" if heading else body)
+    years: float | None = None
+    with contextlib.suppress(TypeError, ValueError):
+        raw_years = obj.get("years_experience")
+        years = None if raw_years is None else float(raw_years)
+    unknown = sorted(str(key) for key in obj if str(key) not in _PLAIN_KNOWN)
+    warnings = (f"Ignored unknown posting field(s): {', '.join(unknown[:20])}.",) if unknown else ()
+    external = _as_text(obj.get("external_id") or obj.get("id")).strip() or None
+    org = _as_text(obj.get("company") or obj.get("organization")).strip() or None
+    return RawPosting(
+        title=title,
+        text="\n\n".join(parts),
+        external_id=external,
+        organization=org,
+        years=years,
+        warnings=warnings,
+    )
+
+
 def _decode(data: bytes) -> str:
     if b"\x00" in data[:4096]:
         raise InvalidJobPostingError("The job posting looks binary, not text, HTML or JSON-LD.")
@@ -317,7 +389,10 @@ def _first_title(text: str) -> str:
 
 
 def read_posting(job: str | bytes | Mapping[str, Any]) -> RawPosting:
-    """Read a posting given as text, HTML, JSON-LD (dict or string, ``@graph`` and lists too).
+    """Read a posting given as text, HTML, JSON-LD (dict or string, ``@graph`` and lists too),
+    or a plain JSON object ``{title, description, company, location, ...}`` (unknown fields
+    ignored and named in ``warnings``). PDF and DOCX postings are read into text by the resume
+    reader first (``Matcher.parse_job``).
 
     Raises:
         InvalidJobPostingError: empty, binary, JSON without a JobPosting, or no readable text.
@@ -331,8 +406,13 @@ def read_posting(job: str | bytes | Mapping[str, Any]) -> RawPosting:
 def _read_posting(job: str | bytes | Mapping[str, Any]) -> RawPosting:
     if isinstance(job, (Mapping, list)):
         found = _one_jobposting(_jobpostings(job))
+        if found is None and isinstance(job, Mapping) and _is_plain(job):
+            return _check(_from_plain(job))
         if found is None:
-            raise InvalidJobPostingError("The JSON-LD holds no schema.org JobPosting object.")
+            raise InvalidJobPostingError(
+                "The JSON holds no schema.org JobPosting object, nor a posting's title or "
+                "description."
+            )
         return _check(_from_jsonld(found))
     if isinstance(job, bytes):
         job = _decode(job)

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from service.schemas import MatchReportOut
+from service.schemas import AnyMatchReport
 from service.storage.models import (
     Application,
     Batch,
@@ -185,7 +185,9 @@ class ApplicationOut(BaseModel):
 
 class ApplicationResult(BaseModel):
     application: ApplicationOut
-    report: MatchReportOut
+    report: AnyMatchReport = Field(
+        description="The match report: compact by default, full with ``?detail=full``."
+    )
 
 
 class CandidateList(BaseModel):

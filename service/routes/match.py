@@ -9,9 +9,9 @@ from __future__ import annotations
 import gzip
 import json
 import logging
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
@@ -19,7 +19,7 @@ from matcher.errors import InputError, MatcherError
 from service.auth import SECURITY_REQUIREMENT
 from service.deps import authorized
 from service.problems import DOCUMENT_PROBLEMS, problem_responses
-from service.schemas import DocumentOut, MatchReportOut, MatchTextRequest
+from service.schemas import AnyMatchReport, DocumentOut, MatchTextRequest
 from service.tasks import Result, match_json_task, match_text_json_task, parse_json_task
 from service.uploads import Form, multipart_body, read_json, read_multipart
 
@@ -37,6 +37,14 @@ UPLOAD_PROBLEMS = (
     "internal-error",
 )
 MAX_ROLES = 100
+
+DetailQuery = Annotated[
+    Literal["compact", "full"],
+    Query(
+        description="``compact`` (default): each skill's evidence once, roles refer to skills "
+        "by id; ``full``: the evidence repeated in every role entry."
+    ),
+]
 
 _FILE_SCHEMA = {
     "type": "string",
@@ -67,8 +75,8 @@ MATCH_BODY = {
                             "type": "array",
                             "items": {"type": "string", "examples": ["data-engineer"]},
                             "maxItems": MAX_ROLES,
-                            "description": "Role ids to score (repeat the field, or separate "
-                            "with commas); none: every role, ranked.",
+                            "description": "Roles to score, by id, title or alias (repeat "
+                            "the field, or separate with commas); none: every role, ranked.",
                         },
                         "job": {
                             "type": "string",
@@ -203,14 +211,18 @@ def json_response(request: Request, result: Result) -> Response:
 
 @router.post(
     "/match",
-    response_model=MatchReportOut,
+    response_model=AnyMatchReport,
     summary="Match a resume to roles or a job posting",
     openapi_extra=MATCH_BODY,
     responses=problem_responses(*UPLOAD_PROBLEMS, "unknown-role", "invalid-job-posting"),
 )
-async def match_resume(request: Request) -> Response:
+async def match_resume(request: Request, detail: DetailQuery = "compact") -> Response:
     """Score a resume against roles (all of them, ranked, when none are named) and/or a job
-    posting, with the evidence for every skill and concrete suggestions."""
+    posting, with the evidence for every skill and concrete suggestions.
+
+    The report is compact by default (``detail: "compact"``: each skill's evidence once, in
+    ``skills``; roles refer to skills by id); ``?detail=full`` repeats the evidence in every
+    role entry (``detail: "full"``)."""
     services, _principal = await authorized(request, "resumes:match")
     limit = services.settings.max_upload_bytes
     ctype = _content_type(request)
@@ -228,11 +240,12 @@ async def match_resume(request: Request) -> Response:
             raise RequestValidationError(
                 [{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]
             ) from None
-        call = (match_text_json_task, body.resume_text, _roles(body.roles or []), body.job)
+        roles = _roles(body.roles or [])
+        call = (match_text_json_task, body.resume_text, roles, body.job, detail)
     else:
         form = await read_multipart(request, limit)
         data, filename = _required_file(form)
-        call = (match_json_task, data, _roles(form.texts("roles")), _job(form), filename)
+        call = (match_json_task, data, _roles(form.texts("roles")), _job(form), filename, detail)
     async with services.slot():
         try:
             result: Result = await services.run_in_worker(*call)

@@ -335,3 +335,58 @@ def test_batch_scores_a_posting_with_the_roles(tmp_path: Path) -> None:
     )
     page = report.read_text(encoding="utf-8")
     assert page.index("Job posting: Data Engineer") < page.index("Role: Data Scientist")
+
+
+def test_batch_writes_a_line_and_a_csv_row_per_file_even_for_copies(tmp_path: Path) -> None:
+    folder = tmp_path / "resumes"
+    pdf = documents.person_pdf("reportlab")
+    write(folder, "alice.pdf", pdf)
+    write(folder, "alice-copy.pdf", pdf)  # the same bytes under another name
+    write(folder, "nested/alice-again.pdf", pdf)
+    write(folder, "bob.txt", text_resume(3))
+    write(folder, "bob-copy.txt", text_resume(3))
+    write(folder, "photo.gif", documents.gif_image())  # not a resume type: skipped
+    write(folder, "photo-copy.gif", documents.gif_image())
+    out, csv_path = tmp_path / "results.jsonl", tmp_path / "results.csv"
+    common = (folder, "--out", out, "--csv", csv_path, "--recursive", "--workers", "2")
+    first = rolefit_batch(*common)
+    assert first.code == 0, first.stderr
+    records = by_path(out)  # one line per file, no path twice
+    assert set(records) == {
+        "alice.pdf",
+        "alice-copy.pdf",
+        "nested/alice-again.pdf",
+        "bob.txt",
+        "bob-copy.txt",
+        "photo.gif",
+        "photo-copy.gif",
+    }
+    for group in (
+        ["alice-copy.pdf", "alice.pdf", "nested/alice-again.pdf"],
+        ["bob-copy.txt", "bob.txt"],
+        ["photo-copy.gif", "photo.gif"],
+    ):
+        lines_of = [records[p] for p in group]
+        assert len({r["sha256"] for r in lines_of}) == 1
+        originals = [r for r in lines_of if "duplicate_of" not in r]
+        assert len(originals) == 1, group  # scored (or skipped) once
+        for record in lines_of:
+            if record is not originals[0]:
+                assert record["duplicate_of"] == originals[0]["path"]
+                assert record["status"] == originals[0]["status"]
+                assert record.get("scores") == originals[0].get("scores")
+                assert record.get("best") == originals[0].get("best")
+    assert records["alice.pdf"]["status"] == "ok"
+    assert records["photo.gif"]["status"] == "skipped"
+    assert "4 duplicate content" in first.stdout
+    with csv_path.open(newline="", encoding="utf-8") as fh:
+        rows = {row["path"]: row for row in csv.DictReader(fh)}
+    assert set(rows) == set(records)
+    for path, row in rows.items():
+        assert row["duplicate_of"] == records[path].get("duplicate_of", "")
+        assert row["best_role"] == (records[path].get("best") or {}).get("id", "")
+
+    again = rolefit_batch(*common)  # a rerun adds nothing
+    assert again.code == 0, again.stderr
+    assert "7 already done" in again.stdout
+    assert len(lines(out)) == 7

@@ -291,3 +291,19 @@ def test_backends_let_an_interrupt_through_instead_of_recording_a_failure() -> N
     crashed: Future[Any] = Future()
     crashed.set_exception(RuntimeError("bug"))
     assert isinstance(local_backend.outcome(crashed), WorkerCrashedError)
+
+
+def test_results_log_keeps_a_copy_s_line_and_reads_the_first_back(tmp_path: Path) -> None:
+    out = tmp_path / "r.jsonl"
+    first = ok_line("a.txt", "a" * 64, {"ml-engineer": 50.0})
+    copy = {**first, "path": "copy-of-a.txt", "duplicate_of": "a.txt"}
+    write_lines(out, [first, copy, copy])  # the copy's line twice: a crash between writes
+    with ResultsLog(out) as log_file:
+        assert log_file.repaired == 1
+        assert log_file.paths == {"a.txt", "copy-of-a.txt"}
+        assert log_file.counts == {"ok": 2}
+        assert log_file.first("a" * 64) == first
+        assert log_file.first("b" * 64) is None
+        log_file.append(ok_line("b.txt", "b" * 64, {"ml-engineer": 10.0}))
+        assert log_file.first("b" * 64) == ok_line("b.txt", "b" * 64, {"ml-engineer": 10.0})
+    assert [r["path"] for r in iter_results(out)] == ["a.txt", "copy-of-a.txt", "b.txt"]

@@ -52,13 +52,38 @@ def apply(
     data: bytes,
     filename: str = "resume.pdf",
     headers: dict[str, str] | None = None,
+    params: dict[str, str] | None = None,
 ) -> httpx.Response:
     return client.post(
         f"/v1/jobs/{job_id}/applications",
         files={"file": (filename, data)},
         data={"external_candidate_id": candidate},
         headers=headers or {},
+        params=params or {},
     )
+
+
+def test_application_report_is_compact_unless_full_is_asked_for(api: ApiServer) -> None:
+    with api.client() as client:
+        job = new_job(client)["id"]
+        candidate = unique("compact")
+        compact = apply(client, job, candidate, documents.person_pdf("reportlab"))
+        full = apply(
+            client, job, candidate, documents.person_pdf("reportlab"), params={"detail": "full"}
+        )
+    assert compact.status_code == 201, compact.text
+    assert full.status_code == 200, full.text  # the same candidate again: replaced
+    small, big = compact.json()["report"], full.json()["report"]
+    assert small["detail"] == "compact"
+    assert big["detail"] == "full"
+    assert small["job"]["score"] == big["job"]["score"]
+    assert [m["skill_id"] for m in small["job"]["matched"]] == [
+        m["skill_id"] for m in big["job"]["matched"]
+    ]
+    assert all("evidence" not in m for m in small["job"]["matched"])
+    assert all(m["evidence"] for m in big["job"]["matched"])
+    assert set(small["skill_names"]) >= {m["skill_id"] for m in big["job"]["missing"]}
+    assert len(compact.content) < 40_000 < len(full.content)
 
 
 def test_applications_real_pdfs_are_scored_and_ranked_best_first(

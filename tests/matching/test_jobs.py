@@ -348,3 +348,38 @@ def test_jobs_posting_score_is_plain_coverage_and_role_fit(small_matcher: Matche
     fit = report.job.role_fit or 0.0  # the resume's fit to the role the posting hires for
     expected = coverage * (100 - ROLE_FIT_POINTS) / 100 + ROLE_FIT_POINTS * fit / 100
     assert report.job.score == pytest.approx(expected, abs=0.06)
+
+
+def test_jobs_plain_object_with_unknown_fields_is_read_with_a_warning() -> None:
+    from tests import documents
+
+    matcher = Matcher.default()
+    plain = matcher.parse_job(documents.JOB_POSTING_PLAIN)
+    as_jsonld = matcher.parse_job(documents.JOB_POSTING_JSONLD)
+    assert plain.title == "Data Engineer"
+    assert plain.organization == "Example Corp"
+    assert _ids(plain.required) == _ids(as_jsonld.required) >= {"python", "sql", "airflow"}
+    assert _ids(plain.preferred) == _ids(as_jsonld.preferred)
+    assert plain.warnings == ("Ignored unknown posting field(s): recruiter_code, salary_band.",)
+    assert as_jsonld.warnings == ()
+    known_only = {k: v for k, v in documents.JOB_POSTING_PLAIN.items() if "_" not in k}
+    assert matcher.parse_job(known_only).warnings == ()
+    with pytest.raises(InvalidJobPostingError, match="title or description"):
+        matcher.parse_job({"company": "Example Corp", "location": "Leeds"})
+
+
+@pytest.mark.parametrize("make", ["posting_pdf", "posting_docx"])
+def test_jobs_pdf_and_docx_postings_are_read_like_resumes(make: str) -> None:
+    from tests import documents
+
+    matcher = Matcher.default()
+    data = getattr(documents, make)()
+    from_file = matcher.parse_job(data)
+    from_text = matcher.parse_job(documents.JOB_POSTING_TEXT)
+    assert from_file.title == "Data Engineer"
+    assert _ids(from_file.required) == _ids(from_text.required) >= {"python", "sql"}
+    assert _ids(from_file.preferred) == _ids(from_text.preferred)
+    assert from_file.years_required == 3
+    broken = documents.truncated_pdf(documents.posting_pdf())
+    with pytest.raises(InvalidJobPostingError, match="job posting file"):
+        matcher.parse_job(broken)

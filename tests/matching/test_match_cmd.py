@@ -157,3 +157,23 @@ def test_match_cmd_collector_back_for_long_commands_only() -> None:
     finally:
         gc.unfreeze()
         gc.enable()
+
+
+def test_match_cmd_role_by_title_and_the_full_json(cli_matcher: Matcher, tmp_path: Path) -> None:
+    resume = tmp_path / "sam.txt"
+    resume.write_text(RESUME, encoding="utf-8")
+    code, out = _run(str(resume), "--role", "Data Scientist", "--json")
+    assert code == 0, out
+    compact = json.loads(out)
+    code, out = _run(str(resume), "--role", "data-scientist", "--json", "--full")
+    assert code == 0, out
+    full = json.loads(out)
+    assert compact["detail"] == "compact"
+    assert full["detail"] == "full"
+    assert [r["role_id"] for r in compact["roles"]] == ["data-scientist"]
+    (small,), (big,) = compact["roles"], full["roles"]
+    assert small["score"] == big["score"]
+    assert big["matched"]
+    assert all(m["evidence"] for m in big["matched"])
+    assert all("evidence" not in m for m in small["matched"])
+    assert {m["skill_id"] for m in big["matched"]} <= set(compact["skill_names"])

@@ -108,3 +108,16 @@ def test_matcher_years_found_is_reported(small_matcher: Matcher) -> None:
     doc = dataclasses.replace(doc_from_text(RESUME), years_experience=5.0)
     report = small_matcher.match(doc)
     assert report.years_experience == 5.0
+
+
+def test_roles_are_named_by_id_title_alias_or_title_slug() -> None:
+    matcher = Matcher.default()
+    doc = doc_from_text(RESUME)
+    by_id = matcher.match(doc, roles=["ml-engineer", "data-scientist"])
+    by_name = matcher.match(
+        doc, roles=["ML Engineer", "machine-learning-engineer", "DATA SCIENTIST", "MLE"]
+    )
+    assert [r.role_id for r in by_name.roles] == [r.role_id for r in by_id.roles]
+    assert [r.score for r in by_name.roles] == [r.score for r in by_id.roles]
+    with pytest.raises(UnknownRoleError, match="Astronaut"):
+        matcher.match(doc, roles=["ML Engineer", "Astronaut"])

@@ -1,4 +1,8 @@
-"""The fast JSON of a match report is exactly the API model's JSON (``report_out``)."""
+"""The match report's two JSON shapes (``matcher.report.report_json``) against the API models.
+
+``full`` is exactly the API model's JSON (``report_out``); ``compact`` (the default) holds each
+skill's evidence once and, put back together from its references, is the full report.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,20 @@ import json
 from typing import Any
 
 import pytest
+from pydantic import TypeAdapter, ValidationError
 
 from matcher import Matcher, report_json
-from service.schemas import MatchReportOut, report_out
+from service.schemas import AnyMatchReport, MatchReportCompactOut, MatchReportOut, report_out
 from tests import documents as docs
+
+CASES = [
+    {},
+    {"roles": ["data-scientist", "software-engineer"]},
+    {"job": docs.JOB_POSTING_JSONLD},
+    {"job": docs.JOB_POSTING_TEXT, "roles": ["ml-engineer"]},
+]
+IDS = ["all-roles", "named-roles", "jsonld-job", "text-job"]
+COMPACT_LIMIT = 40_000  # bytes, for a 2-page resume (issue 13)
 
 
 @pytest.fixture(scope="module")
@@ -17,23 +31,86 @@ def matcher() -> Matcher:
     return Matcher.default()
 
 
-@pytest.mark.parametrize(
-    "kwargs",
-    [
-        {},
-        {"roles": ["data-scientist", "software-engineer"]},
-        {"job": docs.JOB_POSTING_JSONLD},
-        {"job": docs.JOB_POSTING_TEXT, "roles": ["ml-engineer"]},
-    ],
-    ids=["all-roles", "named-roles", "jsonld-job", "text-job"],
-)
+@pytest.mark.parametrize("kwargs", CASES, ids=IDS)
 def test_report_json_is_the_api_model_json(matcher: Matcher, kwargs: dict[str, Any]) -> None:
     report = matcher.match(docs.person_pdf("reportlab"), filename="cv.pdf", **kwargs)
-    fast = json.loads(report_json(report))
+    fast = json.loads(report_json(report, detail="full"))
     assert fast == json.loads(report_out(report).model_dump_json())
     MatchReportOut.model_validate(fast)  # and it is a valid response body
 
 
 def test_report_json_of_pasted_text(matcher: Matcher) -> None:
     report = matcher.match_text(docs.person_text())
-    assert json.loads(report_json(report)) == json.loads(report_out(report).model_dump_json())
+    full = json.loads(report_json(report, detail="full"))
+    assert full == json.loads(report_out(report).model_dump_json())
+
+
+def expand(compact: dict[str, Any]) -> dict[str, Any]:
+    """The full report rebuilt from a compact one: names from ``skill_names``, status from the
+    list, evidence from the report skill ``via`` (else ``skill_id``)."""
+    evidence = {s["skill_id"]: s["evidence"] for s in compact["skills"]}
+    names = compact["skill_names"]
+
+    def role(data: dict[str, Any]) -> dict[str, Any]:
+        out = dict(data)
+        for status in ("matched", "partial", "missing"):
+            out[status] = [
+                {
+                    "skill_id": ref["skill_id"],
+                    "name": names[ref["skill_id"]],
+                    "importance": ref["importance"],
+                    "weight": ref["weight"],
+                    "credit": ref.get("credit", 0.0),
+                    "status": status,
+                    "via": ref.get("via"),
+                    "evidence": []
+                    if status == "missing"
+                    else evidence[ref.get("via") or ref["skill_id"]],
+                }
+                for ref in data[status]
+            ]
+        return out
+
+    full = {k: v for k, v in compact.items() if k != "skill_names"}
+    full["detail"] = "full"
+    full["roles"] = [role(r) for r in compact["roles"]]
+    full["job"] = None if compact["job"] is None else role(compact["job"])
+    return full
+
+
+@pytest.mark.parametrize("kwargs", CASES, ids=IDS)
+def test_compact_report_holds_evidence_once_and_loses_nothing(
+    matcher: Matcher, kwargs: dict[str, Any]
+) -> None:
+    report = matcher.match(docs.person_pdf("reportlab"), filename="cv.pdf", **kwargs)
+    raw = report_json(report)  # compact is the default
+    compact = json.loads(raw)
+    full = json.loads(report_json(report, detail="full"))
+    assert compact["detail"] == "compact"
+    assert full["detail"] == "full"
+    roles = [*compact["roles"], *([compact["job"]] if compact["job"] else [])]
+    refs = [ref for r in roles for s in ("matched", "partial", "missing") for ref in r[s]]
+    assert refs
+    assert all("evidence" not in ref and "name" not in ref for ref in refs)
+    assert any(r["matched"] for r in roles)
+    assert expand(compact) == full
+    assert len(raw) < len(report_json(report, detail="full"))
+    MatchReportCompactOut.model_validate(compact)
+    adapter: TypeAdapter[Any] = TypeAdapter(AnyMatchReport)
+    assert isinstance(adapter.validate_python(compact), MatchReportCompactOut)
+    assert type(adapter.validate_python(full)) is MatchReportOut
+    with pytest.raises(ValidationError):  # the shapes cannot be mistaken for each other
+        MatchReportCompactOut.model_validate({**full, "detail": "full"})
+
+
+def test_compact_report_of_a_two_page_resume_is_under_40_kb(matcher: Matcher) -> None:
+    report = matcher.match(docs.person_pdf("reportlab"), filename="cv.pdf")
+    assert report.pages == 2
+    full, compact = report_json(report, detail="full"), report_json(report)
+    assert len(compact) < COMPACT_LIMIT < len(full)
+
+
+def test_report_json_refuses_an_unknown_detail(matcher: Matcher) -> None:
+    report = matcher.match_text(docs.person_text())
+    with pytest.raises(ValueError, match="detail"):
+        report_json(report, detail="everything")  # type: ignore[arg-type]

@@ -7,6 +7,7 @@ import re
 import anyio.to_thread
 from fastapi import APIRouter, HTTPException, Request, Response
 
+from matcher import report_json
 from matcher.errors import MatcherError
 from matcher.models import JobPosting
 from service.deps import ServicesDep
@@ -15,13 +16,13 @@ from service.jobboard.routes.common import (
     fingerprint,
     found,
     invalid,
-    json_response,
     responses,
     run_idempotent,
 )
 from service.jobboard.runtime import ScoreResult, score_task
 from service.jobboard.schemas import ApplicationResult, application_out
 from service.problems import DOCUMENT_PROBLEMS
+from service.routes.match import DetailQuery
 from service.schemas import report_out
 from service.storage import repositories as repo
 from service.uploads import multipart_body, read_multipart
@@ -80,12 +81,17 @@ def candidate_id(value: str | None, loc: tuple[str, ...]) -> str:
     ),
 )
 async def create_application(
-    request: Request, job_id: str, services: ServicesDep, _principal: JobsWrite
+    request: Request,
+    job_id: str,
+    services: ServicesDep,
+    _principal: JobsWrite,
+    detail: DetailQuery = "compact",
 ) -> Response:
     """Parse the resume, score it against the posting (and the taxonomy roles), store the
     derived data (skills, scores, suggestions, taxonomy and method versions; not the file,
     nor its text unless ``ROLEFIT_STORE_RESUME_TEXT`` is on), emit ``application.scored`` and
-    return the match report. Applying again with the same candidate id replaces the result."""
+    return the match report (compact unless ``?detail=full``, as ``/v1/match``). Applying again
+    with the same candidate id replaces the result."""
     ctype = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     if ctype != "multipart/form-data":
         raise HTTPException(
@@ -112,7 +118,7 @@ async def create_application(
         ext = (
             (part.filename or "").rsplit(".", 1)[-1].lower() if "." in (part.filename or "") else ""
         )
-        key = fingerprint(real_id, candidate, ext, part.data)
+        key = fingerprint(real_id, candidate, ext, part.data, detail)
         keep = services.settings.store_resume_text
 
         async def handle() -> Response:
@@ -125,7 +131,7 @@ async def create_application(
                     services.metrics.parse_errors.labels(exc.code).inc()
                 raise
 
-            def write() -> tuple[ApplicationResult, bool]:
+            def write() -> tuple[bytes, bool]:
                 with services.sessions.begin() as session:
                     job = found(repo.find_job(session, real_id), "job", job_id)
                     app = repo.upsert_application(
@@ -136,14 +142,22 @@ async def create_application(
                         retention_days=services.settings.retention_days,
                         resume_text=result.text,
                     )
-                    out = ApplicationResult(
-                        application=application_out(app), report=report_out(result.report)
+                    # ``ApplicationResult``: the report as the library serialises it (the
+                    # compact one as /v1/match sends it, without a validation round trip)
+                    application = application_out(app).model_dump_json().encode()
+                    report = (
+                        report_out(result.report).model_dump_json().encode()
+                        if detail == "full"
+                        else report_json(result.report)
                     )
+                    body = b'{"application":' + application + b',"report":' + report + b"}"
                     # created by this very write (a row found by the upsert, even one a
                     # concurrent request committed a moment ago, was created before)
-                    return out, app.created_at == app.updated_at
+                    return body, app.created_at == app.updated_at
 
-            out, created = await anyio.to_thread.run_sync(lambda: repo.retrying(write))
-            return json_response(out, 201 if created else 200)
+            body, created = await anyio.to_thread.run_sync(lambda: repo.retrying(write))
+            return Response(
+                body, status_code=201 if created else 200, media_type="application/json"
+            )
 
         return await run_idempotent(request, key, handle, candidate=candidate)

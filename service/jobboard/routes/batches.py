@@ -59,7 +59,7 @@ BATCH_BODY = multipart_body(
         "roles": {
             "type": "array",
             "items": {"type": "string"},
-            "description": "Or score against these roles.",
+            "description": "Or score against these roles (ids, titles or aliases).",
         },
     }
 )
@@ -271,11 +271,16 @@ async def prepare_batch(
     if (job_ref is None) == (roles is None):
         raise invalid(("body", "job_id"), "Give either 'job_id' or 'roles'.")
     if roles is not None and services.taxonomy is not None:
-        unknown = sorted(set(roles) - set(services.taxonomy.roles))
+        # by id, title or alias (as Matcher.match): stored as ids
+        found_roles = {name: services.taxonomy.find_role(name) for name in roles}
+        unknown = sorted(name for name, role in found_roles.items() if role is None)
         if unknown:
             from matcher.errors import UnknownRoleError
 
-            raise UnknownRoleError(f"Unknown role id(s): {', '.join(unknown)}.")
+            raise UnknownRoleError(
+                f"Unknown role(s): {', '.join(unknown)}. Name a role by its id, title or alias."
+            )
+        roles = list(dict.fromkeys(role.id for role in found_roles.values() if role is not None))
     if given and len(given) != len(files):
         raise invalid(
             ("body", "external_candidate_ids"),
