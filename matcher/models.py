@@ -319,6 +319,7 @@ class RoleScore:
     years_required: float | None = None
     years_found: float | None = None
     title_match: str | None = None  # the resume's own headline/job title naming this role
+    title_current: bool = False  # ...and that title is its headline or most recent job's
     role_fit: float | None = None  # a posting's score: the resume's fit to the posting's role
 
     def strongest(self) -> tuple[SkillMatch, ...]:

@@ -20,7 +20,7 @@ from typing import Any
 from matcher.errors import InputError, InvalidJobPostingError, TaxonomyError, UnknownRoleError
 from matcher.extract.mentions import find_mentions
 from matcher.extract.nlp import SkillNLP, build_nlp
-from matcher.extract.titles import title_matches
+from matcher.extract.titles import current_titles, title_matches
 from matcher.models import (
     CanonicalSkill,
     Document,
@@ -215,6 +215,7 @@ class Matcher:
             skills = self.normalize(mentions)
         with _timed(timings, "score"):
             titles = title_matches(document, self.taxonomy)
+            current = current_titles(document, self.taxonomy)
             wanted = role_ids or list(self._top)
             ids = list(dict.fromkeys([*wanted, *self._top]))
             everyone = score_roles(
@@ -224,6 +225,7 @@ class Matcher:
                 options=self.options,
                 years_found=document.years_experience,
                 titles=titles,
+                current=current,
             )
             scores = [r for r in everyone if r.role_id in wanted]
             decision = verdict(

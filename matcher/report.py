@@ -30,7 +30,9 @@ Detail = Literal["compact", "full"]
 DETAILS: tuple[Detail, ...] = ("compact", "full")
 
 _STRENGTH_ORDER = {"used": 0, "listed": 1, "mentioned": 2}
-_ROLE_FIELDS = tuple(f.name for f in dataclasses.fields(RoleScore) if f.name != "title_match")
+_ROLE_FIELDS = tuple(
+    f.name for f in dataclasses.fields(RoleScore) if f.name not in ("title_match", "title_current")
+)
 _TIER_FIELDS = (*(f.name for f in dataclasses.fields(TierScore)), "score")
 _MATCH_ORDER = ("matched", "partial", "missing")
 _ROLE_HEAD = tuple(name for name in _ROLE_FIELDS if name not in _MATCH_ORDER)

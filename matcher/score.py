@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -75,6 +75,7 @@ SIBLING_CREDIT = 0.4
 YEARS_POINTS = 10.0
 SPECIFICITY_FLOOR = 0.25  # a skill every role asks for still weighs this share toward fit
 TITLE_POINTS = 15.0  # the resume's own headline or job title names the role
+CURRENT_TITLE_POINTS = 20.0  # more when that title is the headline or the latest job's
 ROLE_FIT_POINTS = 20.0  # of a posting's score: the resume's fit to the role it hires for
 CALIBRATION_TAU = 0.3
 _CALIBRATION_NORM = 1.0 - math.exp(-1.0 / CALIBRATION_TAU)
@@ -262,6 +263,7 @@ def score_role(
     below: Mapping[str, list[CanonicalSkill]] | None = None,
     memo: _Memo | None = None,
     title_match: str | None = None,
+    title_current: bool = False,
 ) -> RoleScore:
     """Score one role spec against the resume's skills (keyed by skill id).
 
@@ -337,7 +339,8 @@ def score_role(
         reach = core / total if total > 0 else 1.0
         score = calibrated(min(1.0, fraction / reach) if reach > 0 else 0.0)
         if title_match:
-            score = min(100.0, score + TITLE_POINTS)
+            points = TITLE_POINTS + (CURRENT_TITLE_POINTS if title_current else 0.0)
+            score = min(100.0, score + points)
     if spec.years_required and years_found is not None:
         ratio = min(1.0, years_found / spec.years_required) if spec.years_required > 0 else 1.0
         score = score * (100.0 - YEARS_POINTS) / 100.0 + YEARS_POINTS * ratio
@@ -370,6 +373,7 @@ def score_role(
         years_required=spec.years_required,
         years_found=years_found,
         title_match=title_match,
+        title_current=bool(title_match) and title_current,
     )
 
 
@@ -381,6 +385,7 @@ def score_roles(
     options: MatchOptions | None = None,
     years_found: float | None = None,
     titles: Mapping[str, str] | None = None,
+    current: Collection[str] = (),
 ) -> list[RoleScore]:
     """Score every role spec in one pass; best first (ties by role id).
 
@@ -392,6 +397,10 @@ def score_roles(
         years_found: the resume's years of experience (only read for specs that require years).
         titles: role id → the resume's own title naming it (``title_matches``): reported on
             each ``RoleScore`` as ``title_match`` and worth ``TITLE_POINTS``.
+        current: the role ids among ``titles`` that the resume's current title names (its
+            headline or its latest job, ``current_titles``): ``CURRENT_TITLE_POINTS`` more,
+            and first among equal scores. What a person calls their job now is the strongest
+            single sign of the role they do; an earlier title counts for less.
     """
     opts = options or MatchOptions()
     have = {s.skill_id: s for s in skills}
@@ -408,11 +417,18 @@ def score_roles(
             below=below,
             memo=memo,
             title_match=titles.get(spec.role_id),
+            title_current=spec.role_id in current and spec.role_id in titles,
         )
         for spec in roles
     ]
-    scores.sort(key=lambda r: (-r.score, r.role_id))
+    scores.sort(key=_rank_key)
     return scores
+
+
+def _rank_key(role: RoleScore) -> tuple[float, bool, bool, str]:
+    """Best first: the score, then (among equal scores, e.g. two at 100) the role the current
+    title names, then any title naming it, then the role id."""
+    return (-role.score, not role.title_current, role.title_match is None, role.role_id)
 
 
 def with_role_fit(job: RoleScore, role: RoleScore | None, options: MatchOptions) -> RoleScore:
@@ -447,7 +463,7 @@ def verdict(
     not inferred) and its own title does not name the role: a few shared basics (Excel,
     Python) say that someone uses computers, not which of these roles they do.
     """
-    ranked = sorted((r for r in scores if r.kind == "role"), key=lambda r: (-r.score, r.role_id))
+    ranked = sorted((r for r in scores if r.kind == "role"), key=_rank_key)
     tech = sorted({s.name for s in skills if s.category in _TECHNOLOGY and s.how != "phrase"})
     if not ranked:
         return Verdict(None, None, 0.0, "high", "No role was scored.")

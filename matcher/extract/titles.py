@@ -8,7 +8,7 @@ from matcher.models import Document, SectionKind
 from matcher.read.contact import is_contact_line
 from taxonomy import Taxonomy, normalize_name
 
-__all__ = ["title_matches", "titles_named"]
+__all__ = ["current_titles", "title_matches", "titles_named"]
 
 _BULLETED = re.compile(r"^\s*[•●▪‣◦○■►▶✓✔*·–—-]")
 _TITLE_SECTIONS = frozenset({SectionKind.HEADER, SectionKind.SUMMARY, SectionKind.EXPERIENCE})
@@ -39,6 +39,27 @@ def title_matches(document: Document, taxonomy: Taxonomy) -> dict[str, str]:
         if is_contact_line(line.text, document) or _BULLETED.match(line.text):
             continue
         candidates.append(line.text)
+    return titles_named(candidates, taxonomy)
+
+
+def current_titles(document: Document, taxonomy: Taxonomy) -> dict[str, str]:
+    """Roles the resume's current title names: its headline (a short line of the header block,
+    above the first section) or the title of its latest job (the current one, else the one
+    that ended last). A title held years ago says less about the role someone does now."""
+    candidates: list[str] = []
+    for line in document.lines:
+        if line.hidden or line.start < 0 or len(line.text) > 90:
+            continue
+        section = document.section_at(line.start)
+        if section is not None and section.kind is not SectionKind.HEADER:
+            continue
+        if is_contact_line(line.text, document) or _BULLETED.match(line.text):
+            continue
+        candidates.append(line.text)
+    jobs = [e for e in document.experience if e.title]
+    if jobs:
+        latest = max(jobs, key=lambda e: (e.current, e.end or e.start or "", -e.line))
+        candidates.append(latest.title or "")
     return titles_named(candidates, taxonomy)
 
 

@@ -211,21 +211,46 @@ def test_scoring_resume_with_missing_core_skill_added_scores_higher(small_matche
 
 
 def test_scoring_own_title_is_evidence_with_a_stated_weight(small_matcher: Matcher) -> None:
-    from matcher.score import TITLE_POINTS
+    from matcher.score import CURRENT_TITLE_POINTS, TITLE_POINTS
     from tests.matching.support import doc_from_text
 
     body = "Skills\nPython, SQL, pandas\nExperience\n• Built Python and SQL reports for 3 teams\n"
+    # the headline is the current title: TITLE_POINTS + CURRENT_TITLE_POINTS
     titled = small_matcher.match(doc_from_text("Alex Doe\nSenior Data Scientist\n" + body))
     plain = small_matcher.match(doc_from_text("Alex Doe\nAnalyst\n" + body))
     ds = next(r for r in titled.roles if r.role_id == "data-scientist")
     assert ds.title_match == "Senior Data Scientist"
+    assert ds.title_current
     before = {r.role_id: r.score for r in plain.roles}
     for role in titled.roles:
         if role.title_match:
-            assert role.score == pytest.approx(min(100.0, before[role.role_id] + TITLE_POINTS))
+            points = TITLE_POINTS + CURRENT_TITLE_POINTS
+            assert role.score == pytest.approx(min(100.0, before[role.role_id] + points))
         else:
             assert role.score == before[role.role_id]
     assert all(r.title_match is None for r in plain.roles)
+
+
+def test_scoring_an_earlier_title_counts_less_than_the_current_one(
+    small_matcher: Matcher,
+) -> None:
+    """A title held years ago is evidence, but less than what the person does now."""
+    from matcher.score import TITLE_POINTS
+    from tests.matching.support import doc_from_text
+
+    text = (
+        "Alex Doe\nAnalyst\nExperience\nAnalyst, Northwind, 2021 - Present\n"
+        "• Built Python and SQL reports for 3 teams\n"
+        "Senior Data Scientist, Contoso, 2015 - 2020\n• Forecast demand with pandas\n"
+        "Skills\nPython, SQL, pandas\n"
+    )
+    earlier = small_matcher.match(doc_from_text(text))
+    plain = small_matcher.match(doc_from_text(text.replace("Senior Data Scientist", "Clerk")))
+    ds = next(r for r in earlier.roles if r.role_id == "data-scientist")
+    assert ds.title_match == "Senior Data Scientist, Contoso, 2015 - 2020"
+    assert not ds.title_current
+    before = next(r for r in plain.roles if r.role_id == "data-scientist")
+    assert ds.score == pytest.approx(min(100.0, before.score + TITLE_POINTS))
 
 
 def test_scoring_title_in_a_bullet_is_not_a_title(small_matcher: Matcher) -> None:
