@@ -7,6 +7,13 @@ the verdict, the role list, the suggestions and the posting explanation.
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
 import pytest
 
 from matcher.models import MatchReport
@@ -144,3 +151,37 @@ def test_years_count_only_in_the_postings_field(matcher: Matcher) -> None:
     assert engineer.job.years_found is not None
     assert engineer.job.years_found >= 4
     assert nurse.job.score < software.job.score < engineer.job.score
+
+
+# ------------------------------------------------------------------- the shells say the same
+
+
+def _cli_json(*args: str, tmp: Path) -> dict[str, Any]:
+    resume = tmp / "ds.txt"
+    resume.write_text(ROLE_FIT_RESUMES["data-scientist"], encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ROLEFIT_")}
+    done = subprocess.run(
+        [sys.executable, "-m", "cli", "match", str(resume), "--json", *args],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        timeout=180,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    data: dict[str, Any] = json.loads(done.stdout)
+    return data
+
+
+def test_the_cli_ranks_the_five_roles_and_variants_only_on_request(
+    matcher: Matcher, tmp_path: Path
+) -> None:
+    top = {r.id for r in matcher.taxonomy.roles.values() if r.parent is None}
+    default = _cli_json(tmp=tmp_path)
+    assert default["roles"][0]["role_id"] == "data-scientist"
+    assert {r["role_id"] for r in default["roles"]} == top
+    assert default["verdict"]["role_id"] == "data-scientist"
+    asked = _cli_json("--role", "Data Analyst", tmp=tmp_path)
+    assert [r["role_id"] for r in asked["roles"]] == ["data-analyst"]
+    assert asked["roles"][0]["kind"] == "variant"

@@ -153,6 +153,26 @@ def test_api_match_pasted_text_as_json(ready_server: Server) -> None:
     assert report["job"] is not None
 
 
+def test_api_default_ranking_is_the_five_roles_with_the_verdict_first(
+    ready_server: Server,
+) -> None:
+    """The first role of the default report is one of the five top-level roles, the verdict's;
+    a title variant appears only when it is asked for (issue 16)."""
+    resume = docs.ROLE_FIT_RESUMES["ml-engineer"]
+    with ready_server.client() as client:
+        top = {r["id"] for r in client.get("/v1/roles", params={"kind": "role"}).json()["roles"]}
+        default = client.post("/v1/match", json={"resume_text": resume})
+        asked = client.post("/v1/match", json={"resume_text": resume, "roles": ["ML Architect"]})
+    assert default.status_code == asked.status_code == 200, default.text + asked.text
+    report = default.json()
+    assert len(top) == 5
+    assert {r["role_id"] for r in report["roles"]} == top
+    assert all(r["kind"] == "role" for r in report["roles"])
+    assert report["roles"][0]["role_id"] == report["verdict"]["role_id"] == "ml-engineer"
+    variant = asked.json()["roles"]
+    assert [(r["role_id"], r["kind"]) for r in variant] == [("ml-architect", "variant")]
+
+
 BAD_INPUTS: list[tuple[str, Callable[[], bytes], str, int, str]] = [
     ("encrypted", docs.locked_pdf, "cv.pdf", 422, "pdf-encrypted"),
     ("image-only", docs.image_only_pdf, "scan.pdf", 422, "no-text"),
