@@ -447,6 +447,82 @@ def _context_ok(
     return False
 
 
+class _Judge:
+    """Whether one phrase hit is a skill: True (keep), False (a word that is not one; it is no
+    fuzzy candidate either) or None (passed over: a guard found no skill context)."""
+
+    def __init__(
+        self,
+        doc: Doc,
+        text: str,
+        taxonomy: Taxonomy,
+        starts: list[int],
+        ordered: list[LineInfo],
+        items_of: Callable[[LineInfo], list[_Item]],
+    ) -> None:
+        self.doc, self.text, self.taxonomy = doc, text, taxonomy
+        self.starts, self.ordered, self.items_of = starts, ordered, items_of
+
+    def __call__(self, match: RawMatch, accepted: set[int], skill_tokens: set[int]) -> bool | None:
+        doc, text = self.doc, self.text
+        if match.guard == "none":
+            return not _glued_acronym(doc, match.start, match.end) and not _test_kind(
+                doc, match, self.taxonomy
+            )
+        info = _find_line(self.starts, self.ordered, doc[match.start].idx)
+        if info is None or not info.scorable:
+            return None
+        if _negative_context(doc, match.start, match.end, skill_tokens, text):
+            return None
+        items = self.items_of(info)
+        if match.guard == "list" and not _in_list_alone(doc, match, info, items, text):
+            return None
+        if match.guard == "context" and not _context_ok(
+            doc, match, info, items, text, accepted, skill_tokens
+        ):
+            return None
+        return True
+
+
+def _imported_layer(
+    layer: Sequence[RawMatch],
+    kept: Sequence[RawMatch],
+    rejected: Sequence[RawMatch],
+    judge: _Judge,
+    accepted: set[int],
+    skill_tokens: set[int],
+) -> list[RawMatch]:
+    """The imported vocabulary's hits that add a skill, judged by the same guards.
+
+    A hit may hold a hand-written hit ("Kali Linux" holds Linux, "Oracle SQL Developer" holds
+    SQL: both are kept) but never cuts into one or hides inside one (the hand-written name is
+    the longer product), so the hand-written vocabulary finds exactly what it finds alone.
+    """
+    if not layer:
+        return []
+    hand = [(m.start, m.end) for m in (*kept, *rejected)]
+
+    def clashes(m: RawMatch) -> bool:
+        return any(
+            a < m.end
+            and m.start < b
+            and not (m.start <= a and b <= m.end and (a, b) != (m.start, m.end))
+            for a, b in hand
+        )
+
+    candidates = [m for m in layer if not clashes(m)]
+    anchors = set(accepted)
+    anchors.update(t for m in _select(m for m in candidates if m.guard == "none")
+                   for t in range(m.start, m.end))  # fmt: skip
+    tokens = skill_tokens | {t for m in layer for t in range(m.start, m.end)}
+    out: list[RawMatch] = []
+    for match in _select(candidates):
+        if judge(match, anchors, tokens) is True:
+            out.append(match)
+            anchors.update(range(match.start, match.end))
+    return out
+
+
 def _line_index(infos: Sequence[LineInfo]) -> tuple[list[int], list[LineInfo]]:
     ordered = sorted(infos, key=lambda i: i.line.start)
     return [i.line.start for i in ordered], ordered
@@ -542,36 +618,25 @@ def find_mentions(
             items_by_line[info.line.number] = _items(info, text)
         return items_by_line[info.line.number]
 
-    raw = list(nlp.matches(doc))
+    found = nlp.matches(doc)
+    # The hand-written vocabulary is judged alone, exactly as without the import; the imported
+    # (O*NET) names are laid over it afterwards and only add skills (``_imported_layer``).
+    raw = [m for m in found if m.skill_id not in nlp.imported]
     # Tokens of ordinary (unguarded) hits anchor the enumeration check for guarded ones.
     plain = _select([m for m in raw if m.guard == "none"])
     accepted_tokens: set[int] = {t for m in plain for t in range(m.start, m.end)}
     all_skill_tokens: set[int] = {t for m in raw for t in range(m.start, m.end)}
     kept: list[RawMatch] = []
     rejected: list[RawMatch] = []  # words judged not to be skills: not fuzzy candidates either
+    judge = _Judge(doc, text, taxonomy, starts, ordered, items_of)
     for match in _select(raw):
-        if match.guard == "none":
-            if not _glued_acronym(doc, match.start, match.end) and not _test_kind(
-                doc, match, taxonomy
-            ):
-                kept.append(match)
-            else:
-                rejected.append(match)
-            continue
-        first = doc[match.start]
-        info = _find_line(starts, ordered, first.idx)
-        if info is None or not info.scorable:
-            continue
-        if _negative_context(doc, match.start, match.end, all_skill_tokens, text):
-            continue
-        if match.guard == "list" and not _in_list_alone(doc, match, info, items_of(info), text):
-            continue
-        if match.guard == "context" and not _context_ok(
-            doc, match, info, items_of(info), text, accepted_tokens, all_skill_tokens
-        ):
-            continue
-        kept.append(match)
-        accepted_tokens.update(range(match.start, match.end))
+        verdict = judge(match, accepted_tokens, all_skill_tokens)
+        if verdict is True:
+            kept.append(match)
+            if match.guard != "none":
+                accepted_tokens.update(range(match.start, match.end))
+        elif verdict is False:
+            rejected.append(match)
 
     kept.extend(_platform_prefixes(raw, kept, taxonomy))
     described = nlp.described_methods(doc)
@@ -610,6 +675,18 @@ def find_mentions(
         if phrase.needs_ml_context and not _ml_line(info, text, tech_lines):
             continue
         mentions.append(_mention(text[start:end], start, end, info, match.rule, phrase.skill_id))
+
+    layer = [m for m in found if m.skill_id in nlp.imported]
+    for match in _imported_layer(layer, kept, rejected, judge, accepted_tokens, all_skill_tokens):
+        if _hidden_by_phrase(match, described, nlp):
+            continue
+        first, last = doc[match.start], doc[match.end - 1]
+        start, end = first.idx, last.idx + len(last)
+        info = _find_line(starts, ordered, start)
+        if info is None or not info.scorable:
+            continue
+        rule = "guarded" if match.guard != "none" else match.rule
+        mentions.append(_mention(text[start:end], start, end, info, rule, match.skill_id))
 
     for match in rejected:
         last = doc[match.end - 1]
@@ -658,7 +735,9 @@ def _versioned(
         if not m:
             continue
         skill = taxonomy.lookup(m.group(1))
-        if skill is None or normalize_name(m.group(1)) in nlp.short_names:
+        if skill is None or skill.origin == "onet":  # imported names: exact spellings only
+            continue
+        if normalize_name(m.group(1)) in nlp.short_names:
             continue
         info = _find_line(starts, ordered, token.idx)
         if info is None or not info.scorable:

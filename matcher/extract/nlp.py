@@ -179,6 +179,7 @@ DEGREE_WORDS = frozenset(
 )
 
 _TOKENISH = re.compile(r"^[A-Za-z][A-Za-z0-9+#.]*$")
+_ACRONYM = re.compile(r"^[A-Z][A-Z0-9]+$")  # XML, EC2, TIM: capitals and digits, one word
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +203,9 @@ class SkillNLP:
     cased: PhraseMatcher | None = None  # "case" spellings: any capitalisation but all-lowercase
     guards: dict[tuple[str, str], GuardLevel] = field(default_factory=dict)  # (skill, orth text)
     short_names: frozenset[str] = frozenset()  # normalised names too risky for fuzzy matching
+    # Ids of the imported (O*NET) skills the matchers know: ``find_mentions`` lays their hits
+    # over the hand-written vocabulary's, never in place of them.
+    imported: frozenset[str] = frozenset()
     described: Matcher | None = None  # method skills described in verbs (``phrases.py``)
     # Words a described-method hit can start with, each with the longest hit in tokens that
     # starts with it: the matcher only runs over the windows that start at one of them (a
@@ -479,9 +483,12 @@ def build_nlp(taxonomy: Taxonomy, *, imported: bool = False) -> SkillNLP:
     cased = PhraseMatcher(nlp.vocab, attr="LOWER")
     guards: dict[tuple[str, str], GuardLevel] = {}
     short: set[str] = set()
+    imported_ids: set[str] = set()
     for skill in sorted(taxonomy.skills.values(), key=lambda s: s.id):
-        if skill.origin == "onet" and not imported:
-            continue
+        if skill.origin == "onet":
+            if not imported:
+                continue
+            imported_ids.add(skill.id)
         lower_docs: list[Doc] = []
         orth_docs: list[Doc] = []
         cased_docs: list[Doc] = []
@@ -498,8 +505,14 @@ def build_nlp(taxonomy: Taxonomy, *, imported: bool = False) -> SkillNLP:
             if level == "none":
                 lower_docs.append(doc)
             elif level == "case" and not spelling.islower():
-                cased_docs.append(doc)
                 key = normalize_name(spelling)
+                if skill.origin == "onet" and _ACRONYM.match(spelling):
+                    # An imported acronym counts only in capitals: "TIM" is a product, "Tim"
+                    # a name ("case" would accept any capitalisation but all-lowercase).
+                    orth_docs.append(doc)
+                    guards[(skill.id, doc.text)] = "case"
+                else:
+                    cased_docs.append(doc)
                 if len(key.replace(" ", "")) < 8 or key in COMMON_WORDS:
                     short.add(key)
                 if _TOKENISH.match(spelling):
@@ -540,6 +553,7 @@ def build_nlp(taxonomy: Taxonomy, *, imported: bool = False) -> SkillNLP:
         cased=cased,
         guards=guards,
         short_names=frozenset(short),
+        imported=frozenset(imported_ids),
         described=build_described(nlp, taxonomy),
         described_first=_first_words(),
         described_next=_next_words(),
