@@ -484,6 +484,12 @@ class _Judge:
         return True
 
 
+# A name followed by one of these is an employer ("DataVision Corp."), not the product.
+_COMPANY_WORDS = frozenset(
+    {"corp", "corporation", "inc", "incorporated", "llc", "ltd", "limited", "gmbh", "plc", "co"}
+)
+
+
 def _imported_layer(
     layer: Sequence[RawMatch],
     kept: Sequence[RawMatch],
@@ -497,6 +503,7 @@ def _imported_layer(
     A hit may hold a hand-written hit ("Kali Linux" holds Linux, "Oracle SQL Developer" holds
     SQL: both are kept) but never cuts into one or hides inside one (the hand-written name is
     the longer product), so the hand-written vocabulary finds exactly what it finds alone.
+    A name followed by a company word is an employer ("DataVision Corp."), not the product.
     """
     if not layer:
         return []
@@ -510,7 +517,12 @@ def _imported_layer(
             for a, b in hand
         )
 
-    candidates = [m for m in layer if not clashes(m)]
+    doc = judge.doc
+    candidates = [
+        m
+        for m in layer
+        if not clashes(m) and not (m.end < len(doc) and doc[m.end].lower_ in _COMPANY_WORDS)
+    ]
     anchors = set(accepted)
     anchors.update(t for m in _select(m for m in candidates if m.guard == "none")
                    for t in range(m.start, m.end))  # fmt: skip

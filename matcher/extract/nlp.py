@@ -498,6 +498,8 @@ def build_nlp(taxonomy: Taxonomy, *, imported: bool = False) -> SkillNLP:
                 # The guard protects the ambiguous name ("Go"); an unambiguous alias ("Golang")
                 # still gets the automatic guard if it is short or a common word.
                 declared = "none"
+            # An imported alias can need more than its name: "Delphi" of "Embarcadero Delphi".
+            declared = skill.alias_guards.get(spelling, declared)
             level = guard_level(spelling, declared)
             doc = nlp.make_doc(spelling)
             if len(doc) == 0:
