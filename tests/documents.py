@@ -21,6 +21,9 @@ One function per producer:
   on purpose: an icon font without a Unicode map, a decompression bomb, deep nesting, a content
   stream that takes pdfminer minutes, thousands of pages.
 - ``png_image`` (not a resume type), job postings (``JOB_POSTING_JSONLD``, ``JOB_POSTING_TEXT``).
+- ``NON_TECHNICAL``: resumes of other trades and news prose (nurse, chef, accountant, teacher,
+  lawyer, electrician, storm report...), loaded from ``tests/data/non_technical.toml`` with the
+  technologies each really names; the imported-vocabulary tests count false skills on them.
 
 The named people (``PERSONS``: one per producer, ``CONTACTS`` their details, which the privacy
 test greps the server's logs for; the job board's strong/medium/weak candidates) are made-up.
@@ -51,8 +54,10 @@ __all__ = [
     "CONTACTS",
     "JOB_POSTING_JSONLD",
     "JOB_POSTING_TEXT",
+    "NON_TECHNICAL",
     "PERSONS",
     "PRODUCERS",
+    "NonTechnical",
     "Resume",
     "bomb_pdf",
     "canvas_pdf",
@@ -1168,3 +1173,35 @@ Nice to have
 - Elasticsearch
 - Power BI for reporting
 """  # noqa: E501
+
+
+# ----------------------------------------------------------------------------- non-technical text
+# Written for issue 15 (the imported vocabulary must not find technologies in text that is not
+# about technology): 25 documents, all people and employers made up. See the data file's header.
+
+
+@dataclass(frozen=True)
+class NonTechnical:
+    """A document of another trade (or news prose) and the technologies it really names."""
+
+    doc_id: str
+    kind: str  # "resume" or "news"
+    text: str
+    technologies: tuple[str, ...]
+
+
+def _non_technical() -> dict[str, NonTechnical]:
+    import tomllib
+
+    path = Path(__file__).with_name("data") / "non_technical.toml"
+    with path.open("rb") as fh:
+        table = tomllib.load(fh)["document"]
+    return {
+        doc_id: NonTechnical(
+            doc_id, entry["kind"], entry["text"].strip() + "\n", tuple(entry["technologies"])
+        )
+        for doc_id, entry in table.items()
+    }
+
+
+NON_TECHNICAL: dict[str, NonTechnical] = _non_technical()

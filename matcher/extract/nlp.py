@@ -531,7 +531,12 @@ def build_nlp(taxonomy: Taxonomy, *, imported: bool = False) -> SkillNLP:
                 variants = []
                 if _TOKENISH.match(spelling) and spelling.islower():
                     variants.append(spelling[:1].upper() + spelling[1:])
-                if _TOKENISH.match(spelling) and len(spelling) >= 3 and not spelling.isupper():
+                if (
+                    _TOKENISH.match(spelling)
+                    and len(spelling) >= 3
+                    and not spelling.isupper()
+                    and skill.origin != "onet"  # "ADA" is a law, not the Ada language
+                ):
                     variants.append(spelling.upper())  # "JAVA", "EXCEL" in a skills list
                 for variant in variants:
                     vdoc = nlp.make_doc(variant)
