@@ -535,6 +535,48 @@ def _imported_layer(
     return out
 
 
+_SCOPE_OPEN = re.compile(r"\s*(?:\(|:|[-–—]\s)\s*")
+_SCOPE_ITEM = re.compile(r"\s*(?:,|;|/|\||&|\band\b)\s*")
+
+
+def _vendor_scoped(
+    mentions: Sequence[SkillMention],
+    text: str,
+    nlp: SkillNLP,
+    starts: list[int],
+    ordered: list[LineInfo],
+) -> list[SkillMention]:
+    """Products named bare in a list right after their platform: "AWS (EC2, S3, Lambda)",
+    "Azure: Functions, Data Factory" (``SkillNLP.scoped``). Items already found are left."""
+    taken = {i for m in mentions if m.skill_id is not None for i in range(m.start, m.end)}
+    out: list[SkillMention] = []
+    for vendor in mentions:
+        scoped = nlp.scoped.get(vendor.skill_id or "")
+        if not scoped:
+            continue
+        info = _find_line(starts, ordered, vendor.start)
+        if info is None or not info.scorable:
+            continue
+        opening = _SCOPE_OPEN.match(text, vendor.end, info.line.end)
+        if opening is None:
+            continue
+        close = text.find(")", opening.end(), info.line.end) if "(" in opening.group() else -1
+        stop = close if close >= 0 else info.line.end
+        pos = opening.end()
+        for sep in [*_SCOPE_ITEM.finditer(text, pos, stop), None]:
+            end = stop if sep is None else sep.start()
+            item = text[pos:end]
+            lead = len(item) - len(item.lstrip())
+            a, b = pos + lead, pos + len(item.rstrip())
+            pos = end if sep is None else sep.end()
+            skill_id = scoped.get(normalize_name(text[a:b])) if b > a else None
+            if skill_id is None or any(i in taken for i in range(a, b)):
+                continue
+            out.append(_mention(text[a:b], a, b, info, "vendor-scoped", skill_id))
+            taken.update(range(a, b))
+    return out
+
+
 def _line_index(infos: Sequence[LineInfo]) -> tuple[list[int], list[LineInfo]]:
     ordered = sorted(infos, key=lambda i: i.line.start)
     return [i.line.start for i in ordered], ordered
@@ -699,6 +741,8 @@ def find_mentions(
             continue
         rule = "guarded" if match.guard != "none" else match.rule
         mentions.append(_mention(text[start:end], start, end, info, rule, match.skill_id))
+
+    mentions.extend(_vendor_scoped(mentions, text, nlp, starts, ordered))
 
     for match in rejected:
         last = doc[match.end - 1]

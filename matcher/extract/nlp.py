@@ -34,6 +34,7 @@ from spacy.tokens import Doc, Span
 
 from matcher.extract.phrases import METHOD_PHRASES, MODEL_WORDS, NOT_ML_MODELS, MethodPhrase
 from taxonomy import Taxonomy, normalize_name
+from taxonomy.schema import Skill
 
 __all__ = [
     "COMMON_WORDS",
@@ -206,6 +207,9 @@ class SkillNLP:
     # Ids of the imported (O*NET) skills the matchers know: ``find_mentions`` lays their hits
     # over the hand-written vocabulary's, never in place of them.
     imported: frozenset[str] = frozenset()
+    # Platform id -> normalised bare product name -> skill id: "Lambda" of "AWS Lambda" under
+    # AWS, counted only in a list right after the platform's name ("AWS (EC2, S3, Lambda)").
+    scoped: dict[str, dict[str, str]] = field(default_factory=dict)
     described: Matcher | None = None  # method skills described in verbs (``phrases.py``)
     # Words a described-method hit can start with, each with the longest hit in tokens that
     # starts with it: the matcher only runs over the windows that start at one of them (a
@@ -553,7 +557,9 @@ def build_nlp(taxonomy: Taxonomy, *, imported: bool = False) -> SkillNLP:
             orth.add(skill.id, orth_docs)
         if cased_docs:
             cased.add(skill.id, cased_docs)
+    included = [s for s in taxonomy.skills.values() if s.origin != "onet" or s.id in imported_ids]
     return SkillNLP(
+        scoped=vendor_scoped(included),
         nlp=nlp,
         lower=lower,
         orth=orth,
@@ -566,6 +572,39 @@ def build_nlp(taxonomy: Taxonomy, *, imported: bool = False) -> SkillNLP:
         described_next=_next_words(),
         described_needs=_needed_words(),
     )
+
+
+def vendor_scoped(skills: Sequence[Skill]) -> dict[str, dict[str, str]]:
+    """Bare product names by platform, derived from vendor-prefixed names: a skill spelled
+    "<platform> <product>", where the platform is a platform skill that others sit under (AWS,
+    Microsoft Azure, Google Cloud Platform), gives "<product>" under that platform ("Lambda" for
+    AWS Lambda, "S3" for Amazon S3 under AWS, "Functions" for Azure Functions). A bare name two
+    skills share under one platform is left out."""
+    by_id = {s.id: s for s in skills}
+    parents = {s.parent for s in skills if s.parent}
+    vendors: dict[str, str] = {}
+    for skill in skills:
+        if skill.category == "platform" and skill.id in parents:
+            for spelling in (skill.name, *skill.aliases):
+                vendors.setdefault(normalize_name(spelling), skill.id)
+    out: dict[str, dict[str, str]] = {}
+    shared: set[tuple[str, str]] = set()
+    for skill in sorted(skills, key=lambda s: s.id):
+        for spelling in (skill.name, *skill.aliases):
+            words = spelling.split()
+            for k in range(len(words) - 1, 0, -1):
+                vendor = vendors.get(normalize_name(" ".join(words[:k])))
+                if vendor is None or vendor == skill.id or vendor not in by_id:
+                    continue
+                rest = normalize_name(" ".join(words[k:]))
+                if len(rest.replace(" ", "")) >= 2:
+                    owner = out.setdefault(vendor, {}).setdefault(rest, skill.id)
+                    if owner != skill.id:
+                        shared.add((vendor, rest))
+                break
+    for vendor, rest in shared:
+        out[vendor].pop(rest, None)
+    return out
 
 
 def span_text(doc: Doc, start: int, end: int) -> str:

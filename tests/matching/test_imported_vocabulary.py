@@ -229,3 +229,37 @@ def test_a_posting_that_names_an_imported_technology_requires_it(
     matched = {m.skill_id for m in new_report.job.matched}
     assert {"apache-tomcat", "jdbc"} <= matched
     assert _role_scores(new_report) == _role_scores(old_report)
+
+
+@pytest.mark.parametrize(
+    ("text", "skill_id"),
+    [
+        ("Cloud: AWS (EC2, S3, Lambda, SageMaker), GCP, Azure", "aws-lambda"),
+        ("- Cloud Platforms: AWS (SageMaker, Lambda), Google Cloud (Vertex AI)", "aws-lambda"),
+        ("Azure: Functions, Data Factory and DevOps", "azure-functions"),
+        ("Azure: Functions, Data Factory and DevOps", "azure-data-factory"),
+        ("Cloud: Google Cloud (Dataflow, Pub/Sub, Functions)", "cloud-functions"),
+        ("Security: Azure (Sentinel, Functions)", "azure-sentinel"),  # imported from O*NET
+    ],
+)
+def test_a_product_named_bare_under_its_platform_is_found(
+    after: Matcher, text: str, skill_id: str
+) -> None:
+    """Aliases derived by rule from vendor-prefixed names ("AWS Lambda" -> "Lambda" under
+    AWS), for hand-written and imported skills alike."""
+    skill = next(s for s in after.match_text(text).skills if s.skill_id == skill_id)
+    assert skill.evidence[0].surface in text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I went to the Lambda party with AWS people.",
+        "Lambda Chi Alpha fraternity, treasurer",
+        "AWS certified; functions of the team: hiring and training",
+        "Azure blue walls (Functions room, 2nd floor)",
+    ],
+)
+def test_a_bare_product_name_elsewhere_is_not_found(after: Matcher, text: str) -> None:
+    found = {s.skill_id for s in after.match_text(text).skills}
+    assert not found & {"aws-lambda", "azure-functions", "cloud-functions"}
