@@ -336,7 +336,15 @@ def run_newset(matcher: Matcher, data: Path) -> list[dict[str, Any]]:
             rows.append(row)
             continue
         row["predicted"] = "none" if verdict is None or verdict.role_id is None else verdict.title
-        row["found"] = sorted({s.skill_id for s in found if s.category in EVAL_CATEGORIES})
+        # Umbrellas ("Databases", "Cloud platforms") are groupings, not technologies the labels
+        # name: left out as for the corpus (``skill_names``).
+        row["found"] = sorted(
+            {
+                s.skill_id
+                for s in found
+                if s.category in EVAL_CATEGORIES and not is_umbrella(matcher.taxonomy, s.skill_id)
+            }
+        )
         rows.append(row)
     return rows
 
