@@ -183,6 +183,8 @@ VENDORS = {
     "Wolfram Research": "Wolfram",
 }
 _VENDOR_ORDER = sorted(VENDORS, key=lambda v: (-len(v), v))
+# How people shorten a vendor in front of a product ("MS Project", "MS Access").
+VENDOR_SHORT = {"Microsoft": "MS"}
 
 # Words that are ordinary English in resumes although missing from the O*NET word list
 # (names of letters, animals, everyday nouns that products took). Extend with a reason.
@@ -438,6 +440,8 @@ def spellings(example: str, common: frozenset[str] | Lexicon) -> Spellings:
     forms = [full, text, display_core, display_acronym, core, acronym]
     if vendor and display != vendor:
         forms.append(f"{vendor} {core}".strip())
+    if vendor in VENDOR_SHORT and core:
+        forms.append(f"{VENDOR_SHORT[vendor]} {core}")
     forms = _dedupe(forms)
     # A form that needs a stricter guard than the name ("Delphi" of "Embarcadero Delphi",
     # "Lambda" of "AWS Lambda") keeps that guard for itself (``alias_guards``); forms of two

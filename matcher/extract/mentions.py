@@ -521,7 +521,8 @@ def _imported_layer(
     candidates = [
         m
         for m in layer
-        if not clashes(m) and not (m.end < len(doc) and doc[m.end].lower_ in _COMPANY_WORDS)
+        if not clashes(m)
+        and not (m.end < len(doc) and doc[m.end].lower_.rstrip(".") in _COMPANY_WORDS)
     ]
     anchors = set(accepted)
     anchors.update(t for m in _select(m for m in candidates if m.guard == "none")
@@ -547,18 +548,31 @@ def _vendor_scoped(
     ordered: list[LineInfo],
 ) -> list[SkillMention]:
     """Products named bare in a list right after their platform: "AWS (EC2, S3, Lambda)",
-    "Azure: Functions, Data Factory" (``SkillNLP.scoped``). Items already found are left."""
+    "Azure: Functions, Data Factory" (``SkillNLP.scoped``), or joined to a product written
+    with the platform's name: "AWS S3 and Lambda" (there only while the items are products of
+    that platform). Items already found are left."""
     taken = {i for m in mentions if m.skill_id is not None for i in range(m.start, m.end)}
     out: list[SkillMention] = []
-    for vendor in mentions:
-        scoped = nlp.scoped.get(vendor.skill_id or "")
-        if not scoped:
+    for mention in mentions:
+        info = _find_line(starts, ordered, mention.start)
+        if info is None or not info.scorable or mention.skill_id is None:
             continue
-        info = _find_line(starts, ordered, vendor.start)
-        if info is None or not info.scorable:
-            continue
-        opening = _SCOPE_OPEN.match(text, vendor.end, info.line.end)
-        if opening is None:
+        scoped = nlp.scoped.get(mention.skill_id)
+        opening = _SCOPE_OPEN.match(text, mention.end, info.line.end) if scoped else None
+        joined = False
+        if opening is None:  # "AWS S3 and Lambda": a product written with its platform
+            prefix = next(
+                (
+                    v
+                    for k, v in nlp.vendors.items()
+                    if normalize_name(mention.surface).startswith(k + " ")
+                ),
+                None,
+            )
+            scoped = nlp.scoped.get(prefix or "")
+            opening = _SCOPE_ITEM.match(text, mention.end, info.line.end) if scoped else None
+            joined = True
+        if scoped is None or opening is None:
             continue
         close = text.find(")", opening.end(), info.line.end) if "(" in opening.group() else -1
         stop = close if close >= 0 else info.line.end
@@ -570,6 +584,8 @@ def _vendor_scoped(
             a, b = pos + lead, pos + len(item.rstrip())
             pos = end if sep is None else sep.end()
             skill_id = scoped.get(normalize_name(text[a:b])) if b > a else None
+            if skill_id is None and joined:
+                break  # "AWS S3 and a new team": the conjunction ends with the products
             if skill_id is None or any(i in taken for i in range(a, b)):
                 continue
             out.append(_mention(text[a:b], a, b, info, "vendor-scoped", skill_id))

@@ -210,6 +210,7 @@ class SkillNLP:
     # Platform id -> normalised bare product name -> skill id: "Lambda" of "AWS Lambda" under
     # AWS, counted only in a list right after the platform's name ("AWS (EC2, S3, Lambda)").
     scoped: dict[str, dict[str, str]] = field(default_factory=dict)
+    vendors: dict[str, str] = field(default_factory=dict)  # normalised platform spelling -> id
     described: Matcher | None = None  # method skills described in verbs (``phrases.py``)
     # Words a described-method hit can start with, each with the longest hit in tokens that
     # starts with it: the matcher only runs over the windows that start at one of them (a
@@ -558,8 +559,10 @@ def build_nlp(taxonomy: Taxonomy, *, imported: bool = False) -> SkillNLP:
         if cased_docs:
             cased.add(skill.id, cased_docs)
     included = [s for s in taxonomy.skills.values() if s.origin != "onet" or s.id in imported_ids]
+    scoped, vendors = vendor_scoped(included)
     return SkillNLP(
-        scoped=vendor_scoped(included),
+        scoped=scoped,
+        vendors=vendors,
         nlp=nlp,
         lower=lower,
         orth=orth,
@@ -574,12 +577,14 @@ def build_nlp(taxonomy: Taxonomy, *, imported: bool = False) -> SkillNLP:
     )
 
 
-def vendor_scoped(skills: Sequence[Skill]) -> dict[str, dict[str, str]]:
+def vendor_scoped(
+    skills: Sequence[Skill],
+) -> tuple[dict[str, dict[str, str]], dict[str, str]]:
     """Bare product names by platform, derived from vendor-prefixed names: a skill spelled
     "<platform> <product>", where the platform is a platform skill that others sit under (AWS,
     Microsoft Azure, Google Cloud Platform), gives "<product>" under that platform ("Lambda" for
     AWS Lambda, "S3" for Amazon S3 under AWS, "Functions" for Azure Functions). A bare name two
-    skills share under one platform is left out."""
+    skills share under one platform is left out. Also returns the platforms' spellings."""
     by_id = {s.id: s for s in skills}
     parents = {s.parent for s in skills if s.parent}
     vendors: dict[str, str] = {}
@@ -604,7 +609,7 @@ def vendor_scoped(skills: Sequence[Skill]) -> dict[str, dict[str, str]]:
                 break
     for vendor, rest in shared:
         out[vendor].pop(rest, None)
-    return out
+    return out, {k: v for k, v in vendors.items() if v in out}
 
 
 def span_text(doc: Doc, start: int, end: int) -> str:

@@ -133,6 +133,7 @@ def test_ordinary_words_are_no_imported_skill(after: Matcher, text: str) -> None
         ("Built desktop tools in Delphi and C++ for the lab.", "embarcadero-delphi"),
         ("Deployed the web services on Oracle WebLogic Server.", "weblogic-server"),
         ("Penetration tests from Kali Linux.", "kali-linux"),
+        ("Planned the rollout in MS Project.", "microsoft-project"),
     ],
 )
 def test_imported_names_are_found_where_written(after: Matcher, text: str, skill_id: str) -> None:
@@ -240,6 +241,7 @@ def test_a_posting_that_names_an_imported_technology_requires_it(
         ("Azure: Functions, Data Factory and DevOps", "azure-data-factory"),
         ("Cloud: Google Cloud (Dataflow, Pub/Sub, Functions)", "cloud-functions"),
         ("Security: Azure (Sentinel, Functions)", "azure-sentinel"),  # imported from O*NET
+        ("Skills: RAG | SQL | Docker | AWS S3 and Lambda | Weights & Biases", "aws-lambda"),
     ],
 )
 def test_a_product_named_bare_under_its_platform_is_found(
@@ -258,6 +260,7 @@ def test_a_product_named_bare_under_its_platform_is_found(
         "Lambda Chi Alpha fraternity, treasurer",
         "AWS certified; functions of the team: hiring and training",
         "Azure blue walls (Functions room, 2nd floor)",
+        "Skills: AWS S3 and Lambda Chi Alpha alumni events",
     ],
 )
 def test_a_bare_product_name_elsewhere_is_not_found(after: Matcher, text: str) -> None:
