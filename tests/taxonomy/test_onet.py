@@ -180,6 +180,7 @@ def lexicon() -> Lexicon:
         ("Amazon Simple Storage Service S3", "Amazon S3", None, "S3"),
         ("Amazon Elastic Compute Cloud EC2", "EC2", None, None),
         ("Microsoft Visio", "Visio", None, None),
+        ("Dassault Systemes SolidWorks", "SolidWorks", None, None),
         ("Microsoft Word", "Microsoft Word", None, "Word"),
         ("Microsoft Access", "Microsoft Access", None, "Access"),
         ("Oracle Database", "Oracle Database", None, "Database"),
