@@ -275,6 +275,12 @@ def print_tables(results: dict[str, Any]) -> None:
                 target,
                 gr[ok],
             )
+    for p in gr.get("vocabulary_packaged", []):
+        row(
+            f"growth: packaged taxonomy, {p['vocabulary']} ({p['skills']} skills)",
+            f"{_fmt(p['extract_normalise_ms'])} ms/doc, matchers built in "
+            f"{_fmt(p['build_s'], ' s')}, {p['skills_found']} skills found",
+        )
     en = sections.get("engines", {})
     if "speedup" in en:
         row(

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from cli.app import EXIT_FAILED, app, console, err_console, fail, print_json
@@ -209,6 +210,30 @@ def _skill_json(tax: Taxonomy, skill: Skill) -> dict[str, Any]:
     return data
 
 
+def _provenance(tax: Taxonomy, skill: Skill) -> str:
+    """One line on where a skill came from: imported (which release, licence, flags) or
+    written for rolefit (from a seed document, or curated), and O*NET rows merged onto it."""
+    release = tax.imported_from.get("name", "O*NET")
+    licence = tax.imported_from.get("licence", "")
+    onet = f"{release} ({licence})" if licence else release
+    flags = [f for f, on in (("Hot Technology", skill.hot), ("In Demand", skill.in_demand)) if on]
+    if skill.origin == "onet":
+        line = f"from: imported from {onet} by `python -m taxonomy.build`"
+    else:
+        line = "from: written for rolefit, " + (
+            "curated (general vocabulary, not from a seed document)"
+            if skill.curated
+            else "named by a seed document"
+        )
+        if any(src.record is not None for src in skill.sources):
+            line += f"; also an {onet} technology"
+    if flags:
+        line += "; " + ", ".join(flags)
+    if skill.commodities:
+        line += "; " + ", ".join(skill.commodities)
+    return escape(line)
+
+
 def _close_names(tax: Taxonomy, query: str, limit: int = 5) -> list[str]:
     from rapidfuzz import fuzz, process, utils
 
@@ -278,14 +303,18 @@ def skills_cmd(
         console.print(f"parent: {skill.parent}")
     if data["children"]:
         console.print(f"narrower: {', '.join(data['children'])}")
-    if skill.guard != "none":
-        console.print(f"guard: {skill.guard}")
+    if skill.guard != "none" or skill.alias_guards:
+        extra = ", ".join(f"{a}: {g}" for a, g in skill.alias_guards.items())
+        console.print(f"guard: {skill.guard}" + (f" ({extra})" if extra else ""))
     if data["roles"]:
         console.print("roles: " + ", ".join(f"{r} ({imp})" for r, imp in data["roles"].items()))
+    console.print(_provenance(tax, skill))
     for src in skill.sources:
-        console.print(f"  [dim]{src.file}:[/] {src.sentence}")
-    if skill.curated:
-        console.print("[dim]curated (general vocabulary, not from a seed document)[/]")
+        where = src.file
+        if src.record is not None:
+            code = src.record.split("\t", 1)[0]
+            where += f" {code} {tax.occupations.get(code, '')}".rstrip()
+        console.print(f"  [dim]{escape(where)}:[/] {escape(src.sentence)}")
 
 
 def _how(skill: Skill, query: str) -> str:

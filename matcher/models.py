@@ -205,7 +205,8 @@ class SkillMention:
 
     ``skill_id`` is set when a taxonomy pattern matched; ``None`` marks a list-item candidate
     phrase left for the fuzzy step. ``rule`` names the matcher rule that fired
-    (``phrase-lower``, ``phrase-orth``, ``guarded``, ``method-phrase``, ``candidate``).
+    (``phrase-lower``, ``phrase-orth``, ``guarded``, ``method-phrase``, ``vendor-scoped``,
+    ``version-suffix``, ``candidate``).
     """
 
     surface: str

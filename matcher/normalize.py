@@ -6,7 +6,8 @@ otherwise). Candidate phrases go through an exact lookup on our own normalisatio
 ``process.cdist`` with plain ``fuzz.ratio`` (Indel similarity: no reward for prefixes or
 subsets, so Java→JavaScript, Excel→Excellent and SQL→NoSQL can't match). On top of the cutoff:
 
-* names shorter than ``fuzzy_min_length`` and guarded spellings are never fuzzy targets;
+* names shorter than ``fuzzy_min_length``, guarded spellings and imported (O*NET) names are
+  never fuzzy targets;
 * a candidate that is a prefix of the name, or the name a prefix of it, never matches;
 * names shorter than 8 characters match only a single adjacent transposition ("Pyhton"), since
   short words have too many real-word neighbours ("grade" is not "Gradle").
@@ -98,7 +99,10 @@ def build_fuzzy_index(
     ids: list[str] = []
     exact: dict[str, str] = {}
     for skill in sorted(taxonomy.skills.values(), key=lambda s: s.id):
-        if skill.origin == "onet" and not options.imported_vocabulary:
+        if skill.origin == "onet":
+            # Imported names match as spelled (phrase matchers) and are never fuzzy targets: a
+            # near-miss of a rare tool is not worth a false skill in a nurse's resume, and the
+            # hand-written vocabulary's fuzzy matches stay exactly what they are without them.
             continue
         for spelling in (skill.name, *skill.aliases):
             key = fuzzy_key(spelling)

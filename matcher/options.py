@@ -33,8 +33,10 @@ class MatchOptions:
         none_below: the verdict says no role fits when the best role scores under this.
         min_distinctive: ... or when fewer skills distinctive of the best role are shown (and
             the resume's own title does not name it).
-        imported_vocabulary: also find the technologies imported from O*NET (issue #15: off
-            until their guards are proven on non-technical text).
+        imported_vocabulary: also find the technologies imported from O*NET (issue #15). Their
+            hits only add skills (the hand-written names find what they find alone), no role
+            links one, and tests/matching/test_imported_vocabulary.py shows they add no false
+            technology to 25 non-technical documents. False: the hand-written vocabulary alone.
     """
 
     max_bytes: int = 20 * 1024 * 1024
@@ -50,7 +52,7 @@ class MatchOptions:
     partial_cutoff: float = 35.0
     none_below: float = 30.0
     min_distinctive: int = 2
-    imported_vocabulary: bool = False
+    imported_vocabulary: bool = True
 
     def replace(self, **changes: object) -> MatchOptions:
         """A copy with some fields changed."""

@@ -80,6 +80,10 @@ class Taxonomy:
     roles: dict[str, Role]
     version: str
     name_index: dict[str, str] = field(default_factory=dict)  # normalized name/alias -> skill id
+    # Where the imported vocabulary came from (``vocabulary.json``'s "source": name, release,
+    # licence, attribution) and the O*NET occupation titles its records cite, by code.
+    imported_from: dict[str, str] = field(default_factory=dict)
+    occupations: dict[str, str] = field(default_factory=dict)
 
     def skill(self, skill_id: str) -> Skill:
         return self.skills[skill_id]
@@ -319,11 +323,12 @@ _SKILLS = TypeAdapter(list[Skill])
 _MAPPINGS = TypeAdapter(list[VocabularyMapping])
 
 
-def _merge_vocabulary(skills: dict[str, Skill], path: Path) -> None:
+def _merge_vocabulary(skills: dict[str, Skill], path: Path) -> dict[str, str]:
     """Add the imported skills of ``vocabulary.json`` and apply its mappings, in place.
 
     A mapping adds aliases and O*NET sources to the existing skill it names (its id, tier and
-    guard never change); an imported skill must not reuse an existing id.
+    guard never change); an imported skill must not reuse an existing id. Returns the file's
+    "source" (name, release, licence, attribution).
     """
     try:
         doc = json.loads(path.read_bytes())
@@ -352,6 +357,17 @@ def _merge_vocabulary(skills: dict[str, Skill], path: Path) -> None:
         if skill.id in skills:
             raise TaxonomyDataError(f"{path.name}: duplicate skill id {skill.id!r}")
         skills[skill.id] = skill
+    source = doc.get("source", {})
+    return {k: str(v) for k, v in source.items()} if isinstance(source, dict) else {}
+
+
+def _occupations(sources_dir: Path) -> dict[str, str]:
+    """O*NET-SOC code -> occupation title, from the committed subset (empty without it)."""
+    path = sources_dir / "onet" / "occupations.tsv"
+    if not path.is_file():
+        return {}
+    rows = [ln.split("\t") for ln in path.read_text(encoding="utf-8").splitlines()[1:]]
+    return {r[0]: r[1] for r in rows if len(r) >= 2}
 
 
 def cache_dir() -> Path | None:
@@ -446,13 +462,17 @@ def _read_taxonomy(data_dir: Path) -> Taxonomy:
             raise TaxonomyDataError(f"duplicate role id {role.id!r}")
         roles[role.id] = role
     vocabulary = data_dir / VOCABULARY_NAME
+    imported_from: dict[str, str] = {}
     if vocabulary.is_file():
         digest.update(vocabulary.name.encode() + b"\0" + vocabulary.read_bytes())
-        _merge_vocabulary(skills, vocabulary)
-    _check(skills, roles, _sources_dir(data_dir))
+        imported_from = _merge_vocabulary(skills, vocabulary)
+    sources_dir = _sources_dir(data_dir)
+    _check(skills, roles, sources_dir)
     return Taxonomy(
         skills=skills,
         roles=roles,
         version="tax-" + digest.hexdigest()[:12],
         name_index=_build_index(skills.values()),
+        imported_from=imported_from,
+        occupations=_occupations(sources_dir) if imported_from else {},
     )

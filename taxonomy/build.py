@@ -14,6 +14,12 @@ Two steps, both deterministic (same input bytes, same output bytes):
     ``Task Statements.txt``, ``Occupation Data.txt``, ``Read Me.txt``) and rewrites
     ``sources/onet/MANIFEST.toml`` (origin, version, licence, sha256 of every file).
 
+``python -m taxonomy.build words DICT --package P --version V``
+    Re-extracts ``sources/words/english_words.tsv`` from a plain word list (one word a line:
+    Debian's ``wamerican``, i.e. SCOWL, ``/usr/share/dict/american-english``): the dictionary
+    entries among the words of the O*NET examples and their two-word compounds, which the
+    guard rule reads, and rewrites ``sources/words/MANIFEST.toml``.
+
 The rules that turn an O*NET example into a skill (vendor prefixes, acronyms, generic
 descriptions, categories, guards) are documented in taxonomy/README.md and below.
 """
@@ -39,9 +45,13 @@ from taxonomy import DATA_DIR, SOURCES_DIR, normalize_name
 __all__ = [
     "ONET_DIR",
     "VOCABULARY_FILE",
+    "WORDS_DIR",
+    "Lexicon",
     "build_vocabulary",
     "extract_subset",
+    "extract_words",
     "guard_for",
+    "load_lexicon",
     "main",
     "render_vocabulary",
     "spellings",
@@ -53,6 +63,8 @@ TECH_FILE = "onet/technology_skills.tsv"
 TASK_FILE = "onet/task_statements.tsv"
 OCCUPATION_FILE = "onet/occupations.tsv"
 WORDS_FILE = "onet/common_words.tsv"
+ENGLISH_FILE = "words/english_words.tsv"
+WORDS_DIR = SOURCES_DIR / "words"
 
 # The subset: O*NET-SOC major group 15, "Computer and Mathematical Occupations".
 MAJOR_GROUP = "15-"
@@ -93,6 +105,13 @@ EXCLUDED_COMMODITIES = frozenset(
         "Video conferencing software",
     }
 )
+
+# Websites people use, link to or work for rather than software they are skilled in; O*NET
+# lists them as "web page creation" tools. A resume names them as profile links or employers.
+CONSUMER_SITES = frozenset(
+    {"Facebook", "Instagram", "LinkedIn", "Pinterest", "Reddit", "Shazam", "Snapchat", "TikTok",
+     "Twitter", "WhatsApp", "YouTube"}
+)  # fmt: skip
 
 # Commodity title -> category of the existing scheme; titles not listed are "tool".
 # When an example has several titles the first category in CATEGORY_PRIORITY wins.
@@ -138,6 +157,9 @@ VENDORS = {
     "Borland": "Borland",
     "Cisco Systems": "Cisco",
     "Computer Associates": "CA",
+    "Corel": "Corel",
+    "Dassault Systemes": "Dassault",
+    "PTC": "PTC",
     "Embarcadero": "Embarcadero",
     "ESRI": "Esri",
     "Google": "Google",
@@ -164,6 +186,8 @@ VENDORS = {
     "Wolfram Research": "Wolfram",
 }
 _VENDOR_ORDER = sorted(VENDORS, key=lambda v: (-len(v), v))
+# How people shorten a vendor in front of a product ("MS Project", "MS Access").
+VENDOR_SHORT = {"Microsoft": "MS"}
 
 # Words that are ordinary English in resumes although missing from the O*NET word list
 # (names of letters, animals, everyday nouns that products took). Extend with a reason.
@@ -194,51 +218,97 @@ _WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
 
 
 def load_common_words(sources_dir: Path = SOURCES_DIR) -> frozenset[str]:
-    """Ordinary English words: spaCy's stop words, the O*NET word list, and the extras above.
+    """Ordinary English words: spaCy's stop words, the O*NET word list, the English words of
+    the dictionary subset and the extras above.
 
     The O*NET list (``sources/onet/common_words.tsv``) holds every word written in lowercase in
     an O*NET task statement or occupation description, at least twice: a product name ("Kafka")
-    is not written that way, an English word ("access", "word", "project") is.
+    is not written that way, an English word ("access", "word", "project") is. The dictionary
+    subset (``sources/words/english_words.tsv``) adds the words O*NET's tasks never use
+    ("keynote", "workday", "illustrator", "router").
     """
+    return load_lexicon(sources_dir).common
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """What the guard rule knows about English: ordinary words and proper names."""
+
+    common: frozenset[str]  # lowercase words ("air", "keynote", "router")
+    names: frozenset[str] = frozenset()  # proper names, lowercased ("travis", "delphi", "tim")
+    # everyday words: stop words and the O*NET task words ("access", "reports", "teams")
+    frequent: frozenset[str] = frozenset()
+
+    def everyday(self, word: str) -> bool:
+        """A word of everyday writing, also as a plural: never a name on its own."""
+        word = word.lower()
+        return any(w in self.frequent for w in (word, word + "s", word.removesuffix("s")))
+
+    def ordinary(self, word: str) -> bool:
+        """An English word, also as a plural ("routers") or an English compound ("chatbot",
+        "workspace", "dropbox": two dictionary words of three letters or more)."""
+        word = word.lower()
+        if word in self.common or word.rstrip("s") in self.common:
+            return True
+        if word.endswith("es") and word[:-2] in self.common:
+            return True
+        return any(
+            word[:i] in self.common and word[i:] in self.common for i in range(3, len(word) - 2)
+        )
+
+
+def load_lexicon(sources_dir: Path = SOURCES_DIR) -> Lexicon:
+    """The common words (see ``load_common_words``) and the dictionary's proper names."""
     from spacy.lang.en.stop_words import STOP_WORDS
 
-    words = set(STOP_WORDS) | EXTRA_COMMON_WORDS
+    frequent = set(STOP_WORDS)
+    names: set[str] = set()
     path = sources_dir / WORDS_FILE
     if path.is_file():
+        frequent.update(row["Word"] for row in _read_tsv(path))
+    words = frequent | EXTRA_COMMON_WORDS
+    path = sources_dir / ENGLISH_FILE
+    if path.is_file():
         for row in _read_tsv(path):
-            words.add(row["Word"])
-    return frozenset(words)
+            (words if row["Kind"] == "word" else names).add(row["Word"])
+    return Lexicon(frozenset(words), frozenset(names - words), frozenset(frequent))
 
 
-def guard_for(spelling: str, common: frozenset[str]) -> str:
+def guard_for(spelling: str, common: frozenset[str] | Lexicon) -> str:
     """The guard a spelling needs, by rule (see taxonomy/README.md, "Imported vocabulary").
 
     * 3 characters or fewer: ``case`` when written in capitals or with a digit (XML, EC2),
-      otherwise ``context`` (Tcl, Go).
-    * one word that is ordinary English (``common``): ``context`` (Word, Access, Lambda).
+      otherwise ``context`` (Tcl, Go); two characters or fewer: always ``context``.
+    * one word that is ordinary English, also in capitals (Word, Access, Lambda, AIR, PASS,
+      Keynote, Workspace) or a proper name (Travis, Delphi): ``context``.
     * one capitalised word otherwise (Jenkins, Ansible): ``case``.
     * several words that are all ordinary English (Visual Studio, Power BI): ``case``.
     * anything else (PostgreSQL, Node.js, AWS Lambda, scikit-learn): ``none``.
     """
+    lexicon = common if isinstance(common, Lexicon) else Lexicon(common)
     key = normalize_name(spelling)
     compact = key.replace(" ", "")
+    words = key.split()
+    if len(compact) <= 2:
+        return "context"
+    coined = any(ch.isupper() for ch in spelling[1:]) and not spelling.isupper()
+    # An inner capital makes a coined name (AutoCAD, InDesign, WebSphere). "TIM" is matched in
+    # capitals only (matcher/extract/nlp.py), so a proper name written as an acronym is no
+    # risk; an English word in capitals ("AIR", "PASS") is.
+    english = len(words) == 1 and (lexicon.ordinary(words[0]) or words[0] in lexicon.names)
+    if english and not coined and not (spelling.isupper() and words[0] not in lexicon.common):
+        return "context"
     if len(compact) <= 3:
         if spelling.isupper() or any(ch.isdigit() for ch in spelling):
             return "case"
         return "context"
-    words = key.split()
     if len(words) == 1:
-        word = words[0]
-        if word in common or word.rstrip("s") in common:
-            return "context"
         if spelling[:1].isupper() and spelling[1:].islower():
             return "case"
         return "none"
     # an acronym written in capitals ("AWS Lambda") is not an ordinary word
     written = [w for w in spelling.split() if not (len(w) >= 2 and w.isupper())]
-    if len(written) == len(spelling.split()) and all(
-        w in common or w.rstrip("s") in common for w in words
-    ):
+    if len(written) == len(spelling.split()) and all(lexicon.ordinary(w) for w in words):
         return "case"
     return "none"
 
@@ -256,6 +326,7 @@ class Spellings:
     example: str
     name: str
     aliases: tuple[str, ...]
+    alias_guards: dict[str, str]  # aliases that need a stricter guard than the name
     candidates: tuple[str, ...]  # every form, for matching onto existing skills
     generic: bool  # a description of a kind of software, not a product ("Backup software")
 
@@ -269,13 +340,39 @@ def _dedupe(items: Iterable[str]) -> list[str]:
     return list(seen.values())
 
 
+def _initials(words: Sequence[str]) -> str:
+    """First letters of the words and of their inner capitals: "JavaServer Pages" -> "jsp"."""
+    out: list[str] = []
+    for part in words:
+        for w in re.split(r"[-/]", part):
+            out.extend(h[0].lower() for h in re.findall(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])", w))
+    return "".join(out)
+
+
+def _common_subsequence(a: str, b: str) -> int:
+    """Length of the longest common subsequence of two short strings."""
+    row = [0] * (len(b) + 1)
+    for ch in a:
+        prev = 0
+        for j, other in enumerate(b, 1):
+            prev, row[j] = row[j], prev + 1 if ch == other else max(row[j], row[j - 1])
+    return row[-1]
+
+
 def _is_acronym_of(acronym: str, words: Sequence[str]) -> bool:
-    """Whether ``acronym`` abbreviates the words it follows (its letters in order, loosely)."""
+    """Whether ``acronym`` abbreviates the words it follows: its letters in order, and at least
+    two of them (one if it starts with the first word's initial, or has one letter, or follows
+    one word) the initials of those words. "XML" abbreviates
+    "Extensible markup language", "RMAN" "Recovery Manager"; "API" does not abbreviate "Java
+    Persistence" (its initials are "jp")."""
     letters = [ch for ch in acronym.lower() if ch.isalpha()]
-    initials = "".join(w[:1].lower() for part in words for w in re.split(r"[-/]", part) if w)
+    initials = _initials(words)
     if not letters or not initials:
         return False
-    if letters[0] not in initials and letters[0] not in words[0].lower():  # eXtensible
+    enough = min(2, len(letters), len(initials))
+    if letters[0] == initials[0]:  # "MDX": Multidimensional Expressions
+        enough = 1
+    if _common_subsequence("".join(letters), initials) < enough:
         return False
     text = " ".join(words).lower()
     pos = 0
@@ -287,13 +384,15 @@ def _is_acronym_of(acronym: str, words: Sequence[str]) -> bool:
     return True
 
 
-def spellings(example: str, common: frozenset[str]) -> Spellings:
+def spellings(example: str, common: frozenset[str] | Lexicon) -> Spellings:
     """Split an O*NET example into vendor, product and acronym; choose the name people write.
 
     "Amazon Web Services AWS Lambda" -> "AWS Lambda" ("Lambda" only if its guard allows);
     "Amazon Simple Storage Service S3" -> "Amazon S3"; "Apache Subversion SVN" -> "SVN";
     "Microsoft Visio" -> "Visio"; "Microsoft Word" stays "Microsoft Word" (Word is a word).
     """
+    lexicon = common if isinstance(common, Lexicon) else Lexicon(common)
+    words_common = lexicon.common
     full = " ".join(example.split())
     text = _SOFTWARE.sub("", full)  # "Salesforce software" -> "Salesforce"
     vendor = ""
@@ -322,7 +421,7 @@ def spellings(example: str, common: frozenset[str]) -> Spellings:
         and bool(core)
         and lower_tail
         # "Access management", "Agronomic modeling", "Diagramming", "Compilers"
-        and (len(words) >= 2 or first in common or first.rstrip("s") in common
+        and (len(words) >= 2 or first in words_common or first.rstrip("s") in words_common
              or (text != full and first.endswith("ing")))
     )  # fmt: skip
     display_core = f"{display} {core}".strip() if display else core
@@ -336,26 +435,39 @@ def spellings(example: str, common: frozenset[str]) -> Spellings:
         name = display_acronym or acronym
     elif not core:
         name = display or text
-    elif vendor and guard_for(core, common) != "context":
+    elif vendor and guard_for(core, lexicon) != "context":
         name = core
     else:
         name = display_core if vendor else core
-    level = _GUARD_RANK[guard_for(name, common)]
+    level = _GUARD_RANK[guard_for(name, lexicon)]
     forms = [full, text, display_core, display_acronym, core, acronym]
     if vendor and display != vendor:
         forms.append(f"{vendor} {core}".strip())
+    if vendor in VENDOR_SHORT and core:
+        forms.append(f"{VENDOR_SHORT[vendor]} {core}")
     forms = _dedupe(forms)
-    aliases = [
-        f
-        for f in forms
-        if normalize_name(f) != normalize_name(name) and _GUARD_RANK[guard_for(f, common)] <= level
-    ]
+    # A form that needs a stricter guard than the name ("Delphi" of "Embarcadero Delphi",
+    # "Lambda" of "AWS Lambda") keeps that guard for itself (``alias_guards``); forms of two
+    # characters or fewer ("S3", "Go") and everyday words ("Access", "Reports") are left out.
+    aliases: list[str] = []
+    strict: dict[str, str] = {}
+    for f in forms:
+        if normalize_name(f) == normalize_name(name):
+            continue
+        guard = guard_for(f, lexicon)
+        if _GUARD_RANK[guard] > level:
+            key = normalize_name(f)
+            if len(key.replace(" ", "")) <= 2 or (" " not in key and lexicon.everyday(key)):
+                continue  # "Access" of "Microsoft Access", "Reports" of "Oracle Reports"
+            strict[f] = guard
+        aliases.append(f)
     # merge-only forms: "Jenkins CI" is Jenkins, "Eclipse IDE" is Eclipse
     bare = re.sub(r"\s+(?:[A-Z]{2,3}|Framework|framework)$", "", core)
     return Spellings(
         example=example,
         name=name,
         aliases=tuple(aliases),
+        alias_guards=strict,
         candidates=tuple(_dedupe([name, *forms, bare])),
         generic=generic,
     )
@@ -487,6 +599,66 @@ def extract_subset(onet_dir: Path, out_dir: Path, origin: dict[str, str]) -> Non
     (out_dir / "MANIFEST.toml").write_text("\n".join(lines), encoding="utf-8")
 
 
+# ----------------------------------------------------------------------------- words
+
+_LETTERS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+
+
+def extract_words(dictionary: Path, out_dir: Path, origin: dict[str, str]) -> None:
+    """Write ``english_words.tsv`` (Word, Kind = word | name) and its manifest: the entries of
+    ``dictionary`` (one word a line) that are a word of an O*NET example in the subset, or one
+    half of a two-word compound that is ("chatbot" -> "chat", "bot")."""
+    entries = [
+        ln.strip()
+        for ln in dictionary.read_text(encoding="utf-8").splitlines()
+        if ln.strip() and "'" not in ln
+    ]
+    lower = {w for w in entries if w.islower()}
+    proper = {w.lower() for w in entries if w[:1].isupper() and w[1:].islower()} - lower
+    tokens: set[str] = set()
+    for row in _read_tsv(ONET_DIR.parent / TECH_FILE):
+        for word in re.findall(r"[A-Za-z]+", row["Example"]):
+            tokens.add(word.lower())
+            tokens.update(part.lower() for part in _LETTERS.findall(word))
+    kept: dict[str, str] = {}
+    for token in sorted(tokens):
+        if token in lower:
+            kept[token] = "word"
+        elif token in proper:
+            kept[token] = "name"
+        for i in range(3, len(token) - 2):
+            if token[:i] in lower and token[i:] in lower:
+                kept.setdefault(token[:i], "word")
+                kept.setdefault(token[i:], "word")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / "english_words.tsv"
+    _write_tsv(path, ["Word", "Kind"], sorted(kept.items()))
+    lines = [
+        "# Generated by `python -m taxonomy.build words`; see taxonomy/README.md.",
+        "[source]",
+        'name = "SCOWL (Spell Checker Oriented Word Lists), american-english"',
+        f'package = "{origin["package"]}"',
+        f'version = "{origin["version"]}"',
+        'homepage = "http://wordlist.aspell.net/"',
+        'licence = "SCOWL licence (permissive, with notice): see COPYRIGHT beside this file"',
+        f'file = "{dictionary.name}"',
+        f'sha256 = "{sha256(dictionary)}"',
+        'selection = "entries equal (case-insensitively) to a word of an O*NET example in '
+        "onet/technology_skills.tsv, or to one half of a two-word compound that is; Kind = "
+        'name when the dictionary writes it only capitalised"',
+        f'rebuild = "python -m taxonomy.build words {dictionary} --package {origin["package"]} '
+        f'--version {origin["version"]}"',
+        "",
+        "[[subset]]",
+        'file = "english_words.tsv"',
+        'columns = ["Word", "Kind"]',
+        f"rows = {len(kept)}",
+        f'sha256 = "{sha256(path)}"',
+        "",
+    ]
+    (out_dir / "MANIFEST.toml").write_text("\n".join(lines), encoding="utf-8")
+
+
 # ----------------------------------------------------------------------------- vocabulary
 
 
@@ -550,7 +722,7 @@ def _sources(rows: list[tuple[str, str]]) -> list[dict[str, str]]:
 
 def build_vocabulary(sources_dir: Path = SOURCES_DIR, data_dir: Path = DATA_DIR) -> dict[str, Any]:
     """The generated vocabulary document (see the module docstring)."""
-    common = load_common_words(sources_dir)
+    common = load_lexicon(sources_dir)
     rows = _read_tsv(sources_dir / TECH_FILE)
     manifest = read_manifest(sources_dir / "onet")
     hand_index, hand_exact, hand_ids = _hand_index(data_dir)
@@ -571,6 +743,9 @@ def build_vocabulary(sources_dir: Path = SOURCES_DIR, data_dir: Path = DATA_DIR)
         if not kept:
             stats["skipped: excluded commodity"] += 1
             continue
+        if example in CONSUMER_SITES:
+            stats["skipped: consumer website"] += 1
+            continue
         sp = spellings(example, common)
         target = None
         for cand in sp.candidates:
@@ -588,7 +763,10 @@ def build_vocabulary(sources_dir: Path = SOURCES_DIR, data_dir: Path = DATA_DIR)
         if target is not None:
             entry = merged.setdefault(target, _Entry(key=target, name=target))
             stats["merged onto an existing skill"] += 1
-            entry.aliases.extend(c for c in (example, *sp.aliases) if c)
+            # only forms as safe as the skill's own spellings ("Word" of "Microsoft Word" is not)
+            entry.aliases.extend(
+                c for c in (example, *sp.aliases) if c and c not in sp.alias_guards
+            )
         else:
             key = normalize_name(sp.name)
             entry = new.setdefault(key, _Entry(key=key, name=sp.name))
@@ -624,16 +802,22 @@ def build_vocabulary(sources_dir: Path = SOURCES_DIR, data_dir: Path = DATA_DIR)
             owner[k] = skill_id
             aliases.append(alias)
         category = next(c for c in CATEGORY_PRIORITY if c in entry.categories)
-        guard = max(
-            (guard_for(s, common) for s in (entry.name, *aliases)), key=_GUARD_RANK.__getitem__
-        )
+        guard = guard_for(entry.name, common)
+        alias_guards = {
+            a: g for a in aliases if _GUARD_RANK[g := guard_for(a, common)] > _GUARD_RANK[guard]
+        }
+        record: dict[str, Any] = {
+            "id": skill_id,
+            "name": entry.name,
+            "category": category,
+            "aliases": aliases,
+            "guard": guard,
+        }
+        if alias_guards:
+            record["alias_guards"] = alias_guards
         skills_out.append(
-            {
-                "id": skill_id,
-                "name": entry.name,
-                "category": category,
-                "aliases": aliases,
-                "guard": guard,
+            record
+            | {
                 "origin": "onet",
                 "hot": entry.hot,
                 "in_demand": entry.in_demand,
@@ -712,11 +896,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     subset.add_argument("--repository", required=True)
     subset.add_argument("--commit", required=True)
     subset.add_argument("--path", required=True)
+    words = sub.add_parser("words", help="re-extract sources/words/ from a dictionary file")
+    words.add_argument("dictionary", type=Path, help="one word a line (american-english)")
+    words.add_argument("--package", required=True, help="where it came from (wamerican)")
+    words.add_argument("--version", required=True, help="the package's version")
     args = parser.parse_args(argv)
     if args.command == "subset":
         origin = {"repository": args.repository, "commit": args.commit, "path": args.path}
         extract_subset(args.onet_dir, ONET_DIR, origin)
         sys.stdout.write(f"wrote {ONET_DIR}\n")
+    if args.command == "words":
+        extract_words(
+            args.dictionary, WORDS_DIR, {"package": args.package, "version": args.version}
+        )
+        sys.stdout.write(f"wrote {WORDS_DIR}\n")
     data = render_vocabulary(build_vocabulary())
     output: Path = args.output
     if args.check:

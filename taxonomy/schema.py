@@ -96,6 +96,9 @@ class Skill(_Model):
     aliases: list[str] = []  # other names and real abbreviations (never misspellings)
     parent: str | None = None  # broader skill id (pytorch -> deep-learning-frameworks)
     guard: Guard = "none"
+    # Aliases that need a stricter guard than the name ("Delphi" of "Embarcadero Delphi" counts
+    # only in a skill context); the generated O*NET vocabulary sets it, hand skills do not.
+    alias_guards: dict[str, Guard] = {}
     curated: bool = False  # True: from the curated vocabulary, not from a seed document
     sources: list[Source] = []  # seed sentences (or O*NET records) that name the skill
     origin: Origin = "rolefit"  # "onet": imported technology, not written for a role

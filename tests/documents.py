@@ -24,6 +24,11 @@ One function per producer:
   into pixels, no text layer), ``png_image`` (a tiny photo with no text), ``gif_image`` (not a
   resume type), ``huge_png`` (a pixel bomb), job postings (``JOB_POSTING_JSONLD``,
   ``JOB_POSTING_TEXT``).
+- ``NON_TECHNICAL``: resumes of other trades and news prose (nurse, chef, accountant, teacher,
+  lawyer, electrician, storm report...), loaded from ``tests/data/non_technical.toml`` with the
+  technologies each really names; the imported-vocabulary tests count false skills on them.
+- ``ROLE_FIT_RESUMES`` and ``SEARCH_RANKING_POSTING``: one resume per kind of person the role-fit
+  tests meet (the five roles, a nurse, an accountant) and an ML posting with company boilerplate.
 
 The named people (``PERSONS``: one per producer, ``CONTACTS`` their details, which the privacy
 test greps the server's logs for; the job board's strong/medium/weak candidates) are made-up.
@@ -55,8 +60,12 @@ __all__ = [
     "JOB_POSTING_JSONLD",
     "JOB_POSTING_PLAIN",
     "JOB_POSTING_TEXT",
+    "NON_TECHNICAL",
     "PERSONS",
     "PRODUCERS",
+    "ROLE_FIT_RESUMES",
+    "SEARCH_RANKING_POSTING",
+    "NonTechnical",
     "Resume",
     "bomb_pdf",
     "canvas_pdf",
@@ -1277,3 +1286,35 @@ Nice to have
 - Elasticsearch
 - Power BI for reporting
 """  # noqa: E501
+
+
+# ----------------------------------------------------------------------------- non-technical text
+# Written for issue 15 (the imported vocabulary must not find technologies in text that is not
+# about technology): 25 documents, all people and employers made up. See the data file's header.
+
+
+@dataclass(frozen=True)
+class NonTechnical:
+    """A document of another trade (or news prose) and the technologies it really names."""
+
+    doc_id: str
+    kind: str  # "resume" or "news"
+    text: str
+    technologies: tuple[str, ...]
+
+
+def _non_technical() -> dict[str, NonTechnical]:
+    import tomllib
+
+    path = Path(__file__).with_name("data") / "non_technical.toml"
+    with path.open("rb") as fh:
+        table = tomllib.load(fh)["document"]
+    return {
+        doc_id: NonTechnical(
+            doc_id, entry["kind"], entry["text"].strip() + "\n", tuple(entry["technologies"])
+        )
+        for doc_id, entry in table.items()
+    }
+
+
+NON_TECHNICAL: dict[str, NonTechnical] = _non_technical()

@@ -447,6 +447,152 @@ def _context_ok(
     return False
 
 
+class _Judge:
+    """Whether one phrase hit is a skill: True (keep), False (a word that is not one; it is no
+    fuzzy candidate either) or None (passed over: a guard found no skill context)."""
+
+    def __init__(
+        self,
+        doc: Doc,
+        text: str,
+        taxonomy: Taxonomy,
+        starts: list[int],
+        ordered: list[LineInfo],
+        items_of: Callable[[LineInfo], list[_Item]],
+    ) -> None:
+        self.doc, self.text, self.taxonomy = doc, text, taxonomy
+        self.starts, self.ordered, self.items_of = starts, ordered, items_of
+
+    def __call__(self, match: RawMatch, accepted: set[int], skill_tokens: set[int]) -> bool | None:
+        doc, text = self.doc, self.text
+        if match.guard == "none":
+            return not _glued_acronym(doc, match.start, match.end) and not _test_kind(
+                doc, match, self.taxonomy
+            )
+        info = _find_line(self.starts, self.ordered, doc[match.start].idx)
+        if info is None or not info.scorable:
+            return None
+        if _negative_context(doc, match.start, match.end, skill_tokens, text):
+            return None
+        items = self.items_of(info)
+        if match.guard == "list" and not _in_list_alone(doc, match, info, items, text):
+            return None
+        if match.guard == "context" and not _context_ok(
+            doc, match, info, items, text, accepted, skill_tokens
+        ):
+            return None
+        return True
+
+
+# A name followed by one of these is an employer ("DataVision Corp."), not the product.
+_COMPANY_WORDS = frozenset(
+    {"corp", "corporation", "inc", "incorporated", "llc", "ltd", "limited", "gmbh", "plc", "co"}
+)
+
+
+def _imported_layer(
+    layer: Sequence[RawMatch],
+    kept: Sequence[RawMatch],
+    rejected: Sequence[RawMatch],
+    judge: _Judge,
+    accepted: set[int],
+    skill_tokens: set[int],
+) -> list[RawMatch]:
+    """The imported vocabulary's hits that add a skill, judged by the same guards.
+
+    A hit may hold a hand-written hit ("Kali Linux" holds Linux, "Oracle SQL Developer" holds
+    SQL: both are kept) but never cuts into one or hides inside one (the hand-written name is
+    the longer product), so the hand-written vocabulary finds exactly what it finds alone.
+    A name followed by a company word is an employer ("DataVision Corp."), not the product.
+    """
+    if not layer:
+        return []
+    hand = [(m.start, m.end) for m in (*kept, *rejected)]
+
+    def clashes(m: RawMatch) -> bool:
+        return any(
+            a < m.end
+            and m.start < b
+            and not (m.start <= a and b <= m.end and (a, b) != (m.start, m.end))
+            for a, b in hand
+        )
+
+    doc = judge.doc
+    candidates = [
+        m
+        for m in layer
+        if not clashes(m)
+        and not (m.end < len(doc) and doc[m.end].lower_.rstrip(".") in _COMPANY_WORDS)
+    ]
+    anchors = set(accepted)
+    anchors.update(t for m in _select(m for m in candidates if m.guard == "none")
+                   for t in range(m.start, m.end))  # fmt: skip
+    tokens = skill_tokens | {t for m in layer for t in range(m.start, m.end)}
+    out: list[RawMatch] = []
+    for match in _select(candidates):
+        if judge(match, anchors, tokens) is True:
+            out.append(match)
+            anchors.update(range(match.start, match.end))
+    return out
+
+
+_SCOPE_OPEN = re.compile(r"\s*(?:\(|:|[-–—]\s)\s*")
+_SCOPE_ITEM = re.compile(r"\s*(?:,|;|/|\||&|\band\b)\s*")
+
+
+def _vendor_scoped(
+    mentions: Sequence[SkillMention],
+    text: str,
+    nlp: SkillNLP,
+    starts: list[int],
+    ordered: list[LineInfo],
+) -> list[SkillMention]:
+    """Products named bare in a list right after their platform: "AWS (EC2, S3, Lambda)",
+    "Azure: Functions, Data Factory" (``SkillNLP.scoped``), or joined to a product written
+    with the platform's name: "AWS S3 and Lambda" (there only while the items are products of
+    that platform). Items already found are left."""
+    taken = {i for m in mentions if m.skill_id is not None for i in range(m.start, m.end)}
+    out: list[SkillMention] = []
+    for mention in mentions:
+        info = _find_line(starts, ordered, mention.start)
+        if info is None or not info.scorable or mention.skill_id is None:
+            continue
+        scoped = nlp.scoped.get(mention.skill_id)
+        opening = _SCOPE_OPEN.match(text, mention.end, info.line.end) if scoped else None
+        joined = False
+        if opening is None:  # "AWS S3 and Lambda": a product written with its platform
+            prefix = next(
+                (
+                    v
+                    for k, v in nlp.vendors.items()
+                    if normalize_name(mention.surface).startswith(k + " ")
+                ),
+                None,
+            )
+            scoped = nlp.scoped.get(prefix or "")
+            opening = _SCOPE_ITEM.match(text, mention.end, info.line.end) if scoped else None
+            joined = True
+        if scoped is None or opening is None:
+            continue
+        close = text.find(")", opening.end(), info.line.end) if "(" in opening.group() else -1
+        stop = close if close >= 0 else info.line.end
+        pos = opening.end()
+        for sep in [*_SCOPE_ITEM.finditer(text, pos, stop), None]:
+            end = stop if sep is None else sep.start()
+            item = text[pos:end]
+            lead = len(item) - len(item.lstrip())
+            a, b = pos + lead, pos + len(item.rstrip())
+            pos = end if sep is None else sep.end()
+            skill_id = scoped.get(normalize_name(text[a:b])) if b > a else None
+            if skill_id is None and joined:
+                break  # "AWS S3 and a new team": the conjunction ends with the products
+            if skill_id is None or any(i in taken for i in range(a, b)):
+                continue
+            out.append(_mention(text[a:b], a, b, info, "vendor-scoped", skill_id))
+            taken.update(range(a, b))
+    return out
+
+
 def _line_index(infos: Sequence[LineInfo]) -> tuple[list[int], list[LineInfo]]:
     ordered = sorted(infos, key=lambda i: i.line.start)
     return [i.line.start for i in ordered], ordered
@@ -542,36 +688,25 @@ def find_mentions(
             items_by_line[info.line.number] = _items(info, text)
         return items_by_line[info.line.number]
 
-    raw = list(nlp.matches(doc))
+    found = nlp.matches(doc)
+    # The hand-written vocabulary is judged alone, exactly as without the import; the imported
+    # (O*NET) names are laid over it afterwards and only add skills (``_imported_layer``).
+    raw = [m for m in found if m.skill_id not in nlp.imported]
     # Tokens of ordinary (unguarded) hits anchor the enumeration check for guarded ones.
     plain = _select([m for m in raw if m.guard == "none"])
     accepted_tokens: set[int] = {t for m in plain for t in range(m.start, m.end)}
     all_skill_tokens: set[int] = {t for m in raw for t in range(m.start, m.end)}
     kept: list[RawMatch] = []
     rejected: list[RawMatch] = []  # words judged not to be skills: not fuzzy candidates either
+    judge = _Judge(doc, text, taxonomy, starts, ordered, items_of)
     for match in _select(raw):
-        if match.guard == "none":
-            if not _glued_acronym(doc, match.start, match.end) and not _test_kind(
-                doc, match, taxonomy
-            ):
-                kept.append(match)
-            else:
-                rejected.append(match)
-            continue
-        first = doc[match.start]
-        info = _find_line(starts, ordered, first.idx)
-        if info is None or not info.scorable:
-            continue
-        if _negative_context(doc, match.start, match.end, all_skill_tokens, text):
-            continue
-        if match.guard == "list" and not _in_list_alone(doc, match, info, items_of(info), text):
-            continue
-        if match.guard == "context" and not _context_ok(
-            doc, match, info, items_of(info), text, accepted_tokens, all_skill_tokens
-        ):
-            continue
-        kept.append(match)
-        accepted_tokens.update(range(match.start, match.end))
+        verdict = judge(match, accepted_tokens, all_skill_tokens)
+        if verdict is True:
+            kept.append(match)
+            if match.guard != "none":
+                accepted_tokens.update(range(match.start, match.end))
+        elif verdict is False:
+            rejected.append(match)
 
     kept.extend(_platform_prefixes(raw, kept, taxonomy))
     described = nlp.described_methods(doc)
@@ -610,6 +745,20 @@ def find_mentions(
         if phrase.needs_ml_context and not _ml_line(info, text, tech_lines):
             continue
         mentions.append(_mention(text[start:end], start, end, info, match.rule, phrase.skill_id))
+
+    layer = [m for m in found if m.skill_id in nlp.imported]
+    for match in _imported_layer(layer, kept, rejected, judge, accepted_tokens, all_skill_tokens):
+        if _hidden_by_phrase(match, described, nlp):
+            continue
+        first, last = doc[match.start], doc[match.end - 1]
+        start, end = first.idx, last.idx + len(last)
+        info = _find_line(starts, ordered, start)
+        if info is None or not info.scorable:
+            continue
+        rule = "guarded" if match.guard != "none" else match.rule
+        mentions.append(_mention(text[start:end], start, end, info, rule, match.skill_id))
+
+    mentions.extend(_vendor_scoped(mentions, text, nlp, starts, ordered))
 
     for match in rejected:
         last = doc[match.end - 1]
@@ -658,7 +807,9 @@ def _versioned(
         if not m:
             continue
         skill = taxonomy.lookup(m.group(1))
-        if skill is None or normalize_name(m.group(1)) in nlp.short_names:
+        if skill is None or skill.origin == "onet":  # imported names: exact spellings only
+            continue
+        if normalize_name(m.group(1)) in nlp.short_names:
             continue
         info = _find_line(starts, ordered, token.idx)
         if info is None or not info.scorable:

@@ -34,6 +34,7 @@ from spacy.tokens import Doc, Span
 
 from matcher.extract.phrases import METHOD_PHRASES, MODEL_WORDS, NOT_ML_MODELS, MethodPhrase
 from taxonomy import Taxonomy, normalize_name
+from taxonomy.schema import Skill
 
 __all__ = [
     "COMMON_WORDS",
@@ -179,6 +180,7 @@ DEGREE_WORDS = frozenset(
 )
 
 _TOKENISH = re.compile(r"^[A-Za-z][A-Za-z0-9+#.]*$")
+_ACRONYM = re.compile(r"^[A-Z][A-Z0-9]+$")  # XML, EC2, TIM: capitals and digits, one word
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +204,13 @@ class SkillNLP:
     cased: PhraseMatcher | None = None  # "case" spellings: any capitalisation but all-lowercase
     guards: dict[tuple[str, str], GuardLevel] = field(default_factory=dict)  # (skill, orth text)
     short_names: frozenset[str] = frozenset()  # normalised names too risky for fuzzy matching
+    # Ids of the imported (O*NET) skills the matchers know: ``find_mentions`` lays their hits
+    # over the hand-written vocabulary's, never in place of them.
+    imported: frozenset[str] = frozenset()
+    # Platform id -> normalised bare product name -> skill id: "Lambda" of "AWS Lambda" under
+    # AWS, counted only in a list right after the platform's name ("AWS (EC2, S3, Lambda)").
+    scoped: dict[str, dict[str, str]] = field(default_factory=dict)
+    vendors: dict[str, str] = field(default_factory=dict)  # normalised platform spelling -> id
     described: Matcher | None = None  # method skills described in verbs (``phrases.py``)
     # Words a described-method hit can start with, each with the longest hit in tokens that
     # starts with it: the matcher only runs over the windows that start at one of them (a
@@ -479,9 +488,12 @@ def build_nlp(taxonomy: Taxonomy, *, imported: bool = False) -> SkillNLP:
     cased = PhraseMatcher(nlp.vocab, attr="LOWER")
     guards: dict[tuple[str, str], GuardLevel] = {}
     short: set[str] = set()
+    imported_ids: set[str] = set()
     for skill in sorted(taxonomy.skills.values(), key=lambda s: s.id):
-        if skill.origin == "onet" and not imported:
-            continue
+        if skill.origin == "onet":
+            if not imported:
+                continue
+            imported_ids.add(skill.id)
         lower_docs: list[Doc] = []
         orth_docs: list[Doc] = []
         cased_docs: list[Doc] = []
@@ -491,6 +503,8 @@ def build_nlp(taxonomy: Taxonomy, *, imported: bool = False) -> SkillNLP:
                 # The guard protects the ambiguous name ("Go"); an unambiguous alias ("Golang")
                 # still gets the automatic guard if it is short or a common word.
                 declared = "none"
+            # An imported alias can need more than its name: "Delphi" of "Embarcadero Delphi".
+            declared = skill.alias_guards.get(spelling, declared)
             level = guard_level(spelling, declared)
             doc = nlp.make_doc(spelling)
             if len(doc) == 0:
@@ -498,8 +512,14 @@ def build_nlp(taxonomy: Taxonomy, *, imported: bool = False) -> SkillNLP:
             if level == "none":
                 lower_docs.append(doc)
             elif level == "case" and not spelling.islower():
-                cased_docs.append(doc)
                 key = normalize_name(spelling)
+                if skill.origin == "onet" and _ACRONYM.match(spelling):
+                    # An imported acronym counts only in capitals: "TIM" is a product, "Tim"
+                    # a name ("case" would accept any capitalisation but all-lowercase).
+                    orth_docs.append(doc)
+                    guards[(skill.id, doc.text)] = "case"
+                else:
+                    cased_docs.append(doc)
                 if len(key.replace(" ", "")) < 8 or key in COMMON_WORDS:
                     short.add(key)
                 if _TOKENISH.match(spelling):
@@ -516,7 +536,12 @@ def build_nlp(taxonomy: Taxonomy, *, imported: bool = False) -> SkillNLP:
                 variants = []
                 if _TOKENISH.match(spelling) and spelling.islower():
                     variants.append(spelling[:1].upper() + spelling[1:])
-                if _TOKENISH.match(spelling) and len(spelling) >= 3 and not spelling.isupper():
+                if (
+                    _TOKENISH.match(spelling)
+                    and len(spelling) >= 3
+                    and not spelling.isupper()
+                    and skill.origin != "onet"  # "ADA" is a law, not the Ada language
+                ):
                     variants.append(spelling.upper())  # "JAVA", "EXCEL" in a skills list
                 for variant in variants:
                     vdoc = nlp.make_doc(variant)
@@ -533,18 +558,58 @@ def build_nlp(taxonomy: Taxonomy, *, imported: bool = False) -> SkillNLP:
             orth.add(skill.id, orth_docs)
         if cased_docs:
             cased.add(skill.id, cased_docs)
+    included = [s for s in taxonomy.skills.values() if s.origin != "onet" or s.id in imported_ids]
+    scoped, vendors = vendor_scoped(included)
     return SkillNLP(
+        scoped=scoped,
+        vendors=vendors,
         nlp=nlp,
         lower=lower,
         orth=orth,
         cased=cased,
         guards=guards,
         short_names=frozenset(short),
+        imported=frozenset(imported_ids),
         described=build_described(nlp, taxonomy),
         described_first=_first_words(),
         described_next=_next_words(),
         described_needs=_needed_words(),
     )
+
+
+def vendor_scoped(
+    skills: Sequence[Skill],
+) -> tuple[dict[str, dict[str, str]], dict[str, str]]:
+    """Bare product names by platform, derived from vendor-prefixed names: a skill spelled
+    "<platform> <product>", where the platform is a platform skill that others sit under (AWS,
+    Microsoft Azure, Google Cloud Platform), gives "<product>" under that platform ("Lambda" for
+    AWS Lambda, "S3" for Amazon S3 under AWS, "Functions" for Azure Functions). A bare name two
+    skills share under one platform is left out. Also returns the platforms' spellings."""
+    by_id = {s.id: s for s in skills}
+    parents = {s.parent for s in skills if s.parent}
+    vendors: dict[str, str] = {}
+    for skill in skills:
+        if skill.category == "platform" and skill.id in parents:
+            for spelling in (skill.name, *skill.aliases):
+                vendors.setdefault(normalize_name(spelling), skill.id)
+    out: dict[str, dict[str, str]] = {}
+    shared: set[tuple[str, str]] = set()
+    for skill in sorted(skills, key=lambda s: s.id):
+        for spelling in (skill.name, *skill.aliases):
+            words = spelling.split()
+            for k in range(len(words) - 1, 0, -1):
+                vendor = vendors.get(normalize_name(" ".join(words[:k])))
+                if vendor is None or vendor == skill.id or vendor not in by_id:
+                    continue
+                rest = normalize_name(" ".join(words[k:]))
+                if len(rest.replace(" ", "")) >= 2:
+                    owner = out.setdefault(vendor, {}).setdefault(rest, skill.id)
+                    if owner != skill.id:
+                        shared.add((vendor, rest))
+                break
+    for vendor, rest in shared:
+        out[vendor].pop(rest, None)
+    return out, {k: v for k, v in vendors.items() if v in out}
 
 
 def span_text(doc: Doc, start: int, end: int) -> str:

@@ -112,6 +112,36 @@ def test_skills_lookup_subcommand_form_and_text() -> None:
     assert "data-scientist (important)" in proc.stdout
 
 
+@pytest.mark.issue(15)
+def test_skills_shows_where_an_imported_skill_came_from() -> None:
+    proc = run("skills", "Tomcat")
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0] == "Apache Tomcat (apache-tomcat) - library, alias"
+    assert "guard: none (Tomcat: context)" in lines
+    origin = next(ln for ln in lines if ln.startswith("from: "))
+    assert "imported from O*NET 29.3 Database (CC BY 4.0)" in origin
+    assert "Hot Technology" in origin
+    assert "Web platform development software" in origin
+    assert "  onet/technology_skills.tsv 15-1252.00 Software Developers: Apache Tomcat" in lines
+    data = run_json("skills", "Tomcat")
+    assert data["skill"]["origin"] == "onet"
+    assert data["skill"]["alias_guards"] == {"Tomcat": "context"}
+    assert data["skill"]["sources"][0]["record"] == "15-1252.00\tApache Tomcat"
+
+
+@pytest.mark.issue(15)
+def test_skills_shows_a_hand_skill_o_net_also_names() -> None:
+    proc = run("skills", "Microsoft Excel")
+    assert proc.returncode == 0, proc.stderr
+    origin = next(ln for ln in proc.stdout.splitlines() if ln.startswith("from: "))
+    assert origin.startswith("from: written for rolefit, named by a seed document")
+    assert "also an O*NET 29.3 Database (CC BY 4.0) technology" in origin
+    assert "  onet/technology_skills.tsv 15-2051.00 Data Scientists: Microsoft Excel" in (
+        proc.stdout.splitlines()
+    )
+
+
 def test_unknown_skill_exits_1_with_suggestions() -> None:
     proc = run("skills", "kubernets")
     assert proc.returncode == 1

@@ -6,6 +6,7 @@ import csv
 import hashlib
 import json
 import shutil
+import tomllib
 from collections import Counter
 from pathlib import Path
 
@@ -22,9 +23,12 @@ from taxonomy import (
 from taxonomy.build import (
     ONET_DIR,
     VOCABULARY_FILE,
+    WORDS_DIR,
+    Lexicon,
     build_vocabulary,
     guard_for,
     load_common_words,
+    load_lexicon,
     read_manifest,
     render_vocabulary,
     spellings,
@@ -88,6 +92,24 @@ def test_manifest_matches_the_committed_files() -> None:
     assert total < 3_000_000, "keep the committed subset small"
 
 
+def test_dictionary_subset_matches_its_manifest() -> None:
+    with (WORDS_DIR / "MANIFEST.toml").open("rb") as fh:
+        manifest = tomllib.load(fh)
+    assert manifest["source"]["package"] == "wamerican"
+    assert "python -m taxonomy.build words" in manifest["source"]["rebuild"]
+    assert (WORDS_DIR / "COPYRIGHT").read_text(encoding="utf-8").count("Kevin Atkinson") >= 1
+    (subset,) = manifest["subset"]
+    path = WORDS_DIR / subset["file"]
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == subset["sha256"]
+    with path.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t"))
+    assert len(rows) == subset["rows"]
+    assert {r["Kind"] for r in rows} == {"word", "name"}
+    kinds = {r["Word"]: r["Kind"] for r in rows}
+    assert kinds["keynote"] == "word"
+    assert kinds["delphi"] == "name"
+
+
 def test_build_is_deterministic_and_the_committed_file_is_fresh() -> None:
     first = render_vocabulary(build_vocabulary())
     second = render_vocabulary(build_vocabulary())
@@ -146,28 +168,43 @@ def load_taxonomy_without_vocabulary() -> Taxonomy:
     return load_taxonomy(root / "data")
 
 
+@pytest.fixture(scope="module")
+def lexicon() -> Lexicon:
+    return load_lexicon()
+
+
 @pytest.mark.parametrize(
-    ("example", "name", "absent"),
+    ("example", "name", "guarded", "absent"),
     [
-        ("Amazon Web Services AWS Lambda", "AWS Lambda", "Lambda"),
-        ("Amazon Simple Storage Service S3", "Amazon S3", "S3"),
-        ("Amazon Elastic Compute Cloud EC2", "EC2", None),
-        ("Microsoft Visio", "Visio", None),
-        ("Microsoft Word", "Microsoft Word", "Word"),
-        ("Oracle Database", "Oracle Database", "Database"),
-        ("Apache Subversion SVN", "SVN", None),
-        ("Extensible markup language XML", "XML", None),
-        ("Salesforce software", "Salesforce", None),
+        ("Amazon Web Services AWS Lambda", "AWS Lambda", "Lambda", None),
+        ("Amazon Simple Storage Service S3", "Amazon S3", None, "S3"),
+        ("Amazon Elastic Compute Cloud EC2", "EC2", None, None),
+        ("Microsoft Visio", "Visio", None, None),
+        ("Dassault Systemes SolidWorks", "SolidWorks", None, None),
+        ("Microsoft Word", "Microsoft Word", None, "Word"),
+        ("Microsoft Access", "Microsoft Access", None, "Access"),
+        ("Oracle Database", "Oracle Database", None, "Database"),
+        ("Embarcadero Delphi", "Embarcadero Delphi", "Delphi", None),
+        ("Apache Tomcat", "Apache Tomcat", "Tomcat", None),
+        ("Apache Subversion SVN", "SVN", None, None),
+        ("Extensible markup language XML", "XML", None, None),
+        ("Multidimensional Expressions MDX", "MDX", None, None),
+        ("Sun Microsystems Java Persistence API", "Java Persistence API", None, "API"),
+        ("Salesforce software", "Salesforce", None, None),
     ],
 )
 def test_vendor_prefixes_and_acronyms(
-    common: frozenset[str], example: str, name: str, absent: str | None
+    lexicon: Lexicon, example: str, name: str, guarded: str | None, absent: str | None
 ) -> None:
-    sp = spellings(example, common)
+    sp = spellings(example, lexicon)
     assert sp.name == name
     assert example in sp.aliases or example == name
+    if guarded is not None:  # kept, but only in a skill context
+        assert guarded in sp.aliases
+        assert sp.alias_guards[guarded] == "context"
     if absent is not None:
         assert absent not in sp.aliases
+        assert normalize_name(absent) != normalize_name(sp.name)
 
 
 @pytest.mark.parametrize(
@@ -197,14 +234,27 @@ def test_generic_descriptions_are_not_skills(tax: Taxonomy) -> None:
         assert tax.lookup(generic) is None, generic
 
 
-def test_guard_rule(common: frozenset[str]) -> None:
-    assert guard_for("Word", common) == "context"
-    assert guard_for("Go", common) == "context"
-    assert guard_for("XML", common) == "case"
-    assert guard_for("Jenkins", common) == "case"
-    assert guard_for("Visual Studio", common) == "case"
-    assert guard_for("PostgreSQL", common) == "none"
-    assert guard_for("AWS Lambda", common) == "none"
+@pytest.mark.parametrize(
+    ("spelling", "guard"),
+    [
+        ("Word", "context"),  # O*NET's everyday words
+        ("Go", "context"),  # two letters
+        ("Keynote", "context"),  # English (the dictionary), not in O*NET's tasks
+        ("Workspace", "context"),  # an English compound: work + space
+        ("Travis", "context"),  # a proper name
+        ("AIR", "context"),  # an English word in capitals
+        ("TIM", "case"),  # a name in capitals: matched in capitals only (nlp.py)
+        ("XML", "case"),
+        ("Ansible", "case"),
+        ("Jenkins", "context"),  # a surname, too
+        ("AutoCAD", "none"),  # an inner capital: a coined name, never English
+        ("Visual Studio", "case"),
+        ("PostgreSQL", "none"),
+        ("AWS Lambda", "none"),
+    ],
+)
+def test_guard_rule(lexicon: Lexicon, spelling: str, guard: str) -> None:
+    assert guard_for(spelling, lexicon) == guard
 
 
 def test_guard_counts_are_sane(tax: Taxonomy) -> None:
