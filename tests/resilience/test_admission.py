@@ -2,6 +2,7 @@
 
 - ten uploads dripping a byte a second hold no worker place: a normal upload still answers
   within 2 s of its own time, and the drippers are cut off (408) by the minimum upload rate;
+  whether they drip into the API or into the resume page's form (open, no key needed);
 - fifty uploads at once: every one that is refused is an HTTP 503 with Retry-After (never a
   reset connection);
 - a JSON body nested 960 levels deep (1.9 KB) is a 400 problem, not a 500.
@@ -55,12 +56,12 @@ def _parse(client: httpx.Client) -> tuple[int, float]:
     return response.status_code, time.monotonic() - started
 
 
-def _drip(server: Server, stop: threading.Event, answers: list[bytes]) -> None:
+def _drip(server: Server, path: str, stop: threading.Event, answers: list[bytes]) -> None:
     """Send a multipart upload's headers, then one byte a second."""
     host, port = server.url.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port)), timeout=30) as sock:
         sock.sendall(
-            b"POST /v1/resumes:parse HTTP/1.1\r\nHost: x\r\n"
+            b"POST " + path.encode() + b" HTTP/1.1\r\nHost: x\r\n"
             b"Authorization: Bearer " + server.keys["all"].encode() + b"\r\n"
             b"Content-Type: multipart/form-data; boundary=xyz\r\n"
             b"Content-Length: 100000\r\n\r\n--xyz\r\n"
@@ -80,7 +81,8 @@ def _drip(server: Server, stop: threading.Event, answers: list[bytes]) -> None:
                 return
 
 
-def test_dripping_uploads_do_not_hold_the_workers(busy_server: Server) -> None:
+@pytest.mark.parametrize("path", ["/v1/resumes:parse", "/"])
+def test_dripping_uploads_do_not_hold_the_workers(busy_server: Server, path: str) -> None:
     with busy_server.client() as client:
         _parse(client)  # warm
         status, alone = _parse(client)
@@ -88,7 +90,8 @@ def test_dripping_uploads_do_not_hold_the_workers(busy_server: Server) -> None:
         stop = threading.Event()
         answers: list[bytes] = []
         drippers = [
-            threading.Thread(target=_drip, args=(busy_server, stop, answers)) for _ in range(10)
+            threading.Thread(target=_drip, args=(busy_server, path, stop, answers))
+            for _ in range(10)
         ]
         for thread in drippers:
             thread.start()
