@@ -133,7 +133,12 @@ class Settings(BaseSettings):
         description="Allow feed URLs and webhook endpoints on private/loopback addresses "
         "(tests, closed networks). Off: such targets are refused (SSRF guard).",
     )
-    fetch_timeout: float = Field(default=10.0, gt=0, description="Seconds to fetch a feed URL.")
+    fetch_timeout: float = Field(
+        default=10.0,
+        gt=0,
+        description="Seconds to fetch a feed URL, in total (redirects and a dripping body "
+        "included; a body cut short is a failure, never a shorter feed).",
+    )
     fetch_max_bytes: int = Field(
         default=5 * 1024 * 1024, gt=0, description="Largest feed accepted from a URL, in bytes."
     )

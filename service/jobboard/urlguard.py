@@ -231,6 +231,12 @@ def _one(
                 if max_bytes is not None and size > max_bytes:
                     raise HttpTooLargeError(f"larger than {max_bytes} bytes")
                 chunks.append(chunk)
+            # the watchdog's shutdown reads as an ordinary end of body, and http.client's
+            # read1 does not check Content-Length: a body cut short is never the whole answer
+            if expired.is_set():
+                raise HttpDeadlineError("deadline")
+            if response.length:  # bytes of the Content-Length still missing at the end
+                raise HttpError(f"the body ended {response.length} bytes short")
             data = b"".join(chunks)
         return HttpResult(target.url, response.status, found, data)
     except HttpError:

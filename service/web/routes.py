@@ -1,9 +1,10 @@
 """``/``: the resume page. A plain HTML form (works without JavaScript) posting to ``/``.
 
-The page is open like ``/healthz`` (nothing is stored and no key is shown to a person); it takes
-the same ``slot()`` as ``/v1/match`` (bounded in-flight uploads, 503 when full), reads the upload
-with the same size limit and runs in the same WorkerPool (time budget, memory limit). Every
-expected failure is shown on the page as a sentence, with the status the API would answer.
+The page is open like ``/healthz`` (nothing is stored and no key is shown to a person); it reads
+the upload with the same size limit and deadlines as ``/v1/match``, then takes the same ``slot()``
+(a worker place only once the body is in, 503 when full) and runs in the same WorkerPool (time
+budget, memory limit). Every expected failure is shown on the page as a sentence, with the
+status the API would answer.
 """
 
 from __future__ import annotations
@@ -83,8 +84,9 @@ async def match_page(request: Request) -> HTMLResponse:
                 error={"title": "Unsupported form", "detail": "Send the form as a file upload."},
                 status=415,
             )
+        # the body first: a slow upload holds no worker place (the middleware bounds its time)
+        form = await read_multipart(request, limit)
         async with services.slot():
-            form = await read_multipart(request, limit)
             part = form.first("file")
             if part is None or not part.data:
                 return _form_page(
