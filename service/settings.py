@@ -159,7 +159,9 @@ class Settings(BaseSettings):
     webhook_retry_hours: float = Field(
         default=72.0,
         gt=0,
-        description="Hours a delivery is retried after its first failure before it is failed.",
+        description="Hours a delivery is retried after its first failure before it is failed "
+        "(while its endpoint fails every delivery, an outage, it is retried until the endpoint "
+        "is disabled and holds it).",
     )
     webhook_disable_after_seconds: float = Field(
         default=5 * 86400.0,

@@ -10,7 +10,8 @@ part of the endpoint's ``whsec_...`` secret, decoded. Receivers check it with ``
 Dispatcher thread: loop ─► claim due deliveries of endpoints with a free slot (lease)
    ─► attempt pool (per-endpoint concurrency) ─► POST signed body (one total deadline)
    2xx ─► delivered          else ─► attempt logged; retry after base·2^(n-1), 50-100 % of it
-   first failure older than the retry window (3 days) ─► failed
+   first failure older than the retry window (3 days) ─► failed, unless the endpoint has
+        failed everything since (an outage): then retried until it is back or disabled
    endpoint failing continuously for `disable_after` (5 days) or 410 Gone ─► disabled:
         its pending deliveries, and every event created meanwhile, are held
    POST /v1/webhook-endpoints/{id}/enable ─► held deliveries sent in order of creation
@@ -150,7 +151,10 @@ class DeliveryPolicy:
         backoff_base: seconds before the 2nd attempt; doubles each time, up to ``backoff_max``.
         jitter: fraction of the delay drawn at random (0.5: between 50 % and 100 % of it).
         retry_window: seconds after a delivery's first failure during which it is retried;
-            the attempt that would start later is not made and the delivery is failed.
+            the attempt that would start later is not made and the delivery is failed, if
+            the endpoint accepted other deliveries meanwhile. While the endpoint fails
+            everything (an outage) it is retried past the window, every ``backoff_max`` at
+            most, until it is delivered or the endpoint is disabled (then it is held).
         disable_after: seconds an endpoint must have failed continuously (no success in
             between) before it is disabled; its deliveries are then held, not dropped.
         concurrency: attempts in flight at once in this process.
@@ -485,7 +489,15 @@ class Dispatcher:
             capped = self.policy.max_attempts is not None and (
                 delivery.attempts >= self.policy.max_attempts
             )
-            if capped or next_at > window_end:
+            # Past its window a delivery is failed only when the endpoint accepted something
+            # since this one first failed: the receiver refuses this event. If the endpoint
+            # has failed everything since then (an outage), it is kept and retried until the
+            # receiver is back or the endpoint is disabled and holds it: never dropped.
+            outage = endpoint is not None and (
+                endpoint.failing_since is not None
+                and endpoint.failing_since <= delivery.first_failed_at
+            )
+            if capped or (next_at > window_end and not outage):
                 delivery.status = "failed"
             else:
                 delivery.next_attempt_at = next_at
