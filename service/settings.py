@@ -175,7 +175,8 @@ class Settings(BaseSettings):
     webhook_endpoint_concurrency: int = Field(
         default=1,
         gt=0,
-        description="Delivery attempts in flight at once per endpoint and process (1: in order).",
+        description="Delivery attempts in flight at once per endpoint, over every process on "
+        "the database (1: in order).",
     )
     outbox_poll_seconds: float = Field(
         default=2.0, gt=0, description="How often the outbox is polled for due deliveries."

@@ -34,7 +34,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from matcher import safe_traceback
@@ -158,7 +158,8 @@ class DeliveryPolicy:
         disable_after: seconds an endpoint must have failed continuously (no success in
             between) before it is disabled; its deliveries are then held, not dropped.
         concurrency: attempts in flight at once in this process.
-        per_endpoint: attempts in flight at once per endpoint in this process (1: in order).
+        per_endpoint: attempts in flight at once per endpoint, in every process sharing the
+            database (1: in order).
         poll_seconds: how often the outbox is checked when nothing wakes the dispatcher.
         lease_seconds: how long a claimed delivery is reserved for one dispatcher.
         allow_private: allow endpoints on private/loopback addresses (tests, closed networks).
@@ -221,8 +222,9 @@ class Dispatcher:
 
     Several dispatchers (one per uvicorn process) may share one database: a delivery is
     claimed with a conditional UPDATE (a lease), so only one of them sends it at a time. An
-    endpoint never has more than ``per_endpoint`` attempts in flight in one process, and an
-    attempt never outlives ``timeout``, so a slow receiver delays only its own deliveries.
+    endpoint never has more than ``per_endpoint`` attempts in flight in all of them (leased
+    deliveries are counted), and an attempt never outlives ``timeout``, so a slow receiver
+    delays only its own deliveries.
     """
 
     def __init__(self, sessions: sessionmaker[Session], policy: DeliveryPolicy) -> None:
@@ -308,11 +310,13 @@ class Dispatcher:
     def _claim_due(
         self, limit: int, exclude: list[str] | None = None
     ) -> tuple[list[tuple[str, str]], dt.datetime]:
-        """Claim due deliveries, at most ``per_endpoint`` per endpoint, none of ``exclude``
-        (endpoints whose slots are full): returns ``(delivery id, endpoint id)`` pairs."""
+        """Claim due deliveries, at most ``per_endpoint`` in flight per endpoint across every
+        process sharing the database, none of ``exclude`` (endpoints whose slots here are
+        full): returns ``(delivery id, endpoint id)`` pairs."""
         now = self.policy.clock()
         lease = now + dt.timedelta(seconds=self.policy.lease_seconds)
         free = or_(Delivery.lease_until.is_(None), Delivery.lease_until < now)
+        leased = and_(Delivery.status == "pending", Delivery.lease_until >= now)
         with self.sessions.begin() as session:
             query = (
                 select(Delivery.id, Delivery.endpoint_id)
@@ -333,7 +337,11 @@ class Dispatcher:
             per: dict[str, int] = {}
             claimed: list[tuple[str, str]] = []
             for delivery_id, endpoint_id in due:
-                if len(claimed) >= limit or per.get(endpoint_id, 0) >= self.policy.per_endpoint:
+                if len(claimed) >= limit:
+                    break
+                if endpoint_id not in per:
+                    per[endpoint_id] = self._in_flight(session, endpoint_id, leased)
+                if per[endpoint_id] >= self.policy.per_endpoint:
                     continue
                 result = session.execute(
                     update(Delivery)
@@ -344,6 +352,38 @@ class Dispatcher:
                     claimed.append((delivery_id, endpoint_id))
                     per[endpoint_id] = per.get(endpoint_id, 0) + 1
         return claimed, lease
+
+    def _in_flight(self, session: Session, endpoint_id: str, leased: ColumnElement[bool]) -> int:
+        """An endpoint's attempts in flight in every process (its leased deliveries); the
+        per-endpoint limit, and the order of its deliveries, hold across processes.
+
+        Two dispatchers count one after the other. PostgreSQL: the endpoint's row is locked
+        first, and one whose row another is claiming for right now skips it this round (as
+        if full) rather than wait or deadlock. SQLite: a write first takes the database's
+        one write lock (pysqlite starts a transaction only at a write, so reads before it
+        would not be serialised), after which the count is the latest.
+        """
+        if session.get_bind().dialect.name == "sqlite":
+            failures = WebhookEndpoint.consecutive_failures
+            session.execute(
+                update(WebhookEndpoint)
+                .where(WebhookEndpoint.id == endpoint_id)
+                .values(consecutive_failures=failures)
+            )
+        else:
+            locked = session.scalar(
+                select(WebhookEndpoint.id)
+                .where(WebhookEndpoint.id == endpoint_id)
+                .with_for_update(skip_locked=True)
+            )
+            if locked is None:
+                return self.policy.per_endpoint
+        count = session.scalar(
+            select(func.count())
+            .select_from(Delivery)
+            .where(Delivery.endpoint_id == endpoint_id, leased)
+        )
+        return int(count or 0)
 
     def _renew(self, delivery_id: str, held: dt.datetime) -> bool:
         """Extend our lease on a claimed delivery just before sending it; False when it ran
