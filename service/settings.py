@@ -164,7 +164,9 @@ class Settings(BaseSettings):
     webhook_retry_hours: float = Field(
         default=72.0,
         gt=0,
-        description="Hours a delivery is retried after its first failure before it is failed.",
+        description="Hours a delivery is retried after its first failure before it is failed "
+        "(while its endpoint fails every delivery, an outage, it is retried until the endpoint "
+        "is disabled and holds it).",
     )
     webhook_disable_after_seconds: float = Field(
         default=5 * 86400.0,
@@ -178,7 +180,8 @@ class Settings(BaseSettings):
     webhook_endpoint_concurrency: int = Field(
         default=1,
         gt=0,
-        description="Delivery attempts in flight at once per endpoint and process (1: in order).",
+        description="Delivery attempts in flight at once per endpoint, over every process on "
+        "the database (1: in order).",
     )
     outbox_poll_seconds: float = Field(
         default=2.0, gt=0, description="How often the outbox is polled for due deliveries."

@@ -10,7 +10,8 @@ part of the endpoint's ``whsec_...`` secret, decoded. Receivers check it with ``
 Dispatcher thread: loop ─► claim due deliveries of endpoints with a free slot (lease)
    ─► attempt pool (per-endpoint concurrency) ─► POST signed body (one total deadline)
    2xx ─► delivered          else ─► attempt logged; retry after base·2^(n-1), 50-100 % of it
-   first failure older than the retry window (3 days) ─► failed
+   first failure older than the retry window (3 days) ─► failed, unless the endpoint has
+        failed everything since (an outage): then retried until it is back or disabled
    endpoint failing continuously for `disable_after` (5 days) or 410 Gone ─► disabled:
         its pending deliveries, and every event created meanwhile, are held
    POST /v1/webhook-endpoints/{id}/enable ─► held deliveries sent in order of creation
@@ -33,7 +34,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from matcher import safe_traceback
@@ -150,11 +151,15 @@ class DeliveryPolicy:
         backoff_base: seconds before the 2nd attempt; doubles each time, up to ``backoff_max``.
         jitter: fraction of the delay drawn at random (0.5: between 50 % and 100 % of it).
         retry_window: seconds after a delivery's first failure during which it is retried;
-            the attempt that would start later is not made and the delivery is failed.
+            the attempt that would start later is not made and the delivery is failed, if
+            the endpoint accepted other deliveries meanwhile. While the endpoint fails
+            everything (an outage) it is retried past the window, every ``backoff_max`` at
+            most, until it is delivered or the endpoint is disabled (then it is held).
         disable_after: seconds an endpoint must have failed continuously (no success in
             between) before it is disabled; its deliveries are then held, not dropped.
         concurrency: attempts in flight at once in this process.
-        per_endpoint: attempts in flight at once per endpoint in this process (1: in order).
+        per_endpoint: attempts in flight at once per endpoint, in every process sharing the
+            database (1: in order).
         poll_seconds: how often the outbox is checked when nothing wakes the dispatcher.
         lease_seconds: how long a claimed delivery is reserved for one dispatcher.
         allow_private: allow endpoints on private/loopback addresses (tests, closed networks).
@@ -217,8 +222,9 @@ class Dispatcher:
 
     Several dispatchers (one per uvicorn process) may share one database: a delivery is
     claimed with a conditional UPDATE (a lease), so only one of them sends it at a time. An
-    endpoint never has more than ``per_endpoint`` attempts in flight in one process, and an
-    attempt never outlives ``timeout``, so a slow receiver delays only its own deliveries.
+    endpoint never has more than ``per_endpoint`` attempts in flight in all of them (leased
+    deliveries are counted), and an attempt never outlives ``timeout``, so a slow receiver
+    delays only its own deliveries.
     """
 
     def __init__(self, sessions: sessionmaker[Session], policy: DeliveryPolicy) -> None:
@@ -304,11 +310,13 @@ class Dispatcher:
     def _claim_due(
         self, limit: int, exclude: list[str] | None = None
     ) -> tuple[list[tuple[str, str]], dt.datetime]:
-        """Claim due deliveries, at most ``per_endpoint`` per endpoint, none of ``exclude``
-        (endpoints whose slots are full): returns ``(delivery id, endpoint id)`` pairs."""
+        """Claim due deliveries, at most ``per_endpoint`` in flight per endpoint across every
+        process sharing the database, none of ``exclude`` (endpoints whose slots here are
+        full): returns ``(delivery id, endpoint id)`` pairs."""
         now = self.policy.clock()
         lease = now + dt.timedelta(seconds=self.policy.lease_seconds)
         free = or_(Delivery.lease_until.is_(None), Delivery.lease_until < now)
+        leased = and_(Delivery.status == "pending", Delivery.lease_until >= now)
         with self.sessions.begin() as session:
             query = (
                 select(Delivery.id, Delivery.endpoint_id)
@@ -329,7 +337,11 @@ class Dispatcher:
             per: dict[str, int] = {}
             claimed: list[tuple[str, str]] = []
             for delivery_id, endpoint_id in due:
-                if len(claimed) >= limit or per.get(endpoint_id, 0) >= self.policy.per_endpoint:
+                if len(claimed) >= limit:
+                    break
+                if endpoint_id not in per:
+                    per[endpoint_id] = self._in_flight(session, endpoint_id, leased)
+                if per[endpoint_id] >= self.policy.per_endpoint:
                     continue
                 result = session.execute(
                     update(Delivery)
@@ -340,6 +352,38 @@ class Dispatcher:
                     claimed.append((delivery_id, endpoint_id))
                     per[endpoint_id] = per.get(endpoint_id, 0) + 1
         return claimed, lease
+
+    def _in_flight(self, session: Session, endpoint_id: str, leased: ColumnElement[bool]) -> int:
+        """An endpoint's attempts in flight in every process (its leased deliveries); the
+        per-endpoint limit, and the order of its deliveries, hold across processes.
+
+        Two dispatchers count one after the other. PostgreSQL: the endpoint's row is locked
+        first, and one whose row another is claiming for right now skips it this round (as
+        if full) rather than wait or deadlock. SQLite: a write first takes the database's
+        one write lock (pysqlite starts a transaction only at a write, so reads before it
+        would not be serialised), after which the count is the latest.
+        """
+        if session.get_bind().dialect.name == "sqlite":
+            failures = WebhookEndpoint.consecutive_failures
+            session.execute(
+                update(WebhookEndpoint)
+                .where(WebhookEndpoint.id == endpoint_id)
+                .values(consecutive_failures=failures)
+            )
+        else:
+            locked = session.scalar(
+                select(WebhookEndpoint.id)
+                .where(WebhookEndpoint.id == endpoint_id)
+                .with_for_update(skip_locked=True)
+            )
+            if locked is None:
+                return self.policy.per_endpoint
+        count = session.scalar(
+            select(func.count())
+            .select_from(Delivery)
+            .where(Delivery.endpoint_id == endpoint_id, leased)
+        )
+        return int(count or 0)
 
     def _renew(self, delivery_id: str, held: dt.datetime) -> bool:
         """Extend our lease on a claimed delivery just before sending it; False when it ran
@@ -485,7 +529,15 @@ class Dispatcher:
             capped = self.policy.max_attempts is not None and (
                 delivery.attempts >= self.policy.max_attempts
             )
-            if capped or next_at > window_end:
+            # Past its window a delivery is failed only when the endpoint accepted something
+            # since this one first failed: the receiver refuses this event. If the endpoint
+            # has failed everything since then (an outage), it is kept and retried until the
+            # receiver is back or the endpoint is disabled and holds it: never dropped.
+            outage = endpoint is not None and (
+                endpoint.failing_since is not None
+                and endpoint.failing_since <= delivery.first_failed_at
+            )
+            if capped or (next_at > window_end and not outage):
                 delivery.status = "failed"
             else:
                 delivery.next_attempt_at = next_at

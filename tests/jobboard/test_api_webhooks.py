@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -298,6 +299,43 @@ def test_webhooks_redeliver_sends_the_same_event_again(api: ApiServer, local: Lo
     assert statuses <= {"pending", "delivered"}
     assert_problem(missing, 404, "not-found")
     assert_problem(missing_get, 404, "not-found")
+
+
+def test_webhooks_actions_honour_the_idempotency_key(api: ApiServer, local: LocalHttp) -> None:
+    """A retried action (its answer was lost) with its Idempotency-Key does nothing twice: one
+    ping, one redelivery, the secret of the first rotation (issue #17, as the docs say of
+    every POST)."""
+    with api.client() as client, hook(client, local, ["job.updated"]) as (endpoint, name):
+        base = f"/v1/webhook-endpoints/{endpoint['id']}"
+
+        def twice(path: str, **params: str) -> list[httpx.Response]:
+            key = {"Idempotency-Key": unique("action")}
+            return [client.post(path, headers=key, params=params) for _ in range(2)]
+
+        answers = {"test": twice(f"{base}/test")}
+        ping = answers["test"][0].json()["event_id"]
+        answers["redeliver"] = twice(f"/v1/events/{ping}/redeliver", endpoint_id=endpoint["id"])
+        got = local.wait_for(name, lambda d: len(d) >= 2)
+        answers["rotate-secret"] = twice(f"{base}/rotate-secret")
+        answers["enable"] = twice(f"{base}/enable")
+        used = client.post(f"{base}/test", headers={"Idempotency-Key": unique("used")})
+        elsewhere = client.post(
+            f"/v1/events/{ping}/redeliver",
+            headers={"Idempotency-Key": used.request.headers["idempotency-key"]},
+        )
+        time.sleep(0.5)  # a second ping or redelivery would arrive meanwhile
+        log = event(client, ping)
+        pings = client.get("/v1/events", params={"type": "webhook.test"}).json()["items"]
+    for action, (first, again) in answers.items():
+        assert first.status_code in (200, 202), (action, first.text)
+        assert "idempotent-replayed" not in first.headers, action
+        assert again.headers.get("idempotent-replayed") == "true", (action, again.text)
+        assert (again.status_code, again.json()) == (first.status_code, first.json()), action
+    mine = [e["id"] for e in pings if e["data"]["endpoint_id"] == endpoint["id"]]
+    assert mine == [used.json()["event_id"], ping], "one ping per key"
+    assert len(log["deliveries"]) == 2, "the ping and one redelivery"
+    assert [d.id for d in got] == [ping, ping]
+    assert_problem(elsewhere, 422, "idempotency-key-reused")
 
 
 def test_webhooks_events_list_pages_and_filters(api: ApiServer) -> None:

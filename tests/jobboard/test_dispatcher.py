@@ -1,19 +1,25 @@
 """The webhook dispatcher in process (SQLite and PostgreSQL): the address guard at send time,
-redirects never followed, and a lease that lapsed is not sent twice."""
+redirects never followed, a lease that lapsed is not sent twice, and the per-endpoint limit
+holds across processes."""
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
+from http.server import BaseHTTPRequestHandler
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.jobboard import outbox
-from service.jobboard.webhooks import DeliveryPolicy, Dispatcher
+from service.jobboard.webhooks import DeliveryPolicy, Dispatcher, enable_endpoint
 from service.storage import repositories as repo
-from service.storage.models import Delivery, DeliveryAttempt, utcnow
+from service.storage.models import Delivery, DeliveryAttempt, WebhookEndpoint, utcnow
 from tests.jobboard.helpers import unique
 from tests.jobboard.local_http import LocalHttp
+from tests.tools import local_server
 
 
 def _queue(sessions: sessionmaker[Session], url: str) -> str:
@@ -82,3 +88,56 @@ def test_dispatcher_skips_a_delivery_whose_lease_another_took(
         dispatcher.stop()
     assert local.deliveries(name) == []
     assert _attempts(sessions) == []
+
+
+def test_two_processes_send_one_endpoint_its_released_deliveries_one_at_a_time_in_order(
+    sessions: sessionmaker[Session],
+) -> None:
+    """Two dispatchers on one database (two uvicorn processes, as docs/service.md deploys):
+    an endpoint enabled again gets its held deliveries one at a time, in order of creation,
+    not one per process at once (issue #17)."""
+    state = {"active": 0, "most": 0}
+    order: list[str] = []
+    lock = threading.Lock()
+
+    class Receiver(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            return
+
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            with lock:
+                state["active"] += 1
+                state["most"] = max(state["most"], state["active"])
+                order.append(self.headers["webhook-id"])
+            time.sleep(0.15)  # long enough for the other process to claim meanwhile
+            with lock:
+                state["active"] -= 1
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+    policy = DeliveryPolicy(allow_private=True, poll_seconds=0.05)
+    with local_server(Receiver) as url:
+        with sessions.begin() as s:
+            endpoint = repo.create_endpoint(s, url=f"{url}/hooks/ordered", event_types=[])
+            endpoint.disabled_at = utcnow()
+            s.flush()
+            events = [outbox.emit(s, outbox.JOB_UPDATED, {"n": n}).id for n in range(6)]
+        dispatchers = [Dispatcher(sessions, policy) for _ in range(2)]
+        for dispatcher in dispatchers:
+            dispatcher.start()
+        try:
+            with sessions.begin() as s:
+                held = s.get(WebhookEndpoint, endpoint.id)
+                assert held is not None
+                assert enable_endpoint(s, held) == 6
+            deadline = time.monotonic() + 30
+            while len(order) < 6:
+                assert time.monotonic() < deadline, order
+                time.sleep(0.05)
+        finally:
+            for dispatcher in dispatchers:
+                dispatcher.stop()
+    assert state["most"] == 1, "one attempt in flight per endpoint, across processes"
+    assert order == events, "in order of creation"

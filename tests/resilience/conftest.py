@@ -4,7 +4,8 @@ time; outages are simulated with short configured intervals, not waited out."""
 
 from __future__ import annotations
 
-# the job board's database fixtures: every server-backed test runs on SQLite and PostgreSQL
-from tests.jobboard.conftest import backend, fresh_database, pg_server
+# the job board's database fixtures: every test runs on SQLite and PostgreSQL (a real server,
+# or the dispatcher in process on a migrated database)
+from tests.jobboard.conftest import backend, db_url, engine, fresh_database, pg_server, sessions
 
-__all__ = ["backend", "fresh_database", "pg_server"]
+__all__ = ["backend", "db_url", "engine", "fresh_database", "pg_server", "sessions"]

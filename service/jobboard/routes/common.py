@@ -291,7 +291,12 @@ async def run_idempotent(
 
 class _Heartbeat:
     """Renews a claimed key's lease while its request runs: the lease lapses within
-    ``lease`` seconds of the process dying, and never while it is alive."""
+    ``lease`` seconds of the process dying, and never while it is alive.
+
+    The renewal runs in a thread outside anyio's shared pool limit (40): when every one of
+    those threads is busy (slow feed fetches, database writes), a renewal queued behind
+    them would let a live request's key lapse and a retry run the request a second time.
+    """
 
     def __init__(self, services: Services, record_id: str, lease: float) -> None:
         self.services = services
@@ -299,19 +304,23 @@ class _Heartbeat:
         self.lease = lease
         self._task: asyncio.Task[None] | None = None
 
-    async def _beat(self) -> None:
+    async def _beat(self, limiter: anyio.CapacityLimiter) -> None:
         every = max(0.2, self.lease / 3)
         while True:
             await asyncio.sleep(every)
             try:
                 await anyio.to_thread.run_sync(
-                    idempotency.renew, self.services.sessions, self.record_id, self.lease
+                    idempotency.renew,
+                    self.services.sessions,
+                    self.record_id,
+                    self.lease,
+                    limiter=limiter,
                 )
             except Exception as exc:  # the next beat tries again
                 log.warning("idempotency lease renewal failed\n%s", safe_traceback(exc))
 
     async def __aenter__(self) -> None:
-        self._task = asyncio.create_task(self._beat())
+        self._task = asyncio.create_task(self._beat(anyio.CapacityLimiter(1)))
 
     async def __aexit__(self, *exc: object) -> None:
         if self._task is not None:

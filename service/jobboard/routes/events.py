@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel
 from sqlalchemy.orm import Session, selectinload
 
@@ -12,10 +12,12 @@ from service.jobboard.routes.common import (
     JobsRead,
     JobsWrite,
     LimitQuery,
+    fingerprint,
     found,
     in_session,
     page_of,
     responses,
+    run_idempotent,
 )
 from service.jobboard.schemas import EventList, EventOut, event_out
 from service.storage import repositories as repo
@@ -74,20 +76,31 @@ async def get_event(event_id: str, services: ServicesDep, _principal: JobsRead) 
     response_model=RedeliverOut,
     status_code=202,
     summary="Deliver an event again",
-    responses=responses("unauthenticated", "forbidden", "not-found"),
+    responses=responses(
+        "unauthenticated",
+        "forbidden",
+        "not-found",
+        "idempotency-in-progress",
+        "idempotency-key-reused",
+    ),
 )
 async def redeliver(
+    request: Request,
     event_id: str,
     services: ServicesDep,
     _principal: JobsWrite,
     endpoint_id: str | None = Query(default=None, description="Only to this endpoint."),
 ) -> Response:
     """Queue the event again for its subscribed endpoints (or one), under the same
-    ``webhook-id``: receivers that already have it recognise it."""
+    ``webhook-id``: receivers that already have it recognise it. A retry with the same
+    ``Idempotency-Key`` queues nothing more."""
 
     def write(session: Session) -> RedeliverOut:
         event = found(session.get(Event, event_id), "event", event_id)
         queued = repo.redeliver(session, event, endpoint_id)
         return RedeliverOut(event_id=event.id, deliveries=len(queued))
 
-    return await in_session(services, write, commit=True, status=202)
+    async def handle() -> Response:
+        return await in_session(services, write, commit=True, status=202)
+
+    return await run_idempotent(request, fingerprint(event_id, endpoint_id), handle)

@@ -1,5 +1,6 @@
 """Webhook endpoints: register (the secret is shown once), list, read, delete, rotate the
-secret, enable a disabled one (its held deliveries are sent), send a test ping."""
+secret, enable a disabled one (its held deliveries are sent), send a test ping. Every POST
+honours ``Idempotency-Key``: a retried action replays its first answer."""
 
 from __future__ import annotations
 
@@ -147,22 +148,38 @@ async def delete_endpoint(
     return Response(status_code=204)
 
 
+# The problems of an action on one endpoint, its Idempotency-Key included.
+ACTION_PROBLEMS = (
+    "unauthenticated",
+    "forbidden",
+    "not-found",
+    "idempotency-in-progress",
+    "idempotency-key-reused",
+)
+
+
 @router.post(
     "/webhook-endpoints/{endpoint_id}/rotate-secret",
     response_model=SecretOut,
     summary="Replace an endpoint's signing secret",
-    responses=responses("unauthenticated", "forbidden", "not-found"),
+    responses=responses(*ACTION_PROBLEMS),
 )
-async def rotate_secret(endpoint_id: str, services: ServicesDep, _principal: JobsWrite) -> Response:
+async def rotate_secret(
+    request: Request, endpoint_id: str, services: ServicesDep, _principal: JobsWrite
+) -> Response:
     """A new ``whsec_`` secret (shown once); deliveries are signed with it from now on.
-    A disabled endpoint stays disabled: enable it with ``POST .../enable``."""
+    A disabled endpoint stays disabled: enable it with ``POST .../enable``. A retry with
+    the same ``Idempotency-Key`` answers the same secret instead of replacing it again."""
 
     def write(session: Session) -> SecretOut:
         endpoint = _endpoint(session, endpoint_id)
         secret = repo.rotate_secret(session, endpoint)
         return SecretOut(id=endpoint.id, secret=secret)
 
-    return await in_session(services, write, commit=True)
+    async def handle() -> Response:
+        return await in_session(services, write, commit=True)
+
+    return await run_idempotent(request, fingerprint(endpoint_id), handle)
 
 
 class EnabledOut(BaseModel):
@@ -176,10 +193,10 @@ class EnabledOut(BaseModel):
     "/webhook-endpoints/{endpoint_id}/enable",
     response_model=EnabledOut,
     summary="Enable a disabled webhook endpoint",
-    responses=responses("unauthenticated", "forbidden", "not-found"),
+    responses=responses(*ACTION_PROBLEMS),
 )
 async def enable_endpoint(
-    endpoint_id: str, services: ServicesDep, _principal: JobsWrite
+    request: Request, endpoint_id: str, services: ServicesDep, _principal: JobsWrite
 ) -> Response:
     """Enable an endpoint that was disabled (it failed continuously for the configured time,
     or answered 410 Gone). Every event created meanwhile was kept as a held delivery: they
@@ -195,7 +212,10 @@ async def enable_endpoint(
             session.flush()
             return EnabledOut(endpoint=endpoint_out(endpoint), released=released)
 
-    return json_response(await anyio.to_thread.run_sync(write))
+    async def handle() -> Response:
+        return json_response(await anyio.to_thread.run_sync(write))
+
+    return await run_idempotent(request, fingerprint(endpoint_id), handle)
 
 
 @router.post(
@@ -203,9 +223,11 @@ async def enable_endpoint(
     response_model=PingOut,
     status_code=202,
     summary="Send a test event to one endpoint",
-    responses=responses("unauthenticated", "forbidden", "not-found"),
+    responses=responses(*ACTION_PROBLEMS),
 )
-async def ping_endpoint(endpoint_id: str, services: ServicesDep, _principal: JobsWrite) -> Response:
+async def ping_endpoint(
+    request: Request, endpoint_id: str, services: ServicesDep, _principal: JobsWrite
+) -> Response:
     """Queue a signed ``webhook.test`` event for this endpoint only (see ``GET /v1/events``
     for the delivery log)."""
 
@@ -219,7 +241,10 @@ async def ping_endpoint(endpoint_id: str, services: ServicesDep, _principal: Job
         )
         return PingOut(event_id=event.id)
 
-    return await in_session(services, write, commit=True, status=202)
+    async def handle() -> Response:
+        return await in_session(services, write, commit=True, status=202)
+
+    return await run_idempotent(request, fingerprint(endpoint_id), handle)
 
 
 def _endpoint(session: Session, endpoint_id: str) -> WebhookEndpoint:
