@@ -10,18 +10,17 @@ from service.storage import repositories as repo
 from tests.jobboard.support import posting, report
 
 FORGED = [
-    repo.encode_cursor(10**400, "app_x"),
-    repo.encode_cursor(float("nan"), "app_x"),
-    repo.encode_cursor(True, "app_x"),
-    repo.encode_cursor("50", "app_x"),
-    repo.encode_cursor(50.0, 7),
-    repo.encode_cursor(10**400),
-    repo.encode_cursor(2**63),
-    repo.encode_cursor(-5),
-    repo.encode_cursor("x" * 41),
-    repo.encode_cursor({"id": 1}),
-    repo.encode_cursor(None),
-    "W10",  # []
+    "1e999~app_01M923RKGYNN76AT2CMS0B5KG0",  # a score out of the format
+    "nan~app_01M923RKGYNN76AT2CMS0B5KG0",
+    "50.0~app_x",  # not an id
+    "50.0",  # no id
+    "-5",
+    "1234567890",  # a position of 10 digits
+    "x" * 41,
+    "job_01M923RKGYNN76AT2CMS0B5KG",  # 25 characters
+    "WzEsMl0",  # an old base64 cursor
+    "e30",
+    "%%%",
 ]
 
 

@@ -17,10 +17,10 @@ from matcher.errors import DocumentTooLargeError
 from service.deps import ServicesDep
 from service.jobboard.routes.applications import candidate_id
 from service.jobboard.routes.common import (
-    CursorQuery,
     JobsRead,
     JobsWrite,
     LimitQuery,
+    PositionCursorQuery,
     board,
     fingerprint,
     found,
@@ -360,7 +360,7 @@ async def batch_results(
     services: ServicesDep,
     _principal: JobsRead,
     limit: LimitQuery = 50,
-    cursor: CursorQuery = None,
+    cursor: PositionCursorQuery = None,
 ) -> Response:
     """Each resume's status and match summary (score, band, top matched and missing skills,
     best roles) in upload order; a failed one has its error code."""

@@ -13,10 +13,10 @@ from service.db import scrub
 from service.deps import ServicesDep
 from service.jobboard.routes.applications import candidate_id
 from service.jobboard.routes.common import (
-    CursorQuery,
     JobsRead,
     JobsWrite,
     LimitQuery,
+    ScoreCursorQuery,
     found,
     in_session,
     json_response,
@@ -80,7 +80,7 @@ async def list_candidates(
     services: ServicesDep,
     _principal: JobsRead,
     limit: LimitQuery = 50,
-    cursor: CursorQuery = None,
+    cursor: ScoreCursorQuery = None,
 ) -> Response:
     """Every application to the posting ranked by score (ties by application id) with its
     top matched and missing skills, a page at a time. Nobody is ever filtered out by a
