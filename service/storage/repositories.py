@@ -282,7 +282,7 @@ def list_jobs(session: Session, *, limit: int, cursor: str | None = None) -> Pag
         InvalidCursorError: a malformed cursor.
     """
     query = select(Job).order_by(Job.id.desc())
-    if cursor:
+    if cursor is not None:  # an empty cursor is not of the format either
         query = query.where(Job.id < _checked(cursor, ID_CURSOR))
     return _page(session, query, limit, lambda job: job.id)
 
@@ -410,7 +410,7 @@ def list_candidates(
         .where(Application.job_id == job_id)
         .order_by(Application.score.desc(), Application.id.asc())
     )
-    if cursor:
+    if cursor is not None:  # an empty cursor is not of the format either
         text, after = _checked(cursor, SCORE_CURSOR).split("~")
         score = float(text)
         query = query.where(
@@ -613,7 +613,7 @@ def batch_results(
         InvalidCursorError: a malformed cursor.
     """
     query = select(BatchItem).where(BatchItem.batch_id == batch_id).order_by(BatchItem.position)
-    if cursor:
+    if cursor is not None:  # an empty cursor is not of the format either
         after = int(_checked(cursor, POSITION_CURSOR))
         query = query.where(BatchItem.position > after)
     return _page(session, query, limit, lambda item: str(item.position))
@@ -676,7 +676,7 @@ def list_events(
     query = select(Event).order_by(Event.id.desc())
     if event_type:
         query = query.where(Event.type == event_type)
-    if cursor:
+    if cursor is not None:  # an empty cursor is not of the format either
         query = query.where(Event.id < _checked(cursor, ID_CURSOR))
     return _page(session, query, limit, lambda event: event.id)
 

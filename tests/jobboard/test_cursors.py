@@ -1,5 +1,5 @@
 """Cursors that this service did not make are refused (422 invalid-cursor), never a 500, on
-SQLite and PostgreSQL: huge numbers, NaN, wrong types, long strings."""
+SQLite and PostgreSQL: huge numbers, NaN, wrong types, long strings, an empty one."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ FORGED = [
     "WzEsMl0",  # an old base64 cursor
     "e30",
     "%%%",
+    "",  # ?cursor= : not a cursor either (omit it for the first page)
 ]
 
 
