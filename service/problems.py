@@ -25,6 +25,7 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from matcher import safe_traceback
 from matcher.errors import (
@@ -352,16 +353,30 @@ async def _http_exception(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     code, title = HTTP_CODES.get(exc.status_code, (f"http-{exc.status_code}", "HTTP error"))
     detail = exc.detail if isinstance(exc.detail, str) else title
+    headers = dict(exc.headers or {})
     if exc.status_code == 404 and detail == "Not Found":
         detail = "No such path: see /docs for the API."
+    allowed = _allowed_methods(request) if exc.status_code == 405 else []
+    if allowed:
+        headers["Allow"] = ", ".join(allowed)
+        detail = f"{request.method} is not allowed here: use {' or '.join(allowed)}."
     return problem_response(
-        request,
-        status=exc.status_code,
-        code=code,
-        title=title,
-        detail=detail,
-        headers=exc.headers,
+        request, status=exc.status_code, code=code, title=title, detail=detail, headers=headers
     )
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """The methods the request's path answers, asked of the router one method at a time.
+    Starlette's 405 names only the route it tried first, and a path is often several routes
+    (``GET`` and ``DELETE /v1/jobs/{id}``)."""
+    routes = request.app.router.routes
+    return [
+        method
+        for method in ("DELETE", "GET", "HEAD", "PATCH", "POST", "PUT")
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes
+        )
+    ]
 
 
 def _clean_errors(errors: Iterable[Any]) -> list[dict[str, Any]]:
