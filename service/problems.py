@@ -60,6 +60,7 @@ __all__ = [
     "RequestTooLargeError",
     "ServiceBusyError",
     "ServiceError",
+    "TooManyPartsError",
     "install_problem_handlers",
     "problem_response",
     "problem_responses",
@@ -180,6 +181,16 @@ class NotReadyError(ServiceError):
         super().__init__(message, headers={"Retry-After": str(retry_after)})
 
 
+class TooManyPartsError(ServiceError):
+    code = "too-many-parts"
+    title = "Too many parts"
+    status = 413
+    default_message = "The multipart body has more parts than the route takes."
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"The multipart body has more than {limit} parts, this route's limit.")
+
+
 class RequestTooLargeError(HTTPException):
     """Raised from the body stream when a request exceeds ``max_upload_bytes``.
 
@@ -237,6 +248,7 @@ DOCUMENT_PROBLEMS = (
     "empty-document",
     "unsupported-type",
     "document-too-large",
+    "too-many-parts",
     "parse-timeout",
     "corrupt-document",
     "pdf-encrypted",

@@ -170,6 +170,7 @@ def _expand(
         "validation-error",
         "unknown-role",
         "document-too-large",
+        "too-many-parts",
         "idempotency-in-progress",
         "idempotency-key-reused",
         "service-busy",
