@@ -17,7 +17,13 @@ from fastapi.exceptions import RequestValidationError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
 from matcher.errors import DocumentTooLargeError
-from service.problems import RequestTooLargeError, ServiceError, TooManyPartsError
+from service.jsondepth import nested_deeper_than
+from service.problems import (
+    JsonTooDeepError,
+    RequestTooLargeError,
+    ServiceError,
+    TooManyPartsError,
+)
 
 __all__ = [
     "MAX_PARTS",
@@ -111,14 +117,20 @@ async def _stream(request: Request, limit: int) -> AsyncIterator[bytes]:
         raise _too_large(limit) from exc
 
 
-async def read_json(request: Request, limit: int) -> Any:
-    """A JSON body (size-limited).
+async def read_json(request: Request, limit: int, max_depth: int) -> Any:
+    """A JSON body (size-limited, nested at most ``max_depth`` deep).
+
+    The request middleware already counts the depth of a body sent as JSON while it streams;
+    this holds whatever content type the body came with.
 
     Raises:
         DocumentTooLargeError: the body is larger than ``limit``.
+        JsonTooDeepError: it nests deeper than ``max_depth`` (400).
         RequestValidationError: the body is not valid JSON.
     """
     body = await read_body(request, limit)
+    if nested_deeper_than(body, max_depth):
+        raise JsonTooDeepError(max_depth)
     try:
         return json.loads(body)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:

@@ -15,9 +15,10 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
-from matcher.errors import InputError, MatcherError
+from matcher.errors import InputError, InvalidJobPostingError, MatcherError
 from service.auth import SECURITY_REQUIREMENT
 from service.deps import authorized
+from service.jsondepth import nested_deeper_than
 from service.problems import DOCUMENT_PROBLEMS, problem_responses
 from service.schemas import AnyMatchReport, DocumentOut, MatchTextRequest
 from service.tasks import Result, match_json_task, match_text_json_task, parse_json_task
@@ -129,7 +130,13 @@ def _roles(values: list[str]) -> list[str] | None:
     return roles or None
 
 
-def _job(form: Form) -> str | bytes | dict[str, Any] | None:
+def _job(form: Form, max_depth: int) -> str | bytes | dict[str, Any] | None:
+    """The ``job`` field or file; a field that is JSON is read as a posting object.
+
+    Raises:
+        InvalidJobPostingError: JSON nested deeper than ``max_depth`` (the parser would
+            recurse once per level).
+    """
     part = form.first("job")
     if part is None:
         return None
@@ -140,6 +147,10 @@ def _job(form: Form) -> str | bytes | dict[str, Any] | None:
         return None
     stripped = text.lstrip()
     if stripped.startswith("{"):
+        if nested_deeper_than(stripped, max_depth):
+            raise InvalidJobPostingError(
+                f"The job posting's JSON is nested deeper than {max_depth} levels."
+            )
         try:
             parsed = json.loads(stripped)
         except json.JSONDecodeError:
@@ -233,7 +244,7 @@ async def match_resume(request: Request, detail: DetailQuery = "compact") -> Res
     # the body first: a slow upload holds no worker place (the middleware bounds its time)
     call: tuple[Any, ...]
     if ctype == "application/json":
-        payload = await read_json(request, limit)
+        payload = await read_json(request, limit, services.settings.max_json_depth)
         try:
             body = MatchTextRequest.model_validate(payload)
         except ValidationError as exc:
@@ -245,7 +256,8 @@ async def match_resume(request: Request, detail: DetailQuery = "compact") -> Res
     else:
         form = await read_multipart(request, limit)
         data, filename = _required_file(form)
-        call = (match_json_task, data, _roles(form.texts("roles")), _job(form), filename, detail)
+        job = _job(form, services.settings.max_json_depth)
+        call = (match_json_task, data, _roles(form.texts("roles")), job, filename, detail)
     async with services.slot():
         try:
             result: Result = await services.run_in_worker(*call)
