@@ -27,6 +27,7 @@ from service.problems import (
 
 __all__ = [
     "MAX_PARTS",
+    "RESUME_MEDIA_TYPES",
     "Form",
     "Part",
     "multipart_body",
@@ -39,6 +40,19 @@ __all__ = [
 # MAX_ROLES (100) repeated ``roles`` fields fit; a batch takes 2 x batch_max_files + 8.
 MAX_PARTS = 128
 MAX_FIELD_BYTES = 1024 * 1024  # non-file fields (roles, a pasted job posting)
+
+# What a resume file part may be (its ``encoding`` in the OpenAPI body). The service tells the
+# type by the bytes (and the file name), not by the part's Content-Type header.
+RESUME_MEDIA_TYPES = ", ".join(
+    (
+        "application/pdf",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "text/plain",
+        "text/markdown",
+        "image/png",
+        "image/jpeg",
+    )
+)
 
 
 def multipart_body(

@@ -22,7 +22,13 @@ from service.jsondepth import nested_deeper_than
 from service.problems import DOCUMENT_PROBLEMS, problem_responses
 from service.schemas import AnyMatchReport, DocumentOut, MatchTextRequest
 from service.tasks import Result, match_json_task, match_text_json_task, parse_json_task
-from service.uploads import Form, multipart_body, read_json, read_multipart
+from service.uploads import (
+    RESUME_MEDIA_TYPES,
+    Form,
+    multipart_body,
+    read_json,
+    read_multipart,
+)
 
 router = APIRouter(prefix="/v1", tags=["match"])
 log = logging.getLogger("rolefit.service")
@@ -51,13 +57,15 @@ _FILE_SCHEMA = {
     "type": "string",
     "format": "binary",
     "description": (
-        "The resume: PDF, DOCX, plain text or a PNG/JPEG scan (at most max_upload_bytes)."
+        "The resume: PDF, DOCX, plain text or a PNG/JPEG scan (at most max_upload_bytes); "
+        "its type is told from its bytes."
     ),
 }
+_FILE_ENCODING = {"file": {"contentType": RESUME_MEDIA_TYPES}}
 
 PARSE_BODY = {
     **SECURITY_REQUIREMENT,
-    **multipart_body({"file": _FILE_SCHEMA}, required=("file",)),
+    **multipart_body({"file": _FILE_SCHEMA}, required=("file",), encoding=_FILE_ENCODING),
 }
 
 MATCH_BODY = {
@@ -74,7 +82,7 @@ MATCH_BODY = {
                         "file": _FILE_SCHEMA,
                         "roles": {
                             "type": "array",
-                            "items": {"type": "string", "examples": ["data-engineer"]},
+                            "items": {"type": "string", "examples": ["data-scientist"]},
                             "maxItems": MAX_ROLES,
                             "description": "Roles to score, by id, title or alias (repeat "
                             "the field, or separate with commas); none: every role, ranked.",
@@ -86,7 +94,10 @@ MATCH_BODY = {
                         },
                     },
                 },
-                "encoding": {"roles": {"style": "form", "explode": True}},
+                "encoding": {
+                    **_FILE_ENCODING,
+                    "roles": {"style": "form", "explode": True},
+                },
             },
             "application/json": {
                 "schema": {"$ref": "#/components/schemas/MatchTextRequest"},
@@ -96,7 +107,7 @@ MATCH_BODY = {
                         "value": {
                             "resume_text": "Skills\nPython, SQL, Airflow\nExperience\nData "
                             "Engineer at Example Corp: built Airflow pipelines in Python.",
-                            "roles": ["data-engineer"],
+                            "roles": ["data-scientist"],
                         },
                     }
                 },

@@ -1,13 +1,16 @@
 """The contract says what the server enforces (issue #17), the parts schemathesis found, one by
-one: ``Allow`` names every method of a path, and the multipart limit is the documented one and a
-typed problem. The real server."""
+one: ``Allow`` names every method of a path, the multipart limit is the documented one and a
+typed problem, and the OpenAPI schema states the patterns, required parts, media types and
+statuses the routes enforce. The real server."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import httpx
 import pytest
 
+from service.jobboard.routes.applications import CANDIDATE_ID
 from service.uploads import MAX_PARTS
 from tests.documents import person_text
 from tests.service.conftest import Server
@@ -56,3 +59,48 @@ def test_the_multipart_limit_is_the_documented_one_and_a_typed_problem(
     assert over.headers["content-type"] == "application/problem+json"
     assert over.json()["code"] == "too-many-parts"
     assert f"more than {MAX_PARTS} parts" in over.json()["detail"]
+
+
+def _operation(schema: dict[str, Any], method: str, path: str) -> dict[str, Any]:
+    operation: dict[str, Any] = schema["paths"][path][method]
+    return operation
+
+
+def _multipart(operation: dict[str, Any]) -> dict[str, Any]:
+    content: dict[str, Any] = operation["requestBody"]["content"]["multipart/form-data"]
+    return content
+
+
+def test_the_openapi_schema_states_what_the_routes_enforce(server: Server) -> None:
+    schema = httpx.get(server.url + "/openapi.json").json()
+    erase = _operation(schema, "delete", "/v1/candidates/{external_candidate_id}")
+    assert erase["parameters"][0]["schema"]["pattern"] == CANDIDATE_ID.pattern
+    batches = _operation(schema, "post", "/v1/batches")
+    assert _multipart(batches)["schema"]["required"] == ["files"]
+    assert {"415", "413"} <= batches["responses"].keys()
+    assert "too-many-parts" in batches["responses"]["413"]["description"]
+    for method, path, part in (
+        ("post", "/v1/resumes:parse", "file"),
+        ("post", "/v1/match", "file"),
+        ("post", "/v1/jobs/{job_id}/applications", "file"),
+        ("post", "/v1/batches", "files"),
+    ):
+        media = _multipart(_operation(schema, method, path))["encoding"][part]["contentType"]
+        assert {"application/pdf", "image/png", "text/plain"} <= {
+            m.strip() for m in media.split(",")
+        }, path
+    for path in ("/v1/jobs", "/v1/jobs/{job_id}/candidates", "/v1/events"):
+        (cursor,) = [
+            p for p in _operation(schema, "get", path)["parameters"] if p["name"] == "cursor"
+        ]
+        assert cursor["schema"]["pattern"].startswith("^"), path
+    endpoint = schema["components"]["schemas"]["EndpointIn"]["properties"]["event_types"]
+    assert "application.scored" in endpoint["items"]["enum"]
+
+
+def test_the_documented_example_role_exists(server: Server) -> None:
+    schema = httpx.get(server.url + "/openapi.json").json()
+    example = _operation(schema, "get", "/v1/roles/{role_id}")["parameters"][0]["schema"]
+    (role_id,) = example["examples"]
+    with server.client() as client:
+        assert client.get(f"/v1/roles/{role_id}").status_code == 200

@@ -59,14 +59,30 @@ router = APIRouter(prefix="/v1", tags=["jobs"], lifespan=jobboard_lifespan)
 COMMON = ("unauthenticated", "forbidden", "internal-error")
 WRITE = (*COMMON, "validation-error", "idempotency-in-progress", "idempotency-key-reused")
 
+# What either JSON media type takes (read_posting): JSON-LD (an object with @type, @graph or
+# @context, or a list of them) or {title, description}. Whether the JSON-LD holds a readable
+# JobPosting is the content's matter: invalid-job-posting (422), like a text with no words.
+POSTING_JSON = {
+    "anyOf": [
+        {
+            "type": "object",
+            "anyOf": [{"required": [key]} for key in ("@type", "@graph", "@context")],
+            "description": "JSON-LD: a schema.org JobPosting, or a @graph holding one.",
+        },
+        {"type": "array", "description": "JSON-LD objects, one of them a JobPosting."},
+        {"$ref": "#/components/schemas/JobIn"},
+    ]
+}
+
 JOB_BODY = {
     "requestBody": {
         "required": True,
         "description": "A schema.org JobPosting (JSON-LD object, list or @graph), an HTML job "
-        "page with JSON-LD, plain text, or {title, description}.",
+        "page with JSON-LD, plain text, or {title, description}; JSON nested at most "
+        "ROLEFIT_MAX_JSON_DEPTH (64) levels deep.",
         "content": {
             "application/ld+json": {
-                "schema": {"type": "object"},
+                "schema": POSTING_JSON,
                 "examples": {
                     "jsonld": {
                         "summary": "schema.org JobPosting",
@@ -83,7 +99,7 @@ JOB_BODY = {
                     }
                 },
             },
-            "application/json": {"schema": {"$ref": "#/components/schemas/JobIn"}},
+            "application/json": {"schema": POSTING_JSON},
             "text/html": {"schema": {"type": "string"}},
             "text/plain": {"schema": {"type": "string"}},
         },
