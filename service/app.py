@@ -31,6 +31,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from matcher import safe_traceback
 from service.db import make_engine, session_factory, upgrade
+from service.jsondepth import JsonDepth
 from service.logging import configure_logging, request_id_var
 from service.metrics import Metrics
 from service.problems import (
@@ -66,51 +67,14 @@ fits target roles or a job posting, with the evidence, the gaps and concrete edi
 * **Errors**: every failure is `application/problem+json` (RFC 9457) with a stable `type`
   (`/problems/<code>`), a `code` and the `request_id`.
 * **Limits**: request size (413 while streaming), pages, a per-document time budget (the worker is
-  killed), and a bounded queue (503 with `Retry-After` when full).
+  killed), and a bounded queue (503 with `Retry-After` when full); JSON nested at most 64 levels
+  deep, a multipart body of at most 128 parts (a batch: 2 × its files + 8; 413 `too-many-parts`).
 """
 
 
 # --------------------------------------------------------------------------- middleware
 
 JSON_TYPES = ("application/json", "application/ld+json")
-_JSON_TOKENS = re.compile(rb'["\\\[\]{}]')
-
-
-class JsonDepth:
-    """Tracks the nesting depth of a JSON body chunk by chunk, as it arrives (strings and
-    their escapes skipped), so a body nested too deep is refused before anything parses it."""
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self.depth = 0
-        self.in_string = False
-        self.escaped = False
-
-    def feed(self, chunk: bytes) -> bool:
-        """Take the next chunk; True once the depth went past the limit."""
-        skip = 0 if self.escaped else -1
-        self.escaped = False
-        for match in _JSON_TOKENS.finditer(chunk):
-            pos = match.start()
-            if pos == skip:
-                continue
-            char = chunk[pos]
-            if self.in_string:
-                if char == 0x5C:  # backslash: the next byte is escaped
-                    if pos + 1 >= len(chunk):
-                        self.escaped = True
-                    skip = pos + 1
-                elif char == 0x22:
-                    self.in_string = False
-            elif char == 0x22:
-                self.in_string = True
-            elif char in (0x5B, 0x7B):
-                self.depth += 1
-                if self.depth > self.limit:
-                    return True
-            elif char in (0x5D, 0x7D):
-                self.depth -= 1
-        return False
 
 
 class RequestContext:

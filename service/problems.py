@@ -25,6 +25,7 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from matcher import safe_traceback
 from matcher.errors import (
@@ -59,6 +60,7 @@ __all__ = [
     "RequestTooLargeError",
     "ServiceBusyError",
     "ServiceError",
+    "TooManyPartsError",
     "install_problem_handlers",
     "problem_response",
     "problem_responses",
@@ -179,6 +181,16 @@ class NotReadyError(ServiceError):
         super().__init__(message, headers={"Retry-After": str(retry_after)})
 
 
+class TooManyPartsError(ServiceError):
+    code = "too-many-parts"
+    title = "Too many parts"
+    status = 413
+    default_message = "The multipart body has more parts than the route takes."
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"The multipart body has more than {limit} parts, this route's limit.")
+
+
 class RequestTooLargeError(HTTPException):
     """Raised from the body stream when a request exceeds ``max_upload_bytes``.
 
@@ -236,6 +248,7 @@ DOCUMENT_PROBLEMS = (
     "empty-document",
     "unsupported-type",
     "document-too-large",
+    "too-many-parts",
     "parse-timeout",
     "corrupt-document",
     "pdf-encrypted",
@@ -352,16 +365,30 @@ async def _http_exception(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     code, title = HTTP_CODES.get(exc.status_code, (f"http-{exc.status_code}", "HTTP error"))
     detail = exc.detail if isinstance(exc.detail, str) else title
+    headers = dict(exc.headers or {})
     if exc.status_code == 404 and detail == "Not Found":
         detail = "No such path: see /docs for the API."
+    allowed = _allowed_methods(request) if exc.status_code == 405 else []
+    if allowed:
+        headers["Allow"] = ", ".join(allowed)
+        detail = f"{request.method} is not allowed here: use {' or '.join(allowed)}."
     return problem_response(
-        request,
-        status=exc.status_code,
-        code=code,
-        title=title,
-        detail=detail,
-        headers=exc.headers,
+        request, status=exc.status_code, code=code, title=title, detail=detail, headers=headers
     )
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """The methods the request's path answers, asked of the router one method at a time.
+    Starlette's 405 names only the route it tried first, and a path is often several routes
+    (``GET`` and ``DELETE /v1/jobs/{id}``)."""
+    routes = request.app.router.routes
+    return [
+        method
+        for method in ("DELETE", "GET", "HEAD", "PATCH", "POST", "PUT")
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes
+        )
+    ]
 
 
 def _clean_errors(errors: Iterable[Any]) -> list[dict[str, Any]]:

@@ -121,12 +121,13 @@ class RoleList(BaseModel):
                     "taxonomy_version": "tax-1a2b3c4d5e6f",
                     "roles": [
                         {
-                            "id": "data-engineer",
-                            "title": "Data Engineer",
+                            "id": "data-scientist",
+                            "title": "Data Scientist",
                             "kind": "role",
                             "parent": None,
-                            "aliases": ["ETL Developer"],
-                            "summary": "Builds and runs the pipelines that move data.",
+                            "aliases": ["Data Science", "DS"],
+                            "summary": "Analyzes and interprets complex data with statistics, "
+                            "visualization and domain expertise to inform business decisions.",
                             "skills": 24,
                         }
                     ],
@@ -539,7 +540,7 @@ class MatchTextRequest(BaseModel):
                 {
                     "resume_text": "Skills\nPython, SQL, Airflow, dbt\nExperience\nData Engineer "
                     "at Example Corp (2020-2024): built Airflow pipelines in Python.",
-                    "roles": ["data-engineer"],
+                    "roles": ["data-scientist"],
                     "job": None,
                 }
             ]

@@ -68,7 +68,10 @@ class Settings(BaseSettings):
         "body is in.",
     )
     max_json_depth: int = Field(
-        default=64, gt=0, description="Deepest nesting accepted in a JSON body (400 beyond)."
+        default=64,
+        gt=0,
+        description="Deepest nesting accepted in any JSON the service reads (a body: 400 "
+        "beyond; a posting or feed inside one: 422).",
     )
     parse_timeout: float = Field(
         default=30.0, gt=0, description="Seconds one document may take before its worker is killed."

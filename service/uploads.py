@@ -17,12 +17,42 @@ from fastapi.exceptions import RequestValidationError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
 from matcher.errors import DocumentTooLargeError
-from service.problems import RequestTooLargeError
+from service.jsondepth import nested_deeper_than
+from service.problems import (
+    JsonTooDeepError,
+    RequestTooLargeError,
+    ServiceError,
+    TooManyPartsError,
+)
 
-__all__ = ["Form", "Part", "multipart_body", "read_body", "read_json", "read_multipart"]
+__all__ = [
+    "MAX_PARTS",
+    "RESUME_MEDIA_TYPES",
+    "Form",
+    "Part",
+    "multipart_body",
+    "read_body",
+    "read_json",
+    "read_multipart",
+]
 
-MAX_PARTS = 64
+# Parts of one multipart body on the single-resume routes: a file, a posting and up to
+# MAX_ROLES (100) repeated ``roles`` fields fit; a batch takes 2 x batch_max_files + 8.
+MAX_PARTS = 128
 MAX_FIELD_BYTES = 1024 * 1024  # non-file fields (roles, a pasted job posting)
+
+# What a resume file part may be (its ``encoding`` in the OpenAPI body). The service tells the
+# type by the bytes (and the file name), not by the part's Content-Type header.
+RESUME_MEDIA_TYPES = ", ".join(
+    (
+        "application/pdf",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "text/plain",
+        "text/markdown",
+        "image/png",
+        "image/jpeg",
+    )
+)
 
 
 def multipart_body(
@@ -101,14 +131,20 @@ async def _stream(request: Request, limit: int) -> AsyncIterator[bytes]:
         raise _too_large(limit) from exc
 
 
-async def read_json(request: Request, limit: int) -> Any:
-    """A JSON body (size-limited).
+async def read_json(request: Request, limit: int, max_depth: int) -> Any:
+    """A JSON body (size-limited, nested at most ``max_depth`` deep).
+
+    The request middleware already counts the depth of a body sent as JSON while it streams;
+    this holds whatever content type the body came with.
 
     Raises:
         DocumentTooLargeError: the body is larger than ``limit``.
+        JsonTooDeepError: it nests deeper than ``max_depth`` (400).
         RequestValidationError: the body is not valid JSON.
     """
     body = await read_body(request, limit)
+    if nested_deeper_than(body, max_depth):
+        raise JsonTooDeepError(max_depth)
     try:
         return json.loads(body)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
@@ -120,6 +156,8 @@ async def read_multipart(request: Request, limit: int, max_parts: int = MAX_PART
 
     Raises:
         DocumentTooLargeError: the body is larger than ``limit``.
+        TooManyPartsError: it has more than ``max_parts`` parts (413, refused at the first
+            part over the limit).
         RequestValidationError: the body is not well-formed multipart.
     """
     content_type, params = parse_options_header(request.headers.get("content-type", ""))
@@ -134,7 +172,7 @@ async def read_multipart(request: Request, limit: int, max_parts: int = MAX_PART
     def on_part_begin() -> None:
         count["parts"] += 1
         if count["parts"] > max_parts:
-            raise _invalid(("body",), f"Too many parts (limit {max_parts}).", "multipart")
+            raise TooManyPartsError(max_parts)
         state["headers"] = {}
         state["buf"] = []
 
@@ -191,8 +229,8 @@ async def read_multipart(request: Request, limit: int, max_parts: int = MAX_PART
         parser.finalize()
     except RequestTooLargeError as exc:
         raise _too_large(limit) from exc
-    except (DocumentTooLargeError, RequestValidationError, HTTPException):
-        raise  # HTTPException: the body deadline (408) or the JSON depth (400)
+    except (DocumentTooLargeError, RequestValidationError, HTTPException, ServiceError):
+        raise  # the body deadline (408), the JSON depth (400), too many parts (413)
     except Exception as exc:  # python-multipart's MultipartParseError and friends
         raise _invalid(("body",), "The multipart body is malformed.", "multipart") from exc
     return form

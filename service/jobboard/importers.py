@@ -35,6 +35,7 @@ from service.jobboard.urlguard import (
     UnsafeUrlError,
     request,
 )
+from service.jsondepth import nested_deeper_than
 
 __all__ = [
     "FORMATS",
@@ -154,9 +155,12 @@ def _id(value: Any) -> str | None:
     return None
 
 
-def _load(data: bytes | str | Any) -> Any:
+def _load(data: bytes | str | Any, max_depth: int) -> Any:
     if isinstance(data, bytes | str):
         text = data.decode("utf-8-sig", "replace") if isinstance(data, bytes) else data
+        if nested_deeper_than(text, max_depth):
+            # json.loads would recurse once per level (a RecursionError, not a FeedError)
+            raise FeedError(f"The feed is nested deeper than {max_depth} levels.")
         try:
             return json.loads(text)
         except json.JSONDecodeError as exc:
@@ -267,18 +271,23 @@ def jsonld_postings(data: bytes | str | Any) -> list[dict[str, Any]]:
 
 
 def read_feed(
-    data: bytes | str | Any, fmt: FeedFormat, *, organization: str | None = None
+    data: bytes | str | Any,
+    fmt: FeedFormat,
+    *,
+    organization: str | None = None,
+    max_depth: int = 64,
 ) -> list[dict[str, Any]]:
     """The postings of a feed, each as a schema.org ``JobPosting`` dict.
 
     Postings without a title or a description are skipped.
 
     Raises:
-        FeedError: the data is not a feed of that format.
+        FeedError: the data is not a feed of that format, or JSON nested deeper than
+            ``max_depth`` (``ROLEFIT_MAX_JSON_DEPTH``).
     """
     if fmt == "jsonld":
-        return jsonld_postings(data)
-    loaded = _load(data)
+        return jsonld_postings(data)  # the matcher's reader refuses JSON nested too deep
+    loaded = _load(data, max_depth)
     readers = {"greenhouse": _greenhouse, "lever": _lever, "ashby": _ashby}
     if fmt not in readers:
         raise FeedError(f"Unknown feed format {fmt!r}: use one of {', '.join(FORMATS)}.")

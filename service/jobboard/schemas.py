@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from service.jobboard import outbox
 from service.schemas import AnyMatchReport
 from service.storage.models import (
     Application,
@@ -119,13 +120,23 @@ class ImportRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
+            # exactly one of them (a null one counts as not given)
+            "oneOf": [
+                {"required": ["url"], "properties": {"url": {"type": "string"}}},
+                {
+                    "required": ["feed"],
+                    "properties": {
+                        "feed": {"type": ["object", "array", "string", "number", "boolean"]}
+                    },
+                },
+            ],
             "examples": [
                 {
                     "format": "greenhouse",
                     "url": "https://boards-api.greenhouse.io/v1/boards/example/jobs?content=true",
                     "organization": "Example Corp",
                 }
-            ]
+            ],
         },
     )
 
@@ -234,6 +245,12 @@ class BatchResults(BaseModel):
     next_cursor: str | None
 
 
+# What an endpoint may subscribe to (every event type but the test ping, which goes to the one
+# endpoint it is sent to); the route refuses any other name.
+SUBSCRIBABLE_EVENTS = sorted(t for t in outbox.EVENT_TYPES if t != outbox.WEBHOOK_TEST)
+_EVENT_TYPE_SCHEMA: dict[str, Any] = {"type": "string", "enum": SUBSCRIBABLE_EVENTS}
+
+
 class EndpointIn(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
@@ -249,7 +266,11 @@ class EndpointIn(BaseModel):
     )
 
     url: str = Field(min_length=8, max_length=2000)
-    event_types: list[str] = Field(default_factory=list, description="Empty: every type.")
+    event_types: list[str] = Field(
+        default_factory=list,
+        description="Empty: every type.",
+        json_schema_extra={"items": _EVENT_TYPE_SCHEMA},
+    )
     description: str | None = Field(default=None, max_length=500)
 
 

@@ -15,13 +15,20 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
-from matcher.errors import InputError, MatcherError
+from matcher.errors import InputError, InvalidJobPostingError, MatcherError
 from service.auth import SECURITY_REQUIREMENT
 from service.deps import authorized
+from service.jsondepth import nested_deeper_than
 from service.problems import DOCUMENT_PROBLEMS, problem_responses
 from service.schemas import AnyMatchReport, DocumentOut, MatchTextRequest
 from service.tasks import Result, match_json_task, match_text_json_task, parse_json_task
-from service.uploads import Form, multipart_body, read_json, read_multipart
+from service.uploads import (
+    RESUME_MEDIA_TYPES,
+    Form,
+    multipart_body,
+    read_json,
+    read_multipart,
+)
 
 router = APIRouter(prefix="/v1", tags=["match"])
 log = logging.getLogger("rolefit.service")
@@ -50,13 +57,15 @@ _FILE_SCHEMA = {
     "type": "string",
     "format": "binary",
     "description": (
-        "The resume: PDF, DOCX, plain text or a PNG/JPEG scan (at most max_upload_bytes)."
+        "The resume: PDF, DOCX, plain text or a PNG/JPEG scan (at most max_upload_bytes); "
+        "its type is told from its bytes."
     ),
 }
+_FILE_ENCODING = {"file": {"contentType": RESUME_MEDIA_TYPES}}
 
 PARSE_BODY = {
     **SECURITY_REQUIREMENT,
-    **multipart_body({"file": _FILE_SCHEMA}, required=("file",)),
+    **multipart_body({"file": _FILE_SCHEMA}, required=("file",), encoding=_FILE_ENCODING),
 }
 
 MATCH_BODY = {
@@ -73,7 +82,7 @@ MATCH_BODY = {
                         "file": _FILE_SCHEMA,
                         "roles": {
                             "type": "array",
-                            "items": {"type": "string", "examples": ["data-engineer"]},
+                            "items": {"type": "string", "examples": ["data-scientist"]},
                             "maxItems": MAX_ROLES,
                             "description": "Roles to score, by id, title or alias (repeat "
                             "the field, or separate with commas); none: every role, ranked.",
@@ -85,7 +94,10 @@ MATCH_BODY = {
                         },
                     },
                 },
-                "encoding": {"roles": {"style": "form", "explode": True}},
+                "encoding": {
+                    **_FILE_ENCODING,
+                    "roles": {"style": "form", "explode": True},
+                },
             },
             "application/json": {
                 "schema": {"$ref": "#/components/schemas/MatchTextRequest"},
@@ -95,7 +107,7 @@ MATCH_BODY = {
                         "value": {
                             "resume_text": "Skills\nPython, SQL, Airflow\nExperience\nData "
                             "Engineer at Example Corp: built Airflow pipelines in Python.",
-                            "roles": ["data-engineer"],
+                            "roles": ["data-scientist"],
                         },
                     }
                 },
@@ -129,7 +141,13 @@ def _roles(values: list[str]) -> list[str] | None:
     return roles or None
 
 
-def _job(form: Form) -> str | bytes | dict[str, Any] | None:
+def _job(form: Form, max_depth: int) -> str | bytes | dict[str, Any] | None:
+    """The ``job`` field or file; a field that is JSON is read as a posting object.
+
+    Raises:
+        InvalidJobPostingError: JSON nested deeper than ``max_depth`` (the parser would
+            recurse once per level).
+    """
     part = form.first("job")
     if part is None:
         return None
@@ -140,6 +158,10 @@ def _job(form: Form) -> str | bytes | dict[str, Any] | None:
         return None
     stripped = text.lstrip()
     if stripped.startswith("{"):
+        if nested_deeper_than(stripped, max_depth):
+            raise InvalidJobPostingError(
+                f"The job posting's JSON is nested deeper than {max_depth} levels."
+            )
         try:
             parsed = json.loads(stripped)
         except json.JSONDecodeError:
@@ -233,7 +255,7 @@ async def match_resume(request: Request, detail: DetailQuery = "compact") -> Res
     # the body first: a slow upload holds no worker place (the middleware bounds its time)
     call: tuple[Any, ...]
     if ctype == "application/json":
-        payload = await read_json(request, limit)
+        payload = await read_json(request, limit, services.settings.max_json_depth)
         try:
             body = MatchTextRequest.model_validate(payload)
         except ValidationError as exc:
@@ -245,7 +267,8 @@ async def match_resume(request: Request, detail: DetailQuery = "compact") -> Res
     else:
         form = await read_multipart(request, limit)
         data, filename = _required_file(form)
-        call = (match_json_task, data, _roles(form.texts("roles")), _job(form), filename, detail)
+        job = _job(form, services.settings.max_json_depth)
+        call = (match_json_task, data, _roles(form.texts("roles")), job, filename, detail)
     async with services.slot():
         try:
             result: Result = await services.run_in_worker(*call)

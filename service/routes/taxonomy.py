@@ -63,7 +63,7 @@ async def list_roles(
 async def get_role(
     services: ServicesDep,
     _principal: TaxonomyPrincipal,
-    role_id: Annotated[str, Path(max_length=100, examples=["data-engineer"])],
+    role_id: Annotated[str, Path(max_length=100, examples=["data-scientist"])],
 ) -> RoleDetail:
     """A role as in the taxonomy: every fact with the sentence it came from."""
     tax = _taxonomy(services)

@@ -7,9 +7,8 @@ the outbox event that reports it (``service/jobboard/outbox.py``) commit togethe
 from __future__ import annotations
 
 import base64
-import binascii
 import datetime as dt
-import json
+import re
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -43,17 +42,18 @@ from service.storage.models import (
 )
 
 __all__ = [
+    "ID_CURSOR",
     "MAX_EXTERNAL_ID",
+    "POSITION_CURSOR",
+    "SCORE_CURSOR",
     "InvalidCursorError",
     "Page",
     "batch_results",
     "claim_batch_item",
     "create_batch",
     "create_endpoint",
-    "decode_cursor",
     "delete_endpoint",
     "delete_job",
-    "encode_cursor",
     "erase_candidate",
     "external_key",
     "find_job",
@@ -123,33 +123,26 @@ def retrying(write: Callable[[], T], attempts: int = 3) -> T:
     raise AssertionError("unreachable")
 
 
-def encode_cursor(*values: Any) -> str:
-    raw = json.dumps(list(values), separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+# Cursors are plain text, one format per list (the OpenAPI schema states each pattern): every
+# string of the format is a valid position to continue from, so a cursor is refused only when it
+# is not of its list's format (never because of what it happens to point at).
+ID_CURSOR = r"^[a-z]{2,5}_[0-9A-HJKMNP-TV-Z]{26}$"
+"""Lists ordered by id (jobs, events): the last id of the page."""
+POSITION_CURSOR = r"^[0-9]{1,9}$"
+"""A batch's results: the upload position of the page's last item."""
+SCORE_CURSOR = r"^[0-9]{1,3}(\.[0-9]{1,17})?(e-[0-9]{1,3})?~[a-z]{2,5}_[0-9A-HJKMNP-TV-Z]{26}$"
+"""A ranking: the last score of the page (as Python writes the float), ``~``, its id."""
 
 
-def decode_cursor(cursor: str, arity: int) -> list[Any]:
-    """The values packed into a cursor.
+def _checked(cursor: str, pattern: str) -> str:
+    """``cursor`` if it is of the list's format.
 
     Raises:
-        InvalidCursorError: the cursor is malformed.
+        InvalidCursorError: it is not.
     """
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
-        raise InvalidCursorError("The cursor is not valid: use next_cursor as given.") from exc
-    if not isinstance(values, list) or len(values) != arity:
+    if not re.fullmatch(pattern, cursor):
         raise InvalidCursorError("The cursor is not valid: use next_cursor as given.")
-    return values
-
-
-def _id_cursor(cursor: str) -> str:
-    """The row id packed into a cursor of an id-ordered list."""
-    (after,) = decode_cursor(cursor, 1)
-    if not isinstance(after, str) or len(after) > 40:
-        raise InvalidCursorError("The cursor is not valid: use next_cursor as given.")
-    return after
+    return cursor
 
 
 def _expiry(days: int, now: dt.datetime) -> dt.datetime | None:
@@ -289,9 +282,9 @@ def list_jobs(session: Session, *, limit: int, cursor: str | None = None) -> Pag
         InvalidCursorError: a malformed cursor.
     """
     query = select(Job).order_by(Job.id.desc())
-    if cursor:
-        query = query.where(Job.id < _id_cursor(cursor))
-    return _page(session, query, limit, lambda job: encode_cursor(job.id))
+    if cursor is not None:  # an empty cursor is not of the format either
+        query = query.where(Job.id < _checked(cursor, ID_CURSOR))
+    return _page(session, query, limit, lambda job: job.id)
 
 
 def delete_job(session: Session, job: Job) -> dict[str, int]:
@@ -417,22 +410,16 @@ def list_candidates(
         .where(Application.job_id == job_id)
         .order_by(Application.score.desc(), Application.id.asc())
     )
-    if cursor:
-        score, after = decode_cursor(cursor, 2)
-        if (
-            isinstance(score, bool)
-            or not isinstance(score, int | float)
-            or not isinstance(after, str)
-            or not -1e6 <= score <= 1e6  # scores are 0-100; this also refuses NaN
-        ):
-            raise InvalidCursorError("The cursor is not valid: use next_cursor as given.")
+    if cursor is not None:  # an empty cursor is not of the format either
+        text, after = _checked(cursor, SCORE_CURSOR).split("~")
+        score = float(text)
         query = query.where(
             or_(
                 Application.score < float(score),
                 and_(Application.score == float(score), Application.id > after),
             )
         )
-    return _page(session, query, limit, lambda app: encode_cursor(app.score, app.id))
+    return _page(session, query, limit, lambda app: f"{float(app.score)!r}~{app.id}")
 
 
 # --------------------------------------------------------------------------- batches
@@ -626,12 +613,10 @@ def batch_results(
         InvalidCursorError: a malformed cursor.
     """
     query = select(BatchItem).where(BatchItem.batch_id == batch_id).order_by(BatchItem.position)
-    if cursor:
-        (after,) = decode_cursor(cursor, 1)
-        if isinstance(after, bool) or not isinstance(after, int) or not -1 <= after < 2**31:
-            raise InvalidCursorError("The cursor is not valid: use next_cursor as given.")
+    if cursor is not None:  # an empty cursor is not of the format either
+        after = int(_checked(cursor, POSITION_CURSOR))
         query = query.where(BatchItem.position > after)
-    return _page(session, query, limit, lambda item: encode_cursor(item.position))
+    return _page(session, query, limit, lambda item: str(item.position))
 
 
 # --------------------------------------------------------------------------- webhook endpoints
@@ -691,9 +676,9 @@ def list_events(
     query = select(Event).order_by(Event.id.desc())
     if event_type:
         query = query.where(Event.type == event_type)
-    if cursor:
-        query = query.where(Event.id < _id_cursor(cursor))
-    return _page(session, query, limit, lambda event: encode_cursor(event.id))
+    if cursor is not None:  # an empty cursor is not of the format either
+        query = query.where(Event.id < _checked(cursor, ID_CURSOR))
+    return _page(session, query, limit, lambda event: event.id)
 
 
 def redeliver(session: Session, event: Event, endpoint_id: str | None = None) -> list[Delivery]:

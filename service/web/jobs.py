@@ -313,7 +313,8 @@ async def jobs_create(request: Request) -> Response:
             chosen = next(iter(form.texts("format")), "text")
             ctype = POSTING_FORMATS.get(chosen, "text/plain")
             body = text.encode("utf-8")
-        job_input, source = read_posting(ctype, body)
+        depth = request.app.state.services.settings.max_json_depth
+        job_input, source = read_posting(ctype, body, depth)
         out, _created = await store_posting(request, job_input, source)
         return RedirectResponse(f"/jobs/{quote(out.id)}", status_code=303)
 

@@ -101,7 +101,11 @@ async def match_page(request: Request) -> HTMLResponse:
                 )
             roles = _selected_roles(form.texts("roles"))
             result: Result = await services.run_in_worker(
-                page_match_task, part.data, roles, _job(form), part.filename
+                page_match_task,
+                part.data,
+                roles,
+                _job(form, services.settings.max_json_depth),
+                part.filename,
             )
     except MatcherError as exc:
         if isinstance(exc, InputError) or exc.code == "worker-crashed":

@@ -1,5 +1,5 @@
 """Cursors that this service did not make are refused (422 invalid-cursor), never a 500, on
-SQLite and PostgreSQL: huge numbers, NaN, wrong types, long strings."""
+SQLite and PostgreSQL: huge numbers, NaN, wrong types, long strings, an empty one."""
 
 from __future__ import annotations
 
@@ -10,18 +10,18 @@ from service.storage import repositories as repo
 from tests.jobboard.support import posting, report
 
 FORGED = [
-    repo.encode_cursor(10**400, "app_x"),
-    repo.encode_cursor(float("nan"), "app_x"),
-    repo.encode_cursor(True, "app_x"),
-    repo.encode_cursor("50", "app_x"),
-    repo.encode_cursor(50.0, 7),
-    repo.encode_cursor(10**400),
-    repo.encode_cursor(2**63),
-    repo.encode_cursor(-5),
-    repo.encode_cursor("x" * 41),
-    repo.encode_cursor({"id": 1}),
-    repo.encode_cursor(None),
-    "W10",  # []
+    "1e999~app_01M923RKGYNN76AT2CMS0B5KG0",  # a score out of the format
+    "nan~app_01M923RKGYNN76AT2CMS0B5KG0",
+    "50.0~app_x",  # not an id
+    "50.0",  # no id
+    "-5",
+    "1234567890",  # a position of 10 digits
+    "x" * 41,
+    "job_01M923RKGYNN76AT2CMS0B5KG",  # 25 characters
+    "WzEsMl0",  # an old base64 cursor
+    "e30",
+    "%%%",
+    "",  # ?cursor= : not a cursor either (omit it for the first page)
 ]
 
 

@@ -25,34 +25,37 @@ from service.problems import DOCUMENT_PROBLEMS
 from service.routes.match import DetailQuery
 from service.schemas import report_out
 from service.storage import repositories as repo
-from service.uploads import multipart_body, read_multipart
+from service.uploads import RESUME_MEDIA_TYPES, multipart_body, read_multipart
 
 router = APIRouter(prefix="/v1", tags=["jobs"])
 
 CANDIDATE_ID = re.compile(r"^[A-Za-z0-9._:@+=-]{1,200}$")
+CANDIDATE_ID_SCHEMA = {"type": "string", "maxLength": 200, "pattern": CANDIDATE_ID.pattern}
+"""An external candidate id as the OpenAPI schema states it (a path, a field, a list item)."""
 
 APPLICATION_BODY = multipart_body(
     {
         "file": {
             "type": "string",
             "format": "binary",
-            "description": "The resume: PDF, DOCX, plain text or a PNG/JPEG scan.",
+            "description": "The resume: PDF, DOCX, plain text or a PNG/JPEG scan; its type is "
+            "told from its bytes.",
         },
         "external_candidate_id": {
-            "type": "string",
-            "maxLength": 200,
-            "pattern": CANDIDATE_ID.pattern,
+            **CANDIDATE_ID_SCHEMA,
             "description": "Your id of the candidate (erasure goes by it).",
         },
     },
     required=("file", "external_candidate_id"),
+    encoding={"file": {"contentType": RESUME_MEDIA_TYPES}},
 )
 
 
 def candidate_id(value: str | None, loc: tuple[str, ...]) -> str:
-    """A valid external candidate id (or a 422)."""
-    value = (value or "").strip()
-    if not CANDIDATE_ID.match(value):
+    """A valid external candidate id, exactly as given (or a 422): the pattern the schema
+    states, with no space trimmed off, so what is accepted is what the schema allows."""
+    value = value or ""
+    if not CANDIDATE_ID.fullmatch(value):
         raise invalid(
             loc,
             "Give an external_candidate_id of 1-200 letters, digits or ._:@+=- characters.",
@@ -67,18 +70,24 @@ def candidate_id(value: str | None, loc: tuple[str, ...]) -> str:
     status_code=201,
     summary="Score a resume against a posting and store the result",
     openapi_extra=APPLICATION_BODY,
-    responses=responses(
-        *DOCUMENT_PROBLEMS,
-        "unauthenticated",
-        "forbidden",
-        "not-found",
-        "validation-error",
-        "idempotency-in-progress",
-        "idempotency-key-reused",
-        "service-busy",
-        "not-ready",
-        "internal-error",
-    ),
+    responses={
+        200: {
+            "model": ApplicationResult,
+            "description": "The candidate had applied: the new result replaces the old one.",
+        },
+        **responses(
+            *DOCUMENT_PROBLEMS,
+            "unauthenticated",
+            "forbidden",
+            "not-found",
+            "validation-error",
+            "idempotency-in-progress",
+            "idempotency-key-reused",
+            "service-busy",
+            "not-ready",
+            "internal-error",
+        ),
+    },
 )
 async def create_application(
     request: Request,

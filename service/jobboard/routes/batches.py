@@ -15,12 +15,12 @@ from sqlalchemy.orm import Session
 
 from matcher.errors import DocumentTooLargeError
 from service.deps import ServicesDep
-from service.jobboard.routes.applications import candidate_id
+from service.jobboard.routes.applications import CANDIDATE_ID_SCHEMA, candidate_id
 from service.jobboard.routes.common import (
-    CursorQuery,
     JobsRead,
     JobsWrite,
     LimitQuery,
+    PositionCursorQuery,
     board,
     fingerprint,
     found,
@@ -33,7 +33,7 @@ from service.jobboard.routes.common import (
 from service.jobboard.schemas import BatchOut, BatchResults, SkippedEntry, batch_out, item_out
 from service.storage import repositories as repo
 from service.storage.models import Batch
-from service.uploads import Form, multipart_body, read_multipart
+from service.uploads import RESUME_MEDIA_TYPES, Form, multipart_body, read_multipart
 
 if TYPE_CHECKING:
     from service.services import Services
@@ -46,23 +46,40 @@ BATCH_BODY = multipart_body(
     {
         "files": {
             "type": "array",
+            "minItems": 1,
             "items": {"type": "string", "format": "binary"},
-            "description": "Resumes (PDF, DOCX, text, PNG/JPEG scans), or one .zip of them.",
+            "description": "Resumes (PDF, DOCX, text, PNG/JPEG scans; a name ending in .pdf, "
+            ".docx, .txt, .md, .png, .jpg or none), or .zip files of them; at most "
+            "ROLEFIT_BATCH_MAX_FILES (1000) resumes once unpacked.",
         },
         "external_candidate_ids": {
             "type": "array",
-            "items": {"type": "string"},
-            "description": "One per resume, in order; default: each file's "
-            "name without its extension.",
+            "items": CANDIDATE_ID_SCHEMA,
+            "description": "Exactly one per resume, in order (a count the schema cannot "
+            "state: another count is a 422); default: each file's name without its extension.",
         },
-        "job_id": {"type": "string", "description": "Score for this posting."},
+        "job_id": {
+            "type": "string",
+            "maxLength": 200,
+            "pattern": r"\S",
+            "description": "Score for this posting (its id or external id).",
+        },
         "roles": {
             "type": "array",
-            "items": {"type": "string"},
-            "description": "Or score against these roles (ids, titles or aliases).",
+            "items": {"type": "string", "pattern": r"[^,\s]"},
+            "description": "Or score against these roles (ids, titles or aliases; a field may "
+            "hold several, separated by commas).",
         },
-    }
+    },
+    required=("files",),
+    encoding={"files": {"contentType": f"{RESUME_MEDIA_TYPES}, application/zip"}},
 )
+# Exactly one of job_id and roles (with both, both branches hold and oneOf fails). An empty
+# roles list is no roles: multipart has no way to send one, so it is not a choice of roles.
+BATCH_BODY["requestBody"]["content"]["multipart/form-data"]["schema"]["oneOf"] = [
+    {"required": ["job_id"]},
+    {"required": ["roles"], "properties": {"roles": {"minItems": 1}}},
+]
 
 
 @dataclass
@@ -169,7 +186,9 @@ def _expand(
         "not-found",
         "validation-error",
         "unknown-role",
+        "unsupported-type",
         "document-too-large",
+        "too-many-parts",
         "idempotency-in-progress",
         "idempotency-key-reused",
         "service-busy",
@@ -208,7 +227,7 @@ async def _create(
 ) -> Response:
     job_ref = next(iter(form.texts("job_id")), "").strip() or None
     roles = [r.strip() for v in form.texts("roles") for r in v.split(",") if r.strip()] or None
-    given = [t.strip() for t in form.texts("external_candidate_ids")]
+    given = form.texts("external_candidate_ids")  # as given: the schema states their pattern
     prepared = await prepare_batch(
         request, services, uploads, job_ref=job_ref, roles=roles, given=given
     )
@@ -360,7 +379,7 @@ async def batch_results(
     services: ServicesDep,
     _principal: JobsRead,
     limit: LimitQuery = 50,
-    cursor: CursorQuery = None,
+    cursor: PositionCursorQuery = None,
 ) -> Response:
     """Each resume's status and match summary (score, band, top matched and missing skills,
     best roles) in upload order; a failed one has its error code."""

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import anyio.to_thread
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Path, Response
 from sqlalchemy.orm import Session
 
 from service.db import scrub
 from service.deps import ServicesDep
-from service.jobboard.routes.applications import candidate_id
+from service.jobboard.routes.applications import CANDIDATE_ID_SCHEMA, candidate_id
 from service.jobboard.routes.common import (
-    CursorQuery,
     JobsRead,
     JobsWrite,
     LimitQuery,
+    ScoreCursorQuery,
     found,
     in_session,
     json_response,
@@ -80,7 +80,7 @@ async def list_candidates(
     services: ServicesDep,
     _principal: JobsRead,
     limit: LimitQuery = 50,
-    cursor: CursorQuery = None,
+    cursor: ScoreCursorQuery = None,
 ) -> Response:
     """Every application to the posting ranked by score (ties by application id) with its
     top matched and missing skills, a page at a time. Nobody is ever filtered out by a
@@ -98,7 +98,10 @@ async def list_candidates(
     responses=responses("unauthenticated", "forbidden", "validation-error"),
 )
 async def erase_candidate(
-    external_candidate_id: str, services: ServicesDep, _principal: JobsWrite
+    # the pattern is stated here and checked by candidate_id (the same 422 as in a form field)
+    external_candidate_id: Annotated[str, Path(json_schema_extra=CANDIDATE_ID_SCHEMA)],
+    services: ServicesDep,
+    _principal: JobsWrite,
 ) -> Response:
     """Delete the candidate's applications, batch items (and their files), queued and past
     events with their deliveries, and stored idempotent responses, in one transaction; emit

@@ -47,6 +47,8 @@ __all__ = [
     "JobsRead",
     "JobsWrite",
     "LimitQuery",
+    "PositionCursorQuery",
+    "ScoreCursorQuery",
     "UrlRefusedError",
     "board",
     "fingerprint",
@@ -126,8 +128,24 @@ responses = problem_responses
 JobsRead = Annotated[Principal, Depends(require_scope("jobs:read"))]
 JobsWrite = Annotated[Principal, Depends(require_scope("jobs:write"))]
 LimitQuery = Annotated[int, Query(ge=1, le=200, description="Items per page.")]
-CursorQuery = Annotated[
-    str | None, Query(max_length=500, description="next_cursor of the previous page.")
+
+
+def _cursor(pattern: str, what: str) -> Any:
+    # The format is stated (pattern) but checked by the list itself, so a cursor of the wrong
+    # format is the invalid-cursor problem whatever the route.
+    return Query(
+        max_length=500,
+        description=f"next_cursor of the previous page ({what}).",
+        json_schema_extra={"pattern": pattern},
+    )
+
+
+CursorQuery = Annotated[str | None, _cursor(repo.ID_CURSOR, "the page's last id")]
+ScoreCursorQuery = Annotated[
+    str | None, _cursor(repo.SCORE_CURSOR, "the page's last score, '~', its id")
+]
+PositionCursorQuery = Annotated[
+    str | None, _cursor(repo.POSITION_CURSOR, "the page's last upload position")
 ]
 
 

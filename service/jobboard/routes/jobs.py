@@ -16,7 +16,7 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from matcher.errors import MatcherError
+from matcher.errors import InvalidJobPostingError, MatcherError
 from matcher.models import JobPosting
 from service.deps import ServicesDep
 from service.jobboard.importers import FeedError, FetchError, fetch_feed, read_feed
@@ -50,6 +50,7 @@ from service.jobboard.schemas import (
     JobOut,
     job_out,
 )
+from service.jsondepth import nested_deeper_than
 from service.storage import repositories as repo
 from service.uploads import read_body
 
@@ -58,14 +59,30 @@ router = APIRouter(prefix="/v1", tags=["jobs"], lifespan=jobboard_lifespan)
 COMMON = ("unauthenticated", "forbidden", "internal-error")
 WRITE = (*COMMON, "validation-error", "idempotency-in-progress", "idempotency-key-reused")
 
+# What either JSON media type takes (read_posting): JSON-LD (an object with @type, @graph or
+# @context, or a list of them) or {title, description}. Whether the JSON-LD holds a readable
+# JobPosting is the content's matter: invalid-job-posting (422), like a text with no words.
+POSTING_JSON = {
+    "anyOf": [
+        {
+            "type": "object",
+            "anyOf": [{"required": [key]} for key in ("@type", "@graph", "@context")],
+            "description": "JSON-LD: a schema.org JobPosting, or a @graph holding one.",
+        },
+        {"type": "array", "description": "JSON-LD objects, one of them a JobPosting."},
+        {"$ref": "#/components/schemas/JobIn"},
+    ]
+}
+
 JOB_BODY = {
     "requestBody": {
         "required": True,
         "description": "A schema.org JobPosting (JSON-LD object, list or @graph), an HTML job "
-        "page with JSON-LD, plain text, or {title, description}.",
+        "page with JSON-LD, plain text, or {title, description}; JSON nested at most "
+        "ROLEFIT_MAX_JSON_DEPTH (64) levels deep.",
         "content": {
             "application/ld+json": {
-                "schema": {"type": "object"},
+                "schema": POSTING_JSON,
                 "examples": {
                     "jsonld": {
                         "summary": "schema.org JobPosting",
@@ -82,7 +99,7 @@ JOB_BODY = {
                     }
                 },
             },
-            "application/json": {"schema": {"$ref": "#/components/schemas/JobIn"}},
+            "application/json": {"schema": POSTING_JSON},
             "text/html": {"schema": {"type": "string"}},
             "text/plain": {"schema": {"type": "string"}},
         },
@@ -100,14 +117,22 @@ def titles_of(request: Request) -> dict[str, str]:
 JSON_TYPES = ("application/json", "application/ld+json")
 
 
-def read_posting(ctype: str, body: bytes) -> tuple[str | dict[str, Any] | list[Any], str]:
+def read_posting(
+    ctype: str, body: bytes, max_depth: int
+) -> tuple[str | dict[str, Any] | list[Any], str]:
     """What the matcher reads from a posting sent as ``ctype``, and its source label
     (``POST /v1/jobs`` and the ``/jobs`` page).
 
     Raises:
         RequestValidationError: JSON that is not a posting.
+        InvalidJobPostingError: JSON nested deeper than ``max_depth`` (a posting file on the
+            page; the API's JSON bodies are refused while they stream, 400).
     """
     if ctype in JSON_TYPES:
+        if nested_deeper_than(body, max_depth):
+            raise InvalidJobPostingError(
+                f"The job posting's JSON is nested deeper than {max_depth} levels."
+            )
         try:
             data = json.loads(body)
         except (json.JSONDecodeError, UnicodeDecodeError):
@@ -251,7 +276,7 @@ async def create_job(
             415, "Send application/ld+json, application/json, text/html or text/plain."
         )
     body = await read_body(request, services.settings.max_upload_bytes)
-    job_input, source = read_posting(ctype, body)
+    job_input, source = read_posting(ctype, body, services.settings.max_json_depth)
     # the same posting re-serialised (key order, spacing, escapes) is the same request
     content = canonical_json(json.loads(body)) if ctype in JSON_TYPES else body
     key = fingerprint(ctype, content, external_id)
@@ -308,7 +333,12 @@ async def import_jobs(
                 )
                 raise cls(str(exc)) from None
         try:
-            postings = read_feed(raw, body.format, organization=body.organization)
+            postings = read_feed(
+                raw,
+                body.format,
+                organization=body.organization,
+                max_depth=services.settings.max_json_depth,
+            )
         except FeedError as exc:
             raise FeedInvalidError(str(exc)) from None
         if len(postings) > settings.import_max_postings:
