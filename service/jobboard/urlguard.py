@@ -59,10 +59,15 @@ class HttpTooLargeError(HttpError):
 
 
 def is_public_address(address: str) -> bool:
-    """Whether an IP address is globally routable (not private, loopback, link-local...)."""
+    """Whether an IP address is globally routable (not private, loopback, link-local...).
+    An IPv6 address that carries an IPv4 one (mapped ``::ffff:a.b.c.d``, 6to4
+    ``2002:aabb:ccdd::``) is judged by the IPv4 address it leads to."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            ip = ip.ipv4_mapped
+        elif ip.sixtofour is not None and not is_public_address(str(ip.sixtofour)):
+            return False
     return not (
         ip.is_private
         or ip.is_loopback

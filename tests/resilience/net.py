@@ -141,7 +141,9 @@ class FakeDns:
                 queue = self.answers[name]
                 addresses = queue.pop(0) if len(queue) > 1 else queue[0]
                 return [
-                    (socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, int(port or 80)))
+                    (socket.AF_INET6, socket.SOCK_STREAM, 6, "", (address, int(port or 80), 0, 0))
+                    if ":" in address
+                    else (socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, int(port or 80)))
                     for address in addresses
                 ]
             return real_lookup(host, port, *args, **kwargs)
