@@ -1152,6 +1152,188 @@ def nested_pdf(depth: int) -> bytes:
     return raw_pdf(objs)
 
 
+# --------------------------------------------------------------------------- decompression bombs
+
+BOMB_PLACES = ("tounicode", "form")
+BOMB_TRICKS = (
+    "indirect-filter",  # /Filter 9 0 R, the name in an object of its own
+    "escaped-name",  # /Fla#74eDecode: a name with a #xx escape
+    "long-dictionary",  # 4 KB of dictionary after /Filter
+    "comment",  # a comment between the dictionary and "stream"
+    "fake-endstream",  # the bytes "endstream" inside the compressed data (/Length is right)
+    "damaged-chain",  # Flate over Flate, the outer one's checksum broken (engines keep it)
+    "lzw",  # LZWDecode
+    "runlength",  # RunLength after Flate
+    "predictor",  # /DecodeParms Paeth predictor (pdfminer builds it as a list of ints)
+    "ccitt",  # CCITTFax in a stream that is no image (pdfminer decodes it in Python)
+)
+
+
+def lzw_zeros(size: int) -> bytes:
+    """PDF LZW (early change) for ``size`` zero bytes: each code names one zero more than the
+    last, so 12-bit codes soon stand for 4 KB each (about 1,300 times)."""
+    codes: list[tuple[int, int]] = []  # (code, width)
+    width, entries, made = 9, 0, 0
+    while made < size:
+        codes += [(256, width), (0, 9)]
+        width, entries, made = 9, 258, made + 1
+        code = 258
+        while code <= 4094 and made < size:
+            codes.append((code, width))
+            made += code - 256
+            entries += 1
+            width = (
+                12 if entries >= 2047 else 11 if entries >= 1023 else 10 if entries >= 511 else 9
+            )
+            code += 1
+    codes.append((257, width))
+    bits = "".join(format(code, f"0{w}b") for code, w in codes)
+    bits += "0" * (-len(bits) % 8)
+    return int(bits, 2).to_bytes(len(bits) // 8, "big")
+
+
+def _fake_endstream_flate(data: bytes) -> bytes:
+    """zlib data whose first (stored) block holds the bytes ``endstream``."""
+    raw = zlib.compressobj(9, zlib.DEFLATED, -15)
+    word = b"endstream"
+    stored = b"\x00" + len(word).to_bytes(2, "little") + (len(word) ^ 0xFFFF).to_bytes(2, "little")
+    body = stored + word + raw.compress(data) + raw.flush()
+    return b"\x78\xda" + body + zlib.adler32(word + data).to_bytes(4, "big")
+
+
+@functools.cache
+def _deflated_spaces(size: int) -> bytes:
+    return zlib.compress(b" " * size, 9)
+
+
+def _bomb_stream(trick: str, size: int) -> tuple[bytes, bytes]:
+    """(dictionary entries, stream data) of a stream that decodes to ``size`` bytes."""
+    fill = b" "
+    if trick == "indirect-filter":
+        return b"/Filter 9 0 R", _deflated_spaces(size)
+    if trick == "escaped-name":
+        return b"/Filter /Fla#74eDecode", _deflated_spaces(size)
+    if trick == "long-dictionary":
+        return b"/Filter /FlateDecode /Pad (" + b"x" * 4000 + b")", _deflated_spaces(size)
+    if trick == "comment":
+        return b"/Filter /FlateDecode >> % a comment\n", _deflated_spaces(size)
+    if trick == "fake-endstream":
+        return b"/Filter /FlateDecode", _fake_endstream_flate(fill * size)
+    if trick == "damaged-chain":
+        outer = bytearray(zlib.compress(_deflated_spaces(size), 9))
+        outer[-1] ^= 0xFF
+        return b"/Filter [/FlateDecode /FlateDecode]", bytes(outer)
+    if trick == "lzw":
+        return b"/Filter /LZWDecode", lzw_zeros(size)
+    if trick == "runlength":
+        runs = b"\x81" + fill  # 128 copies of one byte
+        return b"/Filter [/FlateDecode /RunLengthDecode]", zlib.compress(runs * (size // 128), 9)
+    if trick == "predictor":
+        row = b"\x04" + fill * 1024  # Paeth
+        parms = b"/DecodeParms << /Predictor 12 /Columns 1024 >>"
+        return b"/Filter /FlateDecode " + parms, zlib.compress(row * (size // 1024), 9)
+    if trick == "ccitt":
+        parms = b"/DecodeParms << /K -1 /Columns 8000 >>"  # a 1 bit is a blank row (G4)
+        return b"/Filter /CCITTFaxDecode " + parms, b"\xff" * (size // 8000)
+    raise ValueError(trick)
+
+
+def bomb_stream_pdf(place: str, trick: str, mib: int) -> bytes:
+    """A one-page PDF whose font ToUnicode map (``tounicode``) or form XObject (``form``)
+    decodes to ``mib`` MiB, written so that a check reading the file with regular
+    expressions misses it (``trick``, one of ``BOMB_TRICKS``). The page shows "Python and
+    Kubernetes" (from a content stream of its own)."""
+    entries, data = _bomb_stream(trick, mib << 20)
+    if place == "form":
+        entries = b"/Type /XObject /Subtype /Form /BBox [0 0 100 100] " + entries
+    if trick == "comment":  # the entries close the dictionary themselves
+        bomb = b"<< /Length %d " % len(data) + entries + b"stream\n"
+    else:
+        bomb = b"<< " + entries + b" /Length %d >>\nstream\n" % len(data)
+    bomb += data + b"\nendstream"
+    text = b"BT /F1 12 Tf 72 720 Td (Python and Kubernetes) Tj ET\n"
+    content = stream(text + (b"/Fm1 Do\n" if place == "form" else b""), filters=("FlateDecode",))
+    objects = one_page(content)
+    if place == "form":
+        objects[2] = objects[2].replace(b"/F1 5 0 R >>", b"/F1 5 0 R >> /XObject << /Fm1 6 0 R >>")
+    if place == "tounicode":
+        objects[4] = objects[4].replace(b" >>", b" /ToUnicode 7 0 R >>")
+    objects += [
+        bomb if place == "form" else b"null",  # 6
+        bomb if place == "tounicode" else b"null",  # 7
+        b"null",  # 8
+        b"/FlateDecode",  # 9: the indirect-filter trick's /Filter
+    ]
+    return raw_pdf(objects)
+
+
+def scanned_bomb_pdf(side: int = 10_000) -> bytes:
+    """An image-only page (so readers render it for OCR) whose image XObject, ``side`` x
+    ``side`` grey pixels, is Flate behind an indirect /Filter: ``side``² bytes once
+    inflated (10,000: 95 MiB)."""
+    data = zlib.compress(bytes(side * side), 9)
+    image = (
+        b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray "
+        b"/BitsPerComponent 8 /Filter 6 0 R /Length %d >>\nstream\n"
+        % (side, side, len(data))
+        + data
+        + b"\nendstream"
+    )
+    return raw_pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+            b"/Resources << /XObject << /Im1 5 0 R >> >> >>",
+            stream(b"q 500 0 0 700 50 50 cm /Im1 Do Q", filters=("FlateDecode",)),
+            image,
+            b"/FlateDecode",
+        ]
+    )
+
+
+def filtered_text_pdf(filters: str) -> bytes:
+    """A small page whose content stream goes through ``filters`` (``lzw``, ``runlength``,
+    ``hex-flate``, ``predictor``): what the decompression check must let through."""
+    text = b"BT /F1 12 Tf 72 720 Td (Python and Kubernetes) Tj ET\n"
+    if filters == "lzw":
+        # literal codes only (9 bits each, a clear code before the table would grow to 10)
+        codes = [256]
+        for k, byte in enumerate(text):
+            if k and k % 200 == 0:
+                codes.append(256)
+            codes.append(byte)
+        codes.append(257)
+        bits = "".join(format(c, "09b") for c in codes)
+        bits += "0" * (-len(bits) % 8)
+        entries, data = b"/Filter /LZWDecode", int(bits, 2).to_bytes(len(bits) // 8, "big")
+    elif filters == "runlength":
+        runs = b"".join(
+            bytes((len(text[i : i + 100]) - 1,)) + text[i : i + 100]
+            for i in range(0, len(text), 100)
+        )
+        entries, data = b"/Filter /RunLengthDecode", runs + b"\x80"
+    elif filters == "hex-flate":
+        entries, data = (
+            b"/Filter [/ASCIIHexDecode /FlateDecode]",
+            zlib.compress(text).hex().encode() + b">",
+        )
+    elif filters == "predictor":
+        rows = b"".join(b"\x00" + text[i : i + 8].ljust(8) for i in range(0, len(text), 8))
+        entries = b"/Filter /FlateDecode /DecodeParms << /Predictor 12 /Columns 8 >>"
+        data = zlib.compress(rows)
+    else:
+        raise ValueError(filters)
+    content = b"<< " + entries + b" /Length %d >>\nstream\n" % len(data) + data + b"\nendstream"
+    return raw_pdf(one_page(content))
+
+
+def encrypted_bomb_pdf(mib: int) -> bytes:
+    """``bomb_pdf(mib)`` encrypted (AES-128) with an empty user password: its streams are
+    ciphertext to a check that does not decrypt them."""
+    return encrypted_pdf(bomb_pdf(mib), user_password="", algorithm="AES-128")
+
+
 # --------------------------------------------------------------------------- the named people
 
 

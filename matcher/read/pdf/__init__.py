@@ -1,7 +1,7 @@
 """PDF bytes → ``DocumentText``: glyph source → layout engine → assembly.
 
 ```
-bytes ─ limits.check_streams (one decompression budget for every stream)
+bytes ─ streams.check_streams (one decompression budget for every stream)
       ─ pdfium_source | pdfminer_source ─► PageGlyphs per page (glyphs.py: visible / hidden)
       ─ ocr_source (a page with images and no visible text: PDFium render → Tesseract)
       ─ segments.py ─► segments ─ layout.py ─► rows in reading order, columns, tables
@@ -37,10 +37,11 @@ from matcher.models import DocumentText
 from matcher.read.pdf.assemble import PageResult, assemble
 from matcher.read.pdf.glyphs import PageGlyphs
 from matcher.read.pdf.layout import order_page
-from matcher.read.pdf.limits import MAX_SEGMENTS_PER_PAGE, Deadline, check_streams
+from matcher.read.pdf.limits import MAX_SEGMENTS_PER_PAGE, Deadline
 from matcher.read.pdf.ocr_source import INSTALL_HINT, PageOcr, needs_ocr
 from matcher.read.pdf.ocr_source import available as ocr_available
 from matcher.read.pdf.segments import Segment, collect_segments, rotated_segments
+from matcher.read.pdf.streams import check_streams
 
 __all__ = ["Deadline", "extract_text", "layout_page", "pdfium_available", "read_pages"]
 
@@ -209,7 +210,7 @@ def extract_text(
     if b"%PDF-" not in data[:1024]:
         raise UnsupportedTypeError("This is not a PDF file: not a supported file type here.")
     deadline = deadline or Deadline(None)
-    check_streams(data)
+    check_streams(data, deadline=deadline)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         if engine == "pdfium" and pdfium_available():

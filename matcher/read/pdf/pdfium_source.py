@@ -9,7 +9,7 @@ render mode, fill colour and matrix. Filled paths are collected in content order
 page's ``Backdrop`` so the shared ``hidden_reason`` sees what is behind each glyph. Characters
 of a form XObject form their own run, as in pdfminer.
 
-PDFium inflates streams in C; ``limits.check_streams`` has already charged every stream of
+PDFium inflates streams in C; ``streams.check_streams`` has already charged every stream of
 the file to the decompression budget before this module opens it. The deadline is checked
 between pages and every few hundred characters.
 """

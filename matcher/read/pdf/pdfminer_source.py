@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import io
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from matcher.errors import CorruptDocumentError, DocumentTooLargeError, PdfEncryptedError
@@ -350,3 +350,33 @@ def _quiet_pdfminer() -> None:
     logger = logging.getLogger("pdfminer")
     if logger.level == logging.NOTSET:
         logger.setLevel(logging.ERROR)
+
+
+def stream_decipher(data: bytes) -> Callable[[int, int, bytes, Any], bytes] | None:
+    """How pdfminer decrypts a stream of ``data`` opened with the empty user password
+    (``(objid, genno, raw, attrs) -> bytes``), for the decompression check
+    (``streams.check_streams``); None when the document is not encrypted.
+
+    Raises:
+        PdfEncryptedError: it needs a password, uses a method pdfminer cannot decrypt, or
+            cannot be opened at all (its streams could not be checked).
+    """
+    from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFParser
+
+    _quiet_pdfminer()
+    try:
+        document = PDFDocument(PDFParser(io.BytesIO(data)), password="")
+    except PDFPasswordIncorrect as exc:
+        raise PdfEncryptedError() from exc
+    except PDFEncryptionError as exc:
+        raise PdfEncryptedError(
+            "The PDF is encrypted with a method that cannot be opened: remove the password "
+            "and upload again."
+        ) from exc
+    except Exception as exc:  # encrypted and unreadable: its streams cannot be checked
+        raise PdfEncryptedError(
+            "The PDF is encrypted and damaged: remove the password and upload again."
+        ) from exc
+    decipher: Callable[[int, int, bytes, Any], bytes] | None = document.decipher
+    return decipher
