@@ -47,6 +47,7 @@ import json
 import subprocess
 import tempfile
 import time
+import zipfile
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -1332,6 +1333,37 @@ def encrypted_bomb_pdf(mib: int) -> bytes:
     """``bomb_pdf(mib)`` encrypted (AES-128) with an empty user password: its streams are
     ciphertext to a check that does not decrypt them."""
     return encrypted_pdf(bomb_pdf(mib), user_password="", algorithm="AES-128")
+
+
+def zip_of(entries: Sequence[tuple[str, bytes]], *, method: int = zipfile.ZIP_DEFLATED) -> bytes:
+    """A zip of ``(name, data)`` entries."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", method) as archive:
+        for name, data in entries:
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def inflating_zip(files: int = 60, size: int = 1_000_000, ratio: float = 75) -> bytes:
+    """``files`` text "resumes" of ``size`` bytes that deflate about ``ratio`` times (under a
+    zip-bomb ratio limit of 100: random letters, then spaces): ~820 KB that unpacks to 60 MB,
+    inside every batch limit by default."""
+    import random
+
+    entries = []
+    for n in range(files):
+        rng = random.Random(n)
+        letters = bytes(
+            rng.choice(b"abcdefghijklmnopqrstuvwxyz ") for _ in range(int(size / ratio * 1.2))
+        )
+        entries.append((f"resume-{n}.txt", letters + b" " * (size - len(letters))))
+    return zip_of(entries)
+
+
+def crowded_zip(entries: int = 120_000) -> bytes:
+    """A zip of ``entries`` empty files (about 85 bytes each): its central directory alone
+    makes a reader build an object per entry."""
+    return zip_of([(f"{n:x}", b"") for n in range(entries)], method=zipfile.ZIP_STORED)
 
 
 # --------------------------------------------------------------------------- the named people

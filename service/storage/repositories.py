@@ -10,7 +10,7 @@ import base64
 import datetime as dt
 import re
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -430,17 +430,24 @@ def create_batch(
     *,
     job: Job | None,
     roles: list[str] | None,
-    files: Sequence[tuple[str, str, bytes]],
+    files: Iterable[tuple[str, str, bytes]],
     retention_days: int,
+    total: int | None = None,
 ) -> Batch:
-    """A queued batch with one pending item per ``(external_candidate_id, file_type, data)``."""
+    """A queued batch of ``total`` pending items (default: as many as ``files``), one per
+    ``(external_candidate_id, file_type, data)``. Each item is written and let go before the
+    next is read, so a batch's files need never be all in memory at once (``files`` may
+    unpack them lazily)."""
+    if total is None:
+        files = list(files)
+        total = len(files)
     now = utcnow()
     batch = Batch(
         id=new_id("bat"),
         job_id=job.id if job else None,
         roles=roles,
         status="queued",
-        total=len(files),
+        total=total,
         done=0,
         failed=0,
         created_at=now,
@@ -449,18 +456,19 @@ def create_batch(
     session.add(batch)
     session.flush()
     for position, (candidate, file_type, data) in enumerate(files):
-        session.add(
-            BatchItem(
-                id=new_id("itm"),
-                batch_id=batch.id,
-                position=position,
-                external_candidate_id=candidate,
-                file_type=file_type,
-                data=data,
-                status="pending",
-                attempts=0,
-            )
+        item = BatchItem(
+            id=new_id("itm"),
+            batch_id=batch.id,
+            position=position,
+            external_candidate_id=candidate,
+            file_type=file_type,
+            data=data,
+            status="pending",
+            attempts=0,
         )
+        session.add(item)
+        session.flush()
+        session.expunge(item)
     return batch
 
 

@@ -3,8 +3,10 @@ background against a posting or roles; progress and pages of results."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
@@ -82,11 +84,24 @@ BATCH_BODY["requestBody"]["content"]["multipart/form-data"]["schema"]["oneOf"] =
 ]
 
 
+@dataclass(frozen=True)
+class Entry:
+    """One resume of an upload, by reference: the upload it is in, the zip member it is
+    (None: the upload itself), its size and its SHA-256 once unpacked. Its bytes are
+    unpacked again when stored (``PreparedBatch.files``), one resume at a time."""
+
+    name: str
+    upload: int
+    member: zipfile.ZipInfo | None
+    size: int
+    digest: bytes
+
+
 @dataclass
 class Unpacked:
-    """The resumes of an upload once its zips are unpacked, and the entries left out."""
+    """The resumes of an upload once its zips are checked, and the entries left out."""
 
-    files: list[tuple[str, bytes]] = field(default_factory=list)
+    entries: list[Entry] = field(default_factory=list)
     skipped: list[SkippedEntry] = field(default_factory=list)
     total: int = 0
 
@@ -102,6 +117,33 @@ def _skip_reason(name: str) -> str | None:
     return None
 
 
+def _central_directory_entries(data: bytes) -> int:
+    """How many entries a zip's central directory holds at most, read from its end record
+    without parsing it (``zipfile`` builds an object per entry before any limit applies)."""
+    end = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
+    if end < 0 or end + 22 > len(data):
+        return 0
+    size = int.from_bytes(data[end + 12 : end + 16], "little")
+    if size == 0xFFFFFFFF:  # zip64: every byte before the end record may be directory
+        size = end
+    return data.count(b"PK\x01\x02", max(0, end - size), end)
+
+
+def _member_bytes(archive: zipfile.ZipFile, member: zipfile.ZipInfo, cap: int) -> bytes:
+    """A zip member's bytes, decompressing at most ``cap + 1`` of them.
+
+    Raises:
+        RequestValidationError: the entry is unreadable.
+    """
+    try:
+        with archive.open(member) as stream:
+            return stream.read(cap + 1)
+    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError):
+        raise invalid(
+            ("body", "files"), f"{member.filename}: the zip entry is unreadable."
+        ) from None
+
+
 def _expand(
     files: list[tuple[str, bytes]],
     *,
@@ -110,9 +152,11 @@ def _expand(
     max_bytes: int,
     max_ratio: float,
 ) -> Unpacked:
-    """Unpack zips with every size bounded as it is decompressed (entry size, total size,
-    entry count, packed/unpacked ratio): the header's sizes are never trusted. Runs in a
-    thread (decompressing is CPU work that must not stall the event loop).
+    """Check every resume of an upload, unpacking zips with every size bounded as it is
+    decompressed (entry size, running total, entry count, packed/unpacked ratio; the
+    header's sizes are never trusted). Each entry is hashed and dropped: at most one
+    unpacked resume is held at a time. Runs in a thread (decompressing is CPU work that must
+    not stall the event loop).
 
     Raises:
         DocumentTooLargeError: an entry over ``limit``, the whole over ``max_bytes``, or an
@@ -121,20 +165,22 @@ def _expand(
     """
     out = Unpacked()
 
-    def add(name: str, data: bytes) -> None:
-        if len(out.files) >= max_files:
+    def add(entry: Entry) -> None:
+        if len(out.entries) >= max_files:
             raise invalid(("body", "files"), f"At most {max_files} resumes per batch.")
-        out.total += len(data)
+        out.total += entry.size
         if out.total > max_bytes:
             raise DocumentTooLargeError(
                 f"The batch holds more than {max_bytes} bytes once unpacked."
             )
-        out.files.append((name, data))
+        out.entries.append(entry)
 
-    for name, data in files:
+    for index, (name, data) in enumerate(files):
         if not name.lower().endswith(".zip"):
-            add(name, data)
+            add(Entry(name, index, None, len(data), hashlib.sha256(data).digest()))
             continue
+        if _central_directory_entries(data) > 4 * max_files:
+            raise invalid(("body", "files"), f"At most {max_files} resumes per batch.")
         try:
             archive = zipfile.ZipFile(io.BytesIO(data))
         except zipfile.BadZipFile:
@@ -152,13 +198,7 @@ def _expand(
                     out.skipped.append(SkippedEntry(name=member.filename, reason=reason))
                     continue
                 cap = min(limit, max_bytes - out.total)
-                try:
-                    with archive.open(member) as stream:
-                        content = stream.read(cap + 1)  # decompresses at most cap + 1 bytes
-                except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError):
-                    raise invalid(
-                        ("body", "files"), f"{member.filename}: the zip entry is unreadable."
-                    ) from None
+                content = _member_bytes(archive, member, cap)
                 if len(content) > cap:
                     if cap < limit:
                         raise DocumentTooLargeError(
@@ -170,7 +210,9 @@ def _expand(
                         f"{member.filename}: the zip entry inflates more than {max_ratio:g} "
                         "times (a zip bomb?)."
                     )
-                add(PurePosixPath(member.filename).name, content)
+                size, digest = len(content), hashlib.sha256(content).digest()
+                del content  # the next entry is unpacked without this one in memory
+                add(Entry(PurePosixPath(member.filename).name, index, member, size, digest))
     return out
 
 
@@ -246,13 +288,36 @@ async def _create(
 
 @dataclass
 class PreparedBatch:
-    """A batch checked and ready to store: its entries (id, type, bytes) and its target."""
+    """A batch checked and ready to store: its entries (id, type, where the bytes are), the
+    uploads they are in, and its target."""
 
-    entries: list[tuple[str, str, bytes]]
+    entries: list[tuple[str, str, Entry]]
+    uploads: list[tuple[str, bytes]]
     job_ref: str | None
     roles: list[str] | None
     skipped: list[SkippedEntry]
     fingerprint: str
+
+    def files(self) -> Iterator[tuple[str, str, bytes]]:
+        """Each entry's (id, type, bytes), unpacked one at a time as it is stored.
+
+        Raises:
+            RequestValidationError: an entry no longer reads as it did when checked.
+        """
+        archives: dict[int, zipfile.ZipFile] = {}
+        try:
+            for ident, ext, entry in self.entries:
+                data = self.uploads[entry.upload][1]
+                if entry.member is not None:
+                    if entry.upload not in archives:
+                        archives[entry.upload] = zipfile.ZipFile(io.BytesIO(data))
+                    data = _member_bytes(archives[entry.upload], entry.member, entry.size)
+                if len(data) != entry.size or hashlib.sha256(data).digest() != entry.digest:
+                    raise invalid(("body", "files"), f"{entry.name}: the zip entry changed.")
+                yield ident, ext, data
+        finally:
+            for archive in archives.values():
+                archive.close()
 
 
 async def prepare_batch(
@@ -284,8 +349,8 @@ async def prepare_batch(
             max_ratio=settings.batch_max_ratio,
         )
     )
-    files = unpacked.files
-    if not files:
+    found = unpacked.entries
+    if not found:
         raise invalid(("body", "files"), "The upload holds no resume.", "missing")
     if (job_ref is None) == (roles is None):
         raise invalid(("body", "job_id"), "Give either 'job_id' or 'roles'.")
@@ -300,30 +365,33 @@ async def prepare_batch(
                 f"Unknown role(s): {', '.join(unknown)}. Name a role by its id, title or alias."
             )
         roles = list(dict.fromkeys(role.id for role in found_roles.values() if role is not None))
-    if given and len(given) != len(files):
+    if given and len(given) != len(found):
         raise invalid(
             ("body", "external_candidate_ids"),
-            f"Give one id per resume ({len(files)}), or none to use the file names.",
+            f"Give one id per resume ({len(found)}), or none to use the file names.",
         )
-    entries: list[tuple[str, str, bytes]] = []
-    for i, (name, data) in enumerate(files):
-        path = PurePosixPath(name)
+    entries: list[tuple[str, str, Entry]] = []
+    for i, entry in enumerate(found):
+        path = PurePosixPath(entry.name)
         ext = path.suffix.lstrip(".").lower() or "txt"
         if ext not in RESUME_TYPES:
-            raise invalid(("body", "files"), f"{name}: send PDF, DOCX, text or PNG/JPEG resumes.")
+            raise invalid(
+                ("body", "files"), f"{entry.name}: send PDF, DOCX, text or PNG/JPEG resumes."
+            )
         ident = candidate_id(given[i] if given else path.stem, ("body", "external_candidate_ids"))
-        entries.append((ident, ext, data))
+        entries.append((ident, ext, entry))
     key = fingerprint(
         job_ref,
         ",".join(roles or []),
         *[f"{c}.{e}" for c, e, _ in entries],
-        *[d for _, _, d in entries],
+        *[entry.digest for _, _, entry in entries],
     )
-    return PreparedBatch(entries, job_ref, roles, unpacked.skipped, key)
+    return PreparedBatch(entries, uploads, job_ref, roles, unpacked.skipped, key)
 
 
 async def store_batch(services: Services, prepared: PreparedBatch) -> BatchOut:
-    """Store a prepared batch as pending work (the background runner scores it).
+    """Store a prepared batch as pending work (the background runner scores it), one resume
+    at a time: each is unpacked again, written and let go.
 
     Raises:
         NotFoundError: the posting is not there (any more).
@@ -337,7 +405,8 @@ async def store_batch(services: Services, prepared: PreparedBatch) -> BatchOut:
                 session,
                 job=job,
                 roles=prepared.roles,
-                files=prepared.entries,
+                files=prepared.files(),
+                total=len(prepared.entries),
                 retention_days=services.settings.retention_days,
             )
             session.flush()
