@@ -53,7 +53,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "bench" / "cache" / "fuzz"
-CORPUS = ROOT.parent / "shared" / "corpus"
+CORPUS = Path(os.environ.get("ROLEFIT_SHARED_CORPUS", ROOT.parent / "shared" / "corpus"))
 KINDS = ("flip", "truncate", "splice", "nest", "bomb", "xref", "garbage")
 ENGINES = ("pdfium", "pdfminer")
 RSS_LIMIT_MB = 300.0
@@ -145,10 +145,18 @@ def _nest(rng: random.Random, data: bytes, _seeds: Sequence[Seed]) -> bytes:
 
 @functools.cache
 def _zeros_flate(mib: int, levels: int) -> bytes:
-    """``mib`` MiB of spaces, Flate-compressed ``levels`` times (made once per size)."""
-    comp = zlib.compressobj(9)
+    """``mib`` MiB of spaces, Flate-compressed ``levels`` times, made in well under a second:
+    after a full flush deflate's output for the same 1 MiB is the same bytes, so the stream is
+    one compressed MiB repeated (plus the zlib header and the Adler-32 of the whole)."""
     chunk = b" " * (1 << 20)
-    packed = b"".join(comp.compress(chunk) for _ in range(mib)) + comp.flush()
+    comp = zlib.compressobj(9, zlib.DEFLATED, -15)
+    first = comp.compress(chunk) + comp.flush(zlib.Z_FULL_FLUSH)
+    unit = comp.compress(chunk) + comp.flush(zlib.Z_FULL_FLUSH)
+    tail = comp.flush()
+    adler = 1
+    for _ in range(mib):
+        adler = zlib.adler32(chunk, adler)
+    packed = b"\x78\xda" + first + unit * (mib - 1) + tail + adler.to_bytes(4, "big")
     for _ in range(levels - 1):
         packed = zlib.compress(packed, 9)
     return packed
@@ -335,9 +343,11 @@ def _worker(
         if index is None:
             return
         case = make_case(index, seed, seeds, engines)
+        conn.send(("start", index))  # the hang clock starts now, not while the input is made
         options = MatchOptions(parse_timeout=timeout, pdf_engine=case.engine)  # type: ignore[arg-type]
         error: BaseException | None = None
-        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        before, cpu = usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
         start = time.monotonic()
         try:
             parse(case.data, options=options)
@@ -345,9 +355,10 @@ def _worker(
             error = exc
         wall = time.monotonic() - start
         outcome, detail = _outcome(error)
-        rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        rss_mb, cpu = usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime - cpu
         raised = rss_mb if rss_mb > before else 0.0  # this input set the worker's new peak
-        row = (index, case.kind, case.seed_name, case.engine, outcome, detail, wall, rss_mb, raised)
+        row = (index, case.kind, case.seed_name, case.engine, outcome, detail, wall, rss_mb, raised, cpu)
         conn.send(row)
 
 
@@ -401,6 +412,7 @@ class Row:
     wall_s: float
     rss_mb: float  # the worker's peak RSS after this input
     raised_mb: float = 0.0  # that peak, when this input raised it (else 0)
+    cpu_s: float = float("nan")  # the worker's CPU time on this input (wall minus waiting)
 
 
 def run(
@@ -436,6 +448,9 @@ def run(
                         answer = slot.conn.recv()
                     except (EOFError, OSError):
                         answer = None
+                    if isinstance(answer, tuple) and answer[0] == "start":
+                        slot.since = now
+                        continue
                     if answer is not None:
                         rows[case_index] = Row(*answer)
                         slot.done += 1
