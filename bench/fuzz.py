@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import contextlib
 import dataclasses
 import functools
 import json
@@ -110,10 +111,18 @@ def available_producers() -> list[str]:
 # --------------------------------------------------------------------------- mutations
 
 
+def _at(rng: random.Random, size: int) -> int:
+    """A position in ``size`` bytes; 0 for no bytes (a stacked mutation can be handed an empty
+    file: ``randrange(0)`` raises)."""
+    return rng.randrange(size) if size > 0 else 0
+
+
 def _flip(rng: random.Random, data: bytes, _seeds: Sequence[Seed]) -> bytes:
+    if not data:
+        return data
     out = bytearray(data)
     for _ in range(rng.choice((1, 2, 4, 8, 16, 64))):
-        out[rng.randrange(len(out))] ^= rng.randrange(1, 256)
+        out[_at(rng, len(out))] ^= rng.randrange(1, 256)
     return bytes(out)
 
 
@@ -123,7 +132,7 @@ def _truncate(rng: random.Random, data: bytes, _seeds: Sequence[Seed]) -> bytes:
 
 def _splice(rng: random.Random, data: bytes, seeds: Sequence[Seed]) -> bytes:
     other = rng.choice(seeds)[1]
-    return data[: rng.randrange(len(data))] + other[rng.randrange(len(other)) :]
+    return data[: _at(rng, len(data))] + other[_at(rng, len(other)) :]
 
 
 def _deep(rng: random.Random, depth: int) -> bytes:
@@ -193,17 +202,19 @@ def _bomb(rng: random.Random, data: bytes, _seeds: Sequence[Seed]) -> bytes:
         )
     elif shape == "tounicode":  # a font whose Unicode map is huge
         cmap = _cmap(rng.choice((1_000, 50_000, 400_000)))
-        objs = d.one_page(_content(b"BT /F2 12 Tf 72 720 Td <0041> Tj ET"), extra_fonts=b"/F2 6 0 R ")
-        objs.append(
-            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 7 0 R >>"
+        objs = d.one_page(
+            _content(b"BT /F2 12 Tf 72 720 Td <0041> Tj ET"), extra_fonts=b"/F2 6 0 R "
         )
+        objs.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 7 0 R >>")
         if rng.random() < 0.5:
             objs.append(_stream(zlib.compress(cmap)))
         else:  # a Flate bomb behind the CMap
             objs.append(_stream(_zeros_flate(mib, levels), levels=levels))
     elif shape == "huge":  # megabytes of real text operators, uncompressed
         ops = b"BT /F1 9 Tf 20 700 Td (x) Tj ET\n" * rng.choice((10_000, 200_000, 500_000))
-        return d.raw_pdf(d.one_page(b"<< /Length %d >>\nstream\n" % len(ops) + ops + b"\nendstream"))
+        return d.raw_pdf(
+            d.one_page(b"<< /Length %d >>\nstream\n" % len(ops) + ops + b"\nendstream")
+        )
     else:  # a bomb stream injected into a real file as a new object
         obj = b"\n999 0 obj\n" + _stream(_zeros_flate(mib, levels), levels=levels) + b"\nendobj\n"
         at = data.rfind(b"xref")
@@ -214,7 +225,9 @@ def _bomb(rng: random.Random, data: bytes, _seeds: Sequence[Seed]) -> bytes:
 
 def _content(ops: bytes) -> bytes:
     packed = zlib.compress(ops)
-    return b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed + b"\nendstream"
+    return (
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed + b"\nendstream"
+    )
 
 
 def _cmap(entries: int) -> bytes:
@@ -233,9 +246,7 @@ def _cmap(entries: int) -> bytes:
 def _xref(rng: random.Random, data: bytes, _seeds: Sequence[Seed]) -> bytes:
     how = rng.choice(("startxref", "offsets", "zero", "drop-table", "drop-trailer", "drop-eof"))
     if how == "startxref":
-        return re.sub(
-            rb"startxref\s+\d+", b"startxref\n%d" % rng.randrange(len(data) * 2), data
-        )
+        return re.sub(rb"startxref\s+\d+", b"startxref\n%d" % _at(rng, len(data) * 2), data)
     if how in ("offsets", "zero"):
         shift = rng.randint(-200, 200)
 
@@ -328,10 +339,8 @@ def _worker(
 ) -> None:
     import resource
 
-    try:
+    with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
-    except (ValueError, OSError):
-        pass
     from matcher import MatchOptions, parse
 
     parse(seeds[0][1], options=MatchOptions())  # warm up: imports are not the inputs' cost
@@ -351,15 +360,15 @@ def _worker(
         start = time.monotonic()
         try:
             parse(case.data, options=options)
-        except BaseException as exc:  # noqa: BLE001 - everything is counted, nothing escapes
+        except BaseException as exc:  # everything is counted, nothing escapes
             error = exc
         wall = time.monotonic() - start
         outcome, detail = _outcome(error)
         usage = resource.getrusage(resource.RUSAGE_SELF)
         rss_mb, cpu = usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime - cpu
         raised = rss_mb if rss_mb > before else 0.0  # this input set the worker's new peak
-        row = (index, case.kind, case.seed_name, case.engine, outcome, detail, wall, rss_mb, raised, cpu)
-        conn.send(row)
+        conn.send((index, case.kind, case.seed_name, case.engine, outcome, detail, wall, rss_mb,
+                   raised, cpu))  # fmt: skip
 
 
 class _Slot:
@@ -390,10 +399,8 @@ class _Slot:
         self.conn.close()
 
     def retire(self) -> None:
-        try:
+        with contextlib.suppress(OSError):
             self.conn.send(None)
-        except OSError:
-            pass
         self.proc.join(10)
         if self.proc.is_alive():
             self.proc.kill()
@@ -538,17 +545,17 @@ def summary(rows: Sequence[Row], *, timeout: float, max_rss_mb: float) -> dict[s
             e: stats([r for r in rows if r.engine == e]) for e in sorted({r.engine for r in rows})
         },
         "reader_bugs_behind_corrupt_document": dict(hidden.most_common()),
-        "failures": [
-            {"index": r.index, "why": why, **dataclasses.asdict(r)} for r, why in failed
-        ],
+        "failures": [{"index": r.index, "why": why, **dataclasses.asdict(r)} for r, why in failed],
         "ok": not failed,
     }
 
 
 def table(result: dict[str, Any]) -> str:
     """The summary as a Markdown table (what docs/parsing.md quotes)."""
-    codes = ["result", "corrupt-document", "document-too-large", "parse-timeout", "no-text",
-             "pdf-encrypted", "empty-document", "unsupported-type", "unhandled", "crash", "hang"]  # fmt: skip
+    codes = [
+        *("result", "corrupt-document", "document-too-large", "parse-timeout", "no-text"),
+        *("pdf-encrypted", "empty-document", "unsupported-type", "unhandled", "crash", "hang"),
+    ]
     short = {"corrupt-document": "corrupt", "document-too-large": "too-large",
              "parse-timeout": "timeout", "pdf-encrypted": "encrypted", "empty-document": "empty",
              "unsupported-type": "unsupported"}  # fmt: skip
@@ -593,7 +600,8 @@ def replay(path: Path, *, engine: str, timeout: float) -> int:
 
     start = time.monotonic()
     try:
-        doc = parse(path.read_bytes(), options=MatchOptions(parse_timeout=timeout, pdf_engine=engine))  # type: ignore[arg-type]
+        options = MatchOptions(parse_timeout=timeout, pdf_engine=engine)  # type: ignore[arg-type]
+        doc = parse(path.read_bytes(), options=options)
         print(f"result: {len(doc.text)} characters, warnings {[w.code for w in doc.warnings]}")
     except Exception as exc:
         print(f"{type(exc).__name__}: {exc}; cause {exc.__cause__!r}")
@@ -604,7 +612,9 @@ def replay(path: Path, *, engine: str, timeout: float) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.fuzz", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.fuzz", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=12)
     parser.add_argument("--workers", type=int, default=2)
@@ -626,8 +636,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     producers = ["reportlab", "fpdf2"] if args.no_soffice else available_producers()
     seeds = seed_files(producers=producers, corpus=args.corpus, corpus_limit=args.corpus_limit)
-    print(f"{len(seeds)} seed files; {args.count:,} inputs, seed {args.seed}, engines "
-          f"{'/'.join(engines)}, deadline {args.timeout:g} s, {args.workers} workers", flush=True)  # fmt: skip
+    print(
+        f"{len(seeds)} seed files; {args.count:,} inputs, seed {args.seed}, engines "
+        f"{'/'.join(engines)}, deadline {args.timeout:g} s, {args.workers} workers",
+        flush=True,
+    )
     started = time.monotonic()
     last = [0.0]
 
@@ -656,11 +669,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(table(result))
     if result["reader_bugs_behind_corrupt_document"]:
-        print("reader errors behind corrupt-document:", result["reader_bugs_behind_corrupt_document"])
+        print(
+            "reader errors behind corrupt-document:", result["reader_bugs_behind_corrupt_document"]
+        )
     for row, why in failed[:30]:
         print(f"FAIL {why}: #{row.index} {row.kind} {row.seed} {row.engine}: {row.outcome} "
               f"{row.detail} {row.wall_s:.2f} s {row.rss_mb:.0f} MB")  # fmt: skip
-    print(f"summary: {args.json}" + (f"; {len(failed)} failing inputs in {args.failures}" if failed else ""))
+    print(
+        f"summary: {args.json}"
+        + (f"; {len(failed)} failing inputs in {args.failures}" if failed else "")
+    )
     return 1 if failed else 0
 
 
