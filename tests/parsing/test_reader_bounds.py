@@ -21,6 +21,7 @@ from matcher.read.pdf.glyphs import Glyph, PageGlyphs
 from matcher.read.pdf.layout import find_gutter, order_page, table_rows
 from matcher.read.pdf.limits import MAX_SEGMENTS_PER_PAGE
 from matcher.read.pdf.segments import Segment
+from tests.documents import SLOW_TO_OPEN, slow_to_open_pdf
 from tests.parsing.truncated import (
     TRUNCATIONS,
     chained_bomb_pdf,
@@ -143,6 +144,20 @@ def test_matcher_match_honours_the_deadline_too() -> None:
     matcher = Matcher.default(MatchOptions(pdf_engine="pdfminer", parse_timeout=0.2))
     with pytest.raises(ParseTimeoutError):
         matcher.match(scattered_pieces_pdf(20_000))
+
+
+@pytest.mark.issue(12)
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("kind", SLOW_TO_OPEN)
+def test_a_file_slow_to_open_answers_within_its_deadline(engine: str, kind: str) -> None:
+    # pdfminer spent 7-25 s opening these (xref scan, object stream, one nested array, a CMap)
+    # before the reader's page loop first checked the deadline
+    data = slow_to_open_pdf(kind)
+    options = MatchOptions(pdf_engine=engine, parse_timeout=0.5)  # type: ignore[arg-type]
+    elapsed, result = _timed_parse(data, options)
+    assert elapsed < 0.5 + 1.0, (kind, engine, elapsed, result)
+    if engine == "pdfminer":
+        assert isinstance(result, ParseTimeoutError), result
 
 
 @pytest.mark.parametrize("engine", ENGINES)

@@ -11,7 +11,8 @@ Both glyph sources produce the same ``PageGlyphs``; everything after is written 
 (pypdfium2) is the default engine; pdfminer.six reads a file when pypdfium2 is missing, when
 PDFium cannot open or read it, and when asked for (``MatchOptions.pdf_engine="pdfminer"``).
 
-Bounds (``limits.py``): a ``Deadline`` checked inside the page and glyph loops
+Bounds (``limits.py``): a ``Deadline`` checked inside the page and glyph loops and, with
+pdfminer, inside every parse it runs, opening the file included (``pdfminer_deadline.py``)
 (``ParseTimeoutError``), at most ``max_pages`` pages (``DocumentTooLargeError``), at most
 ``MAX_GLYPHS_PER_PAGE`` glyphs and ``MAX_SEGMENTS_PER_PAGE`` segments per page (the rest is
 dropped with a ``too-complex`` warning). Bad input raises only ``InputError`` subclasses; a
@@ -145,7 +146,7 @@ def _read_with(engine: str, data: bytes, deadline: Deadline, max_pages: int) -> 
     else:
         from matcher.read.pdf import pdfminer_source
 
-        source = pdfminer_source.open_document(data)
+        source = pdfminer_source.open_document(data, deadline)
     try:
         return read_pages(source, deadline, max_pages=max_pages)
     finally:
