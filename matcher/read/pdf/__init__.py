@@ -142,7 +142,7 @@ def _read_with(engine: str, data: bytes, deadline: Deadline, max_pages: int) -> 
     if engine == "pdfium":
         from matcher.read.pdf import pdfium_source
 
-        source = pdfium_source.open_document(data)
+        source = pdfium_source.open_document(data, deadline)
     else:
         from matcher.read.pdf import pdfminer_source
 
@@ -189,7 +189,7 @@ def extract_text(
     if b"%PDF-" not in data[:1024]:
         raise UnsupportedTypeError("This is not a PDF file: not a supported file type here.")
     deadline = deadline or Deadline(None)
-    check_streams(data)
+    check_streams(data, deadline=deadline)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         if engine == "pdfium" and pdfium_available():

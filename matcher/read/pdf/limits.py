@@ -13,7 +13,8 @@ Every PDF input is read under three bounds, whichever glyph source reads it:
   in it (page contents, images, fonts, ToUnicode CMaps, object streams) is inflated through its
   filter chain (Flate, ASCIIHex, ASCII85; ``DecodeParms`` predictors do not grow data) into a
   counter, never kept, against one budget for the whole document: a decompression bomb is a
-  ``DocumentTooLargeError`` after at most ``MAX_INFLATED_BYTES`` of work and memory.
+  ``DocumentTooLargeError`` after at most ``MAX_INFLATED_BYTES`` of work and memory. The scan
+  runs under the deadline too (a file can hold hundreds of thousands of tiny streams).
 """
 
 from __future__ import annotations
@@ -71,6 +72,7 @@ _FLATE = {b"FlateDecode", b"Fl"}
 _HEX = {b"ASCIIHexDecode", b"AHx"}
 _A85 = {b"ASCII85Decode", b"A85"}
 _DICT_LOOKBACK = 2048
+_CHECK_EVERY = 256  # streams between two deadline checks
 
 
 def _too_large(limit: int) -> DocumentTooLargeError:
@@ -123,12 +125,21 @@ def _ascii85(data: bytes) -> bytes | None:
         return None
 
 
-def check_streams(data: bytes, limit: int = MAX_INFLATED_BYTES) -> None:
+def check_streams(
+    data: bytes, limit: int = MAX_INFLATED_BYTES, *, deadline: Deadline | None = None
+) -> None:
     """Raise ``DocumentTooLargeError`` when the file's streams, decoded through their filter
     chains, add up to more than ``limit`` bytes. Damaged streams and filters this check does
-    not decode (images in DCT/JPX/CCITT, encrypted streams) are left to the engines."""
+    not decode (images in DCT/JPX/CCITT, encrypted streams) are left to the engines.
+
+    Raises:
+        DocumentTooLargeError: over ``limit``.
+        ParseTimeoutError: past ``deadline``.
+    """
     budget = [limit]
-    for m in _STREAM.finditer(data):
+    for count, m in enumerate(_STREAM.finditer(data)):
+        if deadline is not None and count % _CHECK_EVERY == 0:
+            deadline.check()
         start = m.end()
         head = data[max(0, m.start() - _DICT_LOOKBACK) : m.start()]
         obj = head.rfind(b" obj")
