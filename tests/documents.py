@@ -987,11 +987,12 @@ def slow_pdf(operations: int = 400_000, pages: int = 4) -> bytes:
     """A small PDF (~30 kB: the pages share one compressed content stream) whose pages each
     hold ``operations`` text operations.
 
-    The reader is bounded per page (its piece cap turns such a page into a ``too-complex``
-    warning), so the cost grows with the page count instead: 400,000 operations take about a
-    second per page with either engine (4 pages: ~4 s on the development machine). Tests that
-    need a request to stay busy, or to outlive a time budget, pick the pages to keep a wide
-    margin on both sides instead of relying on an unbounded parse.
+    A page of 400,000 operations (12.8 MB of content) is over ``PDFIUM_MAX_PAGE_CONTENT``, so
+    pdfminer reads it, whichever engine is asked for (PDFium would hold a gigabyte and its page
+    load cannot be stopped): tens of seconds per page, past any time budget the tests set. The
+    reader stops at its deadline (``parse-timeout``), in the library as in a worker, so such a
+    file keeps a request busy for exactly its budget. Smaller pages (up to about 130,000
+    operations) are read by PDFium, about a second per 400,000 operations.
     """
     return text_pages_pdf(b"BT /F1 9 Tf 20 700 Td (x) Tj ET\n" * operations, pages=pages)
 

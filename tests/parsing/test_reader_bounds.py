@@ -19,10 +19,15 @@ from matcher.models import Document
 from matcher.read.pdf import extract_text, layout_page
 from matcher.read.pdf.glyphs import Glyph, PageGlyphs
 from matcher.read.pdf.layout import find_gutter, order_page, table_rows
-from matcher.read.pdf.limits import MAX_SEGMENTS_PER_PAGE, Deadline, check_streams
+from matcher.read.pdf.limits import (
+    MAX_SEGMENTS_PER_PAGE,
+    PDFIUM_MAX_PAGE_CONTENT,
+    Deadline,
+    check_streams,
+)
 from matcher.read.pdf.repair import repaired
 from matcher.read.pdf.segments import Segment
-from tests.documents import SLOW_TO_OPEN, slow_to_open_pdf
+from tests.documents import SLOW_TO_OPEN, person_pdf, slow_pdf, slow_to_open_pdf
 from tests.parsing.truncated import (
     TRUNCATIONS,
     chained_bomb_pdf,
@@ -188,6 +193,21 @@ def test_the_stream_scan_runs_under_the_deadline() -> None:
     with pytest.raises(ParseTimeoutError):
         check_streams(tiny, deadline=Deadline(0.05))
     assert time.monotonic() - start < 0.05 + 1.0
+
+
+@pytest.mark.issue(12)
+def test_a_page_too_heavy_for_pdfium_is_read_by_pdfminer_under_the_deadline() -> None:
+    # 64 MiB of text operators in a 150 kB file: PDFium's page load held 1 GB for 4 s and could
+    # not be stopped; pdfminer reads it instead and stops at the deadline
+    data = slow_pdf(2_000_000, pages=1)
+    assert len(data) < 200_000
+    assert check_streams(data) > PDFIUM_MAX_PAGE_CONTENT
+    options = MatchOptions(pdf_engine="pdfium", parse_timeout=0.5)
+    elapsed, result = _timed_parse(data, options)
+    assert isinstance(result, ParseTimeoutError), result
+    assert elapsed < 0.5 + 1.0
+    # an ordinary page stays with PDFium
+    assert check_streams(person_pdf("reportlab")) < 100_000
 
 
 @pytest.mark.parametrize("engine", ENGINES)

@@ -9,7 +9,9 @@ bytes ─ limits.check_streams (one decompression budget for every stream)
 
 Both glyph sources produce the same ``PageGlyphs``; everything after is written once. PDFium
 (pypdfium2) is the default engine; pdfminer.six reads a file when pypdfium2 is missing, when
-PDFium cannot open or read it, and when asked for (``MatchOptions.pdf_engine="pdfminer"``).
+PDFium cannot open or read it, when a page's content is too heavy for PDFium to parse within
+bounds (``limits.PDFIUM_MAX_PAGE_CONTENT``), and when asked for
+(``MatchOptions.pdf_engine="pdfminer"``).
 
 Bounds (``limits.py``): a ``Deadline`` checked inside the page and glyph loops and, with
 pdfminer, inside every parse it runs, opening the file included (``pdfminer_deadline.py``)
@@ -37,7 +39,12 @@ from matcher.models import DocumentText
 from matcher.read.pdf.assemble import PageResult, assemble
 from matcher.read.pdf.glyphs import PageGlyphs
 from matcher.read.pdf.layout import order_page
-from matcher.read.pdf.limits import MAX_SEGMENTS_PER_PAGE, Deadline, check_streams
+from matcher.read.pdf.limits import (
+    MAX_SEGMENTS_PER_PAGE,
+    PDFIUM_MAX_PAGE_CONTENT,
+    Deadline,
+    check_streams,
+)
 from matcher.read.pdf.segments import Segment, collect_segments, rotated_segments
 
 __all__ = ["Deadline", "extract_text", "layout_page", "pdfium_available", "read_pages"]
@@ -166,8 +173,9 @@ def extract_text(
     Args:
         data: the file's bytes.
         max_bytes / max_pages: larger files are refused.
-        engine: ``pdfium`` (falls back to pdfminer when pypdfium2 is missing or PDFium cannot
-            read the file) or ``pdfminer``.
+        engine: ``pdfium`` (falls back to pdfminer when pypdfium2 is missing, PDFium cannot
+            read the file or a page's content is over ``PDFIUM_MAX_PAGE_CONTENT``) or
+            ``pdfminer``.
         deadline: when the read must be over (none: no time limit).
 
     Raises:
@@ -189,10 +197,11 @@ def extract_text(
     if b"%PDF-" not in data[:1024]:
         raise UnsupportedTypeError("This is not a PDF file: not a supported file type here.")
     deadline = deadline or Deadline(None)
-    check_streams(data, deadline=deadline)
+    heaviest_page = check_streams(data, deadline=deadline)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        if engine == "pdfium" and pdfium_available():
+        # a page PDFium would parse unbounded in time and memory goes to pdfminer (limits.py)
+        if engine == "pdfium" and pdfium_available() and heaviest_page <= PDFIUM_MAX_PAGE_CONTENT:
             try:
                 return _read_with("pdfium", data, deadline, max_pages)
             except CorruptDocumentError:
