@@ -16,6 +16,7 @@ import pytest
 from matcher import MatchOptions, parse
 from matcher.errors import DocumentTooLargeError, InputError, ParseTimeoutError
 from matcher.models import Document
+from matcher.read import read_text
 from matcher.read.pdf import extract_text, layout_page
 from matcher.read.pdf.glyphs import Glyph, PageGlyphs
 from matcher.read.pdf.layout import find_gutter, order_page, table_rows
@@ -27,6 +28,7 @@ from matcher.read.pdf.limits import (
 )
 from matcher.read.pdf.repair import repaired
 from matcher.read.pdf.segments import Segment
+from matcher.read.sections import find_headings
 from tests.documents import SLOW_TO_OPEN, person_pdf, slow_pdf, slow_to_open_pdf
 from tests.parsing.truncated import (
     TRUNCATIONS,
@@ -193,6 +195,32 @@ def test_the_stream_scan_runs_under_the_deadline() -> None:
     with pytest.raises(ParseTimeoutError):
         check_streams(tiny, deadline=Deadline(0.05))
     assert time.monotonic() - start < 0.05 + 1.0
+
+
+@pytest.mark.issue(12)
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x" * 200_000,  # an e-mail pattern tried from every letter: minutes
+        "Ab" * 100_000,  # a broken-word pattern tried from every letter (dehyphenate)
+        "a." * 100_000,
+    ],
+    ids=["letters", "word", "dots"],
+)
+def test_the_text_stages_are_linear_in_a_long_line(text: str) -> None:
+    # 40,000 glyphs of one PDF page (or pasted text) reach these stages as one line
+    start = time.process_time()
+    parse(("Dana Whitfield\nSKILLS\n" + text + "\n").encode())
+    assert time.process_time() - start < 3.0
+
+
+@pytest.mark.issue(12)
+def test_finding_headings_is_linear_in_their_number() -> None:
+    # every heading was looked up in a list of the headings: 40,000 of them took 13 s
+    text = read_text(b"EXPERIENCE\n" * 40_000)
+    start = time.process_time()
+    assert len(find_headings(text)) == 40_000
+    assert time.process_time() - start < 2.0
 
 
 @pytest.mark.issue(12)
