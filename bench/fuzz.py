@@ -1,10 +1,11 @@
 """`make fuzz`: a seeded fuzz campaign against the reader (issue #12, item 5).
 
-Starts from the PDFs the tests make (``tests.documents``: reportlab, fpdf2 and, when the tools
-are installed, LibreOffice and Chromium resumes; hidden text, icon fonts, scans, encrypted
-files) and, with ``--corpus``, the corpus PDFs read where they lie. Input ``i`` of a run is a
-pure function of ``(--seed, i)`` and the seed files, so any input can be made again from its
-number. Each is one of these mutations (sometimes two stacked):
+Starts from the PDFs the tests make (``tests.documents``, the one module that makes test
+documents: reportlab, fpdf2 and, when it is installed, LibreOffice resumes; hidden text, icon
+fonts, scans, encrypted files) and, with ``--corpus``, the shared corpus's PDFs read where they
+lie (``../shared/corpus``, or ``ROLEFIT_SHARED_CORPUS``; skipped when absent). Input ``i`` of a
+run is a pure function of ``(--seed, i)`` and the seed files, so any input can be made again
+from its number. Each is one of these mutations (sometimes two stacked):
 
     flip       a few random bytes XOR-ed
     truncate   cut after k tenths of the file (k = 1..9)
@@ -21,14 +22,16 @@ Every input goes through ``matcher.parse()`` with the library's own deadline
 counted, not fatal: a worker that does not answer by the deadline plus a grace period is
 killed and replaced. Per input: the outcome (a ``Document``, the ``InputError`` subclass, or an
 unhandled exception with its type), the wall time of ``parse()`` and the worker's peak RSS
-(``getrusage`` in the worker; workers are replaced every ``--recycle`` inputs). Prints a table,
-writes a JSON summary, saves failing inputs for reproduction (``bench/cache/fuzz/``, ignored by
-git) and exits 1 on any unhandled exception, crash, parse over the deadline + 1 s or worker
-peak RSS over ``--max-rss-mb``.
+(``VmHWM``, making the input included; workers are replaced every ``--recycle`` inputs). Prints
+a table, writes a JSON summary, saves failing inputs for reproduction (``bench/cache/fuzz/``,
+ignored by git) and exits 1 on any unhandled exception, crash, parse over the deadline + 1 s
+or worker peak RSS over ``--max-rss-mb``.
 
-    make fuzz                                  # 10,000 inputs, both engines, seed 12
-    make fuzz FUZZ_ARGS="--count 300 --seed 3" # a short run
-    python -m bench.fuzz --replay bench/cache/fuzz/failures/00042-flip.pdf
+    make fuzz                      # 10,000 inputs, both engines, seed 12, corpus, 1 worker, nice 10
+    make fuzz N=300 SEED=3         # a short run; WORKERS=2, FUZZ_ARGS="--timeout 5" for more
+    python -m bench.fuzz --replay bench/cache/fuzz/failures/12-00042-flip-overrun-pdfium.pdf
+
+CI runs a seeded smoke of a few hundred inputs (``tests/test_fuzz_smoke.py``).
 """
 
 from __future__ import annotations
@@ -54,7 +57,6 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "bench" / "cache" / "fuzz"
-CORPUS = Path(os.environ.get("ROLEFIT_SHARED_CORPUS", ROOT.parent / "shared" / "corpus"))
 KINDS = ("flip", "truncate", "splice", "nest", "bomb", "xref", "garbage")
 ENGINES = ("pdfium", "pdfminer")
 RSS_LIMIT_MB = 300.0
@@ -71,7 +73,6 @@ Seed = tuple[str, bytes]
 def seed_files(*, producers: Sequence[str], corpus: Path | None, corpus_limit: int) -> list[Seed]:
     """The files mutations start from: the tests' documents, optionally the corpus PDFs."""
     from tests import documents as d
-    from tests.parsing import truncated
 
     seeds: list[Seed] = [(f"person-{p}", d.person_pdf(p)) for p in producers]
     seeds += [
@@ -79,7 +80,6 @@ def seed_files(*, producers: Sequence[str], corpus: Path | None, corpus_limit: i
         ("medium-fpdf2", d.medium_pdf()),
         ("two-column-reportlab", d.make_pdf(d.sample_resume(), producer="reportlab", columns=2)),
         ("two-column-fpdf2", d.make_pdf(d.sample_resume(), producer="fpdf2", columns=2)),
-        ("platypus-resume", truncated.resume_pdf()),
         (
             "hidden-text",
             d.hidden_text_pdf(
@@ -334,6 +334,22 @@ def _outcome(exc: BaseException | None) -> tuple[str, str]:
     return "unhandled", f"{type(exc).__module__}.{type(exc).__qualname__}: {str(exc)[:200]}"
 
 
+def _peak_rss_mb() -> float:
+    """This process's peak resident memory (MB). ``VmHWM`` belongs to the process's own memory
+    map, made at ``exec``; ``ru_maxrss`` keeps the parent's peak from before the worker's fork
+    and exec (a worker spawned by a 500 MB pytest process starts at 500 MB)."""
+    import resource
+
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def _worker(
     conn: Connection, seeds: list[Seed], seed: int, engines: list[str], timeout: float
 ) -> None:
@@ -356,7 +372,7 @@ def _worker(
         options = MatchOptions(parse_timeout=timeout, pdf_engine=case.engine)  # type: ignore[arg-type]
         error: BaseException | None = None
         usage = resource.getrusage(resource.RUSAGE_SELF)
-        before, cpu = usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
+        before, cpu = _peak_rss_mb(), usage.ru_utime + usage.ru_stime
         start = time.monotonic()
         try:
             parse(case.data, options=options)
@@ -365,7 +381,7 @@ def _worker(
         wall = time.monotonic() - start
         outcome, detail = _outcome(error)
         usage = resource.getrusage(resource.RUSAGE_SELF)
-        rss_mb, cpu = usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime - cpu
+        rss_mb, cpu = _peak_rss_mb(), usage.ru_utime + usage.ru_stime - cpu
         raised = rss_mb if rss_mb > before else 0.0  # this input set the worker's new peak
         conn.send((index, case.kind, case.seed_name, case.engine, outcome, detail, wall, rss_mb,
                    raised, cpu))  # fmt: skip
@@ -622,8 +638,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--engines", default=",".join(ENGINES))
     parser.add_argument("--recycle", type=int, default=1000, help="inputs per worker process")
     parser.add_argument("--max-rss-mb", type=float, default=RSS_LIMIT_MB)
-    parser.add_argument("--corpus", type=Path, nargs="?", const=CORPUS, default=None,
-                        help=f"also mutate the corpus PDFs (default folder {CORPUS})")  # fmt: skip
+    from bench.corpus import SHARED_CORPUS
+
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        nargs="?",
+        const=SHARED_CORPUS,
+        default=None,
+        help=f"also mutate the corpus PDFs (default folder {SHARED_CORPUS})",
+    )
     parser.add_argument("--corpus-limit", type=int, default=40)
     parser.add_argument("--no-soffice", action="store_true", help="skip the LibreOffice seed")
     parser.add_argument("--json", type=Path, default=CACHE / "summary.json")
