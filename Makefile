@@ -79,6 +79,17 @@ eval-texts: $(STAMP) ## Rebuild the new set's texts from repository mirrors: MIR
 bench: $(STAMP) ## Benchmarks (speed, memory); BENCH_ARGS=--quick for a smoke run
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
+# make fuzz: N inputs of campaign SEED in WORKERS processes at nice NICE (a shared machine)
+N ?= 10000
+SEED ?= 12
+WORKERS ?= 1
+NICE ?= 10
+FUZZ_ARGS ?=
+
+.PHONY: fuzz
+fuzz: $(STAMP) ## Fuzz the reader: N=10000 mutated PDFs, SEED=12, WORKERS=1 (FUZZ_ARGS for more)
+	nice -n $(NICE) $(BIN)/python -m bench.fuzz --count $(N) --seed $(SEED) --workers $(WORKERS) --corpus $(FUZZ_ARGS)
+
 .PHONY: docker
 docker: ## Build the container image (needs a Docker engine)
 	docker build -t rolefit .

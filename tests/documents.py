@@ -19,7 +19,9 @@ One function per producer:
   ``hidden_text_pdf``, ``image_only_pdf`` (a scan), ``encrypted_pdf`` (pypdf), ``truncated_pdf``.
 - ``raw_pdf`` writes PDF objects byte by byte with a correct xref table, for what no producer makes
   on purpose: an icon font without a Unicode map, a decompression bomb, deep nesting, a content
-  stream that takes pdfminer minutes, thousands of pages.
+  stream that takes pdfminer minutes, thousands of pages; and the files that kept pdfminer busy
+  for a minute before it read a page (``slow_to_open_pdf``: no xref, a huge object stream, a
+  content stream that is one nested array, a huge ToUnicode CMap).
 - scans made from those PDFs (``scanned_pdf``, ``scanned_image``: pages rendered with PDFium
   into pixels, no text layer), ``png_image`` (a tiny photo with no text), ``gif_image`` (not a
   resume type), ``huge_png`` (a pixel bomb), job postings (``JOB_POSTING_JSONLD``,
@@ -1104,11 +1106,12 @@ def slow_pdf(operations: int = 400_000, pages: int = 4) -> bytes:
     """A small PDF (~30 kB: the pages share one compressed content stream) whose pages each
     hold ``operations`` text operations.
 
-    The reader is bounded per page (its piece cap turns such a page into a ``too-complex``
-    warning), so the cost grows with the page count instead: 400,000 operations take about a
-    second per page with either engine (4 pages: ~4 s on the development machine). Tests that
-    need a request to stay busy, or to outlive a time budget, pick the pages to keep a wide
-    margin on both sides instead of relying on an unbounded parse.
+    A page of 400,000 operations (12.8 MB of content) is over ``PDFIUM_MAX_PAGE_CONTENT``, so
+    pdfminer reads it, whichever engine is asked for (PDFium would hold a gigabyte and its page
+    load cannot be stopped): tens of seconds per page, past any time budget the tests set. The
+    reader stops at its deadline (``parse-timeout``), in the library as in a worker, so such a
+    file keeps a request busy for exactly its budget. Smaller pages (up to about 130,000
+    operations) are read by PDFium, about a second per 400,000 operations.
     """
     return text_pages_pdf(b"BT /F1 9 Tf 20 700 Td (x) Tj ET\n" * operations, pages=pages)
 
@@ -1364,6 +1367,56 @@ def crowded_zip(entries: int = 120_000) -> bytes:
     """A zip of ``entries`` empty files (about 85 bytes each): its central directory alone
     makes a reader build an object per entry."""
     return zip_of([(f"{n:x}", b"") for n in range(entries)], method=zipfile.ZIP_STORED)
+
+
+SLOW_TO_OPEN = ("no-xref", "object-stream", "nested-content", "tounicode")
+
+
+def slow_to_open_pdf(kind: str, *, size: int = 1) -> bytes:
+    """A small file (at most a few MB) on which pdfminer spends seconds per ``size`` in one
+    parse that never returns to the reader's page loop; each was a minute-long hang before
+    the reader checked its deadline inside pdfminer's parsers (issue #12).
+
+    - ``no-xref``: 60,000 objects and no xref table or trailer (pdfminer scans the file);
+    - ``object-stream``: no xref, and an object stream of a million numbers;
+    - ``nested-content``: the page's content stream is one array nested a million deep;
+    - ``tounicode``: the font's ToUnicode CMap maps 150,000 codes.
+    """
+    text = stream(b"BT /F1 12 Tf 72 720 Td (Slow to open) Tj ET")
+    if kind == "no-xref":
+        objs = one_page(text) + [b"<< /N %d /V [1 2 3] >>" % i for i in range(60_000 * size)]
+        data = raw_pdf(objs)
+        return data[: data.rfind(b"xref")]
+    if kind == "object-stream":
+        body = b"1 0 " * (250_000 * size)
+        packed = zlib.compress(body)
+        objs = one_page(text)
+        objs.append(
+            b"<< /Type /ObjStm /N %d /First 0 /Length %d /Filter /FlateDecode >>\nstream\n"
+            % (125_000 * size, len(packed))
+            + packed
+            + b"\nendstream"
+        )
+        data = raw_pdf(objs)
+        return data[: data.rfind(b"xref")]
+    if kind == "nested-content":
+        body = b"BT /F1 12 Tf 72 720 Td (Slow to open) Tj ET " + b"[" * (1_000_000 * size)
+        return raw_pdf(one_page(stream(body, filters=("FlateDecode",))))
+    if kind == "tounicode":
+        lines = [b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap"]
+        lines.append(b"1 begincodespacerange <0000> <FFFF> endcodespacerange")
+        for start in range(0, 150_000 * size, 100):
+            lines.append(b"100 beginbfchar")
+            lines += [
+                b"<%04X> <%04X>" % (c % 0xFFFF, 0x41 + c % 26) for c in range(start, start + 100)
+            ]
+            lines.append(b"endbfchar")
+        lines.append(b"endcmap end end")
+        objs = one_page(stream(b"BT /F2 12 Tf 72 720 Td <0041> Tj ET"), extra_fonts=b"/F2 6 0 R ")
+        objs.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 7 0 R >>")
+        objs.append(stream(b"\n".join(lines), filters=("FlateDecode",)))
+        return raw_pdf(objs)
+    raise ValueError(f"unknown kind {kind!r}; one of {SLOW_TO_OPEN}")
 
 
 # --------------------------------------------------------------------------- the named people

@@ -283,7 +283,7 @@ def find_headings(doc: DocumentText) -> list[tuple[int, SectionKind]]:
         styles[_style(line)] += 1
     # When the document marks its headings typographically (bold, larger, capitals), a known
     # name in plain body type is a list item ("Leadership" among the skills), not a heading.
-    marked = [i for i in found if _stands_out(lines[i], body)]
+    marked = {i for i in found if _stands_out(lines[i], body)}  # a set: looked up per heading
     if len(marked) >= 2:
         for i in list(found):
             if i not in marked:

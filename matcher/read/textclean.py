@@ -192,7 +192,9 @@ def clean_line(text: str) -> str:
     return text
 
 
-_BROKEN_WORD = re.compile(r"([A-Za-z]{2,})(?:\u00ad[-\u2010]?|-)$")
+# the lookbehind starts a match only where a word starts (the same matches): a long line is not
+# rescanned from each of its letters
+_BROKEN_WORD = re.compile(r"(?<![A-Za-z])([A-Za-z]{2,})(?:\u00ad[-\u2010]?|-)$")
 _CONTINUES = re.compile(r"^([a-z][A-Za-z]*)([,.;:]?)(\s|$)")
 
 

@@ -17,19 +17,32 @@ import pytest
 from matcher import MatchOptions, parse
 from matcher.errors import DocumentTooLargeError, InputError, ParseTimeoutError
 from matcher.models import Document
+from matcher.read import read_text
 from matcher.read.pdf import extract_text, layout_page
 from matcher.read.pdf.glyphs import Glyph, PageGlyphs
 from matcher.read.pdf.layout import find_gutter, order_page, table_rows
-from matcher.read.pdf.limits import MAX_SEGMENTS_PER_PAGE
+from matcher.read.pdf.limits import (
+    MAX_SEGMENTS_PER_PAGE,
+    PDFIUM_MAX_PAGE_CONTENT,
+    Deadline,
+    heaviest_page_content,
+)
+from matcher.read.pdf.repair import repaired
 from matcher.read.pdf.segments import Segment
+from matcher.read.pdf.streams import check_streams
+from matcher.read.sections import find_headings
 from tests.documents import (
     BOMB_PLACES,
     BOMB_TRICKS,
+    SLOW_TO_OPEN,
     bomb_stream_pdf,
     encrypted_bomb_pdf,
     encrypted_pdf,
     filtered_text_pdf,
+    person_pdf,
     scanned_bomb_pdf,
+    slow_pdf,
+    slow_to_open_pdf,
 )
 from tests.parsing.truncated import (
     TRUNCATIONS,
@@ -153,6 +166,90 @@ def test_matcher_match_honours_the_deadline_too() -> None:
     matcher = Matcher.default(MatchOptions(pdf_engine="pdfminer", parse_timeout=0.2))
     with pytest.raises(ParseTimeoutError):
         matcher.match(scattered_pieces_pdf(20_000))
+
+
+@pytest.mark.issue(12)
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("kind", SLOW_TO_OPEN)
+def test_a_file_slow_to_open_answers_within_its_deadline(engine: str, kind: str) -> None:
+    # pdfminer spent 7-25 s opening these (xref scan, object stream, one nested array, a CMap)
+    # before the reader's page loop first checked the deadline
+    data = slow_to_open_pdf(kind)
+    options = MatchOptions(pdf_engine=engine, parse_timeout=0.5)  # type: ignore[arg-type]
+    elapsed, result = _timed_parse(data, options)
+    assert elapsed < 0.5 + 1.0, (kind, engine, elapsed, result)
+    if engine == "pdfminer":
+        assert isinstance(result, ParseTimeoutError), result
+
+
+@pytest.mark.issue(12)
+def test_repair_finds_the_catalog_in_linear_time() -> None:
+    # a pattern run forward from every "N G obj <<" took 50 s on a 20 MB file of headers
+    junk = b"%PDF-1.4\n" + b"1 0 obj <<>>\n" * 1_500_000
+    start = time.monotonic()
+    assert repaired(junk) is None
+    assert repaired(junk + b"7 0 obj << /Type /Catalog /Pages 2 0 R >>") is not None
+    assert time.monotonic() - start < 1.0
+    whole = resume_pdf()
+    fixed = repaired(truncated(0.5))
+    assert fixed is not None
+    assert fixed.endswith(b"trailer\n<< /Root %s R >>\n%%%%EOF\n" % _catalog_ref(whole))
+
+
+def _catalog_ref(data: bytes) -> bytes:
+    at = data.index(b"/Catalog")
+    head = data.rfind(b" obj", 0, at)
+    return data[data.rfind(b"\n", 0, head) + 1 : head]
+
+
+@pytest.mark.issue(12)
+def test_the_stream_scan_runs_under_the_deadline() -> None:
+    tiny = b"%PDF-1.4\n" + b"<< /Filter /FlateDecode >> stream\nx\nendstream\n" * 400_000
+    start = time.monotonic()
+    with pytest.raises(ParseTimeoutError):
+        check_streams(tiny, deadline=Deadline(0.05))
+    assert time.monotonic() - start < 0.05 + 1.0
+
+
+@pytest.mark.issue(12)
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x" * 200_000,  # an e-mail pattern tried from every letter: minutes
+        "Ab" * 100_000,  # a broken-word pattern tried from every letter (dehyphenate)
+        "a." * 100_000,
+    ],
+    ids=["letters", "word", "dots"],
+)
+def test_the_text_stages_are_linear_in_a_long_line(text: str) -> None:
+    # 40,000 glyphs of one PDF page (or pasted text) reach these stages as one line
+    start = time.process_time()
+    parse(("Dana Whitfield\nSKILLS\n" + text + "\n").encode())
+    assert time.process_time() - start < 3.0
+
+
+@pytest.mark.issue(12)
+def test_finding_headings_is_linear_in_their_number() -> None:
+    # every heading was looked up in a list of the headings: 40,000 of them took 13 s
+    text = read_text(b"EXPERIENCE\n" * 40_000)
+    start = time.process_time()
+    assert len(find_headings(text)) == 40_000
+    assert time.process_time() - start < 2.0
+
+
+@pytest.mark.issue(12)
+def test_a_page_too_heavy_for_pdfium_is_read_by_pdfminer_under_the_deadline() -> None:
+    # 64 MiB of text operators in a 150 kB file: PDFium's page load held 1 GB for 4 s and could
+    # not be stopped; pdfminer reads it instead and stops at the deadline
+    data = slow_pdf(2_000_000, pages=1)
+    assert len(data) < 200_000
+    assert heaviest_page_content(data) > PDFIUM_MAX_PAGE_CONTENT
+    options = MatchOptions(pdf_engine="pdfium", parse_timeout=0.5)
+    elapsed, result = _timed_parse(data, options)
+    assert isinstance(result, ParseTimeoutError), result
+    assert elapsed < 0.5 + 1.0
+    # an ordinary page stays with PDFium
+    assert heaviest_page_content(person_pdf("reportlab")) < 100_000
 
 
 @pytest.mark.parametrize("engine", ENGINES)

@@ -264,8 +264,10 @@ def test_api_slow_document_is_killed_at_the_budget_while_others_succeed(
     body = assert_problem(slow, 422, "parse-timeout")
     assert "time" in str(body["detail"])
     assert 3.5 < elapsed < 30  # the 4 s budget, not pdfminer's tens of seconds
-    assert metric(ready_server, "rolefit_worker_restarts") == restarts + 1
-    # The killed worker was replaced: both workers serve again.
+    # The reader stops at its own deadline (pdfminer reads a page this heavy, checking it as it
+    # parses) or the pool kills the worker at the same budget: whichever is first, the same
+    # second. A killed worker was replaced: both workers serve again.
+    assert metric(ready_server, "rolefit_worker_restarts") in (restarts, restarts + 1)
     with ready_server.client() as client:
         for _ in range(2):
             again = client.post(

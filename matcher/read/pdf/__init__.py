@@ -10,9 +10,12 @@ bytes ─ streams.check_streams (one decompression budget for every stream)
 
 Both glyph sources produce the same ``PageGlyphs``; everything after is written once. PDFium
 (pypdfium2) is the default engine; pdfminer.six reads a file when pypdfium2 is missing, when
-PDFium cannot open or read it, and when asked for (``MatchOptions.pdf_engine="pdfminer"``).
+PDFium cannot open or read it, when a page's content is too heavy for PDFium to parse within
+bounds (``limits.PDFIUM_MAX_PAGE_CONTENT``), and when asked for
+(``MatchOptions.pdf_engine="pdfminer"``).
 
-Bounds (``limits.py``): a ``Deadline`` checked inside the page and glyph loops
+Bounds (``limits.py``): a ``Deadline`` checked inside the page and glyph loops and, with
+pdfminer, inside every parse it runs, opening the file included (``pdfminer_deadline.py``)
 (``ParseTimeoutError``), at most ``max_pages`` pages (``DocumentTooLargeError``), at most
 ``MAX_GLYPHS_PER_PAGE`` glyphs and ``MAX_SEGMENTS_PER_PAGE`` segments per page (the rest is
 dropped with a ``too-complex`` warning). Bad input raises only ``InputError`` subclasses; a
@@ -37,7 +40,12 @@ from matcher.models import DocumentText
 from matcher.read.pdf.assemble import PageResult, assemble
 from matcher.read.pdf.glyphs import PageGlyphs
 from matcher.read.pdf.layout import order_page
-from matcher.read.pdf.limits import MAX_SEGMENTS_PER_PAGE, Deadline
+from matcher.read.pdf.limits import (
+    MAX_SEGMENTS_PER_PAGE,
+    PDFIUM_MAX_PAGE_CONTENT,
+    Deadline,
+    heaviest_page_content,
+)
 from matcher.read.pdf.ocr_source import INSTALL_HINT, PageOcr, needs_ocr
 from matcher.read.pdf.ocr_source import available as ocr_available
 from matcher.read.pdf.segments import Segment, collect_segments, rotated_segments
@@ -153,11 +161,11 @@ def _read_with(
     if engine == "pdfium":
         from matcher.read.pdf import pdfium_source
 
-        source = pdfium_source.open_document(data)
+        source = pdfium_source.open_document(data, deadline)
     else:
         from matcher.read.pdf import pdfminer_source
 
-        source = pdfminer_source.open_document(data)
+        source = pdfminer_source.open_document(data, deadline)
     scans = PageOcr(data) if ocr and pdfium_available() and ocr_available() else None
     try:
         return read_pages(source, deadline, max_pages=max_pages, ocr=scans)
@@ -185,8 +193,9 @@ def extract_text(
     Args:
         data: the file's bytes.
         max_bytes / max_pages: larger files are refused.
-        engine: ``pdfium`` (falls back to pdfminer when pypdfium2 is missing or PDFium cannot
-            read the file) or ``pdfminer``.
+        engine: ``pdfium`` (falls back to pdfminer when pypdfium2 is missing, PDFium cannot
+            read the file or a page's content is over ``PDFIUM_MAX_PAGE_CONTENT``) or
+            ``pdfminer``.
         deadline: when the read must be over (none: no time limit).
         ocr: read pages that are only images with Tesseract (when it is installed).
 
@@ -211,9 +220,11 @@ def extract_text(
         raise UnsupportedTypeError("This is not a PDF file: not a supported file type here.")
     deadline = deadline or Deadline(None)
     check_streams(data, deadline=deadline)
+    heaviest_page = heaviest_page_content(data, deadline=deadline)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        if engine == "pdfium" and pdfium_available():
+        # a page PDFium would parse unbounded in time and memory goes to pdfminer (limits.py)
+        if engine == "pdfium" and pdfium_available() and heaviest_page <= PDFIUM_MAX_PAGE_CONTENT:
             try:
                 return _read_with("pdfium", data, deadline, max_pages, ocr)
             except CorruptDocumentError:

@@ -100,12 +100,17 @@ class PdfiumDocument:
                 page.close()
 
 
-def open_document(data: bytes) -> PdfiumDocument:
+def open_document(data: bytes, deadline: Deadline | None = None) -> PdfiumDocument:
     """Open ``data`` with PDFium (with a trailer appended if it is truncated, see ``repair``).
+
+    PDFium opens a file in one C call the deadline cannot interrupt (its xref rebuild of a
+    20 MB file of garbage takes up to about a second of CPU); the deadline is checked before
+    the second try.
 
     Raises:
         PdfEncryptedError: a password is needed.
         CorruptDocumentError: PDFium cannot open it (the caller then tries pdfminer).
+        ParseTimeoutError: past ``deadline`` after the first try.
     """
     import pypdfium2 as pdfium
 
@@ -115,6 +120,8 @@ def open_document(data: bytes) -> PdfiumDocument:
         message = str(exc).lower()
         if "password" in message or "security" in message:
             raise PdfEncryptedError() from exc
+        if deadline is not None:
+            deadline.check()
         fixed = repaired(data)
         if fixed is not None:
             try:

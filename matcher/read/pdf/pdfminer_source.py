@@ -1,11 +1,14 @@
-"""pdfminer.six as a glyph source (the only module that imports pdfminer).
+"""pdfminer.six as a glyph source (with ``pdfminer_deadline``, the only modules that import
+pdfminer).
 
 pdfminer's interpreter runs each page through a device (``_Device``) that sees every glyph with
 its graphics state: hidden glyphs (``glyphs.hidden_reason``) are set aside with their reason,
 visible ones are kept as ``Glyph`` in content order, per container (the page, each form
 XObject). pdfminer's own layout analysis is never run; the shared layout engine orders the
 page. The interpreter checks the deadline every few hundred operators, and the device stops
-keeping glyphs past ``MAX_GLYPHS_PER_PAGE``.
+keeping glyphs past ``MAX_GLYPHS_PER_PAGE``. Everything pdfminer parses (the file as it is
+opened, its object streams, content streams and ToUnicode CMaps) is read under the same
+deadline (``pdfminer_deadline``), so opening a file is bounded like reading its pages.
 
 A truncated file that opens only once a trailer pointing at its catalog is appended is read
 that way and marked ``repaired`` (the document is then partial).
@@ -18,7 +21,12 @@ import logging
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from matcher.errors import CorruptDocumentError, DocumentTooLargeError, PdfEncryptedError
+from matcher.errors import (
+    CorruptDocumentError,
+    DocumentTooLargeError,
+    InputError,
+    PdfEncryptedError,
+)
 from matcher.read.pdf.glyphs import (
     Backdrop,
     Glyph,
@@ -177,9 +185,9 @@ def _make_device(rsrcmgr: Any, deadline: Deadline) -> Any:
 def _make_interpreter(rsrcmgr: Any, device: Any, deadline: Deadline) -> Any:
     """pdfminer's page interpreter, checking ``deadline`` every ``_CHECK_EVERY`` operands and
     operators (a content stream of millions of no-op operators is bounded too)."""
-    from pdfminer.pdfinterp import PDFPageInterpreter
+    from matcher.read.pdf.pdfminer_deadline import BoundedInterpreter
 
-    class _Interpreter(PDFPageInterpreter):
+    class _Interpreter(BoundedInterpreter):
         ticks = 0
 
         def _tick(self) -> None:
@@ -209,10 +217,7 @@ def _make_interpreter(rsrcmgr: Any, device: Any, deadline: Deadline) -> Any:
                 self._tick()
             raise AttributeError(name)
 
-        def dup(self) -> _Interpreter:
-            return self.__class__(self.rsrcmgr, self.device)
-
-    return _Interpreter(rsrcmgr, device)
+    return _Interpreter(rsrcmgr, device, deadline)
 
 
 def _runs(container: Any, page: PageGlyphs) -> None:
@@ -242,9 +247,10 @@ class PdfminerDocument:
         self.producer = _producer(document)
 
     def pages(self, deadline: Deadline) -> Iterator[PageGlyphs]:
-        from pdfminer.pdfinterp import PDFResourceManager
+        from matcher.read.pdf.pdfminer_deadline import BoundedResourceManager
 
-        rsrcmgr = PDFResourceManager(caching=True)
+        self.document.deadline = deadline  # object streams read while the pages are
+        rsrcmgr = BoundedResourceManager(deadline)
         device = _make_device(rsrcmgr, deadline)
         interpreter = _make_interpreter(rsrcmgr, device, deadline)
         for page in self._pages:
@@ -259,15 +265,17 @@ class PdfminerDocument:
         """Nothing to release: pdfminer holds no native resources."""
 
 
-def open_document(data: bytes) -> PdfminerDocument:
+def open_document(data: bytes, deadline: Deadline | None = None) -> PdfminerDocument:
     """Open ``data`` with pdfminer, patching a truncated file's trailer if it must.
 
     Raises:
         PdfEncryptedError, CorruptDocumentError, DocumentTooLargeError.
+        ParseTimeoutError: the opening (xref, fallback scan, page tree) ran past ``deadline``.
     """
     _quiet_pdfminer()
+    deadline = deadline or Deadline(None)
     try:
-        document, pages = _open_once(data)
+        document, pages = _open_once(data, deadline)
         if pages:
             return PdfminerDocument(document, pages, False)
     except CorruptDocumentError:
@@ -275,7 +283,7 @@ def open_document(data: bytes) -> PdfminerDocument:
         if fixed is None:
             raise
         try:
-            document, pages = _open_once(fixed)
+            document, pages = _open_once(fixed, deadline)
         except CorruptDocumentError:
             pass
         else:
@@ -284,20 +292,22 @@ def open_document(data: bytes) -> PdfminerDocument:
         raise
     fixed = _repaired(data)
     if fixed is not None:
-        with_fix = _open_once(fixed)
+        with_fix = _open_once(fixed, deadline)
         if with_fix[1]:
             return PdfminerDocument(with_fix[0], with_fix[1], True)
     return PdfminerDocument(document, pages, False)
 
 
-def _open_once(data: bytes) -> tuple[Any, list[Any]]:
-    from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
+def _open_once(data: bytes, deadline: Deadline) -> tuple[Any, list[Any]]:
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfpage import PDFPage
-    from pdfminer.pdfparser import PDFParser
+
+    from matcher.read.pdf.pdfminer_deadline import BoundedDocument, open_parser
 
     try:
-        parser = PDFParser(io.BytesIO(data))
-        document = PDFDocument(parser, password="")
+        document = BoundedDocument(open_parser(data, deadline), "", deadline)
+    except InputError:  # ParseTimeoutError
+        raise
     except PDFPasswordIncorrect as exc:
         raise PdfEncryptedError() from exc
     except PDFEncryptionError as exc:
@@ -315,8 +325,13 @@ def _open_once(data: bytes) -> tuple[Any, list[Any]]:
         raise CorruptDocumentError(
             "The PDF is corrupt or truncated (its structure or xref table cannot be read)."
         ) from exc
+    pages = []
     try:
-        pages = list(PDFPage.create_pages(document))
+        for page in PDFPage.create_pages(document):
+            pages.append(page)
+            deadline.check()
+    except InputError:
+        raise
     except RecursionError as exc:
         raise CorruptDocumentError(
             "The PDF is corrupt: its page tree is nested too deeply to read."

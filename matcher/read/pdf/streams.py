@@ -302,7 +302,9 @@ class _Document:
                 self.streams.append(_Stream(after, attrs, num, gen))
         # a "stream" keyword no header led to (a header the scan could not read): the
         # nearest dictionary that ends right before it
-        for m in _STREAM_KW.finditer(data):
+        for k, m in enumerate(_STREAM_KW.finditer(data)):
+            if k % 512 == 0:
+                deadline.check()
             at = m.start()
             if at in seen or not _is_keyword(data, at, b"stream"):
                 continue
@@ -651,7 +653,9 @@ def _charge_all(doc: _Document, budget: _Budget, decipher: _Decipher | None) -> 
     for stream in objstm:
         found = _charge(doc, stream, budget, decipher, keep=True)
         doc.add_object_stream(found, {k: doc.one(v) for k, v in stream.attrs.items()})
-    for stream in doc.streams:
+    for k, stream in enumerate(doc.streams):
+        if k % 512 == 0:
+            budget.deadline.check()
         if stream not in objstm:
             _charge(doc, stream, budget, decipher, keep=False)
 
