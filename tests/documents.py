@@ -1102,7 +1102,7 @@ def text_pages_pdf(content: bytes, *, pages: int = 1) -> bytes:
     return raw_pdf(objs)
 
 
-def slow_pdf(operations: int = 400_000, pages: int = 4) -> bytes:
+def slow_pdf(operations: int = 120_000, pages: int = 4) -> bytes:
     """A small PDF (~30 kB: the pages share one compressed content stream) whose pages each
     hold ``operations`` text operations.
 
@@ -1111,7 +1111,8 @@ def slow_pdf(operations: int = 400_000, pages: int = 4) -> bytes:
     load cannot be stopped): tens of seconds per page, past any time budget the tests set. The
     reader stops at its deadline (``parse-timeout``), in the library as in a worker, so such a
     file keeps a request busy for exactly its budget. Smaller pages (up to about 130,000
-    operations) are read by PDFium, about a second per 400,000 operations.
+    operations) are read by PDFium, about a second per 400,000 operations: the default, 4 pages
+    of 120,000, is a file that takes seconds and then succeeds.
     """
     return text_pages_pdf(b"BT /F1 9 Tf 20 700 Td (x) Tj ET\n" * operations, pages=pages)
 
