@@ -1112,7 +1112,8 @@ def slow_pdf(operations: int = 120_000, pages: int = 4) -> bytes:
     reader stops at its deadline (``parse-timeout``), in the library as in a worker, so such a
     file keeps a request busy for exactly its budget. Smaller pages (up to about 130,000
     operations) are read by PDFium, about a second per 400,000 operations: the default, 4 pages
-    of 120,000, is a file that takes seconds and then succeeds.
+    of 120,000, is a file that takes seconds and then succeeds. Pages over 16 MiB (500,000
+    operations) are refused (``document-too-large``: pdfminer holds a stream whole).
     """
     return text_pages_pdf(b"BT /F1 9 Tf 20 700 Td (x) Tj ET\n" * operations, pages=pages)
 
@@ -1147,6 +1148,16 @@ def bomb_pdf(mib: int) -> bytes:
     """One page whose content stream is Flate-compressed twice and inflates to ``mib`` MiB."""
     body = b"BT /F1 12 Tf 72 720 Td (Decompression limit) Tj ET\n" + b" " * (mib << 20)
     return raw_pdf(one_page(stream(body, filters=("FlateDecode", "FlateDecode"))))
+
+
+def tounicode_bomb_pdf(mib: int, levels: int = 3) -> bytes:
+    """One page whose font's ToUnicode CMap is ``mib`` MiB of spaces behind ``levels`` Flate
+    layers: small to send, and under the 64 MiB budget for ``mib`` < 64, but a whole stream
+    that pdfminer would hold (twice while inflating it) and tokenize (``make fuzz``, issue #12)."""
+    objs = one_page(stream(b"BT /F2 12 Tf 72 720 Td <0041> Tj ET"), extra_fonts=b"/F2 6 0 R ")
+    objs.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 7 0 R >>")
+    objs.append(stream(b" " * (mib << 20), filters=("FlateDecode",) * levels))
+    return raw_pdf(objs)
 
 
 def nested_pdf(depth: int) -> bytes:

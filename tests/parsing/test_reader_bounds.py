@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,6 +25,7 @@ from matcher.read.pdf.layout import find_gutter, order_page, table_rows
 from matcher.read.pdf.limits import (
     MAX_SEGMENTS_PER_PAGE,
     PDFIUM_MAX_PAGE_CONTENT,
+    PDFMINER_MAX_STREAM,
     Deadline,
     heaviest_page_content,
 )
@@ -35,6 +37,7 @@ from tests.documents import (
     BOMB_PLACES,
     BOMB_TRICKS,
     SLOW_TO_OPEN,
+    bomb_pdf,
     bomb_stream_pdf,
     encrypted_bomb_pdf,
     encrypted_pdf,
@@ -43,6 +46,7 @@ from tests.documents import (
     scanned_bomb_pdf,
     slow_pdf,
     slow_to_open_pdf,
+    tounicode_bomb_pdf,
 )
 from tests.parsing.truncated import (
     TRUNCATIONS,
@@ -238,18 +242,130 @@ def test_finding_headings_is_linear_in_their_number() -> None:
 
 
 @pytest.mark.issue(12)
-def test_a_page_too_heavy_for_pdfium_is_read_by_pdfminer_under_the_deadline() -> None:
+@pytest.mark.parametrize(
+    ("operations", "code"), [(400_000, "parse-timeout"), (2_000_000, "document-too-large")]
+)
+def test_a_page_too_heavy_for_pdfium_is_read_by_pdfminer_within_bounds(
+    operations: int, code: str
+) -> None:
     # 64 MiB of text operators in a 150 kB file: PDFium's page load held 1 GB for 4 s and could
-    # not be stopped; pdfminer reads it instead and stops at the deadline
-    data = slow_pdf(2_000_000, pages=1)
+    # not be stopped. Up to 16 MiB pdfminer reads the page instead (stopping at the deadline);
+    # beyond that it is refused, as pdfminer holds a stream whole
+    data = slow_pdf(operations, pages=1)
     assert len(data) < 200_000
     assert heaviest_page_content(data) > PDFIUM_MAX_PAGE_CONTENT
     options = MatchOptions(pdf_engine="pdfium", parse_timeout=0.5)
     elapsed, result = _timed_parse(data, options)
-    assert isinstance(result, ParseTimeoutError), result
+    assert isinstance(result, InputError), result
+    assert result.code == code
     assert elapsed < 0.5 + 1.0
-    # an ordinary page stays with PDFium
-    assert heaviest_page_content(person_pdf("reportlab")) < 100_000
+
+
+def test_an_ordinary_resume_stays_with_pdfium_and_within_pdfminer_bounds() -> None:
+    data = person_pdf("reportlab")
+    assert heaviest_page_content(data) < 100_000
+    costs = check_streams(data)
+    assert costs.pdfminer_ok
+    assert costs.recovery == 0
+
+
+@pytest.fixture(scope="module")
+def bombs() -> dict[str, bytes]:
+    """The first two findings of `make fuzz`, remade from ``bomb_pdf``: an 80 MiB bomb whose
+    outer checksum has a flipped byte, and a 15 MiB one cut short."""
+    big, small = bomb_pdf(80), bomb_pdf(15)  # over the 64 MiB budget; under pdfminer's 16 MiB
+    end = big.index(b"\nendstream")  # the last byte of the outer layer's checksum, flipped
+    flipped = big[: end - 1] + bytes([big[end - 1] ^ 0x55]) + big[end:]
+    start, end = small.index(b"stream\n") + 7, small.index(b"\nendstream")
+    return {"checksum": flipped, "cut": small[: start + (end - start) * 9 // 10]}
+
+
+@pytest.mark.issue(12)
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(
+    ("damage", "code"), [("checksum", "document-too-large"), ("cut", "corrupt-document")]
+)
+def test_a_damaged_bomb_is_refused_at_once(
+    bombs: dict[str, bytes], engine: str, damage: str, code: str
+) -> None:
+    # a wrong checksum must not hide a bomb from the budget (PDFium held 600 MB when the scan
+    # gave up on the stream); a cut one recovers 13 MiB from 15 kB, which pdfminer's
+    # byte-at-a-time recovery copies once per input byte: 34 s, past any deadline, in one call
+    options = MatchOptions(pdf_engine=engine, parse_timeout=2)  # type: ignore[arg-type]
+    elapsed, result = _timed_parse(bombs[damage], options)
+    assert isinstance(result, InputError), result
+    assert result.code == code
+    assert elapsed < 2.0
+
+
+def test_a_cut_resume_stays_within_pdfminer_bounds() -> None:
+    # the bounds must not take ordinary damage away from pdfminer's own recovery
+    for fraction in TRUNCATIONS:
+        costs = check_streams(truncated(fraction))
+        assert costs.pdfminer_ok, (fraction, costs)
+
+
+# A fresh interpreter parses one file and reports how far its peak memory rose: the peak of a
+# process only grows, so each file needs its own (about half a second each, run side by side).
+_PEAK_PROBE = """
+import json, resource, sys
+from matcher import MatchOptions, parse
+from matcher.errors import InputError
+data = sys.stdin.buffer.read()
+parse(b"warm up", options=MatchOptions())
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+try:
+    parse(data, options=MatchOptions(pdf_engine=sys.argv[1], parse_timeout=10))
+    code = "read"
+except InputError as exc:
+    code = exc.code
+grew = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+print(json.dumps({"code": code, "grew_mib": grew / 1024}))
+"""
+
+
+def _peak_growth(files: dict[tuple[str, str], bytes]) -> dict[tuple[str, str], dict[str, Any]]:
+    """``(name, engine) → {"code", "grew_mib"}``, each file parsed in its own process."""
+    running = {
+        key: subprocess.Popen(
+            [sys.executable, "-c", _PEAK_PROBE, key[1]],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for key in files
+    }
+    results = {}
+    for key, process in running.items():
+        out, err = process.communicate(files[key], timeout=120)
+        assert process.returncode == 0, err.decode()[-2000:]
+        results[key] = json.loads(out)
+    return results
+
+
+@pytest.mark.issue(12)
+def test_the_fuzz_findings_answer_and_stay_small(bombs: dict[str, bytes]) -> None:
+    # What `make fuzz` found, measured as it found them: the peak memory of the process that
+    # parses the file. Before the fixes the cut bomb held both engines for 34 s (PDFium called
+    # it corrupt, then pdfminer recovered it byte by byte) and +73 MiB; a 40 MiB ToUnicode CMap
+    # behind three Flate layers (under the 64 MiB budget) was decoded whole by pdfminer, twice
+    # over, then tokenized: +117 MiB here, a worker at 302 MB.
+    cmap = tounicode_bomb_pdf(40)
+    assert check_streams(cmap).largest_stream > PDFMINER_MAX_STREAM
+    expected = {
+        ("checksum", "pdfium"): ("document-too-large", 32),
+        ("checksum", "pdfminer"): ("document-too-large", 32),
+        ("cut", "pdfium"): ("corrupt-document", 32),
+        ("cut", "pdfminer"): ("corrupt-document", 32),
+        # PDFium reads the page (it holds the CMap once); pdfminer is not given the file
+        ("tounicode", "pdfium"): ("read", 128),
+        ("tounicode", "pdfminer"): ("document-too-large", 32),
+    }
+    files = {key: cmap if key[0] == "tounicode" else bombs[key[0]] for key in expected}
+    measured = _peak_growth(files)
+    for key, (code, most_mib) in expected.items():
+        assert measured[key]["code"] == code, (key, measured[key])
+        assert measured[key]["grew_mib"] < most_mib, (key, measured[key])
 
 
 @pytest.mark.parametrize("engine", ENGINES)

@@ -248,7 +248,7 @@ def test_api_slow_document_is_killed_at_the_budget_while_others_succeed(
     restarts = metric(ready_server, "rolefit_worker_restarts")
     results: list[httpx.Response] = []
     started = time.monotonic()
-    thread = _post_in_thread(ready_server, docs.slow_pdf(1_500_000, pages=8), results)
+    thread = _post_in_thread(ready_server, docs.slow_pdf(400_000, pages=8), results)
     _wait_in_flight(ready_server, 1)
     # Meanwhile the service answers: liveness at once, and a normal match on the other worker.
     for _ in range(3):
@@ -280,7 +280,7 @@ def test_api_full_queue_is_503_with_retry_after(ready_server: Server) -> None:
     """2 workers and no queue: with two slow documents in flight a third request is refused."""
     results: list[httpx.Response] = []
     threads = [
-        _post_in_thread(ready_server, docs.slow_pdf(1_500_000, pages=8), results) for _ in range(2)
+        _post_in_thread(ready_server, docs.slow_pdf(400_000, pages=8), results) for _ in range(2)
     ]
     _wait_in_flight(ready_server, 2)
     rejected_before = metric(ready_server, "rolefit_tasks_rejected_total")

@@ -12,7 +12,8 @@ Both glyph sources produce the same ``PageGlyphs``; everything after is written 
 (pypdfium2) is the default engine; pdfminer.six reads a file when pypdfium2 is missing, when
 PDFium cannot open or read it, when a page's content is too heavy for PDFium to parse within
 bounds (``limits.PDFIUM_MAX_PAGE_CONTENT``), and when asked for
-(``MatchOptions.pdf_engine="pdfminer"``).
+(``MatchOptions.pdf_engine="pdfminer"``); never a file with a stream or damage it could not
+decode within bounds (``limits.PDFMINER_MAX_STREAM``, ``PDFMINER_MAX_RECOVERY``).
 
 Bounds (``limits.py``): a ``Deadline`` checked inside the page and glyph loops and, with
 pdfminer, inside every parse it runs, opening the file included (``pdfminer_deadline.py``)
@@ -43,6 +44,7 @@ from matcher.read.pdf.layout import order_page
 from matcher.read.pdf.limits import (
     MAX_SEGMENTS_PER_PAGE,
     PDFIUM_MAX_PAGE_CONTENT,
+    PDFMINER_MAX_STREAM,
     Deadline,
     heaviest_page_content,
 )
@@ -195,7 +197,9 @@ def extract_text(
         max_bytes / max_pages: larger files are refused.
         engine: ``pdfium`` (falls back to pdfminer when pypdfium2 is missing, PDFium cannot
             read the file or a page's content is over ``PDFIUM_MAX_PAGE_CONTENT``) or
-            ``pdfminer``.
+            ``pdfminer``; pdfminer never reads a file with a stream over
+            ``PDFMINER_MAX_STREAM`` (``DocumentTooLargeError``) or damaged streams over
+            ``PDFMINER_MAX_RECOVERY`` to recover (``CorruptDocumentError``).
         deadline: when the read must be over (none: no time limit).
         ocr: read pages that are only images with Tesseract (when it is installed).
 
@@ -206,7 +210,8 @@ def extract_text(
             decompression bomb.
         ParseTimeoutError: past ``deadline``.
         PdfEncryptedError: a user password is needed to open it.
-        CorruptDocumentError: not readable as a PDF (truncated, broken xref, garbage).
+        CorruptDocumentError: not readable as a PDF (truncated, broken xref, garbage), or
+            not within bounds by either engine.
         NoTextError: no page has text, from its text layer or (scans) from OCR; without
             Tesseract the message says how to install it.
     """
@@ -219,15 +224,27 @@ def extract_text(
     if b"%PDF-" not in data[:1024]:
         raise UnsupportedTypeError("This is not a PDF file: not a supported file type here.")
     deadline = deadline or Deadline(None)
-    check_streams(data, deadline=deadline)
+    costs = check_streams(data, deadline=deadline)
     heaviest_page = heaviest_page_content(data, deadline=deadline)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        # a page PDFium would parse unbounded in time and memory goes to pdfminer (limits.py)
+        # each engine reads only what it can read within bounds (limits.py): a page PDFium
+        # would parse unbounded goes to pdfminer, a stream or damage pdfminer would decode
+        # unbounded stays with PDFium
         if engine == "pdfium" and pdfium_available() and heaviest_page <= PDFIUM_MAX_PAGE_CONTENT:
             try:
                 return _read_with("pdfium", data, deadline, max_pages, ocr)
             except CorruptDocumentError:
-                pass  # pdfminer's own recovery may still read it (below)
-            deadline.check()
+                if not costs.pdfminer_ok:
+                    raise
+            deadline.check()  # pdfminer's own recovery may still read it (below)
+        if costs.largest_stream > PDFMINER_MAX_STREAM:
+            raise DocumentTooLargeError(
+                "The PDF is too large: a page's content, or another stream, decodes to more "
+                f"than {PDFMINER_MAX_STREAM // 2**20} MiB (a resume page has less than 100 kB)."
+            )
+        if not costs.pdfminer_ok:
+            raise CorruptDocumentError(
+                "The PDF is corrupt: its damaged streams cannot be recovered within the limits."
+            )
         return _read_with("pdfminer", data, deadline, max_pages, ocr)

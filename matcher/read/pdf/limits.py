@@ -19,6 +19,12 @@ Every PDF input is read under three bounds, whichever glyph source reads it:
   measures each page's content streams (and each form XObject), decoded. PDFium parses a page
   in one C call that no deadline can stop, with memory about fourteen times the content's
   size; a file with a heavier page is read by pdfminer, which checks the deadline as it parses.
+- **What pdfminer may decode** (``PDFMINER_MAX_STREAM``, ``PDFMINER_MAX_RECOVERY``, measured by
+  ``streams.check_streams``): pdfminer holds a stream whole (twice while inflating it), and
+  recovers a damaged Flate stream in time quadratic in it, both inside calls no deadline
+  reaches. A file with a larger stream (images aside) or damage too costly to recover is not
+  given to pdfminer: PDFium reads it if it can, else ``DocumentTooLargeError`` (a stream) or
+  ``CorruptDocumentError`` (damage).
 """
 
 from __future__ import annotations
@@ -36,6 +42,8 @@ __all__ = [
     "MAX_INFLATED_BYTES",
     "MAX_SEGMENTS_PER_PAGE",
     "PDFIUM_MAX_PAGE_CONTENT",
+    "PDFMINER_MAX_RECOVERY",
+    "PDFMINER_MAX_STREAM",
     "Deadline",
     "heaviest_page_content",
 ]
@@ -48,6 +56,16 @@ MAX_INFLATED_BYTES = 64 * 1024 * 1024  # all streams of one document, inflated
 # byte of dense operators (1 GB for 64 MiB, from a 150 kB file); the densest resume pages of the
 # corpus have 80 kB. A heavier page is read by pdfminer, under the deadline.
 PDFIUM_MAX_PAGE_CONTENT = 4 * 1024 * 1024
+# the most one stream (images aside: reading text never decodes them) may cost pdfminer, in
+# budget bytes (``streams.PYTHON_COST`` for what it builds in Python): it holds a stream whole,
+# twice while inflating it. A 40 MiB ToUnicode CMap behind three Flate layers took a worker past
+# 300 MB (make fuzz); a resume's largest stream, an embedded font, is under 1 MiB.
+PDFMINER_MAX_STREAM = 16 * 1024 * 1024
+# pdfminer recovers a damaged Flate stream one input byte at a time, copying its output so far
+# each time: about input x output bytes copied, 1e11 a second, in one call. A cut 60 kB bomb
+# layer that recovers 63 MB held it for minutes (make fuzz); a damaged resume stream copies
+# less than 1e10.
+PDFMINER_MAX_RECOVERY = 20_000_000_000
 _CHUNK = 1 << 20
 
 

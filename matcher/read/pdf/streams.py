@@ -27,6 +27,11 @@ predictor (``/DecodeParms /Predictor``) or RunLength output is built as a list o
 twelve times its size in memory and 0.6 s per MiB, so those bytes are charged
 ``PYTHON_COST`` times (and a predictor's ``/Columns``, which pdfminer allocates up front);
 CCITTFax outside an image, about 3 s per MiB, ``CCITT_COST`` times.
+
+The scan also says what pdfminer could not bear (``StreamCosts``): the costliest single stream
+it would decode (``limits.PDFMINER_MAX_STREAM``), and what recovering the damaged Flate streams
+would cost it (``limits.PDFMINER_MAX_RECOVERY``): ``extract_text`` gives such a file to PDFium
+only.
 """
 
 from __future__ import annotations
@@ -40,9 +45,14 @@ from functools import partial
 from typing import Any
 
 from matcher.errors import DocumentTooLargeError
-from matcher.read.pdf.limits import MAX_INFLATED_BYTES, Deadline
+from matcher.read.pdf.limits import (
+    MAX_INFLATED_BYTES,
+    PDFMINER_MAX_RECOVERY,
+    PDFMINER_MAX_STREAM,
+    Deadline,
+)
 
-__all__ = ["CCITT_COST", "PYTHON_COST", "check_streams"]
+__all__ = ["CCITT_COST", "PYTHON_COST", "StreamCosts", "check_streams"]
 
 # What a byte of output costs pdfminer, in budget bytes, when it decodes a stream in Python
 # (anything but an image; PDFium decodes images in C, and only to render them for OCR):
@@ -111,6 +121,7 @@ class _Budget:
         self.limit = limit
         self.left = limit
         self.deadline = deadline
+        self.recovery = 0  # input x output bytes of the damaged Flate streams (pdfminer's copies)
 
     def take(self, amount: int) -> None:
         self.left -= amount
@@ -385,12 +396,15 @@ class _Document:
 # --------------------------------------------------------------------------- filters
 
 
-def _flate(data: bytes, budget: _Budget, cost: int, keep: bool) -> bytes:
-    """Inflate piece by piece, charging each output; a damaged stream yields what came
-    before the damage, to the byte (what pdfminer's ``decompress_corrupted`` and PDFium
-    keep)."""
+def _flate(data: bytes, budget: _Budget, cost: int, keep: bool, recovered: bool = True) -> bytes:
+    """Inflate piece by piece, charging each output; a damaged stream (a bad byte, a wrong
+    checksum, cut short) yields what came before the damage, to the byte (what pdfminer's
+    ``decompress_corrupted`` and PDFium keep), and adds what pdfminer's recovery of it copies
+    (bytes fed up to the damage x output) to ``budget.recovery`` when pdfminer would recover
+    it (``recovered``: it never decodes an image to read text)."""
     kept: list[bytes] = []
     charged = [0]  # charged for the piece being fed
+    produced = [0]
 
     def feed(d: Any, piece: bytes) -> None:
         pending = piece
@@ -398,33 +412,44 @@ def _flate(data: bytes, budget: _Budget, cost: int, keep: bool) -> bytes:
             out = d.decompress(pending, _CHUNK)
             pending = d.unconsumed_tail
             charged[0] += len(out) * cost
+            produced[0] += len(out)
             budget.take(len(out) * cost)
             if keep:
                 kept.append(out)
+
+    def damaged(fed: int) -> bytes:  # pdfminer copies the output so far once per byte fed
+        if recovered:
+            budget.recovery += fed * produced[0]
+        return b"".join(kept)
 
     d = zlib.decompressobj()
     for start in range(0, len(data), _PIECE):
         if d.eof:
             return b"".join(kept)
-        saved, mark = d.copy(), len(kept)
+        saved, mark, before = d.copy(), len(kept), produced[0]
         charged[0] = 0
         try:
             feed(d, data[start : start + _PIECE])
         except zlib.error:
             # undo this piece, then replay it a byte at a time from the state before it
             budget.left += charged[0]
+            produced[0] = before
             del kept[mark:]
-            for i in range(start, min(len(data), start + _PIECE)):
+            fed = min(len(data), start + _PIECE)
+            for i in range(start, fed):
                 try:
                     feed(saved, data[i : i + 1])
                 except zlib.error:
+                    fed = i
                     break
-            return b"".join(kept)
-    if not d.eof:
+            return damaged(fed)
+    if not d.eof:  # cut short: zlib.decompress fails on it, so pdfminer recovers it too
         rest = d.flush()
         budget.take(len(rest) * cost)
+        produced[0] += len(rest)
         if keep:
             kept.append(rest)
+        return damaged(len(data))
     return b"".join(kept)
 
 
@@ -543,7 +568,7 @@ def _decode(
         columns = max(1, _number(params.get("Columns"), 1))
         cost = 1 if predictor < 2 else python
         if name in _FLATE:
-            body = _flate(body, budget, cost, keep)
+            body = _flate(body, budget, cost, keep, recovered=not image)
         elif name in _LZW:
             # pdfminer always changes code width early, PDFium follows /EarlyChange
             early = sorted({1, _number(params.get("EarlyChange"), 1)})
@@ -622,12 +647,26 @@ def _chains(doc: _Document, attrs: dict[str, Any]) -> list[list[tuple[str, dict[
     return chains
 
 
+@dataclass(frozen=True, slots=True)
+class StreamCosts:
+    """What the file's streams would cost pdfminer, for choosing the engine that reads it."""
+
+    largest_stream: int  # budget bytes of the costliest stream that is not an image
+    recovery: int  # input x output bytes of the damaged Flate streams
+
+    @property
+    def pdfminer_ok(self) -> bool:
+        """pdfminer can decode every stream (``PDFMINER_MAX_STREAM``) and recover the damaged
+        ones (``PDFMINER_MAX_RECOVERY``) within bounds."""
+        return self.largest_stream <= PDFMINER_MAX_STREAM and self.recovery <= PDFMINER_MAX_RECOVERY
+
+
 def check_streams(
     data: bytes, limit: int = MAX_INFLATED_BYTES, deadline: Deadline | None = None
-) -> None:
+) -> StreamCosts:
     """Raise ``DocumentTooLargeError`` when the file's streams, decoded as the engines would
     decode them, add up to more than ``limit`` bytes (pdfminer's Python-built outputs count
-    ``PYTHON_COST`` times).
+    ``PYTHON_COST`` times); else say what its streams would cost pdfminer.
 
     Raises:
         DocumentTooLargeError: a decompression bomb.
@@ -638,33 +677,43 @@ def check_streams(
     deadline = deadline or Deadline(None)
     budget = _Budget(limit, deadline)
     doc = _Document(data, deadline)
-    _charge_all(doc, budget, None)
+    largest = _charge_all(doc, budget, None)
     if _ENCRYPT.search(data):
         # the raw streams are charged first: pdfminer decodes the xref streams to open it
         decipher = _decipher(data)
         if decipher is not None:
-            _charge_all(doc, budget, decipher)
+            largest = max(largest, _charge_all(doc, budget, decipher))
+    return StreamCosts(largest, budget.recovery)
 
 
-def _charge_all(doc: _Document, budget: _Budget, decipher: _Decipher | None) -> None:
+def _charge_all(doc: _Document, budget: _Budget, decipher: _Decipher | None) -> int:
     """Charge every stream; object streams first (their objects may be what another
-    stream's /Filter or /Length refers to)."""
+    stream's /Filter or /Length refers to). Returns the most one stream that is not an image
+    cost."""
+    largest = 0
     objstm = [s for s in doc.streams if doc.one(s.attrs.get("Type")) == "ObjStm"]
     for stream in objstm:
+        left = budget.left
         found = _charge(doc, stream, budget, decipher, keep=True)
+        largest = max(largest, left - budget.left)
         doc.add_object_stream(found, {k: doc.one(v) for k, v in stream.attrs.items()})
     for k, stream in enumerate(doc.streams):
         if k % 512 == 0:
             budget.deadline.check()
         if stream not in objstm:
+            left = budget.left
             _charge(doc, stream, budget, decipher, keep=False)
+            if doc.one(stream.attrs.get("Subtype")) != "Image":
+                largest = max(largest, left - budget.left)
+    return largest
 
 
 def _charge(
     doc: _Document, stream: _Stream, budget: _Budget, decipher: _Decipher | None, *, keep: bool
 ) -> bytes:
     """Decode one stream (every reading of it) into the budget: the largest reading is
-    charged, not their sum. Returns the decoded data when ``keep``."""
+    charged, not their sum, and the costliest reading's recovery. Returns the decoded data
+    when ``keep``."""
     chains = _chains(doc, stream.attrs)
     if not chains:
         return b""
@@ -686,19 +735,20 @@ def _charge(
 
 def _largest(budget: _Budget, runs: list[Callable[[], bytes]]) -> bytes:
     """Run alternatives of one decoding, each against what is left of the budget, and
-    charge the one that used most."""
+    charge the one that used most (and the costliest recovery)."""
     if len(runs) == 1:
         return runs[0]()
-    start = budget.left
-    most = 0
+    start, recovery = budget.left, budget.recovery
+    most = most_recovery = 0
     kept = b""
     for run in runs:
-        budget.left = start
+        budget.left, budget.recovery = start, recovery
         out = run()
         most = max(most, start - budget.left)
+        most_recovery = max(most_recovery, budget.recovery - recovery)
         if len(out) > len(kept):
             kept = out
-    budget.left = start
+    budget.left, budget.recovery = start, recovery + most_recovery
     budget.take(most)
     return kept
 
