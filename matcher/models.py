@@ -32,6 +32,7 @@ __all__ = [
     "MatchHow",
     "MatchReport",
     "MentionContext",
+    "Occupation",
     "RoleScore",
     "Section",
     "SectionKind",
@@ -364,6 +365,21 @@ class Suggestion:
 
 
 # --------------------------------------------------------------------------- job postings
+
+
+@dataclass(frozen=True, slots=True)
+class Occupation:
+    """The occupations a title names, from O*NET's reported job titles: ``title`` as written,
+    and each (O*NET-SOC code, occupation title) that people report it in ("Senior Product
+    Designer": 17-3013.00 Mechanical Drafters, 27-1021.00 Commercial and Industrial
+    Designers)."""
+
+    title: str
+    held: tuple[tuple[str, str], ...]
+
+    def cited(self, most: int = 3) -> str:
+        """ "O*NET 17-3013.00 Mechanical Drafters; 27-1021.00 Commercial and ..." """
+        return "O*NET " + "; ".join(f"{code} {name}" for code, name in self.held[:most])
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,12 @@ from typing import Any
 from matcher.errors import InputError, InvalidJobPostingError, TaxonomyError, UnknownRoleError
 from matcher.extract.mentions import find_mentions
 from matcher.extract.nlp import SkillNLP, build_nlp
-from matcher.extract.titles import current_titles, title_matches
+from matcher.extract.titles import (
+    current_title_lines,
+    occupation_outside_computing,
+    title_matches,
+    titles_named,
+)
 from matcher.models import (
     CanonicalSkill,
     Document,
@@ -215,7 +220,8 @@ class Matcher:
             skills = self.normalize(mentions)
         with _timed(timings, "score"):
             titles = title_matches(document, self.taxonomy)
-            current = current_titles(document, self.taxonomy)
+            current_lines = current_title_lines(document)
+            current = titles_named(current_lines, self.taxonomy)
             wanted = role_ids or list(self._top)
             ids = list(dict.fromkeys([*wanted, *self._top]))
             everyone = score_roles(
@@ -229,7 +235,12 @@ class Matcher:
             )
             scores = [r for r in everyone if r.role_id in wanted]
             decision = verdict(
-                everyone, self._specs, skills, taxonomy=self.taxonomy, options=self.options
+                everyone,
+                self._specs,
+                skills,
+                taxonomy=self.taxonomy,
+                options=self.options,
+                occupation=occupation_outside_computing(current_lines, self.taxonomy),
             )
             job_score = (
                 None

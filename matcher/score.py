@@ -41,6 +41,7 @@ from matcher.models import (
     IMPORTANCE_ORDER,
     CanonicalSkill,
     Importance,
+    Occupation,
     RoleScore,
     SkillMatch,
     TierScore,
@@ -446,6 +447,9 @@ def with_role_fit(job: RoleScore, role: RoleScore | None, options: MatchOptions)
 # --------------------------------------------------------------------------- the verdict
 
 DISTINCTIVE = 0.4  # a skill is distinctive of a role when the role holds this share of it
+# more distinctive skills needed when the current title is an occupation outside computing
+# (O*NET's reported job titles: a product designer, a project manager, a civil engineer)
+OUTSIDE_COMPUTING_DISTINCTIVE = 2
 
 
 def verdict(
@@ -455,13 +459,17 @@ def verdict(
     *,
     taxonomy: Taxonomy,
     options: MatchOptions,
+    occupation: Occupation | None = None,
 ) -> Verdict:
     """The best of the top-level roles, or none with the reason.
 
     No role fits when the best score is under ``options.none_below``, or when the resume shows
     fewer than ``options.min_distinctive`` skills distinctive of the best role (used or listed,
     not inferred) and its own title does not name the role: a few shared basics (Excel,
-    Python) say that someone uses computers, not which of these roles they do.
+    Python) say that someone uses computers, not which of these roles they do. When the
+    current title is an ``occupation`` outside computing (``titles.occupation_outside_computing``)
+    it takes ``OUTSIDE_COMPUTING_DISTINCTIVE`` more: a designer who runs A/B tests and lists
+    HTML is still a designer.
     """
     ranked = sorted((r for r in scores if r.kind == "role"), key=_rank_key)
     tech = sorted({s.name for s in skills if s.category in _TECHNOLOGY and s.how != "phrase"})
@@ -491,6 +499,27 @@ def verdict(
             best.role_id,
             best.score,
             tuple(distinctive),
+        )
+    if (
+        occupation is not None
+        and not best.title_match
+        and len(distinctive) < options.min_distinctive + OUTSIDE_COMPUTING_DISTINCTIVE
+    ):
+        shown = f"only {', '.join(distinctive)}" if distinctive else "none"
+        reason = (
+            f"No role fits: the title {occupation.title!r} is an occupation outside computing "
+            f"({occupation.cited()}), and {shown} of "
+            f"{best.title}'s distinctive skills shown; {found}."
+        )
+        return Verdict(
+            None,
+            None,
+            0.0,
+            "medium",
+            reason,
+            best.role_id,
+            best.score,
+            (f"title: {occupation.title}", *distinctive),
         )
     if len(distinctive) < options.min_distinctive and not best.title_match:
         which = (

@@ -416,7 +416,7 @@ class MatchReportOut(_Out):
             "examples": [
                 {
                     "taxonomy_version": "tax-1a2b3c4d5e6f",
-                    "method": "distinctive-coverage.v4",
+                    "method": "distinctive-coverage.v5",
                     "verdict": {
                         "role_id": "data-scientist",
                         "title": "Data Scientist",

@@ -84,6 +84,9 @@ class Taxonomy:
     # licence, attribution) and the O*NET occupation titles its records cite, by code.
     imported_from: dict[str, str] = field(default_factory=dict)
     occupations: dict[str, str] = field(default_factory=dict)
+    # O*NET's reported job titles of every occupation (``sources/onet/reported_titles.tsv``):
+    # normalized title of two words or more -> the occupations (code, title) people hold it in
+    job_titles: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
 
     def skill(self, skill_id: str) -> Skill:
         return self.skills[skill_id]
@@ -370,6 +373,30 @@ def _occupations(sources_dir: Path) -> dict[str, str]:
     return {r[0]: r[1] for r in rows if len(r) >= 2}
 
 
+def _job_titles(sources_dir: Path) -> dict[str, tuple[tuple[str, str], ...]]:
+    """Normalized reported job title -> ((O*NET-SOC code, occupation title), ...), from the
+    committed subset (empty without it). A title and the spelled-out form in its parentheses
+    ("RN (Registered Nurse)") both count, and the occupation's own title in the singular
+    ("Registered Nurses"); one-word titles ("Cook", "Baker", also surnames) do not."""
+    path = sources_dir / "onet" / "reported_titles.tsv"
+    if not path.is_file():
+        return {}
+    found: dict[str, dict[tuple[str, str], None]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines()[1:]:
+        parts = line.split("\t")
+        if len(parts) < 3:
+            continue
+        code, occupation, title = parts[0], parts[1], parts[2]
+        forms = [re.sub(r"\([^)]*\)", " ", title), *re.findall(r"\(([^)]*)\)", title)]
+        if not re.search(r",| and | or |\(", occupation) and re.search(r"[^s]s$", occupation):
+            forms.append(occupation[:-1])  # "Registered Nurses" -> "Registered Nurse"
+        for form in forms:
+            key = normalize_name(form)
+            if len(key.split()) >= 2:
+                found.setdefault(key, {})[(code, occupation)] = None
+    return {key: tuple(codes) for key, codes in found.items()}
+
+
 def cache_dir() -> Path | None:
     """Where validated taxonomies are kept between processes: ``ROLEFIT_CACHE_DIR``, else
     ``$XDG_CACHE_HOME/rolefit``, else ``~/.cache/rolefit``; None (no cache) when
@@ -475,4 +502,5 @@ def _read_taxonomy(data_dir: Path) -> Taxonomy:
         name_index=_build_index(skills.values()),
         imported_from=imported_from,
         occupations=_occupations(sources_dir) if imported_from else {},
+        job_titles=_job_titles(sources_dir),
     )

@@ -11,7 +11,8 @@ Two steps, both deterministic (same input bytes, same output bytes):
 
 ``python -m taxonomy.build subset DIR --repository R --commit C --path P``
     Re-extracts the subset from an O*NET text release in ``DIR`` (``Technology Skills.txt``,
-    ``Task Statements.txt``, ``Occupation Data.txt``, ``Read Me.txt``) and rewrites
+    ``Task Statements.txt``, ``Occupation Data.txt``, ``Sample of Reported Titles.txt``,
+    ``Read Me.txt``) and rewrites
     ``sources/onet/MANIFEST.toml`` (origin, version, licence, sha256 of every file).
 
 ``python -m taxonomy.build words DICT --package P --version V``
@@ -523,6 +524,14 @@ SUBSET_COLUMNS = {
 }  # fmt: skip
 
 
+# All occupations' titles as people report them (the one file not cut to group 15).
+REPORTED_TITLES_FILE = "reported_titles.tsv"
+REPORTED_TITLES = (
+    "Sample of Reported Titles.txt",
+    ["O*NET-SOC Code", "Title", "Reported Job Title"],
+)
+
+
 def _release(onet_dir: Path) -> tuple[str, str]:
     """("O*NET 29.3 Database", "May 2025 Release") from the release's ``Read Me.txt``."""
     lines = [ln.strip() for ln in (onet_dir / "Read Me.txt").read_text().splitlines() if ln.strip()]
@@ -551,6 +560,14 @@ def extract_subset(onet_dir: Path, out_dir: Path, origin: dict[str, str]) -> Non
         ]
         _write_tsv(out_dir / out_name, columns, kept)
         subsets.append((out_name, src_name, len(kept), columns))
+    # every occupation's reported job titles (not only group 15): they say when a resume's or
+    # a posting's own title is an occupation outside computing ("Registered Nurse")
+    src_name, columns = REPORTED_TITLES
+    rows = _read_tsv(onet_dir / src_name)
+    originals[src_name] = sha256(onet_dir / src_name)
+    kept = [[r[c] for c in columns] for r in rows]
+    _write_tsv(out_dir / REPORTED_TITLES_FILE, columns, kept)
+    subsets.append((REPORTED_TITLES_FILE, src_name, len(kept), columns))
     words = _common_words(onet_dir)
     _write_tsv(out_dir / "common_words.tsv", ["Word", "Count"], [(w, str(n)) for w, n in words])
     originals["Read Me.txt"] = sha256(onet_dir / "Read Me.txt")
@@ -570,7 +587,8 @@ def extract_subset(onet_dir: Path, out_dir: Path, origin: dict[str, str]) -> Non
         f'commit = "{origin["commit"]}"',
         f'path = "{origin["path"]}"',
         f'selection = "rows of O*NET-SOC major group {MAJOR_GROUP}0000 '
-        '(Computer and Mathematical Occupations)"',
+        "(Computer and Mathematical Occupations); reported job titles of every occupation "
+        f'({REPORTED_TITLES_FILE})"',
         'rebuild = "python -m taxonomy.build subset DIR --repository '
         f'{origin["repository"]} --commit {origin["commit"]} --path {origin["path"]}"',
         "",

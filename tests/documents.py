@@ -59,7 +59,9 @@ from typing import Any
 from tests import tools
 
 __all__ = [
+    "CIVIL_ENGINEER_POSTING",
     "CONTACTS",
+    "DESIGNER_RESUME",
     "JOB_POSTING_JSONLD",
     "JOB_POSTING_PLAIN",
     "JOB_POSTING_TEXT",
@@ -1550,6 +1552,33 @@ Education
 B.A. Accounting, 2012
 """,
 }
+# A product designer whose skills touch data science (A/B tests, analytics, dashboards), with the
+# headline that says what she does; ``{headline}`` is filled by the tests (issue 16, v5).
+DESIGNER_RESUME = """Jana Novak
+{headline}
+Summary
+Designer with 7 years of experience in B2B products, design systems and user research.
+Experience
+{headline}, Lumen Software, 2020 - present
+- Led the redesign of the onboarding flow; ran A/B tests with the growth team (+12% activation).
+- Built the design system's 60 components in Figma and documented their use.
+- Ran 40 usability sessions and turned the findings into the quarter's priorities.
+Designer, Pixelworks Agency, 2016 - 2020
+- Designed the client portal of a retail chain, from wireframes to the handoff to engineering.
+Skills
+Figma, Sketch, prototyping, user research, usability testing, A/B testing, data visualization, HTML, CSS
+Education
+B.A. Interaction Design, 2016
+"""  # noqa: E501
+# A civil engineering posting whose tools touch data science.
+CIVIL_ENGINEER_POSTING = """Civil Engineer
+We are hiring a civil engineer for our bridges and roads team.
+Requirements
+- Degree in civil engineering and 3+ years designing roads, bridges or drainage
+- AutoCAD Civil 3D and structural analysis software
+- Python or MATLAB for load calculations, statistics and data analysis of traffic counts
+- Excel for quantity take-offs; strong report writing
+"""
 SEARCH_RANKING_POSTING = """Machine Learning Engineer, Search Ranking
 About us
 Findly builds product search for online shops. Our platform is known for its reliability, knowledge and scalability, and our culture values curiosity.

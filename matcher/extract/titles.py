@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import re
 
-from matcher.models import Document, SectionKind
+from matcher.models import Document, Occupation, SectionKind
 from matcher.read.contact import is_contact_line
 from taxonomy import Taxonomy, normalize_name
 
-__all__ = ["current_titles", "title_matches", "titles_named"]
+__all__ = [
+    "COMPUTING",
+    "current_title_lines",
+    "current_titles",
+    "occupation_outside_computing",
+    "title_matches",
+    "titles_named",
+]
 
 _BULLETED = re.compile(r"^\s*[•●▪‣◦○■►▶✓✔*·–—-]")
 _TITLE_SECTIONS = frozenset({SectionKind.HEADER, SectionKind.SUMMARY, SectionKind.EXPERIENCE})
@@ -46,6 +53,12 @@ def current_titles(document: Document, taxonomy: Taxonomy) -> dict[str, str]:
     """Roles the resume's current title names: its headline (a short line of the header block,
     above the first section) or the title of its latest job (the current one, else the one
     that ended last). A title held years ago says less about the role someone does now."""
+    return titles_named(current_title_lines(document), taxonomy)
+
+
+def current_title_lines(document: Document) -> list[str]:
+    """The lines that may hold the resume's current title: the short lines of its header
+    block (contact lines aside) and its latest job's title."""
     candidates: list[str] = []
     for line in document.lines:
         if line.hidden or line.start < 0 or len(line.text) > 90:
@@ -60,7 +73,7 @@ def current_titles(document: Document, taxonomy: Taxonomy) -> dict[str, str]:
     if jobs:
         latest = max(jobs, key=lambda e: (e.current, e.end or e.start or "", -e.line))
         candidates.append(latest.title or "")
-    return titles_named(candidates, taxonomy)
+    return candidates
 
 
 def titles_named(candidates: list[str], taxonomy: Taxonomy) -> dict[str, str]:
@@ -83,3 +96,30 @@ def titles_named(candidates: list[str], taxonomy: Taxonomy) -> dict[str, str]:
                 if parent and parent not in found:
                     found[parent] = text.strip()
     return found
+
+
+COMPUTING = "15-"  # O*NET-SOC major group 15: Computer and Mathematical Occupations
+_MAX_TITLE_WORDS = 8
+
+
+def occupation_outside_computing(candidates: list[str], taxonomy: Taxonomy) -> Occupation | None:
+    """The occupation outside computing that the current title names, when it names no role
+    of the taxonomy ("Senior Product Designer", "Registered Nurse", "Civil Engineer"): the
+    first O*NET reported job title (two words or more) found in a candidate title, as long as
+    no title found in the candidates belongs to a computing occupation too ("Research
+    Scientist" is held in computing and in the sciences: it says nothing). None otherwise."""
+    outside: Occupation | None = None
+    for text in candidates:
+        if not text.strip() or titles_named([text], taxonomy):
+            continue
+        words = normalize_name(text).split()[:40]
+        for n in range(min(_MAX_TITLE_WORDS, len(words)), 1, -1):
+            for start in range(len(words) - n + 1):
+                held = taxonomy.job_titles.get(" ".join(words[start : start + n]))
+                if not held:
+                    continue
+                if any(code.startswith(COMPUTING) for code, _ in held):
+                    return None
+                if outside is None:
+                    outside = Occupation(text.strip(), held)
+    return outside

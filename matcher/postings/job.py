@@ -15,7 +15,7 @@ from typing import Any
 
 from matcher.extract.mentions import find_mentions
 from matcher.extract.nlp import SkillNLP
-from matcher.extract.titles import titles_named
+from matcher.extract.titles import occupation_outside_computing, titles_named
 from matcher.models import CanonicalSkill, Document, JobPosting, RoleScore
 from matcher.normalize import FuzzyIndex, canonicalize
 from matcher.options import MatchOptions
@@ -89,7 +89,12 @@ def parse_posting(
         titles=titles_named([raw.title], taxonomy) if raw.title else None,
     )
     decision = verdict(
-        with_similarity(fits, nearest, taxonomy), specs, skills, taxonomy=taxonomy, options=options
+        with_similarity(fits, nearest, taxonomy),
+        specs,
+        skills,
+        taxonomy=taxonomy,
+        options=options,
+        occupation=occupation_outside_computing([raw.title], taxonomy) if raw.title else None,
     )
     return dataclasses.replace(posting, nearest_roles=nearest[:5], verdict=decision)
 

@@ -16,9 +16,15 @@ from typing import Any
 
 import pytest
 
+from matcher.extract.titles import occupation_outside_computing
 from matcher.models import MatchReport
 from matcher.pipeline import Matcher
-from tests.documents import ROLE_FIT_RESUMES, SEARCH_RANKING_POSTING
+from tests.documents import (
+    CIVIL_ENGINEER_POSTING,
+    DESIGNER_RESUME,
+    ROLE_FIT_RESUMES,
+    SEARCH_RANKING_POSTING,
+)
 
 AI_ROLES = {"ml-engineer", "dl-engineer", "ai-engineer"}
 
@@ -185,3 +191,81 @@ def test_the_cli_ranks_the_five_roles_and_variants_only_on_request(
     asked = _cli_json("--role", "Data Analyst", tmp=tmp_path)
     assert [r["role_id"] for r in asked["roles"]] == ["data-analyst"]
     assert asked["roles"][0]["kind"] == "variant"
+
+
+# ---------------------------------------------------------------- v5: the title's occupation
+
+
+@pytest.mark.parametrize(
+    ("title", "code"),
+    [
+        ("Senior Product Designer", "27-1021.00"),
+        ("Registered Nurse", "29-1141.00"),
+        ("Civil Engineer", "17-2051.00"),
+        ("Senior Project Manager", "11-9041.00"),
+        ("Executive Chef", "35-1011.00"),
+    ],
+)
+def test_a_title_outside_computing_is_found_with_its_onet_occupation(
+    matcher: Matcher, title: str, code: str
+) -> None:
+    occupation = occupation_outside_computing(["Jana Novak", title], matcher.taxonomy)
+    assert occupation is not None
+    assert occupation.title == title
+    assert code in {held for held, _ in occupation.held}
+    assert all(not held.startswith("15-") for held, _ in occupation.held)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Senior Software Engineer",  # names a role
+        "Research Scientist",  # held in computer research and in the sciences: says nothing
+        "Web Designer",  # O*NET files it under computing (15-1255)
+        "Growth Lead",  # no occupation O*NET reports
+        "Jana Novak",
+    ],
+)
+def test_a_title_in_computing_or_unknown_is_not_outside(matcher: Matcher, title: str) -> None:
+    assert occupation_outside_computing([title], matcher.taxonomy) is None
+
+
+def test_a_designer_with_two_data_skills_is_told_no_role_fits(matcher: Matcher) -> None:
+    # "Senior Product Designer" with A/B testing and data visualization: v4 said Data Scientist,
+    # "high confidence", 60 of 100. The same resume under a title O*NET does not know still
+    # gets Data Scientist: the title asks for more evidence, the skills are the same.
+    designer = matcher.match_text(DESIGNER_RESUME.format(headline="Senior Product Designer"))
+    assert designer.verdict is not None
+    assert designer.verdict.role_id is None, designer.verdict
+    assert "outside computing" in designer.verdict.reason
+    assert "27-1021.00 Commercial and Industrial Designers" in designer.verdict.reason
+    assert designer.verdict.evidence[0] == "title: Senior Product Designer"
+    assert designer.verdict.runner_up == "data-scientist"
+    unknown = matcher.match_text(DESIGNER_RESUME.format(headline="Growth Lead"))
+    assert unknown.verdict is not None
+    assert unknown.verdict.role_id == "data-scientist", unknown.verdict
+
+
+def test_a_posting_outside_computing_hires_for_no_role(matcher: Matcher) -> None:
+    posting = matcher.parse_job(CIVIL_ENGINEER_POSTING)
+    assert posting.verdict is not None
+    assert posting.verdict.role_id is None, posting.verdict
+    assert "17-2051.00 Civil Engineers" in posting.verdict.reason
+    retitled = matcher.parse_job(
+        CIVIL_ENGINEER_POSTING.replace("Civil Engineer\n", "Engineer, Traffic Models\n", 1)
+    )
+    assert retitled.verdict is not None
+    assert retitled.verdict.role_id == "data-scientist", retitled.verdict
+
+
+def test_a_title_outside_computing_does_not_veto_strong_evidence(matcher: Matcher) -> None:
+    # an electrical engineer who shows the ML role's distinctive skills is still told so
+    retitled = ROLE_FIT_RESUMES["ml-engineer"].replace(
+        "Machine Learning Engineer", "Electrical Engineer"
+    )
+    assert "Machine Learning Engineer" not in retitled
+    occupation = occupation_outside_computing(["Electrical Engineer"], matcher.taxonomy)
+    assert occupation is not None
+    report = matcher.match_text(retitled)
+    assert report.verdict is not None
+    assert report.verdict.role_id in AI_ROLES, report.verdict
