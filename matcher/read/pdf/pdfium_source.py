@@ -415,5 +415,5 @@ def _char_metrics(info: _TextObject, tp: Any, i: int, calls: _Calls) -> None:
 def _pointer_as_int(function: Any, *argtypes: Any) -> Any:
     """``function`` (a pypdfium2 raw binding) returning its pointer as an int (0 for NULL):
     cheaper per call than a ctypes pointer object and its address."""
-    address = ctypes.cast(function, ctypes.c_void_p).value
+    address = ctypes.cast(function, ctypes.c_void_p).value or 0
     return ctypes.CFUNCTYPE(ctypes.c_void_p, *argtypes)(address)
