@@ -16,7 +16,9 @@ from bench import pipeline
 from bench.corpus import CorpusFile
 from bench.stats import ratio, summary, timed
 
-TARGET_RATIO = 1.25
+# issue #12: the whole match with the default engine (PDFium) at least 5x faster than the
+# floor per page (the ratio of summed times over the same pages is the per-page ratio)
+TARGET_RATIO = 0.2
 
 
 def run(

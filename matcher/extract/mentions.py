@@ -561,14 +561,8 @@ def _vendor_scoped(
         opening = _SCOPE_OPEN.match(text, mention.end, info.line.end) if scoped else None
         joined = False
         if opening is None:  # "AWS S3 and Lambda": a product written with its platform
-            prefix = next(
-                (
-                    v
-                    for k, v in nlp.vendors.items()
-                    if normalize_name(mention.surface).startswith(k + " ")
-                ),
-                None,
-            )
+            name = normalize_name(mention.surface) if nlp.vendors else ""  # once, not per vendor
+            prefix = next((v for k, v in nlp.vendors.items() if name.startswith(k + " ")), None)
             scoped = nlp.scoped.get(prefix or "")
             opening = _SCOPE_ITEM.match(text, mention.end, info.line.end) if scoped else None
             joined = True

@@ -22,6 +22,7 @@ from typing import Any
 
 from matcher.errors import CorruptDocumentError, PdfEncryptedError
 from matcher.read.pdf.glyphs import (
+    TINY_PT,
     Backdrop,
     Glyph,
     HiddenGlyph,
@@ -61,6 +62,7 @@ class _TextObject:
         "fills_before",
         "fontname",
         "mode",
+        "plain",
         "rotation",
         "size",
     )
@@ -74,6 +76,23 @@ class _TextObject:
         self.check_background = False
         self.size = 0.0
         self.rotation = 0
+        self.plain = False  # only "outside the page" can hide its glyphs (see _read_page)
+
+
+class _Calls:
+    """The ctypes objects one page's reading reuses (not one set per text object), and what it
+    caches: font names by font handle, ``Backdrop.matches_any`` by colour."""
+
+    __slots__ = ("a", "b", "backdrop", "buf", "fonts", "g", "matches", "matrix", "r", "raw")
+
+    def __init__(self, raw: Any, backdrop: Backdrop) -> None:
+        self.raw = raw
+        self.backdrop = backdrop
+        self.buf = ctypes.create_string_buffer(256)
+        self.r, self.g, self.b, self.a = (ctypes.c_uint() for _ in range(4))
+        self.matrix = raw.FS_MATRIX()
+        self.fonts: dict[int, str] = {}
+        self.matches: dict[tuple[float, float, float], bool] = {}
 
 
 class PdfiumDocument:
@@ -206,25 +225,32 @@ def _walk_objects(
     return texts
 
 
-def _text_object(
-    obj: Any, raw: Any, where: tuple[int, int], backdrop: Backdrop, buf: Any
-) -> _TextObject:
+def _text_object(obj: Any, where: tuple[int, int], calls: _Calls) -> _TextObject:
+    raw = calls.raw
     info = _TextObject()
     info.container, info.fills_before = where
     font = raw.FPDFTextObj_GetFont(obj)
     if font:
-        n = raw.FPDFFont_GetBaseFontName(font, buf, len(buf))
-        info.fontname = buf.raw[: max(0, n - 1)].decode("latin-1", "replace")
+        key = _address(font)
+        name = calls.fonts.get(key)
+        if name is None:
+            buf = calls.buf
+            n = raw.FPDFFont_GetBaseFontName(font, buf, len(buf))
+            name = calls.fonts[key] = buf.raw[: max(0, n - 1)].decode("latin-1", "replace")
+        info.fontname = name
     info.mode = int(raw.FPDFTextObj_GetTextRenderMode(obj))
-    r, g, b, a = (ctypes.c_uint() for _ in range(4))
+    r, g, b, a = calls.r, calls.g, calls.b, calls.a
     get_color = (
         raw.FPDFPageObj_GetStrokeColor if info.mode in (1, 5) else raw.FPDFPageObj_GetFillColor
     )
     if get_color(obj, ctypes.byref(r), ctypes.byref(g), ctypes.byref(b), ctypes.byref(a)):
-        info.color = (r.value / 255, g.value / 255, b.value / 255)
+        info.color = color = (r.value / 255, g.value / 255, b.value / 255)
         if a.value == 0:
             info.mode = 3  # fully transparent text is invisible
-        info.check_background = backdrop.matches_any(info.color)
+        found = calls.matches.get(color)
+        if found is None:
+            found = calls.matches[color] = calls.backdrop.matches_any(color)
+        info.check_background = found
     return info
 
 
@@ -260,7 +286,7 @@ def _read_page(page: Any, raw: Any, deadline: Deadline) -> PageGlyphs:
             full = ""
         rect = raw.FS_RECTF()
         rect_ref = ctypes.byref(rect)
-        buf = ctypes.create_string_buffer(256)
+        calls = _Calls(raw, backdrop)
         objects: dict[int, _TextObject] = {}
         runs: dict[int, list[Glyph]] = {}
         last_obj = 0
@@ -269,9 +295,9 @@ def _read_page(page: Any, raw: Any, deadline: Deadline) -> PageGlyphs:
         prev_obj = 0
         is_generated = raw.FPDFText_IsGenerated
         map_error = raw.FPDFText_HasUnicodeMapError
-        get_object = raw.FPDFText_GetTextObject
+        object_key = _pointer_as_int(raw.FPDFText_GetTextObject, raw.FPDF_TEXTPAGE, ctypes.c_int)
         loose_box = raw.FPDFText_GetLooseCharBox
-        address = ctypes.c_void_p.from_buffer
+        page_w, page_h = backdrop.width, backdrop.height  # hidden_reason's page bounds
         for i in range(n_chars):
             if i % _CHECK_EVERY == 0:
                 deadline.check()
@@ -289,25 +315,30 @@ def _read_page(page: Any, raw: Any, deadline: Deadline) -> PageGlyphs:
                 text = f"(cid:{raw.FPDFText_GetUnicode(tp, i)})"
             elif text in "\x02\ufffe":
                 text = "-"  # PDFium's mark for a hyphen at a line end
-            obj = get_object(tp, i)
-            key = address(obj).value or 0
+            key = object_key(tp, i) or 0
             if key != last_obj:
                 cached = objects.get(key)
                 if cached is None:
                     cached = _text_object(
-                        obj, raw, where.get(key, (0, backdrop.count)), backdrop, buf
+                        raw.FPDFText_GetTextObject(tp, i),
+                        where.get(key, (0, backdrop.count)),
+                        calls,
                     )
-                    _char_metrics(cached, tp, i, raw)
+                    _char_metrics(cached, tp, i, calls)
                     objects[key] = cached
                 info = cached
                 last_obj = key
             if not loose_box(tp, i, rect_ref):
                 continue
-            x0, x1 = min(rect.left, rect.right), max(rect.left, rect.right)
-            y0, y1 = min(rect.bottom, rect.top), max(rect.bottom, rect.top)
+            left, right, bottom, top = rect.left, rect.right, rect.bottom, rect.top
+            # min() and max() as written out (NaN included): a call each costs more
+            x0 = right if right < left else left
+            x1 = right if right > left else left
+            y0 = top if top < bottom else bottom
             if info.rotation == 0:
                 glyph = Glyph(text, info.fontname, x0, y0, x1, y0 + info.size, info.size)
             else:
+                y1 = top if top > bottom else bottom
                 glyph = Glyph(text, info.fontname, x0, y0, x1, y1, min(x1 - x0, y1 - y0))
                 glyph.rotation = info.rotation
             if (
@@ -319,19 +350,29 @@ def _read_page(page: Any, raw: Any, deadline: Deadline) -> PageGlyphs:
                 prev.x1 = glyph.x0  # PDFium keeps one of several spaces: cover the others
                 prev.width = prev.x1 - prev.x0
             prev, prev_obj = glyph, key
-            reason = hidden_reason(
-                glyph,
-                mode=info.mode,
-                color=info.color,
-                backdrop=backdrop,
-                check_background=info.check_background,
-                before=info.fills_before,
-            )
+            if info.plain:
+                cx = (glyph.x0 + glyph.x1) / 2
+                cy = (glyph.y0 + glyph.y1) / 2
+                reason = (
+                    "outside the page" if cx < 0 or cy < 0 or cx > page_w or cy > page_h else None
+                )
+            else:
+                reason = hidden_reason(
+                    glyph,
+                    mode=info.mode,
+                    color=info.color,
+                    backdrop=backdrop,
+                    check_background=info.check_background,
+                    before=info.fills_before,
+                )
             if reason is None:
                 if glyph.rotation:
                     result.rotated.append(glyph)
                 else:
-                    runs.setdefault(info.container, []).append(glyph)
+                    run = runs.get(info.container)
+                    if run is None:
+                        run = runs[info.container] = []
+                    run.append(glyph)
             elif text.strip():
                 result.hidden_reasons[reason] += 1
                 result.hidden.append(
@@ -345,11 +386,12 @@ def _read_page(page: Any, raw: Any, deadline: Deadline) -> PageGlyphs:
         textpage.close()
 
 
-def _char_metrics(info: _TextObject, tp: Any, i: int, raw: Any) -> None:
+def _char_metrics(info: _TextObject, tp: Any, i: int, calls: _Calls) -> None:
     """Size and direction of a text object's glyphs, from its first character: the font size
     times the character matrix (text matrix and CTM), upright as pdfminer's ``LTChar``."""
+    raw = calls.raw
     size = float(raw.FPDFText_GetFontSize(tp, i))
-    matrix = raw.FS_MATRIX()
+    matrix = calls.matrix
     a = d = 1.0
     b = c = 0.0
     if raw.FPDFText_GetMatrix(tp, i, ctypes.byref(matrix)):
@@ -360,3 +402,18 @@ def _char_metrics(info: _TextObject, tp: Any, i: int, raw: Any) -> None:
     else:
         info.size = size
         info.rotation = 1 if b > 0 else -1
+    # hidden_reason's other rules (render mode, tiny text, the colour behind) cannot hide
+    # this object's glyphs: each needs only its "outside the page" test
+    info.plain = (
+        info.rotation == 0
+        and info.mode not in (3, 7)
+        and not (0 < info.size < TINY_PT)
+        and not info.check_background
+    )
+
+
+def _pointer_as_int(function: Any, *argtypes: Any) -> Any:
+    """``function`` (a pypdfium2 raw binding) returning its pointer as an int (0 for NULL):
+    cheaper per call than a ctypes pointer object and its address."""
+    address = ctypes.cast(function, ctypes.c_void_p).value or 0
+    return ctypes.CFUNCTYPE(ctypes.c_void_p, *argtypes)(address)

@@ -128,13 +128,20 @@ def collect_segments(
     px0, py0, px1, py1, pw, ph = prev.x0, prev.y0, prev.x1, prev.y1, prev.width, prev.height
     for obj in chars[1:]:
         x0, y0, x1, y1, w, h = obj.x0, obj.y0, obj.x1, obj.y1, obj.width, obj.height
-        # pdfminer's halign test between consecutive glyphs
+        # pdfminer's halign test between consecutive glyphs (min(a, b) and max(a, b) written
+        # out as "b if b < a else a" and "b if b > a else a": the same values, NaN included,
+        # without a call per glyph)
         if (
             y0 <= py1
             and py0 <= y1
-            and min(ph, h) * _LINE_OVERLAP < min(abs(py0 - y1), abs(py1 - y0))
-            and (0 if (x0 <= px1 and px0 <= x1) else min(abs(px0 - x1), abs(px1 - x0)))
-            < max(pw, w) * _CHAR_MARGIN
+            and (h if h < ph else ph) * _LINE_OVERLAP
+            < (dy if (dy := abs(py1 - y0)) < (dy0 := abs(py0 - y1)) else dy0)
+            and (
+                0
+                if (x0 <= px1 and px0 <= x1)
+                else (dx if (dx := abs(px1 - x0)) < (dx0 := abs(px0 - x1)) else dx0)
+            )
+            < (w if w > pw else pw) * _CHAR_MARGIN
         ):
             if not line:
                 line.append(prev)
@@ -157,7 +164,8 @@ def _add_line(glyphs: list[Glyph], page_no: int, height: float, out: list[Segmen
     start = 0
     for i in range(1, len(glyphs)):
         a, b = glyphs[i - 1], glyphs[i]
-        big, small = max(a.size, b.size), min(a.size, b.size)
+        sa, sb = a.size, b.size
+        big, small = (sb if sb > sa else sa), (sb if sb < sa else sa)  # max(), min()
         if b.x0 - a.x1 > 0.8 * big and big > small * 1.15:
             _add_segment(glyphs[start:i], page_no, height, out)
             start = i
@@ -168,18 +176,26 @@ def _add_segment(glyphs: list[Glyph], page_no: int, height: float, out: list[Seg
     parts: list[str] = []
     chars: list[Glyph] = []
     last_x1 = math.inf
+    first = glyphs[0]
+    # the glyphs' extent: min() and max() over them, written out (the same values)
+    x0, y0, x1, y1 = first.x0, first.y0, first.x1, first.y1
     for c in glyphs:
         t = c.text
-        if last_x1 < c.x0 - _WORD_MARGIN * max(c.width, c.height):
+        width, height_ = c.width, c.height
+        if last_x1 < c.x0 - _WORD_MARGIN * (height_ if height_ > width else width):
             parts.append(" ")
         last_x1 = c.x1
         parts.append(t)
         if t.strip():
             chars.append(c)
-    x0 = min(c.x0 for c in glyphs)
-    y0 = min(c.y0 for c in glyphs)
-    x1 = max(c.x1 for c in glyphs)
-    y1 = max(c.y1 for c in glyphs)
+        if c.x0 < x0:
+            x0 = c.x0
+        if c.y0 < y0:
+            y0 = c.y0
+        if c.x1 > x1:
+            x1 = c.x1
+        if c.y1 > y1:
+            y1 = c.y1
     parts.append(" ")  # pdfminer ends every analysed line with a newline
     text, size, bold = _segment_text(parts, chars)
     if not text.strip():
