@@ -375,8 +375,8 @@ def test_api_match_report_is_compact_by_default_and_full_on_request(
     assert [r["role_id"] for r in small["roles"]] == [r["role_id"] for r in big["roles"]]
     assert small["skills"] == big["skills"]
     for a, b in zip(small["roles"], big["roles"], strict=True):
-        assert [m["skill_id"] for m in a["missing"]] == [m["skill_id"] for m in b["missing"]]
-        assert all("evidence" not in m for m in a["matched"])
+        assert [m[0] for m in a["missing"]] == [m["skill_id"] for m in b["missing"]]
+        assert all(isinstance(m, list) for m in a["matched"])  # [skill_id, importance, ...]
         assert all(m["evidence"] for m in b["matched"])
     assert set(small["skill_names"]) >= {m["skill_id"] for m in big["roles"][0]["missing"]}
     assert len(compact.content) < 40_000 < len(full.content)  # a 2-page resume (issue 13)

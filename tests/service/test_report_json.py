@@ -47,34 +47,45 @@ def test_report_json_of_pasted_text(matcher: Matcher) -> None:
 
 def expand(compact: dict[str, Any]) -> dict[str, Any]:
     """The full report rebuilt from a compact one: names from ``skill_names``, status from the
-    list, evidence from the report skill ``via`` (else ``skill_id``)."""
+    list, evidence from the report skill ``via`` (else ``skill_id``), a ref's trailing defaults
+    (``credit`` 0, ``via`` null), the suggestions' evidence from ``evidence_refs`` and their
+    null and empty fields."""
     evidence = {s["skill_id"]: s["evidence"] for s in compact["skills"]}
     names = compact["skill_names"]
 
     def role(data: dict[str, Any]) -> dict[str, Any]:
         out = dict(data)
         for status in ("matched", "partial", "missing"):
-            out[status] = [
-                {
-                    "skill_id": ref["skill_id"],
-                    "name": names[ref["skill_id"]],
-                    "importance": ref["importance"],
-                    "weight": ref["weight"],
-                    "credit": ref.get("credit", 0.0),
-                    "status": status,
-                    "via": ref.get("via"),
-                    "evidence": []
-                    if status == "missing"
-                    else evidence[ref.get("via") or ref["skill_id"]],
-                }
-                for ref in data[status]
-            ]
+            out[status] = []
+            for ref in data[status]:
+                skill_id, importance, weight, credit, via = [*ref, *[0.0, None][len(ref) - 3 :]]
+                out[status].append(
+                    {
+                        "skill_id": skill_id,
+                        "name": names[skill_id],
+                        "importance": importance,
+                        "weight": weight,
+                        "credit": credit,
+                        "status": status,
+                        "via": via,
+                        "evidence": [] if status == "missing" else evidence[via or skill_id],
+                    }
+                )
+        return out
+
+    def suggestion(data: dict[str, Any]) -> dict[str, Any]:
+        held = [evidence[skill_id][i] for skill_id, i in data.get("evidence_refs", [])]
+        out = {k: v for k, v in data.items() if k != "evidence_refs"}
+        out["skill_id"] = data.get("skill_id")
+        out["section"] = data.get("section")
+        out["evidence"] = data.get("evidence", []) + held
         return out
 
     full = {k: v for k, v in compact.items() if k != "skill_names"}
     full["detail"] = "full"
     full["roles"] = [role(r) for r in compact["roles"]]
     full["job"] = None if compact["job"] is None else role(compact["job"])
+    full["suggestions"] = [suggestion(s) for s in compact["suggestions"]]
     return full
 
 
@@ -91,8 +102,11 @@ def test_compact_report_holds_evidence_once_and_loses_nothing(
     roles = [*compact["roles"], *([compact["job"]] if compact["job"] else [])]
     refs = [ref for r in roles for s in ("matched", "partial", "missing") for ref in r[s]]
     assert refs
-    assert all("evidence" not in ref and "name" not in ref for ref in refs)
+    assert all(isinstance(ref, list) and 3 <= len(ref) <= 5 for ref in refs)  # no evidence
     assert any(r["matched"] for r in roles)
+    suggestions = compact["suggestions"]
+    assert all("evidence" not in s for s in suggestions if "evidence_refs" in s)
+    assert all(None not in s.values() and [] not in s.values() for s in suggestions)
     assert expand(compact) == full
     assert len(raw) < len(report_json(report, detail="full"))
     MatchReportCompactOut.model_validate(compact)
