@@ -2,16 +2,17 @@
 
 Two shapes, named by the report's ``detail`` field:
 
-* ``compact`` (the default everywhere): each skill's evidence is held once, in ``skills``; a
-  role's ``matched``/``partial``/``missing`` entries refer to skills by id, as arrays
-  ``[skill_id, importance, weight, credit, via]`` without their trailing defaults (the evidence
-  is the report skill ``via``'s for partial credit earned by a related skill, else
-  ``skill_id``'s), and ``skill_names`` names every skill they refer to. A suggestion refers to
-  the evidence ``skills`` hold as ``evidence_refs`` (``[skill_id, index]``) and leaves out its
-  null and empty fields. ``docs/service.md`` quotes the sizes (under 40 KB for every 2-page
-  resume of the corpus; issue 13).
-* ``full``: every role entry and suggestion repeats its evidence (the shape before compact
-  reports; ``?detail=full``, ``rolefit match --full``).
+* ``compact`` (the default everywhere): each skill's evidence is held once, in ``skills``, as
+  arrays ``[surface, section, page, line, start, end, strength, how, score]`` (``how`` and
+  ``score`` only when not the skill's own); a role's ``matched``/``partial``/``missing``
+  entries refer to skills by id, as arrays ``[skill_id, importance, weight, credit, via]``
+  without their trailing defaults (the evidence is the report skill ``via``'s for partial
+  credit earned by a related skill, else ``skill_id``'s), and ``skill_names`` names every
+  skill they refer to. A suggestion refers to the evidence ``skills`` hold as
+  ``evidence_refs`` (``[skill_id, index]``) and leaves out its null and empty fields. Under
+  40 KB for every 2-page resume of the corpus (issue 13; ``docs/service.md`` has the sizes).
+* ``full``: evidence as objects, repeated in every role entry and suggestion (the shape
+  before compact reports; ``?detail=full``, ``rolefit match --full``).
 
 Beyond the dataclass fields, the JSON shows two derived values (a skill's best ``strength``, a
 tier's ``score``) and leaves the posting's ``text`` out. A role's ``title_match`` stays
@@ -128,6 +129,22 @@ def _role_json(role: Any, cache: dict[int, bytes], names: dict[str, str] | None 
     return b",".join(parts) + b"}"
 
 
+_EVIDENCE_ROW = ("surface", "section", "page", "line", "start", "end", "strength")
+
+
+def _compact_evidence(skill: dict[str, Any]) -> None:
+    """A report skill's evidence in a compact report (``CompactEvidence``), in place: arrays
+    ``[surface, section, page, line, start, end, strength, how, score]``, ``how`` and ``score``
+    left out when they are the skill's own (nearly always: the skill's are its best)."""
+    rows: list[list[Any]] = []
+    for evidence in skill["evidence"]:
+        row = [evidence[name] for name in _EVIDENCE_ROW]
+        if evidence["how"] != skill["how"] or evidence["score"] != skill["score"]:
+            row += [evidence["how"], evidence["score"]]
+        rows.append(row)
+    skill["evidence"] = rows
+
+
 def _compact_suggestions(report: MatchReport, items: list[dict[str, Any]]) -> None:
     """The suggestions of a compact report (``SuggestionCompactOut``), in place: an evidence
     entry the report's ``skills`` hold is referred to as ``[skill_id, index]`` into that skill's
@@ -183,6 +200,8 @@ def report_json(report: MatchReport, *, detail: Detail = "compact") -> bytes:
         _skill_view(skill)
     if names is not None:
         _compact_suggestions(report, data["suggestions"])
+        for skill in data["skills"]:
+            _compact_evidence(skill)
     posting = data.get("posting")
     if posting is not None:
         posting.pop("text", None)

@@ -300,6 +300,23 @@ class CanonicalSkillOut(_Out):
     evidence: list[EvidenceOut] = []
 
 
+# A report skill's evidence in a compact report (an array: ~100 entries for a dense resume).
+CompactEvidence = Annotated[
+    tuple[str, str, int, int, int, int, str] | tuple[str, str, int, int, int, int, str, str, float],
+    Field(
+        description="A piece of evidence in a compact report: ``[surface, section, page, line, "
+        "start, end, strength, how, score]`` (the fields of ``EvidenceOut``), ``how`` and "
+        "``score`` left out when they are the skill's own."
+    ),
+]
+
+
+class CanonicalSkillCompactOut(CanonicalSkillOut):
+    """A report skill in a compact report: its evidence as arrays (``CompactEvidence``)."""
+
+    evidence: list[CompactEvidence] = []  # type: ignore[assignment]
+
+
 class SkillMatchOut(_Out):
     skill_id: str
     name: str
@@ -522,11 +539,11 @@ class MatchReportOut(_Out):
 
 
 class MatchReportCompactOut(MatchReportOut):
-    """The default match report: each skill's evidence once, in ``skills``; the roles refer to
-    skills by id (``[skill_id, importance, weight, credit, via]`` arrays) and ``skill_names``
-    names them; suggestions refer to the evidence ``skills`` hold (``evidence_refs``) and leave
-    out null and empty fields (``?detail=full``: the ``MatchReport`` with the evidence in every
-    role entry and suggestion)."""
+    """The default match report: each skill's evidence once, in ``skills`` (as arrays); the
+    roles refer to skills by id (``[skill_id, importance, weight, credit, via]`` arrays) and
+    ``skill_names`` names them; suggestions refer to the evidence ``skills`` hold
+    (``evidence_refs``) and leave out null and empty fields (``?detail=full``: the
+    ``MatchReport``, evidence objects in every skill, role entry and suggestion)."""
 
     model_config = ConfigDict(extra="ignore", json_schema_extra=None)
 
@@ -534,6 +551,7 @@ class MatchReportCompactOut(MatchReportOut):
         default="compact",
         description="``compact``: evidence once, in ``skills``; roles refer to skills by id.",
     )
+    skills: list[CanonicalSkillCompactOut]  # type: ignore[assignment]
     roles: list[RoleScoreCompactOut]  # type: ignore[assignment]
     suggestions: list[SuggestionCompactOut]  # type: ignore[assignment]
     job: RoleScoreCompactOut | None = None
