@@ -88,7 +88,7 @@ def test_match_cmd_with_job_file(cli_matcher: Matcher, tmp_path: Path) -> None:
     assert code == 0, out
     data = json.loads(out)
     assert data["job"]["kind"] == "job"
-    assert "r" in {m["skill_id"] for m in data["job"]["missing"]}
+    assert "r" in {m[0] for m in data["job"]["missing"]}  # [skill_id, importance, weight]
     assert any(s["target"] == "job" for s in data["suggestions"])
 
 
