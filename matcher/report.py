@@ -2,13 +2,17 @@
 
 Two shapes, named by the report's ``detail`` field:
 
-* ``compact`` (the default everywhere): each skill's evidence is held once, in ``skills``; a
-  role's ``matched``/``partial``/``missing`` entries refer to skills by id (the evidence is the
-  report skill ``via``'s for partial credit earned by a related skill, else ``skill_id``'s),
-  without name, status or evidence, and ``skill_names`` names every skill they refer to.
-  ``docs/service.md`` quotes the sizes (a 2-page resume: 65 KB full, 36 KB compact).
-* ``full``: every role entry repeats its skill's evidence (the shape before compact reports;
-  ``?detail=full``, ``rolefit match --full``).
+* ``compact`` (the default everywhere): each skill's evidence is held once, in ``skills``, as
+  arrays ``[surface, section, page, line, start, end, strength, how, score]`` (``how`` and
+  ``score`` only when not the skill's own); a role's ``matched``/``partial``/``missing``
+  entries refer to skills by id, as arrays ``[skill_id, importance, weight, credit, via]``
+  without their trailing defaults (the evidence is the report skill ``via``'s for partial
+  credit earned by a related skill, else ``skill_id``'s), and ``skill_names`` names every
+  skill they refer to. A suggestion refers to the evidence ``skills`` hold as
+  ``evidence_refs`` (``[skill_id, index]``) and leaves out its null and empty fields. Under
+  40 KB for every 2-page resume of the corpus (issue 13; ``docs/service.md`` has the sizes).
+* ``full``: evidence as objects, repeated in every role entry and suggestion (the shape
+  before compact reports; ``?detail=full``, ``rolefit match --full``).
 
 Beyond the dataclass fields, the JSON shows two derived values (a skill's best ``strength``, a
 tier's ``score``) and leaves the posting's ``text`` out. A role's ``title_match`` stays
@@ -76,22 +80,19 @@ def _match_json(match: Any) -> bytes:
 
 
 def _ref_json(match: Any) -> bytes:
-    """A ``SkillMatch`` by reference (``SkillRefOut``): no name (``skill_names`` has it), no
-    status (the list it is in), no evidence (the report skill ``via``'s, else ``skill_id``'s);
-    ``credit`` only when earned, ``via`` only when set."""
+    """A ``SkillMatch`` by reference (``SkillRefOut``): the array ``[skill_id, importance,
+    weight, credit, via]`` without its trailing defaults (``credit`` 0, ``via`` null), so a gap
+    is ``[skill_id, importance, weight]``. No name (``skill_names`` has it), no status (the list
+    it is in), no evidence (the report skill ``via``'s, else ``skill_id``'s)."""
     item = _REF_JSON.get(match)
     if item is None:
         if len(_REF_JSON) >= _MISSING_JSON_CAP:
             _REF_JSON.clear()
-        ref: dict[str, Any] = {
-            "skill_id": match.skill_id,
-            "importance": match.importance,
-            "weight": match.weight,
-        }
-        if match.credit:
-            ref["credit"] = match.credit
+        ref: list[Any] = [match.skill_id, match.importance, match.weight]
+        if match.credit or match.via is not None:
+            ref.append(match.credit)
         if match.via is not None:
-            ref["via"] = match.via
+            ref.append(match.via)
         item = _REF_JSON[match] = pydantic_core.to_json(ref)
     return item
 
@@ -128,13 +129,52 @@ def _role_json(role: Any, cache: dict[int, bytes], names: dict[str, str] | None 
     return b",".join(parts) + b"}"
 
 
+_EVIDENCE_ROW = ("surface", "section", "page", "line", "start", "end", "strength")
+
+
+def _compact_evidence(skill: dict[str, Any]) -> None:
+    """A report skill's evidence in a compact report (``CompactEvidence``), in place: arrays
+    ``[surface, section, page, line, start, end, strength, how, score]``, ``how`` and ``score``
+    left out when they are the skill's own (nearly always: the skill's are its best)."""
+    rows: list[list[Any]] = []
+    for evidence in skill["evidence"]:
+        row = [evidence[name] for name in _EVIDENCE_ROW]
+        if evidence["how"] != skill["how"] or evidence["score"] != skill["score"]:
+            row += [evidence["how"], evidence["score"]]
+        rows.append(row)
+    skill["evidence"] = rows
+
+
+def _compact_suggestions(report: MatchReport, items: list[dict[str, Any]]) -> None:
+    """The suggestions of a compact report (``SuggestionCompactOut``), in place: an evidence
+    entry the report's ``skills`` hold is referred to as ``[skill_id, index]`` into that skill's
+    ``evidence`` (``evidence_refs``), and ``skill_id``, ``section``, ``evidence`` and
+    ``evidence_refs`` are left out when null or empty. A suggestion's evidence is referred to
+    only when all of it is held (a skill's own evidence; lines without a number are not)."""
+    held: dict[Any, tuple[str, int]] = {}
+    for skill in report.skills:
+        for i, evidence in enumerate(skill.evidence):
+            held.setdefault(evidence, (skill.skill_id, i))
+    for suggestion, item in zip(report.suggestions, items, strict=True):
+        for name in ("skill_id", "section"):
+            if item[name] is None:
+                del item[name]
+        refs = [held.get(e) for e in suggestion.evidence]
+        if not refs:
+            del item["evidence"]
+        elif all(ref is not None for ref in refs):
+            del item["evidence"]
+            item["evidence_refs"] = refs
+
+
 def report_json(report: MatchReport, *, detail: Detail = "compact") -> bytes:
     """A match report as the JSON rolefit answers with: the HTTP API's ``MatchReport`` and
     ``rolefit match --json`` (the same bytes; ``service/schemas.py`` describes them for OpenAPI
     and ``tests/service/test_report_json.py`` checks the two agree).
 
     ``detail="compact"`` (the default) holds each skill's evidence once, in ``skills``, and
-    the roles refer to it by skill id; ``detail="full"`` repeats it in every role entry.
+    the roles and suggestions refer to it; ``detail="full"`` repeats it in every role entry
+    and suggestion.
 
     Raises:
         ValueError: ``detail`` is neither ``compact`` nor ``full``.
@@ -158,6 +198,10 @@ def report_json(report: MatchReport, *, detail: Detail = "compact") -> bytes:
     data: dict[str, Any] = {"detail": detail, **pydantic_core.to_jsonable_python(rest)}
     for skill in data["skills"]:
         _skill_view(skill)
+    if names is not None:
+        _compact_suggestions(report, data["suggestions"])
+        for skill in data["skills"]:
+            _compact_evidence(skill)
     posting = data.get("posting")
     if posting is not None:
         posting.pop("text", None)

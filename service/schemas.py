@@ -300,6 +300,23 @@ class CanonicalSkillOut(_Out):
     evidence: list[EvidenceOut] = []
 
 
+# A report skill's evidence in a compact report (an array: ~100 entries for a dense resume).
+CompactEvidence = Annotated[
+    tuple[str, str, int, int, int, int, str] | tuple[str, str, int, int, int, int, str, str, float],
+    Field(
+        description="A piece of evidence in a compact report: ``[surface, section, page, line, "
+        "start, end, strength, how, score]`` (the fields of ``EvidenceOut``), ``how`` and "
+        "``score`` left out when they are the skill's own."
+    ),
+]
+
+
+class CanonicalSkillCompactOut(CanonicalSkillOut):
+    """A report skill in a compact report: its evidence as arrays (``CompactEvidence``)."""
+
+    evidence: list[CompactEvidence] = []  # type: ignore[assignment]
+
+
 class SkillMatchOut(_Out):
     skill_id: str
     name: str
@@ -341,19 +358,23 @@ class RoleScoreOut(_Out):
     )
 
 
-class SkillRefOut(_Out):
-    """A role's skill in a compact report: its evidence is the report skill ``via``'s (partial
-    credit earned by a related skill), else ``skill_id``'s; ``skill_names`` has its name."""
-
-    skill_id: str
-    importance: str
-    weight: float
-    credit: float = Field(default=0.0, description="0..1; left out when nothing is earned.")
-    via: str | None = Field(default=None, description="The related skill that earned credit.")
+# A role's skill in a compact report (an array: the ~250 entries of a report are most of it).
+SkillRefOut = Annotated[
+    tuple[str, str, float] | tuple[str, str, float, float] | tuple[str, str, float, float, str],
+    Field(
+        description="A role's skill in a compact report: ``[skill_id, importance, weight, "
+        "credit, via]`` without its trailing defaults (``credit`` 0..1, left out when "
+        "nothing is earned; ``via``, the related skill that earned partial credit, left out "
+        "when none), so a skill the resume misses is ``[skill_id, importance, weight]``. "
+        "Its evidence is the report skill ``via``'s, else ``skill_id``'s; ``skill_names`` "
+        "has its name; its status is the list it is in."
+    ),
+]
 
 
 class RoleScoreCompactOut(RoleScoreOut):
-    """A role in a compact report: its skills by reference (``SkillRefOut``)."""
+    """A role in a compact report: its skills by reference (``[skill_id, importance, weight,
+    credit, via]``, trailing defaults left out)."""
 
     matched: list[SkillRefOut] = []  # type: ignore[assignment]
     partial: list[SkillRefOut] = []  # type: ignore[assignment]
@@ -384,6 +405,25 @@ class SuggestionOut(_Out):
     section: str | None = None
     impact: float = 0.0
     evidence: list[EvidenceOut] = []
+
+
+class SuggestionCompactOut(SuggestionOut):
+    """A suggestion in a compact report: the evidence the report's ``skills`` hold is referred
+    to (``evidence_refs``); ``skill_id``, ``section``, ``evidence`` and ``evidence_refs`` are
+    left out when null or empty."""
+
+    skill_id: str | None = Field(default=None, description="Left out when null.")
+    section: str | None = Field(default=None, description="Left out when null.")
+    evidence: list[EvidenceOut] = Field(
+        default=[],
+        description="Evidence the report's skills do not hold (e.g. bullets without a number); "
+        "left out when empty.",
+    )
+    evidence_refs: list[tuple[str, int]] = Field(
+        default=[],
+        description="The suggestion's evidence as ``[skill_id, index]``: entry ``index`` of that "
+        "report skill's ``evidence``; left out when empty.",
+    )
 
 
 class PostingOut(_Out):
@@ -499,9 +539,11 @@ class MatchReportOut(_Out):
 
 
 class MatchReportCompactOut(MatchReportOut):
-    """The default match report: each skill's evidence once, in ``skills``; the roles refer to
-    skills by id (``SkillRefOut``) and ``skill_names`` names them (``?detail=full``: the
-    ``MatchReport`` with the evidence in every role entry)."""
+    """The default match report: each skill's evidence once, in ``skills`` (as arrays); the
+    roles refer to skills by id (``[skill_id, importance, weight, credit, via]`` arrays) and
+    ``skill_names`` names them; suggestions refer to the evidence ``skills`` hold
+    (``evidence_refs``) and leave out null and empty fields (``?detail=full``: the
+    ``MatchReport``, evidence objects in every skill, role entry and suggestion)."""
 
     model_config = ConfigDict(extra="ignore", json_schema_extra=None)
 
@@ -509,7 +551,9 @@ class MatchReportCompactOut(MatchReportOut):
         default="compact",
         description="``compact``: evidence once, in ``skills``; roles refer to skills by id.",
     )
+    skills: list[CanonicalSkillCompactOut]  # type: ignore[assignment]
     roles: list[RoleScoreCompactOut]  # type: ignore[assignment]
+    suggestions: list[SuggestionCompactOut]  # type: ignore[assignment]
     job: RoleScoreCompactOut | None = None
     skill_names: dict[str, str] = Field(
         default={}, description="skill id -> name, for every skill the roles and job refer to."

@@ -61,6 +61,7 @@ from tests import tools
 __all__ = [
     "CIVIL_ENGINEER_POSTING",
     "CONTACTS",
+    "DENSE_SKILLS",
     "DESIGNER_RESUME",
     "JOB_POSTING_JSONLD",
     "JOB_POSTING_PLAIN",
@@ -75,6 +76,8 @@ __all__ = [
     "bomb_pdf",
     "canvas_pdf",
     "chromium_available",
+    "dense_pdf",
+    "dense_resume",
     "docx_to_pdf",
     "encrypted_pdf",
     "gif_image",
@@ -1441,6 +1444,111 @@ def person_pdf(producer: str) -> bytes:
     ``soffice`` (python-docx → LibreOffice)."""
     resume = person_resume(producer)
     return make_pdf(resume, producer="libreoffice" if producer == "soffice" else producer)
+
+
+DENSE_SKILLS = (
+    "Python, SQL, R, Scala, Java, TypeScript, JavaScript, pandas, NumPy, scikit-learn, "
+    "PyTorch, TensorFlow, XGBoost, Apache Spark, Apache Kafka, Apache Airflow, dbt, "
+    "Snowflake, BigQuery, PostgreSQL, MySQL, MongoDB, Redis, Elasticsearch, Docker, Kubernetes, "
+    "Terraform, AWS, GCP, Azure, Git, Linux, React, Node.js, FastAPI, GraphQL, "
+    "Tableau, Power BI, Jenkins, MLflow"
+)
+DENSE_JOBS = (
+    (
+        "Staff Data Scientist, Northwind Analytics, 2021 - Present",
+        (
+            "Led the pricing science team: built gradient boosting models in Python with "
+            "XGBoost and scikit-learn that forecast demand for 40,000 products and lifted "
+            "margin by 3.2% across the catalogue.",
+            "Designed and ran A/B tests and hypothesis testing for checkout changes; wrote the "
+            "statistics review every experiment passes before launch.",
+            "Moved feature pipelines from cron to Apache Airflow and dbt on Snowflake, cutting "
+            "data latency from a day to two hours for every downstream dashboard.",
+            "Trained deep learning models in PyTorch for product image tagging and served them "
+            "with FastAPI on Kubernetes for the catalogue team.",
+            "Built streaming features on Apache Kafka and Apache Spark Structured Streaming for "
+            "checkout risk scores, reviewed by the risk team every week.",
+            "Mentored data scientists on experiment design and clear writing, and ran "
+            "the reading group on machine learning papers.",
+        ),
+    ),
+    (
+        "Senior Machine Learning Engineer, Contoso Retail, 2018 - 2021",
+        (
+            "Shipped a ranking service in TensorFlow to production with MLflow "
+            "tracking and Docker images built by Jenkins, serving 12 million users.",
+            "Owned the model health checks: drift reports, alerts and automatic "
+            "retraining jobs on AWS, written up for every release.",
+            "Wrote the data quality framework on PostgreSQL and BigQuery that checks every "
+            "table the forecasting models read.",
+            "Built internal tools in React and TypeScript with a GraphQL API in Node.js for "
+            "analysts to label training data.",
+            "Tuned Elasticsearch relevance and Redis for the product search used on "
+            "every page of the store.",
+        ),
+    ),
+    (
+        "Data Analyst, Fabrikam Health, 2015 - 2018",
+        (
+            "Built Tableau and Power BI dashboards on MySQL and MongoDB data for clinical "
+            "operations and taught analysts to write SQL.",
+            "Automated weekly reporting in R and Python with pandas and NumPy, saving the "
+            "operations team a day every week.",
+            "Wrote Terraform modules for the analytics environment on Azure and GCP and kept "
+            "the Linux servers patched.",
+        ),
+    ),
+)
+
+
+def dense_resume() -> Resume:
+    """A dense two-page data scientist / ML engineer: 40 skills listed, long bullets using most
+    of them, some without a number (issue 13: the compact report stays under 40 KB)."""
+    return Resume(
+        name="Quinn Harrowgate",
+        title="Staff Data Scientist",
+        contact="quinn.harrowgate@example.org · +1 415 555 0163 · Oakland, CA",
+        main=(
+            (
+                "Summary",
+                (
+                    "Data scientist and machine learning engineer with ten years of "
+                    "experience in statistics, experimentation, deep learning and data "
+                    "engineering on cloud platforms.",
+                ),
+            ),
+            ("Skills", (DENSE_SKILLS,)),
+            (
+                "Experience",
+                tuple(
+                    line
+                    for head, bullets in DENSE_JOBS
+                    for line in (head, *(f"• {b}" for b in bullets))
+                ),
+            ),
+            (
+                "Projects",
+                (
+                    "• tinyrank: an open-source Python library of ranking metrics with "
+                    "NumPy, used by 300 projects.",
+                    "• A command-line tool to profile Scala and Java Spark jobs.",
+                ),
+            ),
+            (
+                "Education",
+                (
+                    "MSc Statistics, University of Example, 2015",
+                    "BSc Computer Science, University of Example, 2013",
+                ),
+            ),
+        ),
+    )
+
+
+@functools.cache
+def dense_pdf() -> bytes:
+    """``dense_resume()`` as a two-page PDF (reportlab)."""
+    return make_pdf(dense_resume(), producer="reportlab")
 
 
 def person_docx(producer: str = "docx") -> bytes:

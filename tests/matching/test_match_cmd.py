@@ -88,7 +88,7 @@ def test_match_cmd_with_job_file(cli_matcher: Matcher, tmp_path: Path) -> None:
     assert code == 0, out
     data = json.loads(out)
     assert data["job"]["kind"] == "job"
-    assert "r" in {m["skill_id"] for m in data["job"]["missing"]}
+    assert "r" in {m[0] for m in data["job"]["missing"]}  # [skill_id, importance, weight]
     assert any(s["target"] == "job" for s in data["suggestions"])
 
 
@@ -175,5 +175,5 @@ def test_match_cmd_role_by_title_and_the_full_json(cli_matcher: Matcher, tmp_pat
     assert small["score"] == big["score"]
     assert big["matched"]
     assert all(m["evidence"] for m in big["matched"])
-    assert all("evidence" not in m for m in small["matched"])
+    assert [m[0] for m in small["matched"]] == [m["skill_id"] for m in big["matched"]]
     assert {m["skill_id"] for m in big["matched"]} <= set(compact["skill_names"])

@@ -373,10 +373,12 @@ def test_api_match_report_is_compact_by_default_and_full_on_request(
     assert big["detail"] == "full" == text.json()["detail"]
     # the same report: the compact one refers to the skills the full one repeats
     assert [r["role_id"] for r in small["roles"]] == [r["role_id"] for r in big["roles"]]
-    assert small["skills"] == big["skills"]
+    assert [s["skill_id"] for s in small["skills"]] == [s["skill_id"] for s in big["skills"]]
+    for a, b in zip(small["skills"], big["skills"], strict=True):  # evidence as arrays
+        assert [e[0] for e in a["evidence"]] == [e["surface"] for e in b["evidence"]]
     for a, b in zip(small["roles"], big["roles"], strict=True):
-        assert [m["skill_id"] for m in a["missing"]] == [m["skill_id"] for m in b["missing"]]
-        assert all("evidence" not in m for m in a["matched"])
+        assert [m[0] for m in a["missing"]] == [m["skill_id"] for m in b["missing"]]
+        assert all(isinstance(m, list) for m in a["matched"])  # [skill_id, importance, ...]
         assert all(m["evidence"] for m in b["matched"])
     assert set(small["skill_names"]) >= {m["skill_id"] for m in big["roles"][0]["missing"]}
     assert len(compact.content) < 40_000 < len(full.content)  # a 2-page resume (issue 13)
