@@ -1165,6 +1165,19 @@ def tounicode_bomb_pdf(mib: int, levels: int = 3) -> bytes:
     return raw_pdf(objs)
 
 
+def declared_image_bomb_pdf(side: int = 20_000) -> bytes:
+    """A page with no text and one grey image whose dictionary declares ``side`` x ``side``
+    pixels, backed by 1 MiB of zeros (1 kB in the file): PDFium decodes an image at its
+    declared size to render the page for OCR (``make fuzz``, issue #12)."""
+    objs = one_page(stream(b"q 500 0 0 500 40 200 cm /Im1 Do Q"))
+    objs[2] = objs[2].replace(b"/Resources << ", b"/Resources << /XObject << /Im1 6 0 R >> ")
+    image = stream(b"\0" * (1 << 20), filters=("FlateDecode",))
+    head = b"<< /Type /XObject /Subtype /Image /Width %d /Height %d " % (side, side)
+    head += b"/ColorSpace /DeviceGray /BitsPerComponent 8 /Length"
+    objs.append(image.replace(b"<< /Length", head, 1))
+    return raw_pdf(objs)
+
+
 def nested_pdf(depth: int) -> bytes:
     """A page whose /Annots is an array nested ``depth`` levels deep."""
     body = b"BT /F1 12 Tf 72 720 Td (Nesting limit) Tj ET"

@@ -29,6 +29,7 @@ from matcher.read.pdf.limits import (
     Deadline,
     heaviest_page_content,
 )
+from matcher.read.pdf.ocr_source import available as ocr_available
 from matcher.read.pdf.repair import repaired
 from matcher.read.pdf.segments import Segment
 from matcher.read.pdf.streams import check_streams
@@ -39,6 +40,7 @@ from tests.documents import (
     SLOW_TO_OPEN,
     bomb_pdf,
     bomb_stream_pdf,
+    declared_image_bomb_pdf,
     encrypted_bomb_pdf,
     encrypted_pdf,
     filtered_text_pdf,
@@ -350,8 +352,13 @@ def test_the_fuzz_findings_answer_and_stay_small(bombs: dict[str, bytes]) -> Non
     # it corrupt, then pdfminer recovered it byte by byte) and +73 MiB; a 40 MiB ToUnicode CMap
     # behind three Flate layers (under the 64 MiB budget) was decoded whole by pdfminer, twice
     # over, then tokenized: +117 MiB here, a worker at 302 MB.
+    # A 1 kB page whose image declares 20,000 x 20,000 pixels: PDFium decoded it at that size
+    # to render the page for OCR (+485 MiB, either engine: a worker at 594 MB).
     cmap = tounicode_bomb_pdf(40)
     assert check_streams(cmap).largest_stream > PDFMINER_MAX_STREAM
+    image = declared_image_bomb_pdf()
+    assert len(image) < 4096
+    on_render = "document-too-large" if ocr_available() else "no-text"
     expected = {
         ("checksum", "pdfium"): ("document-too-large", 32),
         ("checksum", "pdfminer"): ("document-too-large", 32),
@@ -360,8 +367,11 @@ def test_the_fuzz_findings_answer_and_stay_small(bombs: dict[str, bytes]) -> Non
         # PDFium reads the page (it holds the CMap once); pdfminer is not given the file
         ("tounicode", "pdfium"): ("read", 128),
         ("tounicode", "pdfminer"): ("document-too-large", 32),
+        ("image", "pdfium"): (on_render, 64),
+        ("image", "pdfminer"): (on_render, 64),
     }
-    files = {key: cmap if key[0] == "tounicode" else bombs[key[0]] for key in expected}
+    made = {"tounicode": cmap, "image": image}
+    files = {key: made.get(key[0]) or bombs[key[0]] for key in expected}
     measured = _peak_growth(files)
     for key, (code, most_mib) in expected.items():
         assert measured[key]["code"] == code, (key, measured[key])

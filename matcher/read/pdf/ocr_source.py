@@ -8,7 +8,9 @@ the words exactly as they do a text layer's glyphs. Every glyph carries its word
 (0..1); ``PageGlyphs.ocr`` marks the page, so its lines come out with ``source="ocr"``.
 
 Bounds: an image over ``MAX_IMAGE_PIXELS`` is refused before it is decoded
-(``DocumentTooLargeError``, a decompression bomb cannot inflate); one over ``MAX_OCR_PIXELS``
+(``DocumentTooLargeError``, a decompression bomb cannot inflate), and so is a PDF page whose
+images declare more pixels than that in all (PDFium decodes them at their declared size to
+render the page, whatever the data holds); one over ``MAX_OCR_PIXELS``
 is scaled down before Tesseract sees it; PDF pages are rendered with PDFium at ``OCR_DPI`` or
 less so the render stays under ``MAX_OCR_PIXELS``. Tesseract runs with the time left on the
 parse's ``Deadline``; past it the process is killed and the read raises ``ParseTimeoutError``.
@@ -149,6 +151,7 @@ def render_page(pdf: Any, index: int) -> tuple[Any, float]:
     pixel."""
     page = pdf[index]
     try:
+        _check_images(page)
         width, height = page.get_size()
         area = max(1.0, float(width) * float(height))
         scale = min(OCR_DPI / 72.0, (MAX_OCR_PIXELS / area) ** 0.5)
@@ -160,6 +163,28 @@ def render_page(pdf: Any, index: int) -> tuple[Any, float]:
     finally:
         page.close()
     return img, 1.0 / scale
+
+
+def _check_images(page: Any) -> None:
+    """Refuse a page whose images hold more than ``MAX_IMAGE_PIXELS`` in all, by the sizes
+    their dictionaries declare, before PDFium renders it: it decodes each image at that size
+    whatever the render's scale, and a 160-byte stream declared 20,000 x 20,000 took a render
+    to +485 MiB (``make fuzz``).
+
+    Raises:
+        DocumentTooLargeError: over ``MAX_IMAGE_PIXELS``.
+    """
+    import pypdfium2.raw as raw
+
+    pixels = 0
+    for image in page.get_objects(filter=(raw.FPDF_PAGEOBJ_IMAGE,)):
+        try:
+            width, height = image.get_px_size()
+        except Exception:  # no size to read: PDFium cannot decode it either
+            continue
+        pixels += width * height
+        if pixels > MAX_IMAGE_PIXELS:
+            raise _too_large(pixels)
 
 
 def ocr_image(img: Any, pt_per_px: float, deadline: Deadline) -> PageGlyphs:
