@@ -22,7 +22,8 @@ Every input goes through ``matcher.parse()`` with the library's own deadline
 counted, not fatal: a worker that does not answer by the deadline plus a grace period is
 killed and replaced. Per input: the outcome (a ``Document``, the ``InputError`` subclass, or an
 unhandled exception with its type), the wall time of ``parse()`` and the worker's peak RSS
-(``VmHWM``, making the input included; workers are replaced every ``--recycle`` inputs). Prints
+(``VmHWM``, making the input included; workers are replaced every ``--recycle`` inputs, and, as
+the service's are, after an input that left them ``MAX_RSS_GROWTH_MB`` larger). Prints
 a table, writes a JSON summary, saves failing inputs for reproduction (``bench/cache/fuzz/``,
 ignored by git) and exits 1 on any unhandled exception, crash, parse over the deadline + 1 s
 or worker peak RSS over ``--max-rss-mb``.
@@ -358,8 +359,10 @@ def _worker(
     with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
     from matcher import MatchOptions, parse
+    from matcher.workers import MAX_RSS_GROWTH_MB, release_memory, rss_mb
 
     parse(seeds[0][1], options=MatchOptions())  # warm up: imports are not the inputs' cost
+    baseline = rss_mb()
     while True:
         try:
             index = conn.recv()
@@ -381,10 +384,13 @@ def _worker(
         wall = time.monotonic() - start
         outcome, detail = _outcome(error)
         usage = resource.getrusage(resource.RUSAGE_SELF)
-        rss_mb, cpu = _peak_rss_mb(), usage.ru_utime + usage.ru_stime - cpu
-        raised = rss_mb if rss_mb > before else 0.0  # this input set the worker's new peak
-        conn.send((index, case.kind, case.seed_name, case.engine, outcome, detail, wall, rss_mb,
-                   raised, cpu))  # fmt: skip
+        peak, cpu = _peak_rss_mb(), usage.ru_utime + usage.ru_stime - cpu
+        raised = peak if peak > before else 0.0  # this input set the worker's new peak
+        # what a service worker does after a task: free pages back to the system, and a worker
+        # still much larger than when it started is replaced (matcher.workers.WorkerPool)
+        retire = release_memory(baseline) > MAX_RSS_GROWTH_MB
+        conn.send((index, case.kind, case.seed_name, case.engine, outcome, detail, wall, peak,
+                   raised, cpu, retire))  # fmt: skip
 
 
 class _Slot:
@@ -436,6 +442,7 @@ class Row:
     rss_mb: float  # the worker's peak RSS after this input
     raised_mb: float = 0.0  # that peak, when this input raised it (else 0)
     cpu_s: float = float("nan")  # the worker's CPU time on this input (wall minus waiting)
+    retired: bool = False  # the worker asked to be replaced after it (as the service's would)
 
 
 def run(
@@ -475,10 +482,10 @@ def run(
                         slot.since = now
                         continue
                     if answer is not None:
-                        rows[case_index] = Row(*answer)
+                        row = rows[case_index] = Row(*answer)
                         slot.done += 1
                         slot.index = None
-                        if slot.done >= recycle:
+                        if slot.done >= recycle or row.retired:
                             slot.retire()
                             slot.start()
                         if todo:
@@ -561,6 +568,7 @@ def summary(rows: Sequence[Row], *, timeout: float, max_rss_mb: float) -> dict[s
             e: stats([r for r in rows if r.engine == e]) for e in sorted({r.engine for r in rows})
         },
         "reader_bugs_behind_corrupt_document": dict(hidden.most_common()),
+        "workers_replaced_for_memory": sum(1 for r in rows if r.retired),
         "failures": [{"index": r.index, "why": why, **dataclasses.asdict(r)} for r, why in failed],
         "ok": not failed,
     }
@@ -692,6 +700,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(table(result))
+    print(f"workers replaced for memory: {result['workers_replaced_for_memory']}")
     if result["reader_bugs_behind_corrupt_document"]:
         print(
             "reader errors behind corrupt-document:", result["reader_bugs_behind_corrupt_document"]

@@ -289,6 +289,7 @@ def _start_workers(services: Services) -> None:
             options=settings.to_options(),
             task_timeout=settings.parse_timeout,
             memory_limit_mb=settings.worker_memory_mb,
+            max_rss_growth_mb=settings.worker_max_growth_mb,
         )
     except Exception as exc:
         services.failure = "The worker pool could not start."

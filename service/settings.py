@@ -99,6 +99,13 @@ class Settings(BaseSettings):
     worker_memory_mb: int | None = Field(
         default=2048, description="Address-space limit per worker process (None: no limit)."
     )
+    worker_max_growth_mb: int | None = Field(
+        default=128,
+        ge=1,
+        description="A worker whose resident memory stays this many MB above what it held "
+        "when it started (after a task, once freed pages went back to the system) is replaced "
+        "(None: never).",
+    )
     fuzzy_cutoff: float = Field(
         default=88.0,
         ge=0,

@@ -54,6 +54,25 @@ def allocate(state: dict[str, Any], megabytes: int) -> int:
     return len(bytearray(megabytes * 1024 * 1024))
 
 
+PINNED: list[bytes] = []
+
+
+def fragment(state: dict[str, Any], megabytes: int) -> int:
+    """Leave the heap fragmented the way a large document does: megabytes of small chunks
+    freed, with one chunk allocated after them still alive (glibc cannot give the freed pages
+    back by shrinking the heap: only ``malloc_trim`` can)."""
+    chunks = [bytes([i & 255]) * 1000 for i in range(megabytes * 1024)]
+    PINNED.append(bytes([1]) * 1000)
+    del chunks
+    return state["pid"]  # type: ignore[no-any-return]
+
+
+def hold(state: dict[str, Any], megabytes: int) -> int:
+    """Keep megabytes alive in the worker for good (a leak)."""
+    state.setdefault("held", []).append(bytes([1]) * (megabytes << 20))
+    return state["pid"]  # type: ignore[no-any-return]
+
+
 HEAVY = ("matcher.pipeline", "pdfminer", "spacy")
 
 
@@ -143,6 +162,23 @@ def test_workers_memory_limit_turns_into_too_large() -> None:
         with pytest.raises(DocumentTooLargeError):
             p.run(allocate, 4096)
         assert p.run(allocate, 8) == 8 * 1024 * 1024
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc, glibc's trim")
+def test_workers_give_freed_memory_back_and_are_replaced_when_memory_stays() -> None:
+    with WorkerPool(1, factory=counting_factory, max_rss_growth_mb=128) as p:
+        pid = p.run(echo, 0)[1]
+        # 200 MB freed but held by the allocator: given back, so the worker stays
+        assert p.run(fragment, 200) == pid
+        assert p.run(echo, 1)[1] == pid
+        assert p.restarts == 0
+        # 200 MB still alive after the task: it answers, then a fresh worker takes its place
+        assert p.run(hold, 200) == pid
+        assert p.run(echo, 2)[1] != pid
+        # without the limit a worker keeps what it holds
+    with WorkerPool(1, factory=counting_factory, max_rss_growth_mb=None) as p:
+        pid = p.run(hold, 200)
+        assert p.run(echo, 3)[1] == pid
 
 
 def test_workers_map_unordered_yields_every_item_once(pool: WorkerPool) -> None:
