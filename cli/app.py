@@ -60,9 +60,35 @@ EXIT_FAILED = 1  # bad input, or (batch) some files failed
 EXIT_USAGE = 2  # wrong arguments (Typer/Click's own code for usage errors)
 
 
+def json_text(value: Any, indent: int = 2) -> str:
+    """JSON for people: objects one member per line, an array of plain values on one line.
+
+    The compact report's rows (a role's ``[skill_id, importance, weight, credit, via]``, an
+    evidence entry) then read as one line each instead of one line per value.
+    """
+
+    def plain(item: Any) -> bool:
+        return not isinstance(item, dict | list)
+
+    def write(item: Any, depth: int) -> str:
+        pad, inner = " " * (indent * depth), " " * (indent * (depth + 1))
+        if isinstance(item, dict) and item:
+            members = [
+                f"{inner}{json.dumps(str(k), ensure_ascii=False)}: {write(v, depth + 1)}"
+                for k, v in item.items()
+            ]
+            return "{\n" + ",\n".join(members) + "\n" + pad + "}"
+        if isinstance(item, list) and item and not all(plain(x) for x in item):
+            rows = [inner + write(x, depth + 1) for x in item]
+            return "[\n" + ",\n".join(rows) + "\n" + pad + "]"
+        return json.dumps(item, ensure_ascii=False, separators=(", ", ": "))
+
+    return write(value, 0)
+
+
 def print_json(value: Any) -> None:
     """Write a model or plain value as JSON to stdout."""
-    sys.stdout.write(json.dumps(to_dict(value), ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.write(json_text(to_dict(value)) + "\n")
 
 
 # Options shared by the commands that score (match, batch).

@@ -25,6 +25,7 @@ from cli.app import (
     engine_options,
     err_console,
     fail,
+    json_text,
     read_job,
     started,
 )
@@ -178,7 +179,6 @@ def match_cmd(
         from matcher import report_json
 
         body = report_json(report, detail="full" if full else "compact")
-        pretty = json.dumps(json.loads(body), ensure_ascii=False, indent=2)
-        sys.stdout.write(pretty + "\n")
+        sys.stdout.write(json_text(json.loads(body)) + "\n")
         return
     _print_report(report, filename=file.name, top=top)

@@ -79,6 +79,27 @@ def test_match_cmd_json_has_contract_fields(cli_matcher: Matcher, tmp_path: Path
     assert role["role_id"] == "data-scientist"
 
 
+def test_match_cmd_json_keeps_each_compact_row_on_one_line(
+    cli_matcher: Matcher, tmp_path: Path
+) -> None:
+    resume = tmp_path / "sam.txt"
+    resume.write_text(RESUME, encoding="utf-8")
+    code, out = _run(str(resume), "--json")
+    assert code == 0, out
+    data = json.loads(out)
+    lines = out.splitlines()
+    row = data["roles"][0]["matched"][0]  # [skill_id, importance, weight, credit, via?]
+    assert isinstance(row, list)
+    assert len(row) >= 4
+    evidence = data["skills"][0]["evidence"][0]  # [surface, section, page, line, start, ...]
+    for compact in (row, evidence):
+        assert json.dumps(compact, separators=(", ", ": ")) in {
+            line.strip().rstrip(",") for line in lines
+        }
+    # a row's values never get a line each
+    assert not any(line.strip() == json.dumps(row[0]) + "," for line in lines)
+
+
 def test_match_cmd_with_job_file(cli_matcher: Matcher, tmp_path: Path) -> None:
     resume = tmp_path / "sam.txt"
     resume.write_text(RESUME, encoding="utf-8")
