@@ -90,6 +90,17 @@ _TITLE_WORDS = frozenset(
 # words that start a job title on a run-on first line (never used to reject a name: Edith Head)
 _TITLE_START = frozenset(["senior", "junior", "staff", "principal", "head", "chief"])
 _HEADER_LINES = 12
+_LIST_SECTIONS = frozenset(
+    {
+        SectionKind.SKILLS,
+        SectionKind.PROJECTS,
+        SectionKind.CERTIFICATIONS,
+        SectionKind.PUBLICATIONS,
+        SectionKind.AWARDS,
+        SectionKind.LANGUAGES,
+        SectionKind.INTERESTS,
+    }
+)
 
 
 def _header_lines(lines: Sequence[Line], sections: Sequence[Section]) -> list[Line]:
@@ -263,11 +274,15 @@ def find_contact(lines: Sequence[Line], sections: Sequence[Section] = ()) -> Con
     links = _links(head_text)
     if not links:
         links = [lk for lk in _links("\n".join(ln.text for ln in visible)) if _is_profile(lk)]
+    # A location is never a line of a section that lists things: "Python, SQL" under Skills
+    # reads like "Austin, TX", and the location is blanked out of the text that is scored.
+    lists = [(s.first_line, s.last_line) for s in sections if s.kind in _LIST_SECTIONS]
+    place = [ln for ln in head if not any(a <= ln.number <= b for a, b in lists)]
     return Contact(
         name=_name(head),
         email=emails[0] if emails else None,
         phone=phones[0] if phones else None,
-        location=_location(head),
+        location=_location(place),
         links=tuple(links[:8]),
     )
 

@@ -93,3 +93,10 @@ def test_end_to_end_match_text(small_matcher: Matcher) -> None:
     assert any(
         s.kind == "use-exact-term" and s.skill_id == "kubernetes" for s in report.suggestions
     )
+
+
+def test_a_two_skill_resume_keeps_both_skills(small_matcher: Matcher) -> None:
+    # "Python, SQL" has the shape of a location ("Austin, TX"); a location is blanked out of
+    # the scored text, so it was once read as one and this resume showed no skills at all
+    report = small_matcher.match(b"Sam Lee\nSkills\nPython, SQL\n", filename="sam.txt")
+    assert {s.name for s in report.skills} == {"Python", "SQL"}

@@ -21,6 +21,19 @@ def _contact(*rows: str | tuple[str, dict[str, object]]):  # type: ignore[no-unt
     return find_contact(doc.lines, split_sections(doc))
 
 
+@pytest.mark.parametrize(
+    ("heading", "items"),
+    [("Skills", "Python, SQL"), ("Languages", "English, French"), ("Tools", "Java, Go")],
+)
+def test_a_short_list_under_a_heading_is_not_a_location(heading: str, items: str) -> None:
+    # "Python, SQL" has the shape of "Austin, TX"; read as the location, it was blanked out
+    # of the scored text and a two-skill resume showed no skills at all
+    contact = _contact(("Sam Lee", {"font_size": 20.0, "bold": True}), (heading, BOLD), items)
+    assert contact.location is None
+    contact = _contact("Sam Lee", "Austin, TX", (heading, BOLD), items)
+    assert contact.location == "Austin, TX"
+
+
 def test_find_contact_all_fields() -> None:
     contact = _contact(
         ("Jane Q. Doe", {"font_size": 22.0, "bold": True}),
