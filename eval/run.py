@@ -322,6 +322,7 @@ def run_newset(matcher: Matcher, data: Path) -> list[dict[str, Any]]:
             continue
         raw = path.read_bytes()
         row: dict[str, Any] = {k: entry[k] for k in ("doc_id", "kind", "split", "roles")}
+        row["batch"] = entry.get("batch")
         row["technologies"] = entry.get("technologies", [])
         try:
             if entry["kind"] == "resume":
@@ -357,12 +358,22 @@ def newset_metrics(rows: Sequence[Mapping[str, Any]], taxonomy: Taxonomy) -> dic
     """Per split and kind: role top-1 (the verdict is one of the labelled roles), top-1 on the
     documents labelled with one of the five roles, off-domain (none) precision and recall,
     tech-vs-non-tech accuracy, and technology precision / recall (a label counts as found
-    when it names, by the taxonomy's names and aliases, a technology the product found)."""
+    when it names, by the taxonomy's names and aliases, a technology the product found).
+
+    ``fresh`` is the part of ``unseen`` added in a later batch (``batch`` in the manifest):
+    documents that no version of the method was ever measured on before they were added."""
     out: dict[str, Any] = {}
-    for split in ("tune", "unseen", "all"):
+    for split in ("tune", "unseen", "fresh", "all"):
         for kind in ("resume", "posting"):
             group = [
-                r for r in rows if r["kind"] == kind and (split == "all" or r["split"] == split)
+                r
+                for r in rows
+                if r["kind"] == kind
+                and (
+                    split == "all"
+                    or r["split"] == split
+                    or (split == "fresh" and r["split"] == "unseen" and r.get("batch"))
+                )
             ]
             if not group:
                 continue

@@ -64,3 +64,27 @@ def test_eval_requirement_split_counts_methods_and_separates_misses() -> None:
         "found": 4,
         "accuracy_found": 0.75,
     }
+
+
+def test_eval_new_set_reports_a_later_batch_of_unseen_documents_apart(
+    small_matcher: Matcher,
+) -> None:
+    from eval.run import newset_metrics
+
+    def row(doc_id: str, split: str, batch: str | None, predicted: str) -> dict[str, object]:
+        return {
+            "doc_id": doc_id, "kind": "resume", "split": split, "batch": batch,
+            "roles": ["Data Scientist"], "predicted": predicted, "technologies": [], "found": [],
+        }  # fmt: skip
+
+    rows = [
+        row("old-tune", "tune", None, "Data Scientist"),
+        row("old-unseen", "unseen", None, "Software Engineer"),
+        row("new-unseen", "unseen", "2026-12-05", "Data Scientist"),
+        row("new-tune", "tune", "2026-12-05", "none"),
+    ]
+    metrics = newset_metrics(rows, small_matcher.taxonomy)
+    assert metrics["fresh/resume"]["n"] == 1  # unseen and in a later batch; tune never counts
+    assert metrics["fresh/resume"]["top1"] == 1.0
+    assert metrics["unseen/resume"]["n"] == 2
+    assert metrics["unseen/resume"]["top1"] == 0.5
