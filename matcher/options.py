@@ -46,7 +46,7 @@ class MatchOptions:
     pdf_engine: PdfEngine = "pdfium"
     fuzzy_cutoff: float = 88.0
     fuzzy_min_length: int = 5
-    method: str = "distinctive-coverage.v5"
+    method: str = "distinctive-coverage.v6"
     strong_cutoff: float = 75.0
     good_cutoff: float = 55.0
     partial_cutoff: float = 35.0

@@ -466,7 +466,9 @@ def verdict(
     No role fits when the best score is under ``options.none_below``, or when the resume shows
     fewer than ``options.min_distinctive`` skills distinctive of the best role (used or listed,
     not inferred) and its own title does not name the role: a few shared basics (Excel,
-    Python) say that someone uses computers, not which of these roles they do. When the
+    Python) say that someone uses computers, not which of these roles they do. Then, when the
+    resume's title names another role that scores at least ``none_below``, that role is the
+    answer instead (v6). When the
     current title is an ``occupation`` outside computing (``titles.occupation_outside_computing``)
     it takes ``OUTSIDE_COMPUTING_DISTINCTIVE`` more: a designer who runs A/B tests and lists
     HTML is still a designer.
@@ -475,11 +477,26 @@ def verdict(
     tech = sorted({s.name for s in skills if s.category in _TECHNOLOGY and s.how != "phrase"})
     if not ranked:
         return Verdict(None, None, 0.0, "high", "No role was scored.")
+
+    def distinctive_of(role: RoleScore) -> list[str]:
+        specific = {i.skill_id for i in specs[role.role_id].skills if i.specificity >= DISTINCTIVE}
+        return [m.name for m in role.matched if m.skill_id in specific and m.via is None]
+
     best = ranked[0]
-    runner = ranked[1] if len(ranked) > 1 else None
-    spec = specs[best.role_id]
-    specific = {i.skill_id for i in spec.skills if i.specificity >= DISTINCTIVE}
-    distinctive = [m.name for m in best.matched if m.skill_id in specific and m.via is None]
+    passed_over: RoleScore | None = None
+    distinctive = distinctive_of(best)
+    needed = options.min_distinctive + (OUTSIDE_COMPUTING_DISTINCTIVE if occupation else 0)
+    if best.score >= options.none_below and not best.title_match and len(distinctive) < needed:
+        # v6: the best role lacks its distinctive evidence, but the resume's own title names
+        # another role that clears the "none" line: that role, not "no role fits" (an
+        # "Applied ML Engineer" whose NLP work scores highest for AI Engineer)
+        named = next(
+            (r for r in ranked[1:] if r.title_match and r.score >= options.none_below), None
+        )
+        if named is not None:
+            passed_over = best
+            best, distinctive = named, distinctive_of(named)
+    runner = next((r for r in ranked if r is not best), None)
     runner_id = runner.role_id if runner is not None else None
     runner_score = runner.score if runner is not None else 0.0
     found = f"{len(tech)} technolog{'y' if len(tech) == 1 else 'ies'} found"
@@ -541,6 +558,27 @@ def verdict(
     evidence = tuple(distinctive[:8])
     if best.title_match:
         evidence = (f"title: {best.title_match}", *evidence)
+    if passed_over is not None:
+        confidence = "low"
+        passed = distinctive_of(passed_over)
+        reason = (
+            f"{best.title}: the resume's title names it ({best.title_match!r}) and it scores "
+            f"{best.score:.0f} of 100; {passed_over.title} scores more "
+            f"({passed_over.score:.0f}) but shows "
+            f"{'only ' + ', '.join(passed) if passed else 'none'} of its distinctive skills"
+        )
+        if distinctive:
+            reason += f"; {len(distinctive)} of {best.title}'s distinctive skills shown"
+        return Verdict(
+            best.role_id,
+            best.title,
+            best.score,
+            confidence,
+            reason + ".",
+            passed_over.role_id,
+            passed_over.score,
+            (f"title: {best.title_match}", *distinctive[:8]),
+        )
     reason = f"{best.title} fits best ({best.score:.0f} of 100"
     if runner is not None:
         reason += f"; next {runner.title}, {runner.score:.0f}"

@@ -34,19 +34,40 @@ def title_matches(document: Document, taxonomy: Taxonomy) -> dict[str, str]:
     """Roles the resume names as its own title (headline, summary or a job title).
 
     Only short lines are read (a title, not a sentence mentioning a role), and lines with contact
-    details are skipped. A variant's title also names its parent role.
+    details are skipped. A long line of the header or the summary (a paragraph a DOCX or text
+    file keeps on one line, "Applied ML Engineer with experience building ...") gives its first
+    sentence's opening words, as much as a short line holds: what the first line of the same
+    paragraph wrapped in a PDF gives. A variant's title also names its parent role.
     """
     candidates: list[str] = [e.title for e in document.experience if e.title]
     for line in document.lines:
-        if line.hidden or line.start < 0 or len(line.text) > 90:
+        if line.hidden or line.start < 0:
             continue
         section = document.section_at(line.start)
         if section is not None and section.kind not in _TITLE_SECTIONS:
             continue
         if is_contact_line(line.text, document) or _BULLETED.match(line.text):
             continue
-        candidates.append(line.text)
+        if len(line.text) <= _SHORT_LINE:
+            candidates.append(line.text)
+        elif section is None or section.kind in _OPENING_SECTIONS:
+            candidates.append(_opening(line.text))
     return titles_named(candidates, taxonomy)
+
+
+_SHORT_LINE = 90
+_OPENING_SECTIONS = frozenset({SectionKind.HEADER, SectionKind.SUMMARY})
+_SENTENCE_END = re.compile(r"[.!?;:,](?:\s|$)|\s(?:with|who|having|and)\s")
+
+
+def _opening(text: str) -> str:
+    """A long line's opening clause ("Applied ML Engineer" of "Applied ML Engineer with four
+    years of ..."), cut at a word boundary to a short line's length."""
+    end = _SENTENCE_END.search(text)
+    head = text[: end.start()] if end else text
+    if len(head) > _SHORT_LINE:
+        head = head[:_SHORT_LINE].rsplit(" ", 1)[0]
+    return head
 
 
 def current_titles(document: Document, taxonomy: Taxonomy) -> dict[str, str]:

@@ -269,3 +269,51 @@ def test_a_title_outside_computing_does_not_veto_strong_evidence(matcher: Matche
     report = matcher.match_text(retitled)
     assert report.verdict is not None
     assert report.verdict.role_id in AI_ROLES, report.verdict
+
+
+APPLIED_ML_RESUME = """Priya Raman
+Summary
+{summary}
+Experience
+Acme Analytics — Engineer (2021 – present)
+- Built retrieval and text classification services with Flask and Docker on AWS.
+- Fine-tuned transformer models for named entity recognition.
+Skills
+Python, PyTorch, Hugging Face Transformers, Docker, Git, AWS
+"""
+APPLIED_ML_SUMMARY = (
+    "Applied ML Engineer with four years of experience shipping language models to production, "
+    "from data collection through evaluation to cloud deployment. Comfortable owning a feature "
+    "end to end."
+)
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        APPLIED_ML_SUMMARY,  # one long line, as a DOCX or text file keeps a paragraph
+        APPLIED_ML_SUMMARY.replace(" models to ", " models\nto ").replace(". ", ".\n"),  # wrapped
+    ],
+)
+def test_the_summary_title_names_the_role_when_the_best_lacks_evidence(
+    matcher: Matcher, summary: str
+) -> None:
+    # v5 said "no role fits": AI Engineer scored highest on shared skills (PyTorch, Docker,
+    # AWS) without one of its distinctive skills, and the summary's title was never read
+    # because the line was long
+    report = matcher.match_text(APPLIED_ML_RESUME.format(summary=summary))
+    assert report.verdict is not None
+    assert report.verdict.role_id == "ml-engineer", report.verdict
+    assert report.verdict.confidence == "low"
+    assert report.verdict.evidence[0].startswith("title: Applied ML Engineer")
+    top = max(report.roles, key=lambda r: r.score)
+    assert report.verdict.runner_up == top.role_id != "ml-engineer"
+    assert f"{top.title} scores more" in report.verdict.reason
+
+
+def test_it_is_the_title_that_names_the_role(matcher: Matcher) -> None:
+    untitled = APPLIED_ML_SUMMARY.replace("Applied ML Engineer", "Engineer")
+    report = matcher.match_text(APPLIED_ML_RESUME.format(summary=untitled))
+    assert report.verdict is not None
+    assert report.verdict.role_id != "ml-engineer", report.verdict
+    assert "title" not in report.verdict.reason
