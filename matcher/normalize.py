@@ -83,6 +83,8 @@ class FuzzyIndex:
     keys: tuple[str, ...]
     skill_ids: tuple[str, ...]
     exact: dict[str, str]
+    # ordinary English words (the taxonomy's word lists): never a misspelled name
+    english: frozenset[str] = frozenset()
 
 
 def build_fuzzy_index(
@@ -126,7 +128,18 @@ def build_fuzzy_index(
             for variant in sorted(variants):
                 keys.append(variant)
                 ids.append(skill.id)
-    return FuzzyIndex(keys=tuple(keys), skill_ids=tuple(ids), exact=exact)
+    from taxonomy.build import load_lexicon
+
+    return FuzzyIndex(
+        keys=tuple(keys), skill_ids=tuple(ids), exact=exact, english=load_lexicon().common
+    )
+
+
+def _english_word(key: str, english: frozenset[str]) -> bool:
+    """One word that the word lists know (also as a plural: "customizes")."""
+    if " " in key or not key.isalpha():
+        return False
+    return any(w in english for w in (key, key.removesuffix("s"), key.removesuffix("es")))
 
 
 def _accept(query: str, choice: str, score: float, cutoff: float, *, prose: bool) -> bool:
@@ -294,6 +307,10 @@ def canonicalize(
                     break
                 skill = taxonomy.skills[index.skill_ids[col]]
                 prose = mention.context not in ("list", "table")
+                if _english_word(key, index.english):
+                    # An English word is what it says, however near a name: "Customize the
+                    # bullets" is not Kustomize, "Cafe" is not Caffe.
+                    break
                 if prose and mention.surface.islower():
                     # In running text a lowercase word one letter from a name is an ordinary
                     # word ("detection" / Detectron); misspelled names are written capitalised.

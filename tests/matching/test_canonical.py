@@ -135,3 +135,24 @@ def test_canonical_lookup_skill_uses_the_extraction_rules(
         assert found.match is not None
         assert (found.match.skill_id, found.match.how) == (skill_id, how)
     assert all(c.skill_id != (skill_id or "") for c in found.candidates)
+
+
+@pytest.fixture(scope="module")
+def full_matcher() -> Matcher:
+    return Matcher.default()
+
+
+@pytest.mark.parametrize(
+    ("section", "line", "wrong"),
+    [
+        ("Tips", "2. Customize bullets to match your actual experience", "kustomize"),
+        ("Skills", "Cafe, Catering, Food safety, Inventory", "caffe"),
+    ],
+)
+def test_an_english_word_is_never_a_misspelled_name(
+    full_matcher: Matcher, section: str, line: str, wrong: str
+) -> None:
+    # "Customize" is one letter from Kustomize and "Cafe" one from Caffe: a capital at the
+    # start of a sentence or a list item does not make an English word a product name
+    assert wrong not in _canon(full_matcher, line, section)
+    assert {"python", "kubernetes"} <= set(_canon(full_matcher, "Pyhton, Kuberentes"))
