@@ -152,6 +152,13 @@ class Settings(BaseSettings):
     fetch_max_bytes: int = Field(
         default=5 * 1024 * 1024, gt=0, description="Largest feed accepted from a URL, in bytes."
     )
+    fetch_concurrency: int = Field(
+        default=4,
+        ge=1,
+        description="Feed URLs fetched at once, each in a thread of its own pool; an import by "
+        "URL beyond that answers service-busy (slow feeds never hold the threads that check "
+        "API keys and write to the database).",
+    )
     import_max_postings: int = Field(
         default=500, gt=0, description="Most postings one import may hold."
     )

@@ -202,6 +202,8 @@ class JobBoard:
     dispatcher: Dispatcher | None = None
     threads: list[threading.Thread] = field(default_factory=list)
     stopping: threading.Event = field(default_factory=threading.Event)
+    # feed fetches' own threads (``fetch_concurrency``), made on the event loop when first used
+    fetches: Any = None
 
     @property
     def sessions(self) -> sessionmaker[Session]:

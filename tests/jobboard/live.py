@@ -34,6 +34,7 @@ SETTINGS: dict[str, object] = {
     "allow_private_urls": True,
     "fetch_timeout": 1.5,
     "fetch_max_bytes": 200_000,
+    "fetch_concurrency": 2,
     "webhook_timeout": 3,
     "webhook_backoff_seconds": 0.4,
     "webhook_backoff_max_seconds": 2,

@@ -212,3 +212,29 @@ def test_import_url_problems(api: ApiServer, local: LocalHttp) -> None:
             422,
             "validation-error",
         )
+
+
+@pytest.mark.slow
+def test_slow_feeds_take_only_their_own_threads(api: ApiServer, local: LocalHttp) -> None:
+    # two feeds that drip past the deadline hold both fetch slots (fetch_concurrency=2): a third
+    # import by URL is told to come back at once, and the rest of the API goes on
+    import concurrent.futures
+    import time
+
+    slow = {"format": "greenhouse", "url": f"{local.url}/slow?seconds=4"}
+    with api.client() as c1, api.client() as c2, api.client() as c3:
+        with concurrent.futures.ThreadPoolExecutor(2) as pool:
+            held = [pool.submit(_import, client, **slow) for client in (c1, c2)]
+            time.sleep(0.5)  # both fetches have started and hold their slots
+            started = time.monotonic()
+            busy = _import(c3, **slow)
+            assert_problem(busy, 503, "service-busy")
+            assert busy.headers["retry-after"].isdigit()
+            assert c3.get("/v1/jobs").status_code == 200
+            inline = _import(c3, format="greenhouse", feed={"jobs": []})
+            assert inline.status_code == 200, inline.text
+            assert time.monotonic() - started < 1.0  # none of it waited for the slow feeds
+            for future in held:
+                assert_problem(future.result(), 502, "feed-unreachable")
+        # the slots are free again once those fetches gave up
+        assert_problem(_import(c3, **slow), 502, "feed-unreachable")

@@ -309,7 +309,8 @@ async def import_jobs(
     only, with a time limit and a size cap) or given inline as ``feed``. Each posting is
     created or updated by its external id; postings that cannot be read are listed in
     ``failed`` and the rest are imported."""
-    settings = board(request).settings
+    runtime = board(request)
+    settings = runtime.settings
     if (body.url is None) == (body.feed is None):
         raise invalid(("body",), "Give exactly one of 'url' or 'feed'.")
     key = fingerprint(canonical_json(body.model_dump()))
@@ -318,14 +319,27 @@ async def import_jobs(
         raw: Any = body.feed
         if body.url is not None:
             url = body.url
+            if runtime.fetches is None:
+                runtime.fetches = anyio.CapacityLimiter(settings.fetch_concurrency)
+            if runtime.fetches.available_tokens < 1:
+                from service.problems import ServiceBusyError
+
+                raise ServiceBusyError(
+                    f"{settings.fetch_concurrency} feeds are being fetched; retry in a few "
+                    "seconds, or send the feed inline.",
+                    retry_after=max(1, round(settings.fetch_timeout)),
+                )
             try:
+                # a thread of the fetches' own pool: a feed that drips for fetch_timeout holds
+                # none of the default pool's threads (API key checks, database writes)
                 raw = await anyio.to_thread.run_sync(
                     lambda: fetch_feed(
                         url,
                         timeout=settings.fetch_timeout,
                         max_bytes=settings.fetch_max_bytes,
                         allow_private=settings.allow_private_urls,
-                    )
+                    ),
+                    limiter=runtime.fetches,
                 )
             except FetchError as exc:
                 cls = {"url-refused": UrlRefusedError, "too-large": FeedTooLargeError}.get(
