@@ -283,8 +283,12 @@ def _neighbour_skill(doc: Doc, start: int, end: int, accepted: set[int]) -> bool
     return bool(steps and j < len(doc) and j in accepted)
 
 
-def _negative_context(doc: Doc, start: int, end: int, skill_tokens: set[int], text: str) -> bool:
-    """Shapes that make a guarded word ordinary: go-live, go/no-go, R&D, Swift Cycles."""
+def _negative_context(
+    doc: Doc, start: int, end: int, skill_tokens: set[int], text: str, *, product: bool = False
+) -> bool:
+    """Shapes that make a guarded word ordinary: go-live, go/no-go, R&D, Swift Cycles. A
+    ``product`` (a language, library, platform, tool or datastore) followed by a builder word
+    is the technology: "iOS Developer" (a method in a title, "ML Engineer", names the role)."""
     nxt = doc[end] if end < len(doc) else None
     prev = doc[start - 1] if start > 0 else None
     acronym = end - start == 1 and len(doc[start].text) >= 2 and doc[start].text.isupper()
@@ -313,9 +317,22 @@ def _negative_context(doc: Doc, start: int, end: int, skill_tokens: set[int], te
     same_line = nxt is not None and "\n" not in text[last.idx + len(last) : nxt.idx]
     if nxt is not None and same_line and last.whitespace_ and end not in skill_tokens:
         word = nxt.text
-        if word[:1].isupper() and word.isalpha() and not word.isupper() and len(word) > 1:
+        if (
+            word[:1].isupper()
+            and word.isalpha()
+            and not word.isupper()
+            and len(word) > 1
+            and not (product and word.lower() in _BUILDER_WORDS)
+        ):
             return True
     return False
+
+
+# A capitalised word after a name that makes it a job title, not a thing's name: "iOS
+# Developer", "Jenkins Engineer" name the technology someone works with.
+_BUILDER_WORDS = frozenset(
+    {"developer", "developers", "engineer", "engineers", "programmer", "programmers"}
+)
 
 
 def _platform_prefixes(
@@ -472,7 +489,9 @@ class _Judge:
         info = _find_line(self.starts, self.ordered, doc[match.start].idx)
         if info is None or not info.scorable:
             return None
-        if _negative_context(doc, match.start, match.end, skill_tokens, text):
+        skill = self.taxonomy.skills.get(match.skill_id)
+        product = skill is not None and skill.category in _TECH_CATEGORIES
+        if _negative_context(doc, match.start, match.end, skill_tokens, text, product=product):
             return None
         items = self.items_of(info)
         if match.guard == "list" and not _in_list_alone(doc, match, info, items, text):

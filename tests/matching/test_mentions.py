@@ -37,6 +37,7 @@ def _body(line: str, *, section: str = "Experience") -> str:
         "• Go-getter who briefs the C-suite; grew up in the Rust Belt",
         "• LLM Criminology, University of Pune",
         "• Grew up in the Rust Belt; experience in retail; Spark Hire interviews",
+        "• Rode for the Swift Cycles club; shop of the Java Junction Coffee",
     ],
 )
 def test_mentions_guarded_words_are_not_skills(small_matcher: Matcher, line: str) -> None:
@@ -201,3 +202,17 @@ def test_mentions_case_guard_takes_any_capitalisation_but_lowercase_words(
     found = _skills(small_matcher, _body(line, section=section))
     assert present <= found
     assert not found & absent
+
+
+@pytest.mark.parametrize(
+    ("line", "skill"),
+    [
+        ("Passionate Swift Developer with four years of native apps.", "swift"),
+        ("Senior Rust Engineer at a payments company.", "rust"),
+    ],
+)
+def test_mentions_a_technology_before_a_builder_word_is_the_technology(
+    small_matcher: Matcher, line: str, skill: str
+) -> None:
+    # "Swift Cycles" is a name; "Swift Developer" is someone who writes Swift
+    assert skill in _skills(small_matcher, _body(line, section="Summary"))
