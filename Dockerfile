@@ -46,4 +46,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
 
 # The production command: keys required (no ROLEFIT_DEV_MODE), one uvicorn process whose
 # ROLEFIT_WORKERS worker processes do the parsing; scale with more containers.
-CMD ["uvicorn", "--factory", "service.app:create_app", "--host", "0.0.0.0", "--port", "8000", "--proxy-headers", "--no-access-log"]
+CMD ["uvicorn", "--factory", "service.app:create_app", "--http", "service.http:HeadTimeoutProtocol", "--host", "0.0.0.0", "--port", "8000", "--proxy-headers", "--no-access-log"]

@@ -44,7 +44,7 @@ install: $(STAMP) ocr-tools ## Create .venv and install rolefit with the dev too
 
 .PHONY: run
 run: $(RUN_STAMP) ocr-tools ## Start the service on http://127.0.0.1:8000 (dev mode, SQLite in ./data)
-	ROLEFIT_DEV_MODE=$${ROLEFIT_DEV_MODE:-true} $(BIN)/uvicorn --factory service.app:create_app --host $(HOST) --port $(PORT)
+	ROLEFIT_DEV_MODE=$${ROLEFIT_DEV_MODE:-true} $(BIN)/uvicorn --factory service.app:create_app --http service.http:HeadTimeoutProtocol --host $(HOST) --port $(PORT)
 
 .PHONY: test
 test: $(STAMP) ## Run the whole test suite (installs what it needs first)

@@ -66,6 +66,7 @@ def serve_cmd(
         workers=processes,
         access_log=False,
         proxy_headers=True,
+        http="service.http:HeadTimeoutProtocol",  # a request head must arrive in time
     )
 
 

@@ -143,6 +143,14 @@ class Settings(BaseSettings):
         description="Allow feed URLs and webhook endpoints on private/loopback addresses "
         "(tests, closed networks). Off: such targets are refused (SSRF guard).",
     )
+    header_timeout: float = Field(
+        default=10.0,
+        gt=0,
+        description="Seconds a client has to send a request's line and headers, from the "
+        "connection opening or the previous response; a connection that is later is closed "
+        "(slow clients never hold sockets; uvicorn started with --http "
+        "service.http:HeadTimeoutProtocol).",
+    )
     fetch_timeout: float = Field(
         default=10.0,
         gt=0,

@@ -63,6 +63,8 @@ def server_command(port: int, *options: str) -> list[str]:
         "uvicorn",
         "--factory",
         "service.app:create_app",
+        "--http",
+        "service.http:HeadTimeoutProtocol",
         "--host",
         "127.0.0.1",
         "--port",

@@ -152,6 +152,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         max_pages=10,
         log_json=True,
         auth_cache_seconds=1,
+        header_timeout=2,
     )
     try:
         yield srv

@@ -292,3 +292,58 @@ def test_server_dev_mode_needs_no_key_and_says_so_loudly(
         assert "DEV MODE" in dev.log()
     finally:
         stop_server(dev)
+
+
+def _drip_head(url: str, *, first: bytes = b"", seconds: float = 8.0) -> float | None:
+    """Open a connection, send ``first`` (whole requests), then a request head a byte every
+    0.2 s; the seconds after which the server closed the connection (None: it never did)."""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    head = b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " + b"a" * 200
+    with socket.create_connection((parts.hostname, parts.port), timeout=seconds) as sock:
+        if first:
+            sock.sendall(first)
+            answer = sock.recv(65536)
+            assert answer.startswith(b"HTTP/1.1 200"), answer[:200]
+        started = time.monotonic()
+        sock.settimeout(0.2)
+        for byte in head:
+            try:
+                sock.sendall(bytes([byte]))
+                if sock.recv(1) == b"":
+                    return time.monotonic() - started
+            except TimeoutError:
+                pass
+            except OSError:  # reset: closed
+                return time.monotonic() - started
+            if time.monotonic() - started > seconds:
+                return None
+    return None
+
+
+def test_server_closes_a_connection_whose_request_head_drips(server: Server) -> None:
+    """Slowloris: a request head a byte at a time is cut off after ROLEFIT_HEADER_TIMEOUT (2 s
+    here), before the first request and between requests, while others are served."""
+    results: dict[str, float | None] = {}
+    keep_alive = b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    threads = [
+        threading.Thread(target=lambda: results.update(first=_drip_head(server.url))),
+        threading.Thread(
+            target=lambda: results.update(later=_drip_head(server.url, first=keep_alive))
+        ),
+    ]
+    for thread in threads:
+        thread.start()
+    for _ in range(5):
+        started = time.monotonic()
+        assert httpx.get(server.url + "/healthz").status_code == 200
+        assert time.monotonic() - started < 1.0
+        time.sleep(0.2)
+    for thread in threads:
+        thread.join(15)
+    for name in ("first", "later"):
+        closed = results[name]
+        assert closed is not None, f"{name}: the dripping connection was never closed"
+        assert 1.5 <= closed <= 4.0, (name, closed)
