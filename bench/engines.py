@@ -122,7 +122,7 @@ def accuracy(log: Callable[[str], None]) -> dict[str, Any]:
                 report = matcher.match(document)
                 out[d["doc_id"]] = {
                     "skills": skill_names(report.skills, matcher.taxonomy),
-                    "roles_ranked": roles_ranked(matcher.taxonomy, report),
+                    "roles_ranked": roles_ranked(report),
                     "error": None,
                     "flags": ["hidden_text"] if hidden else [],
                 }
