@@ -15,6 +15,7 @@ subsets, so Java→JavaScript, Excel→Excellent and SQL→NoSQL can't match). O
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -128,11 +129,15 @@ def build_fuzzy_index(
             for variant in sorted(variants):
                 keys.append(variant)
                 ids.append(skill.id)
+    return FuzzyIndex(keys=tuple(keys), skill_ids=tuple(ids), exact=exact, english=_english())
+
+
+@functools.cache
+def _english() -> frozenset[str]:
+    """The taxonomy's English word lists, read once per process (every Matcher shares them)."""
     from taxonomy.build import load_lexicon
 
-    return FuzzyIndex(
-        keys=tuple(keys), skill_ids=tuple(ids), exact=exact, english=load_lexicon().common
-    )
+    return load_lexicon().common
 
 
 def _english_word(key: str, english: frozenset[str]) -> bool:

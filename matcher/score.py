@@ -549,8 +549,10 @@ def verdict(
             None, None, 0.0, "medium", reason, best.role_id, best.score, tuple(distinctive)
         )
     margin = best.score - runner_score
-    if margin >= 10.0 and best.score >= options.good_cutoff:
-        confidence: Literal["high", "medium", "low"] = "high"
+    if passed_over is not None:  # the runner-up is the role passed over, which scores more
+        confidence: Literal["high", "medium", "low"] = "low"
+    elif margin >= 10.0 and best.score >= options.good_cutoff:
+        confidence = "high"
     elif margin >= 4.0 or best.score >= options.good_cutoff:
         confidence = "medium"
     else:
@@ -559,7 +561,6 @@ def verdict(
     if best.title_match:
         evidence = (f"title: {best.title_match}", *evidence)
     if passed_over is not None:
-        confidence = "low"
         passed = distinctive_of(passed_over)
         reason = (
             f"{best.title}: the resume's title names it ({best.title_match!r}) and it scores "
@@ -569,24 +570,15 @@ def verdict(
         )
         if distinctive:
             reason += f"; {len(distinctive)} of {best.title}'s distinctive skills shown"
-        return Verdict(
-            best.role_id,
-            best.title,
-            best.score,
-            confidence,
-            reason + ".",
-            passed_over.role_id,
-            passed_over.score,
-            (f"title: {best.title_match}", *distinctive[:8]),
-        )
-    reason = f"{best.title} fits best ({best.score:.0f} of 100"
-    if runner is not None:
-        reason += f"; next {runner.title}, {runner.score:.0f}"
-    reason += ")"
-    if distinctive:
-        reason += f": {len(distinctive)} of its distinctive skills shown"
-    if best.title_match:
-        reason += f", and the resume's title names it ({best.title_match!r})"
+    else:
+        reason = f"{best.title} fits best ({best.score:.0f} of 100"
+        if runner is not None:
+            reason += f"; next {runner.title}, {runner.score:.0f}"
+        reason += ")"
+        if distinctive:
+            reason += f": {len(distinctive)} of its distinctive skills shown"
+        if best.title_match:
+            reason += f", and the resume's title names it ({best.title_match!r})"
     return Verdict(
         best.role_id,
         best.title,
