@@ -210,6 +210,17 @@ def _skill_json(tax: Taxonomy, skill: Skill) -> dict[str, Any]:
     return data
 
 
+def _dedupe(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+_DEVTOOLS_FILES = {
+    "devtools/simple_icons.tsv": "Simple Icons (CC0 1.0)",
+    "devtools/explore_topics.tsv": "GitHub Explore topics (CC BY 4.0)",
+    "devtools/stackoverflow_tags.tsv": "Stack Overflow tags (CC BY-SA 4.0)",
+}
+
+
 def _provenance(tax: Taxonomy, skill: Skill) -> str:
     """One line on where a skill came from: imported (which release, licence, flags) or
     written for rolefit (from a seed document, or curated), and O*NET rows merged onto it."""
@@ -219,14 +230,22 @@ def _provenance(tax: Taxonomy, skill: Skill) -> str:
     flags = [f for f, on in (("Hot Technology", skill.hot), ("In Demand", skill.in_demand)) if on]
     if skill.origin == "onet":
         line = f"from: imported from {onet} by `python -m taxonomy.build`"
+    elif skill.origin == "devtools":
+        names = _dedupe([_DEVTOOLS_FILES.get(src.file, src.file) for src in skill.sources])
+        line = "from: imported developer tool: " + "; ".join(names)
     else:
         line = "from: written for rolefit, " + (
             "curated (general vocabulary, not from a seed document)"
             if skill.curated
             else "named by a seed document"
         )
-        if any(src.record is not None for src in skill.sources):
+        if any(src.file.startswith("onet/") for src in skill.sources):
             line += f"; also an {onet} technology"
+        tools = _dedupe(
+            [_DEVTOOLS_FILES[s.file] for s in skill.sources if s.file in _DEVTOOLS_FILES]
+        )
+        if tools:
+            line += "; also a developer tool in " + ", ".join(tools)
     if flags:
         line += "; " + ", ".join(flags)
     if skill.commodities:

@@ -519,7 +519,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--imported",
         action=argparse.BooleanOptionalAction,
         default=None,
-        help="find the technologies imported from O*NET (default: as MatchOptions says); "
+        help="find the imported technologies, O*NET's and the developer tools (default: as "
+        "MatchOptions says); "
         "--no-imported measures the hand-written vocabulary alone",
     )
     args = ap.parse_args(argv)

@@ -102,7 +102,7 @@ def build_fuzzy_index(
     ids: list[str] = []
     exact: dict[str, str] = {}
     for skill in sorted(taxonomy.skills.values(), key=lambda s: s.id):
-        if skill.origin == "onet":
+        if skill.imported:
             # Imported names match as spelled (phrase matchers) and are never fuzzy targets: a
             # near-miss of a rare tool is not worth a false skill in a nurse's resume, and the
             # hand-written vocabulary's fuzzy matches stay exactly what they are without them.

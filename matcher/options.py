@@ -33,7 +33,8 @@ class MatchOptions:
         none_below: the verdict says no role fits when the best role scores under this.
         min_distinctive: ... or when fewer skills distinctive of the best role are shown (and
             the resume's own title does not name it).
-        imported_vocabulary: also find the technologies imported from O*NET (issue #15). Their
+        imported_vocabulary: also find the imported technologies (issue #15: O*NET's, and the
+            developer tools of Simple Icons / GitHub Explore / Stack Overflow tags). Their
             hits only add skills (the hand-written names find what they find alone), no role
             links one, and tests/matching/test_imported_vocabulary.py shows they add no false
             technology to 25 non-technical documents. False: the hand-written vocabulary alone.

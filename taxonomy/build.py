@@ -624,8 +624,9 @@ _LETTERS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 
 def extract_words(dictionary: Path, out_dir: Path, origin: dict[str, str]) -> None:
     """Write ``english_words.tsv`` (Word, Kind = word | name) and its manifest: the entries of
-    ``dictionary`` (one word a line) that are a word of an O*NET example in the subset, or one
-    half of a two-word compound that is ("chatbot" -> "chat", "bot")."""
+    ``dictionary`` (one word a line) that are a word of an O*NET example or of a developer-tools
+    name in the subsets, or one half of a two-word compound that is ("chatbot" -> "chat",
+    "bot")."""
     entries = [
         ln.strip()
         for ln in dictionary.read_text(encoding="utf-8").splitlines()
@@ -633,9 +634,12 @@ def extract_words(dictionary: Path, out_dir: Path, origin: dict[str, str]) -> No
     ]
     lower = {w for w in entries if w.islower()}
     proper = {w.lower() for w in entries if w[:1].isupper() and w[1:].islower()} - lower
+    from taxonomy.devtools import devtools_names
+
     tokens: set[str] = set()
-    for row in _read_tsv(ONET_DIR.parent / TECH_FILE):
-        for word in re.findall(r"[A-Za-z]+", row["Example"]):
+    names = [row["Example"] for row in _read_tsv(ONET_DIR.parent / TECH_FILE)]
+    for example in [*names, *devtools_names(ONET_DIR.parent)]:
+        for word in re.findall(r"[A-Za-z]+", example):
             tokens.add(word.lower())
             tokens.update(part.lower() for part in _LETTERS.findall(word))
     kept: dict[str, str] = {}
@@ -662,7 +666,8 @@ def extract_words(dictionary: Path, out_dir: Path, origin: dict[str, str]) -> No
         f'file = "{dictionary.name}"',
         f'sha256 = "{sha256(dictionary)}"',
         'selection = "entries equal (case-insensitively) to a word of an O*NET example in '
-        "onet/technology_skills.tsv, or to one half of a two-word compound that is; Kind = "
+        "onet/technology_skills.tsv or of a name in devtools/*.tsv, or to one half of a "
+        "two-word compound that is; Kind = "
         'name when the dictionary writes it only capitalised"',
         f'rebuild = "python -m taxonomy.build words {dictionary} --package {origin["package"]} '
         f'--version {origin["version"]}"',
@@ -914,6 +919,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     subset.add_argument("--repository", required=True)
     subset.add_argument("--commit", required=True)
     subset.add_argument("--path", required=True)
+    dev = sub.add_parser(
+        "devtools-subset", help="re-extract sources/devtools/ from git mirrors of its sources"
+    )
+    dev.add_argument("--mirrors", type=Path, required=True, help="owner+name/repo git dirs")
     words = sub.add_parser("words", help="re-extract sources/words/ from a dictionary file")
     words.add_argument("dictionary", type=Path, help="one word a line (american-english)")
     words.add_argument("--package", required=True, help="where it came from (wamerican)")
@@ -923,22 +932,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         origin = {"repository": args.repository, "commit": args.commit, "path": args.path}
         extract_subset(args.onet_dir, ONET_DIR, origin)
         sys.stdout.write(f"wrote {ONET_DIR}\n")
+    if args.command == "devtools-subset":
+        from taxonomy.devtools import DEVTOOLS_DIR, extract_devtools
+
+        counts = extract_devtools(args.mirrors)
+        sys.stdout.write(f"wrote {DEVTOOLS_DIR} {counts}\n")
     if args.command == "words":
         extract_words(
             args.dictionary, WORDS_DIR, {"package": args.package, "version": args.version}
         )
         sys.stdout.write(f"wrote {WORDS_DIR}\n")
-    data = render_vocabulary(build_vocabulary())
-    output: Path = args.output
-    if args.check:
-        if not output.is_file() or output.read_bytes() != data:
-            sys.stderr.write(f"{output} is stale: run python -m taxonomy.build\n")
-            return 1
-        sys.stdout.write(f"{output} is up to date\n")
-        return 0
-    output.write_bytes(data)
-    sys.stdout.write(f"wrote {output} ({len(data)} bytes)\n")
-    return 0
+    from taxonomy.devtools import DEVTOOLS_FILE, build_devtools
+
+    vocabulary = build_vocabulary()
+    outputs: list[tuple[Path, bytes]] = [(args.output, render_vocabulary(vocabulary))]
+    if args.output == VOCABULARY_FILE:  # the developer tools merge onto the packaged data
+        outputs.append((DEVTOOLS_FILE, render_vocabulary(build_devtools(vocabulary))))
+    stale = 0
+    for output, data in outputs:
+        if args.check:
+            if not output.is_file() or output.read_bytes() != data:
+                sys.stderr.write(f"{output} is stale: run python -m taxonomy.build\n")
+                stale = 1
+            else:
+                sys.stdout.write(f"{output} is up to date\n")
+            continue
+        output.write_bytes(data)
+        sys.stdout.write(f"wrote {output} ({len(data)} bytes)\n")
+    return stale
 
 
 if __name__ == "__main__":

@@ -820,7 +820,7 @@ def _versioned(
         if not m:
             continue
         skill = taxonomy.lookup(m.group(1))
-        if skill is None or skill.origin == "onet":  # imported names: exact spellings only
+        if skill is None or skill.imported:  # imported names: exact spellings only
             continue
         if normalize_name(m.group(1)) in nlp.short_names:
             continue

@@ -480,7 +480,7 @@ def build_nlp(taxonomy: Taxonomy, *, imported: bool = False) -> SkillNLP:
 
     Args:
         taxonomy: the loaded taxonomy; every skill name and alias becomes a pattern.
-        imported: also the technologies imported from O*NET (``origin == "onet"``).
+        imported: also the imported technologies (O*NET and developer tools: ``skill.imported``).
     """
     nlp = spacy.blank("en")
     lower = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -490,7 +490,7 @@ def build_nlp(taxonomy: Taxonomy, *, imported: bool = False) -> SkillNLP:
     short: set[str] = set()
     imported_ids: set[str] = set()
     for skill in sorted(taxonomy.skills.values(), key=lambda s: s.id):
-        if skill.origin == "onet":
+        if skill.imported:
             if not imported:
                 continue
             imported_ids.add(skill.id)
@@ -513,7 +513,7 @@ def build_nlp(taxonomy: Taxonomy, *, imported: bool = False) -> SkillNLP:
                 lower_docs.append(doc)
             elif level == "case" and not spelling.islower():
                 key = normalize_name(spelling)
-                if skill.origin == "onet" and _ACRONYM.match(spelling):
+                if skill.imported and _ACRONYM.match(spelling):
                     # An imported acronym counts only in capitals: "TIM" is a product, "Tim"
                     # a name ("case" would accept any capitalisation but all-lowercase).
                     orth_docs.append(doc)
@@ -540,7 +540,7 @@ def build_nlp(taxonomy: Taxonomy, *, imported: bool = False) -> SkillNLP:
                     _TOKENISH.match(spelling)
                     and len(spelling) >= 3
                     and not spelling.isupper()
-                    and skill.origin != "onet"  # "ADA" is a law, not the Ada language
+                    and not skill.imported  # "ADA" is a law, not the Ada language
                 ):
                     variants.append(spelling.upper())  # "JAVA", "EXCEL" in a skills list
                 for variant in variants:
@@ -558,7 +558,7 @@ def build_nlp(taxonomy: Taxonomy, *, imported: bool = False) -> SkillNLP:
             orth.add(skill.id, orth_docs)
         if cased_docs:
             cased.add(skill.id, cased_docs)
-    included = [s for s in taxonomy.skills.values() if s.origin != "onet" or s.id in imported_ids]
+    included = [s for s in taxonomy.skills.values() if not s.imported or s.id in imported_ids]
     scoped, vendors = vendor_scoped(included)
     return SkillNLP(
         scoped=scoped,

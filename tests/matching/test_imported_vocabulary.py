@@ -1,10 +1,12 @@
-"""The imported O*NET vocabulary (issue 15) on text: what it adds, and what it must not.
+"""The imported vocabularies (issue 15: O*NET and the developer tools) on text: what they
+add, and what they must not.
 
-"Before" is the taxonomy without ``data/vocabulary.json`` (no imported skill, no O*NET
-spelling merged onto a hand skill): what rolefit found before the import. "After" is the
-packaged taxonomy with the imported vocabulary matched (``MatchOptions(imported_vocabulary=
-True)``). Documents come from ``tests.documents``: resumes of other trades and news prose
-(``NON_TECHNICAL``, each with the technologies it really names) and the role-fit resumes.
+"Before" is the taxonomy without ``data/vocabulary.json`` and ``data/devtools.json`` (no
+imported skill, no imported spelling merged onto a hand skill): what rolefit found before the
+import. "After" is the packaged taxonomy with the imported vocabularies matched
+(``MatchOptions(imported_vocabulary=True)``). Documents come from ``tests.documents``:
+resumes of other trades and news prose (``NON_TECHNICAL``, each with the technologies it
+really names) and the role-fit resumes.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import pytest
 from matcher.models import CanonicalSkill, MatchReport
 from matcher.options import MatchOptions
 from matcher.pipeline import Matcher
-from taxonomy import DATA_DIR, SOURCES_DIR, VOCABULARY_NAME, Taxonomy, load_taxonomy
+from taxonomy import DATA_DIR, DEVTOOLS_NAME, SOURCES_DIR, VOCABULARY_NAME, Taxonomy, load_taxonomy
 from tests.documents import NON_TECHNICAL, ROLE_FIT_RESUMES
 
 pytestmark = pytest.mark.issue(15)
@@ -32,6 +34,7 @@ def before(tmp_path_factory: pytest.TempPathFactory) -> Matcher:
     shutil.copytree(DATA_DIR, root / "data")
     shutil.copytree(SOURCES_DIR, root / "sources")
     (root / "data" / VOCABULARY_NAME).unlink()
+    (root / "data" / DEVTOOLS_NAME).unlink()
     taxonomy = load_taxonomy(root / "data")
     assert not taxonomy.imported_skills()
     return Matcher(taxonomy, MatchOptions(imported_vocabulary=False))

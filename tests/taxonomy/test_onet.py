@@ -53,14 +53,15 @@ def _records(name: str) -> dict[str, list[str]]:
     return {f"{r[0]}\t{r[1]}": r for r in rows[1:]}
 
 
-def test_every_onet_citation_is_a_record_of_the_committed_subset(tax: Taxonomy) -> None:
-    """Read straight from the TSV files, not through the loader's own check."""
+def test_every_record_citation_is_a_record_of_the_committed_subsets(tax: Taxonomy) -> None:
+    """O*NET and developer-tools records alike, read straight from the TSV files, not through
+    the loader's own check."""
     tables: dict[str, dict[str, list[str]]] = {}
     cited = [(where, src) for where, src in tax.all_sources() if src.record is not None]
     assert len(cited) > 1000
     bad = []
     for where, src in cited:
-        assert src.file.startswith("onet/"), (where, src.file)
+        assert src.file.startswith(("onet/", "devtools/")), (where, src.file)
         if src.file not in tables:
             tables[src.file] = _records(src.file)
         row = tables[src.file].get(src.record or "")
@@ -125,8 +126,9 @@ def test_build_is_deterministic_and_the_committed_file_is_fresh() -> None:
 def test_imported_skills_are_marked_categorised_guarded_and_sourced(tax: Taxonomy) -> None:
     imported = tax.imported_skills()
     assert len(imported) >= 500
+    assert {s.origin for s in imported} == {"onet", "devtools"}
     for skill in imported:
-        assert skill.origin == "onet"
+        assert skill.imported
         assert skill.category in CONCRETE, skill.id
         assert skill.guard in {"none", "case", "context"}, skill.id
         assert skill.sources, skill.id
@@ -165,6 +167,7 @@ def load_taxonomy_without_vocabulary() -> Taxonomy:
     shutil.copytree(DATA_DIR, root / "data")
     shutil.copytree(SOURCES_DIR, root / "sources")
     (root / "data" / "vocabulary.json").unlink()
+    (root / "data" / "devtools.json").unlink()
     return load_taxonomy(root / "data")
 
 

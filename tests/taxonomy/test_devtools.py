@@ -1,0 +1,198 @@
+"""The developer-tools vocabulary (issue 15): Simple Icons, GitHub Explore topics and Stack
+Overflow tags, merged into the taxonomy by ``python -m taxonomy.build`` with provenance."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from matcher.options import MatchOptions
+from matcher.pipeline import Matcher
+from taxonomy import SOURCES_DIR, Taxonomy, load_taxonomy
+from taxonomy.build import build_vocabulary, load_lexicon, render_vocabulary
+from taxonomy.devtools import (
+    DEVTOOLS_DIR,
+    DEVTOOLS_FILE,
+    MIN_QUESTIONS,
+    _concept,
+    _vendor_names,
+    build_devtools,
+)
+
+pytestmark = pytest.mark.issue(15)
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def tax() -> Taxonomy:
+    return load_taxonomy()
+
+
+@pytest.fixture(scope="module")
+def matcher(tax: Taxonomy) -> Matcher:
+    return Matcher(tax, MatchOptions())
+
+
+def _tags() -> dict[str, int]:
+    with (DEVTOOLS_DIR / "stackoverflow_tags.tsv").open(encoding="utf-8", newline="") as fh:
+        return {r["Tag"]: int(r["Questions"]) for r in csv.DictReader(fh, delimiter="\t")}
+
+
+def test_the_committed_file_is_what_the_build_makes() -> None:
+    doc = build_devtools(build_vocabulary())
+    assert render_vocabulary(doc) == DEVTOOLS_FILE.read_bytes()
+    assert render_vocabulary(build_devtools(build_vocabulary())) == render_vocabulary(doc)
+    check = subprocess.run(
+        [sys.executable, "-m", "taxonomy.build", "--check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert check.returncode == 0, check.stderr
+    assert "devtools.json is up to date" in check.stdout
+
+
+def test_manifest_names_each_source_its_licence_and_the_bytes() -> None:
+    manifest = tomllib.loads((DEVTOOLS_DIR / "MANIFEST.toml").read_text(encoding="utf-8"))
+    licences = {
+        key: manifest[key]["licence"] for key in ("simple_icons", "explore", "stackoverflow")
+    }
+    assert licences == {
+        "simple_icons": "CC0 1.0",
+        "explore": "CC BY 4.0",
+        "stackoverflow": "CC BY-SA 4.0",
+    }
+    for key in licences:
+        source = manifest[key]
+        assert len(source["commit"]) == 40
+        assert source["repository"].count("/") == 1
+        assert len(source["original_sha256"]) == 64
+        subset = DEVTOOLS_DIR / source["subset"]
+        assert hashlib.sha256(subset.read_bytes()).hexdigest() == source["subset_sha256"]
+        rows = subset.read_text(encoding="utf-8").count("\n") - 1
+        assert rows == source["rows"]
+    assert "devtools-subset" in manifest["rebuild"]
+
+
+def test_every_developer_tool_is_a_tag_programmers_ask_about(tax: Taxonomy) -> None:
+    tags = _tags()
+    tools = [s for s in tax.skills.values() if s.origin == "devtools"]
+    assert len(tools) >= 400
+    for skill in tools:
+        cited = [s for s in skill.sources if s.file == "devtools/stackoverflow_tags.tsv"]
+        assert cited, skill.id
+        tag = cited[0].sentence
+        assert tags[tag] >= MIN_QUESTIONS, skill.id
+        named = [s for s in skill.sources if s.file != "devtools/stackoverflow_tags.tsv"]
+        vendor = tag.startswith(("aws-", "amazon-", "azure-", "google-cloud-", "firebase-"))
+        assert named or vendor, skill.id  # a product's own name, or a cloud vendor's service
+
+
+@pytest.mark.parametrize(
+    ("name", "skill_id"),
+    [
+        ("Sidekiq", "sidekiq"),
+        ("Socket.io", "socket.io"),
+        ("styled-components", "styled-components"),
+        ("Styled Components", "styled-components"),
+        ("Gunicorn", "gunicorn"),
+        ("Zapier", "zapier"),
+        ("AWS CodePipeline", "aws-codepipeline"),
+        ("Azure Cognitive Search", "azure-cognitive-search"),
+    ],
+)
+def test_a_developer_tool_is_a_skill_with_its_name(tax: Taxonomy, name: str, skill_id: str) -> None:
+    skill = tax.lookup(name)
+    assert skill is not None
+    assert skill.id == skill_id
+    assert skill.origin == "devtools"
+    assert skill.imported
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Render",  # an ordinary word: the import has no curator to say when it is the product
+        "Less",
+        "Temporal",
+        "Gmail",  # a consumer service, named as an e-mail address's provider
+        "Intel",  # an employer
+        "Open Source",
+        "Dependency injection",  # a concept in sentence case
+        "HAL",  # three letters: too ambiguous without curation
+    ],
+)
+def test_ordinary_words_organisations_and_concepts_are_left_out(tax: Taxonomy, name: str) -> None:
+    skill = tax.lookup(name)
+    assert skill is None or skill.origin != "devtools", (name, skill)
+
+
+def test_names_that_are_hand_skills_merge_onto_them(tax: Taxonomy) -> None:
+    docker = tax.skills["docker"]
+    assert docker.origin == "rolefit"
+    assert any(s.file.startswith("devtools/") for s in docker.sources)
+
+
+def test_vendor_tags_become_service_names_or_nothing() -> None:
+    lexicon = load_lexicon()
+    assert _vendor_names("aws-", "codepipeline", ("AWS", "Amazon"), lexicon) == [
+        "AWS CodePipeline",
+        "Amazon CodePipeline",
+    ]
+    assert _vendor_names("azure-", "logic-apps", ("Azure",), lexicon) == ["Azure Logic Apps"]
+    assert _vendor_names("azure-", "deployment", ("Azure",), lexicon) == []  # a facet
+    assert _vendor_names("aws-", "sdk-js", ("AWS",), lexicon) == []  # a client library
+    assert _vendor_names("azure-", "cli2", ("Azure",), lexicon) == []  # a version
+
+
+def test_sentence_case_ordinary_words_are_a_concept() -> None:
+    lexicon = load_lexicon()
+    assert _concept("Dependency injection", lexicon)
+    assert not _concept("Spring Security", lexicon)
+    assert not _concept("Sidekiq", lexicon)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Skills: Ruby on Rails, Sidekiq, PostgreSQL, Redis", "sidekiq"),
+        ("Built a chat service with Node.js and Socket.io.", "socket.io"),
+        ("Styling: Sass, Styled Components, Tailwind CSS", "styled-components"),
+        ("Released through AWS CodePipeline and CodeBuild.", "aws-codepipeline"),
+        ("Served the Django app with Gunicorn behind Nginx.", "gunicorn"),
+    ],
+)
+def test_developer_tools_are_found_where_written(
+    matcher: Matcher, text: str, expected: str
+) -> None:
+    assert expected in {s.skill_id for s in matcher.match_text(text).skills}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rendered less care to the temporal ward on a cardiac unit.",
+        "Worked at Intel as a line cook, then at an open source advocacy nonprofit.",
+        "Sent weekly menus from Gmail and kept the pantry list in a notebook.",
+        "Coordinated shipments with FedEx and USPS for the clinic.",
+    ],
+)
+def test_ordinary_prose_finds_no_developer_tool(matcher: Matcher, text: str) -> None:
+    found = [s.skill_id for s in matcher.match_text(text).skills]
+    tools = [sid for sid in found if matcher.taxonomy.skills[sid].origin == "devtools"]
+    assert tools == [], text
+
+
+def test_the_word_list_follows_the_developer_tools_names() -> None:
+    words = (SOURCES_DIR / "words" / "english_words.tsv").read_text(encoding="utf-8").split()
+    onet = (SOURCES_DIR / "onet" / "technology_skills.tsv").read_text(encoding="utf-8").lower()
+    for word in ("styled", "cognitive"):  # styled-components, azure-cognitive-search
+        assert word in words
+        assert word not in onet
