@@ -135,7 +135,7 @@ def build_fuzzy_index(
 @functools.cache
 def _english() -> frozenset[str]:
     """The taxonomy's English word lists, read once per process (every Matcher shares them)."""
-    from taxonomy.build import load_lexicon
+    from taxonomy.lexicon import load_lexicon
 
     return load_lexicon().common
 

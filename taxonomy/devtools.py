@@ -48,7 +48,7 @@ from pathlib import Path
 from typing import Any
 
 from taxonomy import DATA_DIR, SOURCES_DIR, normalize_name
-from taxonomy.build import (
+from taxonomy.lexicon import (
     _GUARD_RANK,
     CONSUMER_SITES,
     VENDORS,

@@ -48,9 +48,10 @@ FORBIDDEN = {
     "service": {"cli", "batch", "typer", "rich"},
 }
 
-# Run by a developer to regenerate data, never loaded at run time (taxonomy.build reads
-# spaCy's English stop words to decide which imported names are ordinary words).
-BUILD_TOOLS = {"taxonomy.build"}
+# Run by a developer to regenerate data, never loaded at run time (taxonomy.lexicon reads
+# spaCy's English stop words to decide which imported names are ordinary words; build and
+# devtools apply it to O*NET's names and the developer tools).
+BUILD_TOOLS = {"taxonomy.build", "taxonomy.devtools", "taxonomy.lexicon"}
 
 # The stages of the library, in the order data flows through them.
 STAGES = (
