@@ -265,9 +265,14 @@ def _item_is_just(item: _Item, start: int, end: int, text: str) -> bool:
     return not words
 
 
-def _neighbour_skill(doc: Doc, start: int, end: int, accepted: set[int]) -> bool:
+_JOIN_WORDS = frozenset({",", "/", "and", "or", "&", "+", ";", "|", "(", ")"})
+_JOIN_MARKS = frozenset({",", "/", ";", "|"})
+
+
+def _neighbour_skill(
+    doc: Doc, start: int, end: int, accepted: set[int], joiners: frozenset[str] = _JOIN_WORDS
+) -> bool:
     """True when an accepted skill sits next to this span in an enumeration."""
-    joiners = {",", "/", "and", "or", "&", "+", ";", "|", "(", ")"}
     i = start - 1
     steps = 0
     while i >= 0 and steps < 3 and doc[i].lower_ in joiners:
@@ -495,6 +500,12 @@ class _Judge:
             return None
         items = self.items_of(info)
         if match.guard == "list" and not _in_list_alone(doc, match, info, items, text):
+            return None
+        if match.guard == "lower" and not (
+            _in_list_alone(doc, match, info, items, text)
+            # "react", "bash" after "Python and" can be the verb or the party: marks only
+            or _neighbour_skill(doc, match.start, match.end, accepted, _JOIN_MARKS)
+        ):
             return None
         if match.guard == "context" and not _context_ok(
             doc, match, info, items, text, accepted, skill_tokens

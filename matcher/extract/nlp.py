@@ -45,9 +45,12 @@ __all__ = [
     "build_nlp",
 ]
 
-GuardLevel = Literal["none", "case", "context", "list"]
-# "list": a lowercase copy of a guarded name ("go", "bash", "r"), kept only as a whole item of a
+GuardLevel = Literal["none", "case", "context", "list", "lower"]
+# "list": a lowercase copy of a guarded name ("go", "r"), kept only as a whole item of a
 # skills list or table cell.
+# "lower": a lowercase copy of a capitalised product name that is no English word ("bash",
+# "jenkins"): a whole list item, or next to an accepted skill in an enumeration
+# ("Python, Node, bash, and linux tools").
 
 # Spellings that are ordinary English words (or names) as well as skill names: never matched
 # case-insensitively, and only in a skill context. Extend rather than add misspellings.
@@ -525,7 +528,7 @@ def build_nlp(taxonomy: Taxonomy, *, imported: bool = False) -> SkillNLP:
                 if _TOKENISH.match(spelling):
                     vdoc = nlp.make_doc(spelling.lower())
                     orth_docs.append(vdoc)  # lowercase: only as a whole skills-list item
-                    guards.setdefault((skill.id, vdoc.text), "list")
+                    guards.setdefault((skill.id, vdoc.text), "lower")
             else:
                 orth_docs.append(doc)
                 guards[(skill.id, doc.text)] = level
@@ -551,7 +554,10 @@ def build_nlp(taxonomy: Taxonomy, *, imported: bool = False) -> SkillNLP:
                     vdoc = nlp.make_doc(spelling.lower())
                     if (skill.id, vdoc.text) not in guards:
                         orth_docs.append(vdoc)
-                        guards[(skill.id, vdoc.text)] = "list"
+                        # "bash", "spark" beside another skill; never "go", "r" or an
+                        # imported name ("lambda", "access") outside a skills list
+                        enumerable = len(spelling) >= 4 and not skill.imported
+                        guards[(skill.id, vdoc.text)] = "lower" if enumerable else "list"
         if lower_docs:
             lower.add(skill.id, lower_docs)
         if orth_docs:

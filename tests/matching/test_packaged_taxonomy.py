@@ -47,3 +47,39 @@ def test_packaged_taxonomy_ml_engineer_ranks_first_with_its_title(packaged: Matc
     assert "ml-engineer" in [r.role_id for r in report.roles]
     assert roles_ranked(report)[0] == "Machine Learning Engineer"
     assert report.taxonomy_version == packaged.taxonomy.version
+
+
+@pytest.mark.issue(15)
+@pytest.mark.parametrize(
+    ("line", "skill"),
+    [
+        # a posting's prose: lowercase names beside other skills, comma-joined
+        ("prototype data pipelines in any mix of Python, Node, bash, and linux tools", "bash"),
+        ("prototype data pipelines in any mix of Python, Node, bash, and linux tools", "nodejs"),
+        ("our services are written in TypeScript, kubernetes runs them", "kubernetes"),
+        ("Monitoring: Prometheus, Grafana, ELK, CloudWatch", "elk-stack"),
+        ("set up centralized logging using an ELK stack", "elk-stack"),
+    ],
+)
+def test_lowercase_and_short_names_in_enumerations_are_found(
+    packaged: Matcher, line: str, skill: str
+) -> None:
+    text = f"Alex Doe\nExperience\nData Engineer, Acme (2020 - 2024)\n- {line}\n- Led a team of four.\n"
+    assert skill in {s.skill_id for s in packaged.match_text(text).skills}
+
+
+@pytest.mark.issue(15)
+@pytest.mark.parametrize(
+    ("line", "absent"),
+    [
+        ("Guided visitors on trails where we saw an elk and a bison every morning.", "elk-stack"),
+        ("Threw a birthday bash for the volunteers at the lodge.", "bash"),
+        ("Used Excel and react quickly to incidents on the ward.", "react"),
+        ("Mapped every node of the trail network with the rangers.", "nodejs"),
+    ],
+)
+def test_lowercase_words_outside_enumerations_are_not_products(
+    packaged: Matcher, line: str, absent: str
+) -> None:
+    text = f"Alex Doe\nExperience\nPark Ranger, Yellowstone (2018 - 2023)\n- {line}\n- Led a team of four.\n"
+    assert absent not in {s.skill_id for s in packaged.match_text(text).skills}
