@@ -64,7 +64,8 @@ def test_packaged_taxonomy_ml_engineer_ranks_first_with_its_title(packaged: Matc
 def test_lowercase_and_short_names_in_enumerations_are_found(
     packaged: Matcher, line: str, skill: str
 ) -> None:
-    text = f"Alex Doe\nExperience\nData Engineer, Acme (2020 - 2024)\n- {line}\n- Led a team of four.\n"
+    job = "Data Engineer, Acme (2020 - 2024)"
+    text = f"Alex Doe\nExperience\n{job}\n- {line}\n- Led a team of four.\n"
     assert skill in {s.skill_id for s in packaged.match_text(text).skills}
 
 
@@ -81,5 +82,6 @@ def test_lowercase_and_short_names_in_enumerations_are_found(
 def test_lowercase_words_outside_enumerations_are_not_products(
     packaged: Matcher, line: str, absent: str
 ) -> None:
-    text = f"Alex Doe\nExperience\nPark Ranger, Yellowstone (2018 - 2023)\n- {line}\n- Led a team of four.\n"
+    job = "Park Ranger, Yellowstone (2018 - 2023)"
+    text = f"Alex Doe\nExperience\n{job}\n- {line}\n- Led a team of four.\n"
     assert absent not in {s.skill_id for s in packaged.match_text(text).skills}
