@@ -23,10 +23,13 @@ O*NET; its spellings become aliases, its records sources) or becomes a skill wit
 
 1. **Admitted** when a spelling (lowercase, spaces as ``-``, ``.`` or nothing) is a Stack
    Overflow tag with ``MIN_QUESTIONS`` questions or more.
-2. **Left out**: a name the guard rule reads as an ordinary word or a short token (Image,
-   Loops, Render, Less: ``guard_for`` says ``context``), because this import has no curator to
-   say when the word is the product; organisations and consumer services (``EXCLUDED``): a
-   resume names them as employers, profile links or hobbies, not as skills.
+2. **Left out**: names of three characters or fewer; everyday words (stop words and O*NET's
+   task words: Loops, Less, Actions), which are too common even beside other skills; and
+   organisations and consumer services (``EXCLUDED``): a resume names them as employers,
+   profile links or hobbies, not as skills. A brand named by a rarer English word or a proper
+   name (Render, Temporal, Gatsby, Rundeck: ``guard_for`` says ``context``) is admitted with
+   the ``context`` guard, as hand-written Go and Spark are: found in a skills list, beside
+   another skill or with a cue ("experience with"), never in plain prose.
 3. **Category** from the Explore description ("database" -> datastore, "programming language"
    -> language, "framework"/"library" -> library, "cloud"/"operating system"/"hosting" ->
    platform), else ``tool``.
@@ -145,6 +148,7 @@ EXCLUDED = frozenset(
         "Apache Software Foundation", "Stack Overflow", "Stack Exchange", "Wikipedia",
         "Wikimedia", "Netflix", "Uber", "Airbnb", "Tesla", "Twitch", "Spotify", "Yahoo!",
         "Yandex", "Baidu", "Alibaba", "Tencent", "ByteDance", "OpenAI", "Anthropic",
+        "Nokia", "Motorola", "Epson", "Pearson", "Intuit", "Commodore", "Persistent",
         # consumer services, social networks, messaging, shops, media
         "X", "X (Twitter)", "Gmail", "Google Chrome", "Chrome", "Firefox", "Safari", "Opera",
         "Edge", "Microsoft Edge", "Brave", "Vivaldi", "Chromium", "Discord", "Telegram",
@@ -163,6 +167,10 @@ EXCLUDED = frozenset(
         "Google Nearby", "Google Cardboard", "Google TV", "Philips Hue", "Sonos", "Oculus",
         "HTC Vive", "Apple Pay", "Apple TV", "iMessage", "PubMed", "Super User", "Kodi",
         "Big Cartel", "Anki", "Synology", "Amazon Echo", "Amazon Fire TV", "Amazon Appstore",
+        "Tinder", "Tripadvisor", "Trustpilot", "Postmates", "Pandora", "Betfair", "Flipboard",
+        "Fitbit", "Winamp", "Roku", "Diaspora", "Messenger", "Namecheap", "Pastebin",
+        # concepts that GitHub Explore titles like products
+        "Internationalization", "Localization",
         # standards bodies and movements
         "IEEE", "IETF", "W3C", "Y Combinator", "Open Source", "Open Source Initiative",
         "Creative Commons",
@@ -453,10 +461,13 @@ def _existing_index(
     return index, exact, ids
 
 
+_BANNED = frozenset(
+    normalize_name(b) for b in EXCLUDED | CONSUMER_SITES | set(VENDORS) | set(VENDORS.values())
+)
+
+
 def _excluded(name: str) -> bool:
-    key = normalize_name(name)
-    banned = EXCLUDED | CONSUMER_SITES | set(VENDORS) | set(VENDORS.values())
-    return key in {normalize_name(b) for b in banned}
+    return normalize_name(name) in _BANNED
 
 
 def _devtools_category(descriptions: Sequence[str]) -> str:
@@ -529,8 +540,10 @@ def build_devtools(
             stats["skipped: organisation or consumer service"] += 1
             continue
         guard = guard_for(name, lexicon)
-        if guard == "context" or len(normalize_name(name).replace(" ", "")) <= 3:
-            stats["skipped: ordinary word or short name"] += 1
+        if len(normalize_name(name).replace(" ", "")) <= 3 or (
+            guard == "context" and (lexicon.everyday(name) or name.islower())
+        ):
+            stats["skipped: everyday word or short name"] += 1
             continue
         if _concept(name, lexicon):
             stats["skipped: a concept, not a product"] += 1

@@ -119,9 +119,8 @@ def test_a_developer_tool_is_a_skill_with_its_name(tax: Taxonomy, name: str, ski
 @pytest.mark.parametrize(
     "name",
     [
-        "Render",  # an ordinary word: the import has no curator to say when it is the product
-        "Less",
-        "Temporal",
+        "Less",  # an everyday word: too common even beside other skills
+        "Actions",
         "Gmail",  # a consumer service, named as an e-mail address's provider
         "Intel",  # an employer
         "Open Source",
@@ -132,6 +131,31 @@ def test_a_developer_tool_is_a_skill_with_its_name(tax: Taxonomy, name: str, ski
 def test_ordinary_words_organisations_and_concepts_are_left_out(tax: Taxonomy, name: str) -> None:
     skill = tax.lookup(name)
     assert skill is None or skill.origin != "devtools", (name, skill)
+
+
+@pytest.mark.parametrize("name", ["Render", "Temporal", "Rundeck", "Thymeleaf", "Gatsby"])
+def test_a_brand_named_by_an_english_word_needs_skill_context(tax: Taxonomy, name: str) -> None:
+    skill = tax.lookup(name)
+    assert skill is not None
+    assert skill.origin == "devtools"
+    assert skill.guard == "context"
+
+
+@pytest.mark.parametrize(
+    ("text", "skill_id", "found"),
+    [
+        ("Hosting: Render, Vercel, Netlify", "render", True),
+        ("Orchestration: Airflow, Temporal, Prefect", "temporal", True),
+        ("Deployed the API to Heroku, Render and Fly.io.", "render", True),
+        ("We render care to 40 patients a day and render reports weekly.", "render", False),
+        ("Temporal lobe epilepsy ward; temporal and spatial reasoning.", "temporal", False),
+        ("Read The Great Gatsby with the Year 10 class.", "gatsby", False),
+    ],
+)
+def test_a_brand_named_by_an_english_word_is_found_only_in_skill_context(
+    matcher: Matcher, text: str, skill_id: str, found: bool
+) -> None:
+    assert (skill_id in {s.skill_id for s in matcher.match_text(text).skills}) is found
 
 
 def test_names_that_are_hand_skills_merge_onto_them(tax: Taxonomy) -> None:
