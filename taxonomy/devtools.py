@@ -30,6 +30,7 @@ O*NET; its spellings become aliases, its records sources) or becomes a skill wit
    name (Render, Temporal, Gatsby, Rundeck: ``guard_for`` says ``context``) is admitted with
    the ``context`` guard, as hand-written Go and Spark are: found in a skills list, beside
    another skill or with a cue ("experience with"), never in plain prose.
+   A cloud service is also its one-word name ("Bigtable", "Cognito"; ``_bare_service``).
 3. **Category** from the Explore description ("database" -> datastore, "programming language"
    -> language, "framework"/"library" -> library, "cloud"/"operating system"/"hosting" ->
    platform), else ``tool``.
@@ -361,6 +362,9 @@ class _Group:
     aliases: list[str] = field(default_factory=list)
     descriptions: list[str] = field(default_factory=list)
     sources: list[dict[str, str]] = field(default_factory=list)
+    # a cloud service's one-word name ("Bigtable"): an alias of a new skill only, never a
+    # spelling that merges the group onto an existing skill
+    bare: list[tuple[str, str]] = field(default_factory=list)  # (spelling, guard)
 
 
 def _split_paren(name: str) -> tuple[str, str]:
@@ -441,7 +445,34 @@ def _groups(sources_dir: Path, lexicon: Lexicon) -> dict[str, _Group]:
         g.sources.append(
             {"file": TAGS_FILE, "record": f"{g.tag}\t{g.questions}", "sentence": g.tag}
         )
+        if (vendor := _vendor_of(g.tag)) is not None:
+            g.bare = _bare_service(g.names[0], vendor[2], lexicon)
     return groups
+
+
+def _bare_service(name: str, displays: Sequence[str], lexicon: Lexicon) -> list[tuple[str, str]]:
+    """ "Google Cloud Bigtable" is also written "Bigtable", "Amazon Cognito" "Cognito": the
+    service's own one-word name, when it is no everyday word ("Google Cloud Functions") and
+    longer than an acronym ("AWS IAM"). Its guard follows from the word as for any name:
+    "Spanner" or "Athena" only in skill context."""
+    for display in sorted(displays, key=len, reverse=True):
+        if name.startswith(display + " "):
+            rest = name[len(display) + 1 :]
+            if (
+                " " not in rest
+                and len(rest) >= 5
+                and rest.isalpha()
+                and not rest.endswith("s")  # a facet in the plural: "Endpoints", "Webjobs"
+                and not lexicon.everyday(rest)
+                and rest.lower() not in _LANGUAGE_SUFFIXES
+            ):
+                # A tag gives no capitals, so "CloudFront" and "DataStore" are guesses: both
+                # the guess and "Cloudfront" are kept, each with the guard of the word
+                # itself, so "datastore" in lowercase is never the service.
+                guard = guard_for(rest[0].upper() + rest[1:].lower(), lexicon)
+                return [(form, guard) for form in dict.fromkeys([rest, rest.capitalize()])]
+            return []
+    return []
 
 
 def _existing_index(
@@ -569,8 +600,16 @@ def build_devtools(
                 continue
             owner[k] = skill_id
             aliases.append(alias)
+        bare_guards: dict[str, str] = {}
+        for alias, alias_guard in g.bare:  # its own guard, "context" included ("Spanner")
+            if (k := normalize_name(alias)) not in owner or owner[k] == skill_id:
+                owner[k] = skill_id
+                aliases.append(alias)
+                bare_guards[alias] = alias_guard
         alias_guards = {
-            a: ag for a in aliases if _GUARD_RANK[ag := guard_for(a, lexicon)] > _GUARD_RANK[guard]
+            a: ag
+            for a in aliases
+            if _GUARD_RANK[ag := bare_guards.get(a) or guard_for(a, lexicon)] > _GUARD_RANK[guard]
         }
         record: dict[str, Any] = {
             "id": skill_id,

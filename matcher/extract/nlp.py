@@ -550,12 +550,17 @@ def build_nlp(taxonomy: Taxonomy, *, imported: bool = False) -> SkillNLP:
                     vdoc = nlp.make_doc(variant)
                     orth_docs.append(vdoc)
                     guards[(skill.id, vdoc.text)] = level
-                if _TOKENISH.match(spelling) and not spelling.islower():
+                # A lowercase copy: "bash", "spark" beside another skill, "go", "r" only as a
+                # whole list item. An imported name that is an English word is a brand written
+                # capitalised: "render", "spanner", "lambda" in lowercase are the words.
+                if (
+                    _TOKENISH.match(spelling)
+                    and not spelling.islower()
+                    and not (skill.imported and spelling[1:].islower())
+                ):
                     vdoc = nlp.make_doc(spelling.lower())
                     if (skill.id, vdoc.text) not in guards:
                         orth_docs.append(vdoc)
-                        # "bash", "spark" beside another skill; never "go", "r" or an
-                        # imported name ("lambda", "access") outside a skills list
                         enumerable = len(spelling) >= 4 and not skill.imported
                         guards[(skill.id, vdoc.text)] = "lower" if enumerable else "list"
         if lower_docs:

@@ -20,6 +20,7 @@ from taxonomy.devtools import (
     DEVTOOLS_DIR,
     DEVTOOLS_FILE,
     MIN_QUESTIONS,
+    _bare_service,
     _concept,
     _vendor_names,
     build_devtools,
@@ -174,6 +175,46 @@ def test_vendor_tags_become_service_names_or_nothing() -> None:
     assert _vendor_names("azure-", "deployment", ("Azure",), lexicon) == []  # a facet
     assert _vendor_names("aws-", "sdk-js", ("AWS",), lexicon) == []  # a client library
     assert _vendor_names("azure-", "cli2", ("Azure",), lexicon) == []  # a version
+
+
+def test_a_cloud_service_is_also_its_one_word_name() -> None:
+    lexicon = load_lexicon()
+    gcp = ("Google Cloud", "GCP")
+    assert _bare_service("Google Cloud Spanner", gcp, lexicon) == [("Spanner", "context")]
+    assert ("Cloudfront", "context") in _bare_service(
+        "Amazon CloudFront", ("Amazon", "AWS"), lexicon
+    )
+    assert _bare_service("Amazon Rekognition", ("Amazon", "AWS"), lexicon) == [
+        ("Rekognition", "case")
+    ]
+    assert _bare_service("Google Cloud Functions", gcp, lexicon) == []  # everyday, plural
+    assert _bare_service("Google Cloud Endpoints", gcp, lexicon) == []
+    assert _bare_service("AWS IAM", ("AWS", "Amazon"), lexicon) == []  # an acronym
+    assert _bare_service("Azure Logic Apps", ("Azure",), lexicon) == []  # two words
+
+
+@pytest.mark.parametrize(
+    ("text", "present", "absent"),
+    [
+        (
+            "Databases: Spanner, Bigtable, Redis",
+            {"google-cloud-spanner", "google-cloud-bigtable"},
+            set(),
+        ),
+        ("AWS: Lambda, S3, CloudFront, Cognito", {"amazon-cloudfront", "amazon-cognito"}, set()),
+        (
+            "We kept every record in a datastore; a spanner and a big table in the shop.",
+            set(),
+            {"google-cloud-datastore", "google-cloud-spanner", "google-cloud-bigtable"},
+        ),
+    ],
+)
+def test_a_cloud_service_named_alone_is_found_in_skill_context(
+    matcher: Matcher, text: str, present: set[str], absent: set[str]
+) -> None:
+    found = {s.skill_id for s in matcher.match_text(text).skills}
+    assert present <= found
+    assert not found & absent
 
 
 def test_sentence_case_ordinary_words_are_a_concept() -> None:
