@@ -59,6 +59,8 @@ def test_packaged_taxonomy_ml_engineer_ranks_first_with_its_title(packaged: Matc
         ("our services are written in TypeScript, kubernetes runs them", "kubernetes"),
         ("Monitoring: Prometheus, Grafana, ELK, CloudWatch", "elk-stack"),
         ("set up centralized logging using an ELK stack", "elk-stack"),
+        ("LLMs: OpenAI GPT-4, Claude, Gemini", "anthropic-api"),
+        ("cached sessions with Memcache and Redis", "memcached"),
     ],
 )
 def test_lowercase_and_short_names_in_enumerations_are_found(
@@ -77,6 +79,7 @@ def test_lowercase_and_short_names_in_enumerations_are_found(
         ("Threw a birthday bash for the volunteers at the lodge.", "bash"),
         ("Used Excel and react quickly to incidents on the ward.", "react"),
         ("Mapped every node of the trail network with the rangers.", "nodejs"),
+        ("Planned the art programme with Claude Martin and the parents.", "anthropic-api"),
     ],
 )
 def test_lowercase_words_outside_enumerations_are_not_products(
