@@ -360,10 +360,13 @@ def newset_metrics(rows: Sequence[Mapping[str, Any]], taxonomy: Taxonomy) -> dic
     tech-vs-non-tech accuracy, and technology precision / recall (a label counts as found
     when it names, by the taxonomy's names and aliases, a technology the product found).
 
-    ``fresh`` is the part of ``unseen`` added in a later batch (``batch`` in the manifest):
-    documents that no version of the method was ever measured on before they were added."""
+    ``fresh BATCH`` is the part of ``unseen`` added in a later batch (``batch`` in the
+    manifest), one row per batch: documents that no version of the method was measured on
+    before they were added, so a later batch also shows the unseen figures of the earlier
+    documents unchanged (``unseen`` minus it)."""
     out: dict[str, Any] = {}
-    for split in ("tune", "unseen", "fresh", "all"):
+    batches = sorted({r["batch"] for r in rows if r.get("batch") and r["split"] == "unseen"})
+    for split in ("tune", "unseen", *(f"fresh {b}" for b in batches), "all"):
         for kind in ("resume", "posting"):
             group = [
                 r
@@ -372,7 +375,7 @@ def newset_metrics(rows: Sequence[Mapping[str, Any]], taxonomy: Taxonomy) -> dic
                 and (
                     split == "all"
                     or r["split"] == split
-                    or (split == "fresh" and r["split"] == "unseen" and r.get("batch"))
+                    or (r["split"] == "unseen" and split == f"fresh {r.get('batch')}")
                 )
             ]
             if not group:
@@ -428,7 +431,7 @@ def corpus_none(preds: Mapping[str, Mapping[str, Any]], gold: Sequence[Any]) -> 
 def _print_newset(metrics: Mapping[str, Any], present: int, listed: int) -> None:
     print(f"\n== new set (eval/data: {present} of {listed} texts present; tune on 'tune' only)")
     print(
-        f"  {'split/kind':16s} {'n':>4s} {'top1':>6s} {'roles':>6s} {'none P':>7s} "
+        f"  {'split/kind':26s} {'n':>4s} {'top1':>6s} {'roles':>6s} {'none P':>7s} "
         f"{'none R':>7s} {'tech/non':>8s} {'tech P':>7s} {'tech R':>7s}"
     )
 
@@ -437,7 +440,7 @@ def _print_newset(metrics: Mapping[str, Any], present: int, listed: int) -> None
 
     for name, m in metrics.items():
         print(
-            f"  {name:16s} {m['n']:4d} {f(m['top1'])} {f(m['top1_roles'])} "
+            f"  {name:26s} {m['n']:4d} {f(m['top1'])} {f(m['top1_roles'])} "
             f"{f(m['none_precision'])}  {f(m['none_recall'])}  {f(m['tech_vs_nontech'])}  "
             f"{f(m['tech_precision'])}  {f(m['tech_recall'])}"
         )

@@ -84,7 +84,7 @@ def test_eval_new_set_reports_a_later_batch_of_unseen_documents_apart(
         row("new-tune", "tune", "2026-12-05", "none"),
     ]
     metrics = newset_metrics(rows, small_matcher.taxonomy)
-    assert metrics["fresh/resume"]["n"] == 1  # unseen and in a later batch; tune never counts
-    assert metrics["fresh/resume"]["top1"] == 1.0
+    assert metrics["fresh 2026-12-05/resume"]["n"] == 1  # unseen, a later batch; tune never
+    assert metrics["fresh 2026-12-05/resume"]["top1"] == 1.0
     assert metrics["unseen/resume"]["n"] == 2
     assert metrics["unseen/resume"]["top1"] == 0.5
