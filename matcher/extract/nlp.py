@@ -48,9 +48,9 @@ __all__ = [
 GuardLevel = Literal["none", "case", "context", "list", "lower"]
 # "list": a lowercase copy of a guarded name ("go", "r"), kept only as a whole item of a
 # skills list or table cell.
-# "lower": a lowercase copy of a capitalised product name that is no English word ("bash",
-# "jenkins"): a whole list item, or next to an accepted skill in an enumeration
-# ("Python, Node, bash, and linux tools").
+# "lower": a lowercase copy of a hand-written or case-guarded name of four letters or more
+# ("bash", "spark", "jenkins"): a whole list item, or next to an accepted skill joined by a
+# comma, slash, semicolon or bar ("Python, Node, bash, and linux tools").
 
 # Spellings that are ordinary English words (or names) as well as skill names: never matched
 # case-insensitively, and only in a skill context. Extend rather than add misspellings.
@@ -527,7 +527,7 @@ def build_nlp(taxonomy: Taxonomy, *, imported: bool = False) -> SkillNLP:
                     short.add(key)
                 if _TOKENISH.match(spelling):
                     vdoc = nlp.make_doc(spelling.lower())
-                    orth_docs.append(vdoc)  # lowercase: only as a whole skills-list item
+                    orth_docs.append(vdoc)  # lowercase: a list item or beside a skill
                     guards.setdefault((skill.id, vdoc.text), "lower")
             else:
                 orth_docs.append(doc)
@@ -551,12 +551,12 @@ def build_nlp(taxonomy: Taxonomy, *, imported: bool = False) -> SkillNLP:
                     orth_docs.append(vdoc)
                     guards[(skill.id, vdoc.text)] = level
                 # A lowercase copy: "bash", "spark" beside another skill, "go", "r" only as a
-                # whole list item. An imported name that is an English word is a brand written
-                # capitalised: "render", "spanner", "lambda" in lowercase are the words.
+                # whole list item. A developer tool named by an English word is a brand
+                # written capitalised: "render", "spanner" in lowercase are the words.
                 if (
                     _TOKENISH.match(spelling)
                     and not spelling.islower()
-                    and not (skill.imported and spelling[1:].islower())
+                    and not (skill.origin == "devtools" and spelling[1:].islower())
                 ):
                     vdoc = nlp.make_doc(spelling.lower())
                     if (skill.id, vdoc.text) not in guards:
