@@ -39,6 +39,7 @@ __all__ = [
     "load_taxonomy",
     "normalize_name",
     "role_facts",
+    "written_forms",
 ]
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -170,6 +171,17 @@ def _read_toml(path: Path) -> dict[str, object]:
         raise TaxonomyDataError(f"{path.name}: {exc}") from exc
 
 
+_DOTTED = re.compile(r"^([A-Za-z][A-Za-z0-9]*)\.(js|io)$", re.IGNORECASE)
+
+
+def written_forms(name: str) -> list[str]:
+    """Other ways people write a name: a ".js" or ".io" library also without the dot
+    ("Chart.js" -> "ChartJS", "Socket.IO" -> "SocketIO"). The lookup and the matchers both
+    know them, so ``rolefit skills ChartJS`` and a resume's "ChartJS" find Chart.js."""
+    m = _DOTTED.match(name.strip())
+    return [m.group(1) + m.group(2).upper()] if m else []
+
+
 def _build_index(skills: Iterable[Skill]) -> dict[str, str]:
     index: dict[str, str] = {}
     for skill in skills:
@@ -181,6 +193,10 @@ def _build_index(skills: Iterable[Skill]) -> dict[str, str]:
                     f"alias {name!r} of skill {skill.id!r} already names skill {other!r}"
                 )
             index[key] = skill.id
+    for skill in skills:  # after every written name, which always wins
+        for name in (skill.name, *skill.aliases):
+            for form in written_forms(name):
+                index.setdefault(normalize_name(form), skill.id)
     return index
 
 

@@ -33,7 +33,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from matcher.extract.phrases import METHOD_PHRASES, MODEL_WORDS, NOT_ML_MODELS, MethodPhrase
-from taxonomy import Taxonomy, normalize_name
+from taxonomy import Taxonomy, normalize_name, written_forms
 from taxonomy.schema import Skill
 
 __all__ = [
@@ -470,11 +470,14 @@ def guard_level(spelling: str, declared: GuardLevel) -> GuardLevel:
 
 
 def _spellings(name: str, aliases: Sequence[str]) -> list[str]:
+    """The name, its aliases and their other written forms ("Chart.js" -> "ChartJS")."""
     seen: dict[str, None] = {}
     for spelling in (name, *aliases):
         spelling = spelling.strip()
         if spelling:
             seen.setdefault(spelling, None)
+            for form in written_forms(spelling):
+                seen.setdefault(form, None)
     return list(seen)
 
 

@@ -88,3 +88,18 @@ def test_lowercase_words_outside_enumerations_are_not_products(
     job = "Park Ranger, Yellowstone (2018 - 2023)"
     text = f"Alex Doe\nExperience\n{job}\n- {line}\n- Led a team of four.\n"
     assert absent not in {s.skill_id for s in packaged.match_text(text).skills}
+
+
+@pytest.mark.issue(15)
+@pytest.mark.parametrize(
+    ("written", "skill_id"),
+    [("ChartJS", "chart.js"), ("SocketIO", "socket.io"), ("EmberJS", "ember.js"), ("D3JS", "d3js")],
+)
+def test_a_dotted_library_name_is_found_without_its_dot(
+    packaged: Matcher, written: str, skill_id: str
+) -> None:
+    found = {s.skill_id for s in packaged.match_text(f"Skills: Python, {written}, Docker").skills}
+    assert skill_id in found
+    skill = packaged.taxonomy.lookup(written)
+    assert skill is not None
+    assert skill.id == skill_id
