@@ -183,6 +183,7 @@ def written_forms(name: str) -> list[str]:
 
 
 def _build_index(skills: Iterable[Skill]) -> dict[str, str]:
+    skills = list(skills)  # read twice: written names first, then their written forms
     index: dict[str, str] = {}
     for skill in skills:
         for name in (skill.name, *skill.aliases):

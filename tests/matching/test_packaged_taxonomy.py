@@ -49,6 +49,12 @@ def test_packaged_taxonomy_ml_engineer_ranks_first_with_its_title(packaged: Matc
     assert report.taxonomy_version == packaged.taxonomy.version
 
 
+def _found_in_a_job(matcher: Matcher, job: str, line: str) -> set[str]:
+    """Skills found when ``line`` is a bullet of ``job`` in a resume's experience."""
+    text = f"Alex Doe\nExperience\n{job}\n- {line}\n- Led a team of four.\n"
+    return {s.skill_id for s in matcher.match_text(text).skills}
+
+
 @pytest.mark.issue(15)
 @pytest.mark.parametrize(
     ("line", "skill"),
@@ -66,9 +72,7 @@ def test_packaged_taxonomy_ml_engineer_ranks_first_with_its_title(packaged: Matc
 def test_lowercase_and_short_names_in_enumerations_are_found(
     packaged: Matcher, line: str, skill: str
 ) -> None:
-    job = "Data Engineer, Acme (2020 - 2024)"
-    text = f"Alex Doe\nExperience\n{job}\n- {line}\n- Led a team of four.\n"
-    assert skill in {s.skill_id for s in packaged.match_text(text).skills}
+    assert skill in _found_in_a_job(packaged, "Data Engineer, Acme (2020 - 2024)", line)
 
 
 @pytest.mark.issue(15)
@@ -85,9 +89,7 @@ def test_lowercase_and_short_names_in_enumerations_are_found(
 def test_lowercase_words_outside_enumerations_are_not_products(
     packaged: Matcher, line: str, absent: str
 ) -> None:
-    job = "Park Ranger, Yellowstone (2018 - 2023)"
-    text = f"Alex Doe\nExperience\n{job}\n- {line}\n- Led a team of four.\n"
-    assert absent not in {s.skill_id for s in packaged.match_text(text).skills}
+    assert absent not in _found_in_a_job(packaged, "Park Ranger, Yellowstone (2018 - 2023)", line)
 
 
 @pytest.mark.issue(15)
