@@ -20,6 +20,7 @@ from taxonomy.devtools import (
     DEVTOOLS_DIR,
     DEVTOOLS_FILE,
     MIN_QUESTIONS,
+    MIN_TAG_QUESTIONS,
     _bare_service,
     _concept,
     _vendor_names,
@@ -93,7 +94,55 @@ def test_every_developer_tool_is_a_tag_programmers_ask_about(tax: Taxonomy) -> N
         assert tags[tag] >= MIN_QUESTIONS, skill.id
         named = [s for s in skill.sources if s.file != "devtools/stackoverflow_tags.tsv"]
         vendor = tag.startswith(("aws-", "amazon-", "azure-", "google-cloud-", "firebase-"))
-        assert named or vendor, skill.id  # a product's own name, or a cloud vendor's service
+        # a product's own name, a cloud vendor's service, or a coined tag on its own
+        coined = tags[tag] >= MIN_TAG_QUESTIONS and tag.isalpha() and skill.guard == "context"
+        assert named or vendor or coined, skill.id
+
+
+@pytest.mark.parametrize(
+    ("name", "admitted"),
+    [
+        ("Hazelcast", True),  # coined: a tag with thousands of questions and no brand entry
+        ("Resque", True),
+        ("Minitest", True),
+        ("Geolocation", False),  # a dictionary word
+        ("Versioning", False),  # an activity ("-ing"), not a product
+        ("Atomicity", False),  # a quality ("-ity")
+        ("Biometrics", False),  # a field ("-ics")
+    ],
+)
+def test_a_coined_tag_alone_is_a_tool_in_skill_context(
+    tax: Taxonomy, name: str, admitted: bool
+) -> None:
+    skill = tax.lookup(name)
+    if not admitted:
+        assert skill is None or skill.origin != "devtools", (name, skill)
+        return
+    assert skill is not None
+    assert skill.origin == "devtools"
+    assert skill.guard == "context"
+    assert [s.file for s in skill.sources] == ["devtools/stackoverflow_tags.tsv"]
+    assert _tags()[skill.sources[0].sentence] >= MIN_TAG_QUESTIONS
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Skills: Java, Spring Boot, Hazelcast, Kafka", True),
+        ("Background jobs with Sidekiq and Resque on Heroku.", True),
+        ("Hazelcast", False),  # alone, with no list or other skill beside it
+        ("The hazelcast of the evening light over the bay.", False),
+    ],
+)
+def test_a_coined_tag_is_found_only_in_skill_context(
+    matcher: Matcher, text: str, found: bool
+) -> None:
+    tools = {
+        s.skill_id
+        for s in matcher.match_text(text).skills
+        if matcher.taxonomy.skills[s.skill_id].sources[0].file == "devtools/stackoverflow_tags.tsv"
+    }
+    assert bool(tools) is found, (text, tools)
 
 
 @pytest.mark.parametrize(
