@@ -381,8 +381,8 @@ def _decode(data: bytes) -> str:
 def _first_title(text: str) -> str:
     for line in text.splitlines():
         line = _MD_LINK.sub(r"\1", line).strip().strip("#*_ ").strip()
-        if not line:
-            continue
+        if not any(ch.isalnum() for ch in line):
+            continue  # blank, or a rule ("---", "===")
         line = re.sub(r"^(job\s+title|title|position|role)\s*:\s*", "", line, flags=re.I)
         return line[:150]
     return ""
@@ -445,7 +445,32 @@ def _read_posting(job: str | bytes | Mapping[str, Any]) -> RawPosting:
         body = parser.text()
         title = " ".join((parser.h1 or parser.title).split()) or _first_title(body)
         return _check(RawPosting(title=title, text=body))
-    return _check(RawPosting(title=_first_title(text), text=text))
+    title, text = _front_matter(text)
+    if _CHARREF.search(text):
+        # text copied out of a web page's source keeps its escapes: "SQL &amp; HQL",
+        # "FanTank&#39;s" (real HTML was handled above)
+        text = html.unescape(text)
+        title = html.unescape(title)
+    return _check(RawPosting(title=title or _first_title(text), text=text))
+
+
+_CHARREF = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,9});")
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.S)
+_FRONT_TITLE = re.compile(r"^(?:title|job_?title|position)\s*:\s*([\"']?)(.+?)\1\s*$", re.M | re.I)
+
+
+def _front_matter(text: str) -> tuple[str, str]:
+    """A careers page kept as markdown opens with YAML front matter (Jekyll, Hugo): its
+    ``title`` is the posting's title and the rest (dates, flags, layout) is no part of the
+    text. Returns (title or "", the text after the block); the text unchanged without one."""
+    m = _FRONT_MATTER.match(text)
+    if m is None:
+        return "", text
+    found = _FRONT_TITLE.search(m.group(1))
+    body = text[m.end() :].strip()
+    if not body:  # only front matter: keep it, the check below says what is wrong
+        return "", text
+    return (found.group(2).strip()[:150] if found else ""), body
 
 
 def _check(raw: RawPosting) -> RawPosting:

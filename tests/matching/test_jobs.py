@@ -383,3 +383,44 @@ def test_jobs_pdf_and_docx_postings_are_read_like_resumes(make: str) -> None:
     broken = documents.truncated_pdf(documents.posting_pdf())
     with pytest.raises(InvalidJobPostingError, match="job posting file"):
         matcher.parse_job(broken)
+
+
+FRONT_MATTER_POSTING = """---
+title: "AI Research Scientist"
+location: "Remote"
+date: '2024-08-05'
+published: true
+---
+
+## Requirements
+- PhD in Computer Science or a related field
+- Experience with deep learning frameworks (e.g., TensorFlow, PyTorch)
+- Publications at NeurIPS, ICML or ACL
+"""
+
+
+def test_jobs_front_matter_gives_the_title_and_stays_out_of_the_text() -> None:
+    raw = read_posting(FRONT_MATTER_POSTING)
+    assert raw.title == "AI Research Scientist"
+    assert "published" not in raw.text and raw.text.startswith("## Requirements")
+    # a posting that opens with a rule but holds no front matter: the title is the next line
+    ruled = read_posting("---\nData Engineer\n\nWe need Python, SQL and Airflow skills.\n")
+    assert ruled.title == "Data Engineer"
+    assert ruled.text.startswith("---")
+
+
+def test_jobs_html_escapes_in_a_text_posting_are_read_as_characters(
+    small_matcher: Matcher,
+) -> None:
+    text = (
+        "Data Analyst\n\nWhat You&#39;ll Use:\n- SQL &amp; Python\n- Tableau &amp; Excel\n"
+        "- Jira\n\nWe&#39;re a team of 12 in Austin &ndash; apply today.\n"
+    )
+    raw = read_posting(text)
+    assert "&amp;" not in raw.text and "SQL & Python" in raw.text
+    assert "You'll" in raw.text and "Austin – apply" in raw.text
+    posting = small_matcher.parse_job(text)
+    found = _ids((*posting.required, *posting.preferred, *posting.mentioned))
+    assert {"sql", "python", "tableau", "excel"} <= found
+    # a literal ampersand phrase that is no escape stays as written
+    assert "R&D;" in read_posting("Research Lead\n\nRun the R&D; budget for the lab team.").text
