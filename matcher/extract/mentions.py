@@ -12,6 +12,7 @@ and any line that carries contact details (name, e-mail, phone, links, location)
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -212,6 +213,36 @@ def classify_lines(document: Document) -> list[LineInfo]:
         else:
             context = "prose"
         out.append(LineInfo(line, kind, context, kind is not SectionKind.CONTACT))
+    return _lists_written_down(out)
+
+
+_LIST_ITEM_WORDS = 4  # words of a bullet that is one item of a list ("git & shell commands")
+_LIST_RUN = 3  # bullets in a row that make a list
+
+
+def _lists_written_down(infos: list[LineInfo]) -> list[LineInfo]:
+    """A list written downwards, one short item per bullet, is a list like one written across:
+    three or more bullets in a row of a few words each ("Tools We Use:" then "- R", "- Excel",
+    "- Ruby"). Outside experience and projects, where a bullet says what someone did."""
+
+    def short(info: LineInfo) -> bool:
+        return (
+            info.context == "bullet"
+            and info.section not in _USED_SECTIONS
+            and _BULLET.match(info.line.text) is not None
+            and len(_BULLET.sub("", info.line.text).split()) <= _LIST_ITEM_WORDS
+        )
+
+    out = list(infos)
+    start = 0
+    while start < len(out):
+        end = start
+        while end < len(out) and short(out[end]) and out[end].section == out[start].section:
+            end += 1
+        if end - start >= _LIST_RUN:
+            for i in range(start, end):
+                out[i] = dataclasses.replace(out[i], context="list")
+        start = max(end, start + 1)
     return out
 
 

@@ -216,3 +216,22 @@ def test_mentions_a_technology_before_a_builder_word_is_the_technology(
 ) -> None:
     # "Swift Cycles" is a name; "Swift Developer" is someone who writes Swift
     assert skill in _skills(small_matcher, _body(line, section="Summary"))
+
+
+TOOLS_DOWNWARDS = """Senior Data Scientist
+Tools We Use:
+- SQL & Hive
+- Python & pandas
+- R
+- Excel
+- Ruby
+"""
+
+
+def test_mentions_a_list_written_downwards_is_a_skills_list(small_matcher: Matcher) -> None:
+    # one short item per bullet, three or more in a row: guarded names count as list items
+    assert {"r", "excel", "sql", "python"} <= _skills(small_matcher, TOOLS_DOWNWARDS)
+    # two bullets are no list, and neither is a bullet that is a sentence
+    assert "r" not in _skills(small_matcher, "Tools We Use:\n- SQL & Hive\n- R\n")
+    prose = "Duties:\n- Go to the ward rounds each morning\n- Excel at patient care every day\n"
+    assert not _skills(small_matcher, prose * 2) & {"go", "excel"}
