@@ -47,7 +47,7 @@ class MatchOptions:
     pdf_engine: PdfEngine = "pdfium"
     fuzzy_cutoff: float = 88.0
     fuzzy_min_length: int = 5
-    method: str = "distinctive-coverage.v6"
+    method: str = "distinctive-coverage.v7"
     strong_cutoff: float = 75.0
     good_cutoff: float = 55.0
     partial_cutoff: float = 35.0

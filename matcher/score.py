@@ -37,6 +37,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from matcher.extract.titles import title_is_ambiguous
 from matcher.models import (
     IMPORTANCE_ORDER,
     CanonicalSkill,
@@ -482,16 +483,23 @@ def verdict(
         specific = {i.skill_id for i in specs[role.role_id].skills if i.specificity >= DISTINCTIVE}
         return [m.name for m in role.matched if m.skill_id in specific and m.via is None]
 
+    def named_by_title(role: RoleScore) -> bool:
+        # v7: a title that O*NET also reports outside computing ("Business Analyst",
+        # "Research Scientist") is evidence with its points, but no stand-in for the skills
+        return bool(role.title_match) and not title_is_ambiguous(
+            role.title_match or "", role.role_id, taxonomy
+        )
+
     best = ranked[0]
     passed_over: RoleScore | None = None
     distinctive = distinctive_of(best)
     needed = options.min_distinctive + (OUTSIDE_COMPUTING_DISTINCTIVE if occupation else 0)
-    if best.score >= options.none_below and not best.title_match and len(distinctive) < needed:
+    if best.score >= options.none_below and not named_by_title(best) and len(distinctive) < needed:
         # v6: the best role lacks its distinctive evidence, but the resume's own title names
         # another role that clears the "none" line: that role, not "no role fits" (an
         # "Applied ML Engineer" whose NLP work scores highest for AI Engineer)
         named = next(
-            (r for r in ranked[1:] if r.title_match and r.score >= options.none_below), None
+            (r for r in ranked[1:] if named_by_title(r) and r.score >= options.none_below), None
         )
         if named is not None:
             passed_over = best
@@ -519,7 +527,7 @@ def verdict(
         )
     if (
         occupation is not None
-        and not best.title_match
+        and not named_by_title(best)
         and len(distinctive) < options.min_distinctive + OUTSIDE_COMPUTING_DISTINCTIVE
     ):
         shown = f"only {', '.join(distinctive)}" if distinctive else "none"
@@ -538,7 +546,7 @@ def verdict(
             best.score,
             (f"title: {occupation.title}", *distinctive),
         )
-    if len(distinctive) < options.min_distinctive and not best.title_match:
+    if len(distinctive) < options.min_distinctive and not named_by_title(best):
         which = (
             f"only {distinctive[0]} is distinctive of {best.title}"
             if distinctive
@@ -563,7 +571,7 @@ def verdict(
     if passed_over is not None:
         passed = distinctive_of(passed_over)
         reason = (
-            f"{best.title}: the resume's title names it ({best.title_match!r}) and it scores "
+            f"{best.title}: the title {best.title_match!r} names it and it scores "
             f"{best.score:.0f} of 100; {passed_over.title} scores more "
             f"({passed_over.score:.0f}) but shows "
             f"{'only ' + ', '.join(passed) if passed else 'none'} of its distinctive skills"
@@ -578,7 +586,7 @@ def verdict(
         if distinctive:
             reason += f": {len(distinctive)} of its distinctive skills shown"
         if best.title_match:
-            reason += f", and the resume's title names it ({best.title_match!r})"
+            reason += f", and the title {best.title_match!r} names it"
     return Verdict(
         best.role_id,
         best.title,

@@ -456,7 +456,7 @@ class MatchReportOut(_Out):
             "examples": [
                 {
                     "taxonomy_version": "tax-1a2b3c4d5e6f",
-                    "method": "distinctive-coverage.v6",
+                    "method": "distinctive-coverage.v7",
                     "verdict": {
                         "role_id": "data-scientist",
                         "title": "Data Scientist",

@@ -13,6 +13,7 @@ __all__ = [
     "current_title_lines",
     "current_titles",
     "occupation_outside_computing",
+    "title_is_ambiguous",
     "title_matches",
     "titles_named",
 ]
@@ -144,3 +145,25 @@ def occupation_outside_computing(candidates: list[str], taxonomy: Taxonomy) -> O
                 if outside is None:
                     outside = Occupation(text.strip(), held)
     return outside
+
+
+def title_is_ambiguous(title: str, role_id: str, taxonomy: Taxonomy) -> bool:
+    """Whether ``title`` names ``role_id`` only through names that O*NET also reports for an
+    occupation outside computing: "Business Analyst" (a Data Analyst alias, and Management
+    Analysts), "Research Scientist" (the sciences too). Such a title is evidence, but it
+    cannot stand in for the role's distinctive skills; "Senior Data Scientist" can."""
+    key = normalize_name(title)
+    roles = {role_id} | {r.id for r in taxonomy.roles.values() if r.parent == role_id}
+    named = [
+        normalize_name(name)
+        for r in roles
+        for name in (taxonomy.roles[r].title, *taxonomy.roles[r].aliases)
+        if len(normalize_name(name)) >= 4 and _phrase_in(normalize_name(name), key)
+    ]
+    if not named:
+        return False
+    for name in named:
+        held = taxonomy.job_titles.get(name)
+        if not held or all(code.startswith(COMPUTING) for code, _ in held):
+            return False
+    return True

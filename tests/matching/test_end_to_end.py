@@ -75,7 +75,7 @@ def test_end_to_end_formats(small_matcher: Matcher, filename: str, make: object)
     fuzzy = {s.skill_id for s in report.skills if s.how == "fuzzy"}
     assert "kubernetes" in fuzzy
     assert report.roles[0].score > 0
-    assert to_dict(report)["method"] == "distinctive-coverage.v6"
+    assert to_dict(report)["method"] == "distinctive-coverage.v7"
 
 
 def test_end_to_end_name_and_contact_do_not_change_scores(small_matcher: Matcher) -> None:

@@ -36,7 +36,7 @@ def test_matcher_match_ranks_the_fitting_role_first(small_matcher: Matcher) -> N
     assert report.roles[0].role_id in {"machine-learning-engineer", "computer-vision-engineer"}
     ids = {s.skill_id for s in report.skills}
     assert {"python", "pytorch", "scikit-learn", "docker", "sql"} <= ids
-    assert report.method == "distinctive-coverage.v6"
+    assert report.method == "distinctive-coverage.v7"
     assert report.taxonomy_version.startswith("tax-")
     mle = next(r for r in report.roles if r.role_id == "machine-learning-engineer")
     assert {m.skill_id for m in mle.matched} >= {"python", "pytorch", "docker"}
@@ -50,7 +50,7 @@ def test_matcher_report_is_json_serialisable(small_matcher: Matcher) -> None:
     data = json.loads(json.dumps(to_dict(report)))
     assert [r["role_id"] for r in data["roles"]] == ["data-scientist"]
     assert data["skills"][0]["evidence"][0]["surface"]
-    assert data["method"] == "distinctive-coverage.v6"
+    assert data["method"] == "distinctive-coverage.v7"
 
 
 def test_matcher_unknown_role_raises(small_matcher: Matcher) -> None:

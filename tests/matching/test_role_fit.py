@@ -317,3 +317,56 @@ def test_it_is_the_title_that_names_the_role(matcher: Matcher) -> None:
     assert report.verdict is not None
     assert report.verdict.role_id != "ml-engineer", report.verdict
     assert "title" not in report.verdict.reason
+
+
+BUSINESS_ANALYST_POSTING = """Business Analyst
+
+We are looking for a Business Analyst to act as the link between our clients and the
+delivery teams.
+
+Responsibilities:
+- Run stakeholder interviews and workshops, and write down the business requirements.
+- Turn requirements into functional specifications and acceptance criteria.
+- Plan user acceptance testing with the clients and track its progress.
+
+Requirements:
+- 3+ years as a Business Analyst in a consulting firm.
+- Experience with Agile methods and project tools such as Jira, Confluence and Trello.
+- Clear writing and a calm manner with clients.
+"""
+
+
+@pytest.mark.parametrize(
+    ("title", "role_id", "ambiguous"),
+    [
+        ("Business Analyst", "data-scientist", True),  # also O*NET's Management Analysts
+        ("Senior Research Scientist", "dl-engineer", True),  # the sciences too
+        ("Senior Data Scientist", "data-scientist", False),
+        ("Machine Learning Engineer", "ml-engineer", False),
+    ],
+)
+def test_a_title_also_held_outside_computing_is_ambiguous(
+    matcher: Matcher, title: str, role_id: str, ambiguous: bool
+) -> None:
+    from matcher.extract.titles import title_is_ambiguous, titles_named
+
+    assert role_id in titles_named([title], matcher.taxonomy)
+    assert title_is_ambiguous(title, role_id, matcher.taxonomy) is ambiguous
+
+
+def test_an_ambiguous_title_does_not_stand_in_for_the_skills(matcher: Matcher) -> None:
+    # v6 named Data Scientist: "Business Analyst" is an alias of the Data Analyst variant, and
+    # the title alone passed the "none" gate; Jira and Confluence say nothing of data science
+    posting = matcher.parse_job(BUSINESS_ANALYST_POSTING)
+    assert posting.verdict is not None
+    assert posting.verdict.role_id is None, posting.verdict
+    # with the data scientist's own skills the same title is evidence for the role
+    data = BUSINESS_ANALYST_POSTING.replace(
+        "- Clear writing",
+        "- Statistics, Python with pandas, and regression models for forecasting.\n"
+        "- A/B testing and SQL on the data warehouse.\n- Clear writing",
+    )
+    verdict = matcher.parse_job(data).verdict
+    assert verdict is not None
+    assert verdict.role_id == "data-scientist", verdict
+    assert "the title 'Business Analyst' names it" in verdict.reason
