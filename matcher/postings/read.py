@@ -461,16 +461,13 @@ _FRONT_TITLE = re.compile(r"^(?:title|job_?title|position)\s*:\s*([\"']?)(.+?)\1
 
 def _front_matter(text: str) -> tuple[str, str]:
     """A careers page kept as markdown opens with YAML front matter (Jekyll, Hugo): its
-    ``title`` is the posting's title and the rest (dates, flags, layout) is no part of the
-    text. Returns (title or "", the text after the block); the text unchanged without one."""
+    ``title`` is the posting's title. The block stays in the text: its other fields can name
+    what the posting asks for (``tags: [python, pytorch]``). Returns (title or "", text)."""
     m = _FRONT_MATTER.match(text)
     if m is None:
         return "", text
     found = _FRONT_TITLE.search(m.group(1))
-    body = text[m.end() :].strip()
-    if not body:  # only front matter: keep it, the check below says what is wrong
-        return "", text
-    return (found.group(2).strip()[:150] if found else ""), body
+    return (found.group(2).strip()[:150] if found else ""), text
 
 
 def _check(raw: RawPosting) -> RawPosting:
