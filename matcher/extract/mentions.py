@@ -170,6 +170,14 @@ class LineInfo:
     section: SectionKind
     context: MentionContext
     scorable: bool
+    # one item of a list written downwards (``_lists_written_down``): a guarded name that is
+    # the whole bullet counts, as in a list written across; the context (and with it how the
+    # skill was shown: a bullet outside experience is "used") stays "bullet"
+    item_down: bool = False
+
+    @property
+    def list_like(self) -> bool:
+        return self.context in ("list", "table") or self.item_down
 
 
 def _is_list_line(text: str) -> bool:
@@ -221,9 +229,10 @@ _LIST_RUN = 3  # bullets in a row that make a list
 
 
 def _lists_written_down(infos: list[LineInfo]) -> list[LineInfo]:
-    """A list written downwards, one short item per bullet, is a list like one written across:
-    three or more bullets in a row of a few words each ("Tools We Use:" then "- R", "- Excel",
-    "- Ruby"). Outside experience and projects, where a bullet says what someone did."""
+    """A list written downwards, one short item per bullet, holds whole items like one written
+    across: three or more bullets in a row of a few words each ("Tools We Use:" then "- R",
+    "- Excel", "- Ruby"). Outside experience and projects, where a bullet says what someone
+    did. Only the guards read it (``LineInfo.item_down``)."""
 
     def short(info: LineInfo) -> bool:
         return (
@@ -241,7 +250,7 @@ def _lists_written_down(infos: list[LineInfo]) -> list[LineInfo]:
             end += 1
         if end - start >= _LIST_RUN:
             for i in range(start, end):
-                out[i] = dataclasses.replace(out[i], context="list")
+                out[i] = dataclasses.replace(out[i], item_down=True)
         start = max(end, start + 1)
     return out
 
@@ -431,7 +440,7 @@ def _in_list_alone(
     doc: Doc, match: RawMatch, info: LineInfo, items: Sequence[_Item], text: str
 ) -> bool:
     """True when the match is a whole item of a skills list or table cell."""
-    if info.context not in ("list", "table"):
+    if not info.list_like:
         return False
     span_start = doc[match.start].idx
     span_end = doc[match.end - 1].idx + len(doc[match.end - 1])
@@ -479,11 +488,14 @@ def _context_ok(
         return True
     if _all_skills_in_parens(doc, match.start, match.end, skill_tokens):
         return True
-    if info.context in ("list", "table"):
+    if info.list_like:
         for item in items:
             if item.start <= span_start and span_end <= item.end:
-                return _item_is_just(item, span_start, span_end, text)
-        return False
+                if _item_is_just(item, span_start, span_end, text):
+                    return True
+                break
+        if not info.item_down:
+            return False  # a bullet written downwards may still hold a cue: "- Excel macros"
     prev = [t.lower_ for t in doc[max(0, match.start - 2) : match.start] if not t.is_space]
     if prev and prev[-1] in _PRE_CUES - {"and", "or"}:
         return True

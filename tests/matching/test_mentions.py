@@ -231,6 +231,9 @@ Tools We Use:
 def test_mentions_a_list_written_downwards_is_a_skills_list(small_matcher: Matcher) -> None:
     # one short item per bullet, three or more in a row: guarded names count as list items
     assert {"r", "excel", "sql", "python"} <= _skills(small_matcher, TOOLS_DOWNWARDS)
+    # only the guards read it: how each skill was shown is what a bullet there gives
+    shown = {s.skill_id: s.strength for s in small_matcher.skills(doc_from_text(TOOLS_DOWNWARDS))}
+    assert shown["r"] == shown["python"] == shown["sql"]
     # two bullets are no list, and neither is a bullet that is a sentence
     assert "r" not in _skills(small_matcher, "Tools We Use:\n- SQL & Hive\n- R\n")
     prose = "Duties:\n- Go to the ward rounds each morning\n- Excel at patient care every day\n"
