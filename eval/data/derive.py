@@ -15,7 +15,8 @@ from a local copy of the repository, checks its sha256, and rebuilds the text th
 * a Python string literal (module variable, dict key, ``return`` value or call argument), read
   with ``ast`` (nothing from the source is executed);
 * a JavaScript/TypeScript template literal, or an object literal rendered as plain text
-  (ids, URLs, contact fields, flags and posting dates left out);
+  (ids, URLs, logos, contact fields, flags and posting dates left out), also from ``.tsx``/``.jsx``
+  page components;
 * YAML / Jekyll front matter reduced as the entry describes;
 * a JSON entry's ``content`` field;
 
@@ -427,7 +428,8 @@ NAME_KEYS = {
 DROP_KEYS = {
     "id", "version", "email", "phone", "age", "gender", "linkedin", "github", "portfolio",
     "website", "twitter", "avatar", "photo", "image", "slug", "applyUrl", "datePosted",
-    "jobNumber", "jobStatus", "online_profiles", "onlineProfiles", "current",
+    "jobNumber", "jobStatus", "online_profiles", "onlineProfiles", "current", "logo", "companyLogo",
+    "postedDate",
 }  # fmt: skip
 UNLABELLED = {
     "description", "summary", "bulletPoints", "bullet_points", "achievements", "highlights",
@@ -757,7 +759,7 @@ def derive_text(entry: dict[str, Any], raw: bytes) -> Result:
             out = render_reportlab_profile(value)
             return Result(out)
         body = literal_text(value)
-    elif fname.endswith((".ts", ".js")):
+    elif fname.endswith((".ts", ".js", ".tsx", ".jsx")):  # a JSX page's object literal
         value = js_item(text, item)
         if isinstance(value, dict) and isinstance(value.get("content"), dict):
             value = value["content"]  # a gallery entry: its resume, not the gallery's card
