@@ -766,6 +766,7 @@ def find_mentions(
     kept: list[RawMatch] = []
     rejected: list[RawMatch] = []  # words judged not to be skills: not fuzzy candidates either
     judge = _Judge(doc, text, taxonomy, starts, ordered, items_of)
+    passed: list[RawMatch] = []  # no skill context yet: judged again below
     for match in _select(raw):
         verdict = judge(match, accepted_tokens, all_skill_tokens)
         if verdict is True:
@@ -774,6 +775,20 @@ def find_mentions(
                 accepted_tokens.update(range(match.start, match.end))
         elif verdict is False:
             rejected.append(match)
+        else:
+            passed.append(match)
+    # An enumeration anchored at its end: in "Spark, Hive, Cassandra" only Cassandra is
+    # unguarded, so Hive is accepted after Spark was judged; judge what was passed over again
+    # until nothing more is accepted (each round accepts at least one match, or stops).
+    while passed:
+        again = [m for m in passed if judge(m, accepted_tokens, all_skill_tokens) is True]
+        if not again:
+            break
+        for match in again:
+            kept.append(match)
+            accepted_tokens.update(range(match.start, match.end))
+        passed = [m for m in passed if m not in again]
+    kept.sort(key=lambda m: (m.start, m.end))
 
     kept.extend(_platform_prefixes(raw, kept, taxonomy))
     described = nlp.described_methods(doc)

@@ -27,7 +27,8 @@ def _phrase_in(phrase: str, text: str) -> bool:
     # third of the time after parse; the word-boundary check only runs on the few real hits
     return (
         phrase in text
-        and re.search(rf"(?<![a-z0-9]){re.escape(phrase)}(?![a-z0-9])", text) is not None
+        # also in the plural: a posting hires "Machine Learning Engineers"
+        and re.search(rf"(?<![a-z0-9]){re.escape(phrase)}s?(?![a-z0-9])", text) is not None
     )
 
 

@@ -238,3 +238,12 @@ def test_mentions_a_list_written_downwards_is_a_skills_list(small_matcher: Match
     assert "r" not in _skills(small_matcher, "Tools We Use:\n- SQL & Hive\n- R\n")
     prose = "Duties:\n- Go to the ward rounds each morning\n- Excel at patient care every day\n"
     assert not _skills(small_matcher, prose * 2) & {"go", "excel"}
+
+
+def test_mentions_an_enumeration_anchored_at_its_end(small_matcher: Matcher) -> None:
+    # only Docker is unguarded: Rust is accepted beside it, then Swift beside Rust
+    line = "• Background in Swift, Rust, Docker is a plus"
+    assert {"swift", "rust", "docker"} <= _skills(small_matcher, _body(line))
+    # a chain needs an anchor: guarded words beside each other alone stay words
+    prose = "• Go, Swift decisions made the spring rush easy"
+    assert not _skills(small_matcher, _body(prose)) & {"go", "swift", "spring"}

@@ -343,6 +343,7 @@ Requirements:
         ("Senior Research Scientist", "dl-engineer", True),  # the sciences too
         ("Senior Data Scientist", "data-scientist", False),
         ("Machine Learning Engineer", "ml-engineer", False),
+        ("Machine Learning Engineers (Algorithms)", "ml-engineer", False),  # a posting's plural
     ],
 )
 def test_a_title_also_held_outside_computing_is_ambiguous(
