@@ -22,13 +22,17 @@ _BULLETED = re.compile(r"^\s*[•●▪‣◦○■►▶✓✔*·–—-]")
 _TITLE_SECTIONS = frozenset({SectionKind.HEADER, SectionKind.SUMMARY, SectionKind.EXPERIENCE})
 
 
-def _phrase_in(phrase: str, text: str) -> bool:
+def _phrase_in(phrase: str, text: str, *, plural: bool = False) -> bool:
     # the substring test first: a regex (escaped, compiled or looked up) per title × line was a
     # third of the time after parse; the word-boundary check only runs on the few real hits
     return (
         phrase in text
-        # also in the plural: a posting hires "Machine Learning Engineers"
-        and re.search(rf"(?<![a-z0-9]){re.escape(phrase)}s?(?![a-z0-9])", text) is not None
+        # a posting's title also in the plural ("Machine Learning Engineers"); never a
+        # resume's, where "Atri Developers" is an employer
+        and re.search(
+            rf"(?<![a-z0-9]){re.escape(phrase)}{'s?' if plural else ''}(?![a-z0-9])", text
+        )
+        is not None
     )
 
 
@@ -99,9 +103,12 @@ def current_title_lines(document: Document) -> list[str]:
     return candidates
 
 
-def titles_named(candidates: list[str], taxonomy: Taxonomy) -> dict[str, str]:
+def titles_named(
+    candidates: list[str], taxonomy: Taxonomy, *, plural: bool = False
+) -> dict[str, str]:
     """Role id → the first candidate title that names the role (a variant names its parent
-    too), longer role names first ("Machine Learning Engineer" before "Engineer")."""
+    too), longer role names first ("Machine Learning Engineer" before "Engineer"). ``plural``:
+    a posting's title, which may name the role in the plural."""
     names: list[tuple[str, str]] = []
     for role in taxonomy.roles.values():
         for name in (role.title, *role.aliases):
@@ -113,7 +120,7 @@ def titles_named(candidates: list[str], taxonomy: Taxonomy) -> dict[str, str]:
     for text in candidates:
         key = normalize_name(text)
         for name, role_id in names:
-            if role_id not in found and _phrase_in(name, key):
+            if role_id not in found and _phrase_in(name, key, plural=plural):
                 found[role_id] = text.strip()
                 parent = taxonomy.roles[role_id].parent
                 if parent and parent not in found:
@@ -159,7 +166,7 @@ def title_is_ambiguous(title: str, role_id: str, taxonomy: Taxonomy) -> bool:
         normalize_name(name)
         for r in roles
         for name in (taxonomy.roles[r].title, *taxonomy.roles[r].aliases)
-        if len(normalize_name(name)) >= 4 and _phrase_in(normalize_name(name), key)
+        if len(normalize_name(name)) >= 4 and _phrase_in(normalize_name(name), key, plural=True)
     ]
     if not named:
         return False

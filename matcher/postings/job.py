@@ -86,7 +86,7 @@ def parse_posting(
         roles=[specs[r] for r in top],
         taxonomy=taxonomy,
         options=options,
-        titles=titles_named([raw.title], taxonomy) if raw.title else None,
+        titles=titles_named([raw.title], taxonomy, plural=True) if raw.title else None,
     )
     decision = verdict(
         with_similarity(fits, nearest, taxonomy),

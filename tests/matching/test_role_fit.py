@@ -351,7 +351,7 @@ def test_a_title_also_held_outside_computing_is_ambiguous(
 ) -> None:
     from matcher.extract.titles import title_is_ambiguous, titles_named
 
-    assert role_id in titles_named([title], matcher.taxonomy)
+    assert role_id in titles_named([title], matcher.taxonomy, plural=True)
     assert title_is_ambiguous(title, role_id, matcher.taxonomy) is ambiguous
 
 
@@ -371,3 +371,13 @@ def test_an_ambiguous_title_does_not_stand_in_for_the_skills(matcher: Matcher) -
     assert verdict is not None
     assert verdict.role_id == "data-scientist", verdict
     assert "the title 'Business Analyst' names it" in verdict.reason
+
+
+def test_a_plural_names_a_role_in_a_posting_title_only(matcher: Matcher) -> None:
+    from matcher.extract.titles import titles_named
+
+    assert "ml-engineer" in titles_named(
+        ["Machine Learning Engineers"], matcher.taxonomy, plural=True
+    )
+    # on a resume "Atri Developers" is an employer, not the role
+    assert titles_named(["company - Atri Developers"], matcher.taxonomy) == {}
