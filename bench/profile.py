@@ -38,6 +38,33 @@ def cpu_ratios(
     return {k: round(sum(v), 3) for k, v in best.items()}
 
 
+def pdfium_text(data: bytes, *, boxes: bool) -> int:
+    """PDFium's text of every page in one call each, and with ``boxes`` each character's box
+    too (one ctypes call per character): the floor of any reader that orders glyphs."""
+    import ctypes
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    pdf = pdfium.PdfDocument(data)
+    chars = 0
+    try:
+        for index in range(len(pdf)):
+            page = pdf[index]
+            textpage = page.get_textpage()
+            chars += len(textpage.get_text_range())
+            if boxes:
+                rect = raw.FS_RECTF()
+                ref = ctypes.byref(rect)
+                for k in range(raw.FPDFText_CountChars(textpage.raw)):
+                    raw.FPDFText_GetLooseCharBox(textpage.raw, k, ref)
+            textpage.close()
+            page.close()
+    finally:
+        pdf.close()
+    return chars
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``python -m bench.profile``."""
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
@@ -58,6 +85,10 @@ def main(argv: list[str] | None = None) -> int:
         "match": lambda n, d: matcher.match(d, filename=n),
         "parse": lambda n, d: matcher.parse(d, filename=n),
         "floor": lambda _n, d: pipeline.floor_text(d),
+        # what no Python reader can go below (docs/benchmarks.md, "The 5x target"): PDFium's
+        # text in one C call per page, and that plus one ctypes call per character (its box)
+        "pdfium-text": lambda _n, d: pdfium_text(d, boxes=False),
+        "pdfium-boxes": lambda _n, d: pdfium_text(d, boxes=True),
     }
     for name, data in datas[:3]:  # warm-up
         for func in funcs.values():
