@@ -778,17 +778,17 @@ def find_mentions(
         else:
             passed.append(match)
     # An enumeration anchored at its end: in "Spark, Hive, Cassandra" only Cassandra is
-    # unguarded, so Hive is accepted after Spark was judged; judge what was passed over again
-    # until nothing more is accepted (each round accepts at least one match, or stops).
-    while passed:
-        again = [m for m in passed if judge(m, accepted_tokens, all_skill_tokens) is True]
-        if not again:
-            break
-        for match in again:
+    # unguarded, so Hive is accepted after Spark was judged. One more sweep, from the end,
+    # over what was passed over: each name accepted anchors the one before it, so a chain of
+    # any length is read in linear time (the first sweep read chains anchored at the start).
+    added = False
+    for match in reversed(passed):
+        if judge(match, accepted_tokens, all_skill_tokens) is True:
             kept.append(match)
             accepted_tokens.update(range(match.start, match.end))
-        passed = [m for m in passed if m not in again]
-    kept.sort(key=lambda m: (m.start, m.end))
+            added = True
+    if added:
+        kept.sort(key=lambda m: (m.start, m.end))
 
     kept.extend(_platform_prefixes(raw, kept, taxonomy))
     described = nlp.described_methods(doc)
