@@ -445,13 +445,11 @@ def _read_posting(job: str | bytes | Mapping[str, Any]) -> RawPosting:
         body = parser.text()
         title = " ".join((parser.h1 or parser.title).split()) or _first_title(body)
         return _check(RawPosting(title=title, text=body))
-    title, text = _front_matter(text)
     if _CHARREF.search(text):
         # text copied out of a web page's source keeps its escapes: "SQL &amp; HQL",
         # "FanTank&#39;s" (real HTML was handled above)
         text = html.unescape(text)
-        title = html.unescape(title)
-    return _check(RawPosting(title=title or _first_title(text), text=text))
+    return _check(RawPosting(title=_front_matter_title(text), text=text))
 
 
 _CHARREF = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,9});")
@@ -459,15 +457,15 @@ _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.S)
 _FRONT_TITLE = re.compile(r"^(?:title|job_?title|position)\s*:\s*([\"']?)(.+?)\1\s*$", re.M | re.I)
 
 
-def _front_matter(text: str) -> tuple[str, str]:
-    """A careers page kept as markdown opens with YAML front matter (Jekyll, Hugo): its
-    ``title`` is the posting's title. The block stays in the text: its other fields can name
-    what the posting asks for (``tags: [python, pytorch]``). Returns (title or "", text)."""
+def _front_matter_title(text: str) -> str:
+    """The posting's title. A careers page kept as markdown opens with YAML front matter
+    (Jekyll, Hugo): its ``title`` field, else the first line after the block. The block stays
+    in the text: its other fields can name what the posting asks for (``tags: [python]``)."""
     m = _FRONT_MATTER.match(text)
     if m is None:
-        return "", text
+        return _first_title(text)
     found = _FRONT_TITLE.search(m.group(1))
-    return (found.group(2).strip()[:150] if found else ""), text
+    return found.group(2).strip()[:150] if found else _first_title(text[m.end() :])
 
 
 def _check(raw: RawPosting) -> RawPosting:

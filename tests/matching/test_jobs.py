@@ -403,6 +403,9 @@ def test_jobs_front_matter_gives_the_title() -> None:
     raw = read_posting(FRONT_MATTER_POSTING)
     assert raw.title == "AI Research Scientist"
     assert "## Requirements" in raw.text
+    # front matter without a title field: the first line after it
+    untitled = read_posting(FRONT_MATTER_POSTING.replace('title: "AI Research Scientist"\n', ""))
+    assert untitled.title == "Requirements"
     # a posting that opens with a rule but holds no front matter: the title is the next line
     ruled = read_posting("---\nData Engineer\n\nWe need Python, SQL and Airflow skills.\n")
     assert ruled.title == "Data Engineer"
