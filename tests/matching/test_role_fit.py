@@ -381,3 +381,36 @@ def test_a_plural_names_a_role_in_a_posting_title_only(matcher: Matcher) -> None
     )
     # on a resume "Atri Developers" is an employer, not the role
     assert titles_named(["company - Atri Developers"], matcher.taxonomy) == {}
+
+
+TERSE_ENGINEERING_POSTINGS = {
+    "Site Reliability Engineer": (
+        "Site Reliability Engineer\n\nKeep our platform up. On-call rotation.\n\n"
+        "You have\n- Terraform and AWS\n- Prometheus, Grafana\n- Linux and networking\n"
+    ),
+    "Data Engineer": (
+        "Data Engineer\n\nOwn our pipelines.\n- Spark, Airflow, dbt\n- SQL and Python\n"
+        "- Snowflake\n"
+    ),
+    "QA Automation Engineer": (
+        "QA Automation Engineer\n\nWrite and maintain automated tests.\n- Selenium or Cypress\n"
+        "- JavaScript\n- CI pipelines (GitHub Actions)\n"
+    ),
+    "Platform Engineer": (
+        "Platform Engineer\n\nBuild our internal developer platform: "
+        "Kubernetes, Helm, ArgoCD, Go.\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("title", sorted(TERSE_ENGINEERING_POSTINGS))
+def test_a_terse_engineering_posting_hires_a_software_engineer(
+    matcher: Matcher, title: str
+) -> None:
+    # the labelling guide's software specialisations: DevOps, SRE, platform, data engineering,
+    # QA automation. Before, each was told "no role fits" ("QA Automation Engineer" even as an
+    # occupation outside computing: O*NET reports "Automation Engineer" for mechatronics)
+    verdict = matcher.parse_job(TERSE_ENGINEERING_POSTINGS[title]).verdict
+    assert verdict is not None
+    assert verdict.role_id == "software-engineer", verdict
+    assert f"the title '{title}' names it" in verdict.reason
