@@ -297,7 +297,8 @@ def skills_cmd(
         for col in ("id", "name", "category", "parent", "aliases", "origin"):
             table.add_column(col, overflow="fold")
         for s in skills:
-            origin = "curated" if s.curated else "seed"
+            # an imported technology says where from (O*NET, developer tools), not "seed"
+            origin = s.origin if s.imported else ("curated" if s.curated else "seed")
             table.add_row(s.id, s.name, s.category, s.parent or "", ", ".join(s.aliases), origin)
         console.print(table)
         return

@@ -157,6 +157,14 @@ def test_skills_list_by_category() -> None:
     assert "postgresql" in {s["id"] for s in data}
 
 
+def test_skills_list_names_where_an_imported_skill_comes_from() -> None:
+    proc = run("skills", "--list", "--category", "tool")
+    assert proc.returncode == 0, proc.stderr
+    rows = {line.split("│")[2].strip(): line for line in proc.stdout.splitlines() if "│" in line}
+    assert rows["Hazelcast"].rstrip("│ ").endswith("devtools")  # not "seed"
+    assert rows["Jupyter"].rstrip("│ ").endswith("seed")
+
+
 def test_taxonomy_validate_counts() -> None:
     data = run_json("taxonomy", "validate")
     assert data["valid"] is True
