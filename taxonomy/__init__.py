@@ -283,6 +283,11 @@ def _check(skills: dict[str, Skill], roles: dict[str, Role], sources_dir: Path) 
             raise TaxonomyDataError(f"role {role.id}: unknown parent {role.parent!r}")
         if role.kind == "role" and role.parent is not None:
             raise TaxonomyDataError(f"role {role.id}: only a variant has a parent")
+        unknown = set(role.shared_aliases) - set(role.aliases)
+        if unknown:
+            raise TaxonomyDataError(
+                f"role {role.id}: shared aliases {sorted(unknown)} are not among its aliases"
+            )
         for title in (role.title, *role.aliases):
             other = titles.setdefault(normalize_name(title), role.id)
             if other != role.id:

@@ -168,6 +168,9 @@ class Role(_Model):
     kind: Literal["role", "variant"] = "role"
     parent: str | None = None  # variants only
     aliases: list[str] = []  # other titles that mean this role
+    # aliases that other industries use as much ("QA Engineer" in pharmaceutical production):
+    # a title naming the role only through one of them is evidence, never the verdict alone
+    shared_aliases: list[str] = []
     summary: Fact | None = None
     focus: list[Fact] = []
     responsibilities: list[Fact] = []

@@ -158,19 +158,24 @@ def occupation_outside_computing(candidates: list[str], taxonomy: Taxonomy) -> O
 def title_is_ambiguous(title: str, role_id: str, taxonomy: Taxonomy) -> bool:
     """Whether ``title`` names ``role_id`` only through names that O*NET also reports for an
     occupation outside computing: "Business Analyst" (a Data Analyst alias, and Management
-    Analysts), "Research Scientist" (the sciences too). Such a title is evidence, but it
-    cannot stand in for the role's distinctive skills; "Senior Data Scientist" can."""
+    Analysts), "Research Scientist" (the sciences too), or through a role's curated
+    ``shared_aliases`` ("QA Engineer", "Infrastructure Engineer": O*NET lists neither). Such a
+    title is evidence, but it cannot stand in for the role's distinctive skills; "Senior Data
+    Scientist" can."""
     key = normalize_name(title)
-    roles = {role_id} | {r.id for r in taxonomy.roles.values() if r.parent == role_id}
+    roles = [taxonomy.roles[role_id]]
+    roles += [r for r in taxonomy.roles.values() if r.parent == role_id]
     named = [
-        normalize_name(name)
-        for r in roles
-        for name in (taxonomy.roles[r].title, *taxonomy.roles[r].aliases)
+        (normalize_name(name), name in role.shared_aliases)
+        for role in roles
+        for name in (role.title, *role.aliases)
         if len(normalize_name(name)) >= 4 and _phrase_in(normalize_name(name), key, plural=True)
     ]
     if not named:
         return False
-    for name in named:
+    for name, shared in named:
+        if shared:
+            continue  # curated: other industries use the title as much ("QA Engineer")
         held = taxonomy.job_titles.get(name)
         if not held or all(code.startswith(COMPUTING) for code, _ in held):
             return False

@@ -344,6 +344,7 @@ Requirements:
         ("Senior Data Scientist", "data-scientist", False),
         ("Machine Learning Engineer", "ml-engineer", False),
         ("Machine Learning Engineers (Algorithms)", "ml-engineer", False),  # a posting's plural
+        ("iOS Developer", "software-engineer", False),
     ],
 )
 def test_a_title_also_held_outside_computing_is_ambiguous(
@@ -414,3 +415,24 @@ def test_a_terse_engineering_posting_hires_a_software_engineer(
     assert verdict is not None
     assert verdict.role_id == "software-engineer", verdict
     assert f"the title '{title}' names it" in verdict.reason
+
+
+PHARMA_QA_POSTING = (
+    "QA Engineer\n\nQuality assurance for our pharmaceutical production line: GMP, "
+    "validation, CAPA, SAP.\n"
+)
+SOFTWARE_QA_POSTING = (
+    "QA Engineer\n\nTest our web app.\n- Selenium or Cypress\n- JavaScript, Jest\n"
+    "- API testing with Postman\n"
+)
+
+
+def test_a_shared_alias_needs_the_roles_skills(matcher: Matcher) -> None:
+    # "QA Engineer" hires software testers and pharmaceutical quality engineers alike: the
+    # title is a curated shared alias of Software Engineer, evidence but never the verdict
+    pharma = matcher.parse_job(PHARMA_QA_POSTING).verdict
+    assert pharma is not None
+    assert pharma.role_id is None, pharma
+    software = matcher.parse_job(SOFTWARE_QA_POSTING).verdict
+    assert software is not None
+    assert software.role_id == "software-engineer", software

@@ -51,6 +51,14 @@ CASES = {
         _append("skills.toml", SKILL.format(id="kubey", name="Kubey") + 'aliases = ["k8s"]'),
         "alias 'k8s' of skill",
     ),
+    "shared alias that is no alias": (
+        _edit(
+            "roles.toml",
+            'shared_aliases = ["Infrastructure Engineer", "QA Engineer"]',
+            'shared_aliases = ["Infrastructure Engineer", "Quality Engineer"]',
+        ),
+        "role software-engineer: shared aliases ['Quality Engineer'] are not among its aliases",
+    ),
     "unknown skill parent": (
         _append("skills.toml", SKILL.format(id="zz-tool", name="ZZ Tool") + 'parent = "nope"'),
         "skill zz-tool: unknown parent 'nope'",
