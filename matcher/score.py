@@ -494,7 +494,8 @@ def verdict(
     passed_over: RoleScore | None = None
     distinctive = distinctive_of(best)
     needed = options.min_distinctive + (OUTSIDE_COMPUTING_DISTINCTIVE if occupation else 0)
-    if best.score >= options.none_below and not named_by_title(best) and len(distinctive) < needed:
+    titled = named_by_title(best)
+    if best.score >= options.none_below and not titled and len(distinctive) < needed:
         # v6: the best role lacks its distinctive evidence, but the resume's own title names
         # another role that clears the "none" line: that role, not "no role fits" (an
         # "Applied ML Engineer" whose NLP work scores highest for AI Engineer)
@@ -503,7 +504,7 @@ def verdict(
         )
         if named is not None:
             passed_over = best
-            best, distinctive = named, distinctive_of(named)
+            best, distinctive, titled = named, distinctive_of(named), True
     runner = next((r for r in ranked if r is not best), None)
     runner_id = runner.role_id if runner is not None else None
     runner_score = runner.score if runner is not None else 0.0
@@ -527,7 +528,7 @@ def verdict(
         )
     if (
         occupation is not None
-        and not named_by_title(best)
+        and not titled
         and len(distinctive) < options.min_distinctive + OUTSIDE_COMPUTING_DISTINCTIVE
     ):
         shown = f"only {', '.join(distinctive)}" if distinctive else "none"
@@ -546,7 +547,7 @@ def verdict(
             best.score,
             (f"title: {occupation.title}", *distinctive),
         )
-    if len(distinctive) < options.min_distinctive and not named_by_title(best):
+    if len(distinctive) < options.min_distinctive and not titled:
         which = (
             f"only {distinctive[0]} is distinctive of {best.title}"
             if distinctive
