@@ -19,6 +19,7 @@ from typing import Any, Literal, get_args
 
 __all__ = [
     "IMPORTANCE_ORDER",
+    "UNLISTED_PREFIX",
     "CanonicalSkill",
     "Contact",
     "Document",
@@ -42,7 +43,9 @@ __all__ = [
     "TierScore",
     "Verdict",
     "importance_rank",
+    "is_unlisted",
     "to_dict",
+    "unlisted_id",
 ]
 
 
@@ -223,7 +226,25 @@ class SkillMention:
 
 # --------------------------------------------------------------------------- normalize stage
 
-MatchHow = Literal["exact", "alias", "fuzzy", "phrase"]  # phrase: described in verbs
+# phrase: described in verbs; unlisted: a name the taxonomy lacks, known by its list neighbours
+MatchHow = Literal["exact", "alias", "fuzzy", "phrase", "unlisted"]
+
+# The id of a skill the taxonomy does not hold (``matcher.extract.unlisted``): the prefix, then
+# the name, case and spaces aside. Never a taxonomy id (those are slugs without a colon).
+UNLISTED_PREFIX = "unlisted:"
+
+
+def unlisted_id(name: str) -> str:
+    """The id of a name the taxonomy does not hold, case and spaces aside: "Core Data" and
+    "CoreData" are one skill."""
+    return UNLISTED_PREFIX + "".join(name.split()).casefold()
+
+
+def is_unlisted(skill_id: str) -> bool:
+    """A skill found by its neighbours in a list, not from the taxonomy."""
+    return skill_id.startswith(UNLISTED_PREFIX)
+
+
 EvidenceStrength = Literal["used", "listed", "mentioned"]
 
 
@@ -250,7 +271,7 @@ class CanonicalSkill:
     skill_id: str
     name: str
     category: str
-    how: MatchHow  # the best way it matched: exact > alias > phrase > fuzzy
+    how: MatchHow  # the best way it matched: exact > alias > phrase > fuzzy > unlisted
     score: float
     evidence: tuple[Evidence, ...]
 

@@ -32,6 +32,8 @@ from matcher.models import (
     MatchHow,
     SectionKind,
     SkillMention,
+    is_unlisted,
+    unlisted_id,
 )
 from matcher.options import MatchOptions
 from taxonomy import Taxonomy, normalize_name
@@ -66,7 +68,7 @@ _ENGLISH_SUFFIXES = (
     "ists",
     "ers",
 )
-_HOW_ORDER: dict[str, int] = {"exact": 0, "alias": 1, "phrase": 2, "fuzzy": 3}
+_HOW_ORDER: dict[str, int] = {"exact": 0, "alias": 1, "phrase": 2, "fuzzy": 3, "unlisted": 4}
 _USED = frozenset({SectionKind.EXPERIENCE, SectionKind.PROJECTS})
 
 
@@ -326,6 +328,14 @@ def canonicalize(
                 if _accept(key, index.keys[col], score, opts.fuzzy_cutoff, prose=prose):
                     found.append((index.skill_ids[col], mention, "fuzzy", round(score, 1)))
                     break
+    # A name the vocabulary cannot place, known by its list neighbours: a skill of its own.
+    # Not when a known name is near it: "PyTorh" is a slip, not a new tool.
+    near = {key for key in row_of if row_of[key] in scored} if pending and index.keys else set()
+    placed = {(m.start, m.end) for _, m, _, _ in found}
+    for mention, key in pending:
+        if mention.rule != "unlisted" or (mention.start, mention.end) in placed or key in near:
+            continue
+        found.append((unlisted_id(mention.surface), mention, "unlisted", 100.0))
     return _group(found, taxonomy)
 
 
@@ -337,7 +347,12 @@ def _group(
         by_skill.setdefault(skill_id, []).append((mention, how, score))
     out: list[CanonicalSkill] = []
     for skill_id, hits in by_skill.items():
-        skill = taxonomy.skills[skill_id]
+        if is_unlisted(skill_id):
+            # named as first written; a tool until someone files it (the category of most)
+            name, category = hits[0][0].surface, "tool"
+        else:
+            skill = taxonomy.skills[skill_id]
+            name, category = skill.name, skill.category
         evidence: list[Evidence] = []
         seen: set[tuple[int, int]] = set()
         for mention, how, score in hits:
@@ -362,8 +377,8 @@ def _group(
         out.append(
             CanonicalSkill(
                 skill_id=skill_id,
-                name=skill.name,
-                category=skill.category,
+                name=name,
+                category=category,
                 how=best_how,
                 score=best_score,
                 evidence=tuple(evidence),

@@ -92,6 +92,8 @@ class RoleSpecSkill:
     importance: Importance
     weight: float
     specificity: float = 1.0  # 0..1: this role's share of the skill's weight over all roles
+    # a posting's skill the taxonomy lacks (found by its list neighbours) is known by its name
+    name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,7 +289,12 @@ def score_role(
     total = earned = 0.0
     for item in spec.skills:
         skill = taxonomy.skills.get(item.skill_id)
-        if skill is None:
+        if skill is not None:
+            name, category = skill.name, skill.category
+        elif spec.kind == "job" and item.name:
+            # A posting asks for what it names, in the vocabulary or not ("n8n required").
+            name, category = item.name, "tool"
+        else:
             continue
         weight = item.weight * TIER_FACTOR[item.importance]
         if spec.kind != "job":
@@ -304,7 +311,7 @@ def score_role(
         if sm is None:
             sm = memo.matches[key] = SkillMatch(
                 skill_id=item.skill_id,
-                name=skill.name,
+                name=name,
                 importance=item.importance,
                 weight=round(weight, 3),
                 credit=round(credit, 3),
@@ -322,9 +329,9 @@ def score_role(
         t[1] += got
         t[2] += hit
         t[3] += 1
-        c = cats.get(skill.category)
+        c = cats.get(category)
         if c is None:
-            c = cats[skill.category] = [0.0, 0.0, 0.0, 0.0]
+            c = cats[category] = [0.0, 0.0, 0.0, 0.0]
         c[0] += weight
         c[1] += got
         c[2] += hit

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import itertools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from spacy.tokens import Doc
 
 from matcher.extract.nlp import RawMatch, SkillNLP
 from matcher.extract.phrases import MODEL_WORDS
+from matcher.extract.unlisted import unlisted_items
 from matcher.models import Document, Line, MentionContext, Section, SectionKind, SkillMention
 from matcher.options import MatchOptions
 from matcher.read.contact import contact_spans
@@ -846,7 +848,36 @@ def find_mentions(
         last = doc[match.end - 1]
         covered.update(range(doc[match.start].idx, last.idx + len(last)))
     mentions.extend(_versioned(doc, text, taxonomy, nlp, starts, ordered, covered))
-    mentions.extend(_candidates(text, infos, items_of, covered, min_length=opts.fuzzy_min_length))
+    # Names the vocabulary lacks, known by their neighbours in a list ("n8n, Zapier, Airflow").
+    # The normaliser still tries them against the vocabulary first, like any candidate.
+    tech_spans = [
+        (m.start, m.end)
+        for m in mentions
+        if m.skill_id is not None
+        and (skill := taxonomy.skills.get(m.skill_id)) is not None
+        and skill.category in _TECH_CATEGORIES
+    ]
+    judged = [(m.start, m.end) for m in mentions] + _spans(covered)
+    spans = unlisted_items(text, _lists(infos, items_of, text), tech_spans, judged)
+    # ...and wherever else the text writes the name so ("Built the agents on n8n").
+    names = {text[start:end] for start, end in spans}
+    for name in sorted(names):
+        pattern = re.compile(rf"(?<![\w.-]){re.escape(name)}(?![\w-]|\.\w)")
+        spans.extend((m.start(), m.end()) for m in pattern.finditer(text))
+    unlisted: list[SkillMention] = []
+    taken: set[int] = set(covered)
+    for start, end in sorted(set(spans)):
+        info = _find_line(starts, ordered, start)
+        if info is None or not info.scorable or any(i in taken for i in range(start, end)):
+            continue
+        unlisted.append(_mention(text[start:end], start, end, info, "unlisted", None))
+        taken.update(range(start, end))
+    mentions.extend(unlisted)
+    mentions.extend(
+        c
+        for c in _candidates(text, infos, items_of, covered, min_length=opts.fuzzy_min_length)
+        if not any(i in taken for i in range(c.start, c.end))
+    )
     mentions.sort(key=lambda m: (m.start, m.end, m.skill_id or ""))
     return mentions
 
@@ -899,6 +930,71 @@ def _versioned(
         start, end = token.idx, token.idx + len(token)
         out.append(_mention(token.text, start, end, info, "version-suffix", skill.id))
         covered.update(range(start, end))
+    return out
+
+
+def _spans(offsets: Iterable[int]) -> list[tuple[int, int]]:
+    """Character offsets as runs of consecutive offsets (start, end)."""
+    out: list[tuple[int, int]] = []
+    for i in sorted(offsets):
+        if out and out[-1][1] == i:
+            out[-1] = (out[-1][0], i + 1)
+        else:
+            out.append((i, i + 1))
+    return out
+
+
+# Between two items of one enumeration: a comma, semicolon, slash, "and"/"or". Anything else
+# ("(", "|", " - ", ":") joins a title to its details: "ChatBot (Python, Flask)".
+_ENUMERATION_GAP = re.compile(r"\s*(?:[,;/&+]|\band\b|\bor\b)?\s*", re.I)
+
+
+def _enumerations(items: list[tuple[int, int]], text: str) -> list[list[tuple[int, int]]]:
+    """A line's items cut where the separator is not an enumeration's."""
+    out = [[items[0]]]
+    for prev, item in itertools.pairwise(items):
+        if _ENUMERATION_GAP.fullmatch(text, prev[1], item[0]):
+            out[-1].append(item)
+        else:
+            out.append([item])
+    return out
+
+
+def _lists(
+    infos: Sequence[LineInfo], items_of: Callable[[LineInfo], list[_Item]], text: str
+) -> list[list[tuple[int, int]]]:
+    """The document's lists as their items' spans: each enumeration of a list or table line
+    written across, and each run of one-item lines written downwards ("- Figma",
+    "- ProtoPie"): one section, one bullet (a project's name under its tools is not one)."""
+    out: list[list[tuple[int, int]]] = []
+    run: list[tuple[int, int]] = []
+    run_kind: tuple[SectionKind, str] | None = None  # the run's section and bullet
+    for info in infos:
+        if not info.scorable or info.context == "heading":
+            continue
+        bullet = _BULLET.match(info.line.text)
+        kind = (info.section, bullet.group(1) if bullet else "")
+        if info.item_down:
+            one = [(info.line.start + (bullet.end() if bullet else 0), info.line.end)]
+        elif info.context in ("list", "table"):
+            one = [(i.start, i.end) for i in items_of(info)]
+            if len(one) > 1:
+                if len(run) > 1:
+                    out.append(run)
+                run, run_kind = [], None
+                out.extend(_enumerations(one, text))
+                continue
+        else:
+            one = []
+        if one and (not run or kind == run_kind):
+            run.extend(one)
+            run_kind = kind
+            continue
+        if len(run) > 1:
+            out.append(run)
+        run, run_kind = one, (kind if one else None)
+    if len(run) > 1:
+        out.append(run)
     return out
 
 

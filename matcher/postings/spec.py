@@ -11,7 +11,15 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 
-from matcher.models import CanonicalSkill, Document, ExperienceEntry, JobPosting, RoleScore
+from matcher.models import (
+    CanonicalSkill,
+    Document,
+    ExperienceEntry,
+    Importance,
+    JobPosting,
+    RoleScore,
+    is_unlisted,
+)
 from matcher.normalize import fuzzy_key
 from matcher.postings.requirements import alternative_groups
 from matcher.read.experience import total_years
@@ -39,16 +47,16 @@ def posting_spec(posting: JobPosting) -> RoleSpec:
         for skill_id in group:
             share[skill_id] = min(share.get(skill_id, 1.0), 1.0 / len(group))
     for skill in posting.required:
-        items.append(RoleSpecSkill(skill.skill_id, "core", share.get(skill.skill_id, 1.0)))
+        items.append(_item(skill, "core", share.get(skill.skill_id, 1.0)))
         seen.add(skill.skill_id)
     for skill in posting.preferred:
         if skill.skill_id not in seen:
             weight = share.get(skill.skill_id, 1.0)
-            items.append(RoleSpecSkill(skill.skill_id, "bonus", weight))
+            items.append(_item(skill, "bonus", weight))
             seen.add(skill.skill_id)
     for skill in posting.mentioned:
         if skill.skill_id not in seen and skill.skill_id not in posting.background:
-            items.append(RoleSpecSkill(skill.skill_id, "important", _MENTIONED_WEIGHT))
+            items.append(_item(skill, "important", _MENTIONED_WEIGHT))
             seen.add(skill.skill_id)
     return RoleSpec(
         role_id="job",
@@ -57,6 +65,11 @@ def posting_spec(posting: JobPosting) -> RoleSpec:
         kind="job",
         years_required=posting.years_required,
     )
+
+
+def _item(skill: CanonicalSkill, importance: Importance, weight: float) -> RoleSpecSkill:
+    name = skill.name if is_unlisted(skill.skill_id) else None
+    return RoleSpecSkill(skill.skill_id, importance, weight, name=name)
 
 
 def nearest_roles(
@@ -70,6 +83,8 @@ def nearest_roles(
         (posting.required, 1.0),
     ):
         for skill in group:
+            if is_unlisted(skill.skill_id):
+                continue  # no role names it: it would only dilute every role's similarity
             vec[skill.skill_id] = max(vec.get(skill.skill_id, 0.0), value)
     title = fuzzy_key(posting.title)
     out: list[tuple[str, float]] = []
