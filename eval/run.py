@@ -32,7 +32,7 @@ from typing import Any
 from eval.harness import git_commit, load_scorer
 from matcher import Matcher, MatchOptions, PdfEngine
 from matcher.errors import MatcherError
-from matcher.models import CanonicalSkill, Document, MatchReport, Verdict
+from matcher.models import CanonicalSkill, Document, MatchReport, Verdict, unlisted_id
 from taxonomy import Taxonomy, load_taxonomy
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -117,8 +117,8 @@ def is_umbrella(taxonomy: Taxonomy, skill_id: str) -> bool:
     """A broad grouping of other skills ("Databases", "Cloud platforms", "Version control"):
     it has children and a common-noun name (lowercase words, or a plural of one of its own
     aliases). Reported by rolefit, but not a concrete technology the corpus would label."""
-    skill = taxonomy.skills[skill_id]
-    if not any(s.parent == skill_id for s in taxonomy.skills.values()):
+    skill = taxonomy.skills.get(skill_id)
+    if skill is None or not any(s.parent == skill_id for s in taxonomy.skills.values()):
         return False
     words = skill.name.split()
     if len(words) > 1:
@@ -389,8 +389,10 @@ def newset_metrics(rows: Sequence[Mapping[str, Any]], taxonomy: Taxonomy) -> dic
             tech_ok = sum((r["predicted"] != "none") == (r["roles"][0] != "none") for r in group)
             t_tp = t_fp = t_fn = 0
             for r in group:
+                # a label the taxonomy lacks has the id the product gives such a name when
+                # it finds one by its list neighbours (``unlisted_id``)
                 labels = {
-                    (skill.id if (skill := taxonomy.lookup(t)) is not None else t.casefold())
+                    (skill.id if (skill := taxonomy.lookup(t)) is not None else unlisted_id(t))
                     for t in r["technologies"]
                 }
                 found = set(r["found"])
