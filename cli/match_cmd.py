@@ -107,7 +107,9 @@ def _print_report(report: MatchReport, *, filename: str, top: int) -> None:
         )
         console.print(f"  {verdict.reason}")
     skills = ", ".join(
-        f"{s.name}" + (f" [dim]({s.evidence[0].surface})[/]" if s.how == "fuzzy" else "")
+        f"{s.name}"
+        + (f" [dim]({s.evidence[0].surface})[/]" if s.how == "fuzzy" else "")
+        + (" [dim](not in the vocabulary)[/]" if s.how == "unlisted" else "")
         for s in report.skills
     )
     console.print(f"[bold]Skills found[/] ({len(report.skills)}): {skills or '—'}")

@@ -153,6 +153,34 @@ def test_api_match_pasted_text_as_json(ready_server: Server) -> None:
     assert report["job"] is not None
 
 
+UNLISTED_RESUME = """Ravi Menon
+AI Engineer
+Skills
+Languages: Python, TypeScript, SQL
+Automation: n8n, Zapier, Airflow
+Experience
+AI Engineer, Example Health, 2021 - Present
+- Built referral agents on n8n and Python that route 4,000 referrals a week
+"""
+
+
+@pytest.mark.issue(15)
+def test_api_a_tool_the_vocabulary_lacks_is_found_and_asked_for(ready_server: Server) -> None:
+    """A PDF lists n8n among known tools; a posting requires it: both name the same skill."""
+    pdf = ("cv.pdf", docs.make_pdf(UNLISTED_RESUME), "application/pdf")
+    posting = "AI Automation Engineer\nRequirements\n- n8n, Zapier, Python and REST APIs\n"
+    with ready_server.client() as client:
+        response = client.post("/v1/match", files={"file": pdf}, data={"job": posting})
+    assert response.status_code == 200, response.text
+    report = response.json()
+    skill = next(s for s in report["skills"] if s["skill_id"] == "unlisted:n8n")
+    assert (skill["name"], skill["how"], skill["category"]) == ("n8n", "unlisted", "tool")
+    assert [e[6] for e in skill["evidence"]] == ["listed", "used"]  # compact: strength at 6
+    assert "unlisted:n8n" in {s["skill_id"] for s in report["posting"]["required"]}
+    assert "unlisted:n8n" in {m[0] for m in report["job"]["matched"]}
+    assert report["skill_names"]["unlisted:n8n"] == "n8n"
+
+
 def test_api_default_ranking_is_the_five_roles_with_the_verdict_first(
     ready_server: Server,
 ) -> None:

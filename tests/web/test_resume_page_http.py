@@ -62,3 +62,22 @@ def test_a_text_resume_against_a_pasted_posting(web_server: Server) -> None:
     assert "Job posting:" in response.text
     assert 'id="role-data-scientist"' in response.text
     assert "Tableau" in response.text  # a missing required skill of the posting
+
+
+@pytest.mark.issue(15)
+def test_a_tool_the_vocabulary_lacks_is_marked_as_such(web_server: Server) -> None:
+    resume = (
+        "Ravi Menon\nAI Engineer\nSkills\nAutomation: n8n, Zapier, Airflow\n"
+        "Experience\nAI Engineer at Example Health 2021-2024\n"
+        "- Built referral agents on n8n and Python\n"
+    )
+    posting = "AI Automation Engineer\nRequirements\n- n8n, Zapier, Python and REST APIs"
+    response = httpx.post(
+        web_server.url + "/",
+        files={"file": ("cv.txt", resume.encode()), "job": (None, posting)},
+        timeout=120,
+    )
+    assert response.status_code == 200, response.text[:500]
+    marks = response.text.count('<mark data-skill="unlisted:n8n" class="unlisted"')
+    assert marks == 2  # the list item and the bullet that says it was used
+    assert 'title="Not in rolefit\'s vocabulary' in response.text
