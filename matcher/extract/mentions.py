@@ -850,33 +850,31 @@ def find_mentions(
     mentions.extend(_versioned(doc, text, taxonomy, nlp, starts, ordered, covered))
     # Names the vocabulary lacks, known by their neighbours in a list ("n8n, Zapier, Airflow").
     # The normaliser still tries them against the vocabulary first, like any candidate.
-    tech_spans = [
-        (m.start, m.end)
-        for m in mentions
-        if m.skill_id is not None
-        and (skill := taxonomy.skills.get(m.skill_id)) is not None
-        and skill.category in _TECH_CATEGORIES
-    ]
-    judged = [(m.start, m.end) for m in mentions] + _spans(covered)
-    spans = unlisted_items(text, _lists(infos, items_of, text), tech_spans, judged)
+    tech = bytearray(len(text) + 1)
+    judged = bytearray(len(text) + 1)
+    for i in covered:
+        judged[i] = 1
+    for m in mentions:
+        judged[m.start : m.end] = b"\x01" * (m.end - m.start)
+        skill = taxonomy.skills.get(m.skill_id) if m.skill_id is not None else None
+        if skill is not None and skill.category in _TECH_CATEGORIES:
+            tech[m.start : m.end] = b"\x01" * (m.end - m.start)
+    spans = unlisted_items(text, _lists(infos, items_of, text), tech, judged)
     # ...and wherever else the text writes the name so ("Built the agents on n8n").
-    names = {text[start:end] for start, end in spans}
-    for name in sorted(names):
+    for name in sorted({text[start:end] for start, end in spans}):
         pattern = re.compile(rf"(?<![\w.-]){re.escape(name)}(?![\w-]|\.\w)")
         spans.extend((m.start(), m.end()) for m in pattern.finditer(text))
-    unlisted: list[SkillMention] = []
-    taken: set[int] = set(covered)
+    taken = bytearray(len(text) + 1)  # the unlisted names: no fuzzy candidate of their own
     for start, end in sorted(set(spans)):
         info = _find_line(starts, ordered, start)
-        if info is None or not info.scorable or any(i in taken for i in range(start, end)):
+        if info is None or not info.scorable or judged.count(1, start, end):
             continue
-        unlisted.append(_mention(text[start:end], start, end, info, "unlisted", None))
-        taken.update(range(start, end))
-    mentions.extend(unlisted)
+        mentions.append(_mention(text[start:end], start, end, info, "unlisted", None))
+        judged[start:end] = taken[start:end] = b"\x01" * (end - start)
     mentions.extend(
         c
         for c in _candidates(text, infos, items_of, covered, min_length=opts.fuzzy_min_length)
-        if not any(i in taken for i in range(c.start, c.end))
+        if not taken.count(1, c.start, c.end)
     )
     mentions.sort(key=lambda m: (m.start, m.end, m.skill_id or ""))
     return mentions

@@ -10,7 +10,7 @@ lines written downwards), each as its items' spans, and returns the items that a
 * not covered by any name the extractor matched or judged (a word found not to be a skill
   stays one);
 * in a list where at least one other item is, all but wholly, a technology the taxonomy knows
-  (a language, library, platform, tool or datastore; ``tech_spans``);
+  (a language, library, platform, tool or datastore);
 * written as a coined name: one or two words, at least one with a digit among lowercase
   letters ("n8n", "Open3D"; not "B2B") or an inner capital ("AutoGPT", "LangSmith",
   "SEMrush"), every word a name's ("GoPro filming" is not); no all-capital acronym ("SOLID"),
@@ -81,10 +81,6 @@ def coined_name(phrase: str) -> bool:
     return any(coined)
 
 
-def _overlap(start: int, end: int, spans: Sequence[Span]) -> int:
-    return sum(min(end, e) - max(start, s) for s, e in spans if s < end and start < e)
-
-
 def _name_of(text: str, start: int, end: int) -> Span | None:
     """The item's name: without bullets, punctuation, a trailing "(…)" or version number."""
     raw = text[start:end]
@@ -99,31 +95,31 @@ def _name_of(text: str, start: int, end: int) -> Span | None:
 def unlisted_items(
     text: str,
     lists: Sequence[Sequence[Span]],
-    tech_spans: Sequence[Span],
-    covered: Sequence[Span],
+    tech: bytearray,
+    covered: bytearray,
 ) -> list[Span]:
     """The spans of list items that name a technology the taxonomy does not know.
 
     Args:
         text: the document's text (offsets index it).
         lists: each list of the document as its items' spans.
-        tech_spans: spans of every matched name of a technology skill.
-        covered: spans of every name matched or judged (not a skill) by the extractor.
+        tech: 1 at each character of a matched name of a technology skill, else 0.
+        covered: 1 at each character of a name matched or judged (not a skill), else 0.
     """
     out: list[Span] = []
     for items in lists:
-        names = [n for n in (_name_of(text, s, e) for s, e in items) if n is not None]
-        if len(names) < 2:
+        if len(items) < 2 or not tech.count(1, items[0][0], items[-1][1]):
             continue
+        names = [n for n in (_name_of(text, s, e) for s, e in items) if n is not None]
         known = 0
         unknown: list[Span] = []
         for start, end in names:
-            letters = sum(1 for c in text[start:end] if not c.isspace())
-            if _overlap(start, end, tech_spans) >= _KNOWN_SHARE * letters:
+            letters = end - start - text.count(" ", start, end)
+            if tech.count(1, start, end) >= _KNOWN_SHARE * letters:
                 known += 1
-            elif not _overlap(start, end, covered):
+            elif not covered.count(1, start, end):
                 unknown.append((start, end))
-        if not known:
+        if not known or len(names) < 2:
             continue
         for start, end in unknown:
             name = text[start:end]
