@@ -23,7 +23,7 @@ from spacy.tokens import Doc
 
 from matcher.extract.nlp import RawMatch, SkillNLP
 from matcher.extract.phrases import MODEL_WORDS
-from matcher.extract.unlisted import unlisted_items
+from matcher.extract.unlisted import NOT_TOOL_SECTIONS, label_may_list_tools, unlisted_items
 from matcher.models import Document, Line, MentionContext, Section, SectionKind, SkillMention
 from matcher.options import MatchOptions
 from matcher.read.contact import contact_spans
@@ -963,7 +963,8 @@ def _lists(
 ) -> list[list[tuple[int, int]]]:
     """The document's lists as their items' spans: each enumeration of a list or table line
     written across, and each run of one-item lines written downwards ("- Figma",
-    "- ProtoPie"): one section, one bullet (a project's name under its tools is not one)."""
+    "- ProtoPie"): one section, one bullet (a project's name under its tools is not one).
+    Not in sections or under labels whose lists hold anything but tools ("Clients:")."""
     out: list[list[tuple[int, int]]] = []
     run: list[tuple[int, int]] = []
     run_kind: tuple[SectionKind, str] | None = None  # the run's section and bullet
@@ -972,7 +973,12 @@ def _lists(
             continue
         bullet = _BULLET.match(info.line.text)
         kind = (info.section, bullet.group(1) if bullet else "")
-        if info.item_down:
+        label = _LABEL.match(info.line.text[bullet.end() if bullet else 0 :])
+        if info.section in NOT_TOOL_SECTIONS or (
+            label is not None and not label_may_list_tools(label.group(1))
+        ):
+            one = []
+        elif info.item_down:
             one = [(info.line.start + (bullet.end() if bullet else 0), info.line.end)]
         elif info.context in ("list", "table"):
             one = [(i.start, i.end) for i in items_of(info)]

@@ -30,7 +30,31 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-__all__ = ["coined_name", "unlisted_items"]
+from matcher.models import SectionKind
+
+__all__ = ["NOT_TOOL_SECTIONS", "coined_name", "label_may_list_tools", "unlisted_items"]
+
+# Sections whose lists hold schools, certificates, honours, spoken languages or pastimes.
+NOT_TOOL_SECTIONS = frozenset(
+    {
+        SectionKind.EDUCATION,
+        SectionKind.CERTIFICATIONS,
+        SectionKind.PUBLICATIONS,
+        SectionKind.AWARDS,
+        SectionKind.LANGUAGES,
+        SectionKind.INTERESTS,
+        SectionKind.CONTACT,
+    }
+)
+# Words of a list's label ("Clients:", "Industries:") that say its items are organisations,
+# people, places, honours or fields, whatever technology sits beside them.
+_NOT_TOOL_LABELS = frozenset(
+    {"client", "customer", "company", "employer", "partner", "organisation", "organization",
+     "brand", "award", "honor", "honour", "achievement", "hobby", "interest", "profile",
+     "certification", "certificate", "education", "school", "university", "team", "industry",
+     "domain", "sector", "membership", "volunteering", "reference", "publication",
+     "conference", "location", "city", "country", "community", "competition"}
+)  # fmt: skip
 
 # An item is a known technology when matched names cover this share of its letters.
 _KNOWN_SHARE = 0.6
@@ -79,6 +103,15 @@ def coined_name(phrase: str) -> bool:
     if not all(c or w[:1].isupper() for c, w in zip(coined, words, strict=True)):
         return False
     return any(coined)
+
+
+def label_may_list_tools(label: str) -> bool:
+    """A list's label that does not say its items are something else than tools."""
+    for word in re.findall(r"[a-z]+", label.casefold()):
+        singular = word[:-3] + "y" if word.endswith("ies") else word.removesuffix("s")
+        if word in _NOT_TOOL_LABELS or singular in _NOT_TOOL_LABELS:
+            return False
+    return True
 
 
 def _name_of(text: str, start: int, end: int) -> Span | None:

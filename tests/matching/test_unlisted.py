@@ -144,6 +144,34 @@ def test_a_list_without_a_known_technology_says_nothing(matcher: Matcher) -> Non
     assert _unlisted(matcher.match_text(text)) == {}
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Clients: JPMorgan, BlackRock, PwC, SAP",
+        "Industries: FinTech, EdTech, HealthTech, SaaS",
+        "Profiles: LeetCode, HackerRank, Kaggle, GitHub",
+        "Hobbies: Chess, PlayStation, Python scripting, HackerRank",
+        "Awards: HackMIT 2019 winner, Python, DeanList",
+    ],
+)
+def test_a_list_labelled_as_organisations_or_pastimes_holds_no_tool(
+    matcher: Matcher, line: str
+) -> None:
+    assert _unlisted(matcher.match_text(f"Jane Roe\nSkills\n{line}\n")) == {}
+
+
+def test_lists_in_sections_of_schools_and_honours_hold_no_tool(matcher: Matcher) -> None:
+    text = """Jane Roe
+Skills
+Python, Docker
+Certifications
+AWS Certified Developer, CompTIA, Kubernetes CKAD
+Awards
+HackMIT winner, DeanList, Python
+"""
+    assert _unlisted(matcher.match_text(text)) == {}
+
+
 def test_a_misspelled_known_name_is_never_a_new_tool(matcher: Matcher) -> None:
     """A slip the fuzzy step accepts is the known skill; one too short to accept for sure
     ("PyTorh") is left out, not reported as a tool of its own."""

@@ -80,4 +80,4 @@ def test_a_tool_the_vocabulary_lacks_is_marked_as_such(web_server: Server) -> No
     assert response.status_code == 200, response.text[:500]
     marks = response.text.count('<mark data-skill="unlisted:n8n" class="unlisted"')
     assert marks == 2  # the list item and the bullet that says it was used
-    assert 'title="Not in rolefit\'s vocabulary' in response.text
+    assert "title=\"Not in rolefit's vocabulary" in response.text
