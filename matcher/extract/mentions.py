@@ -931,17 +931,6 @@ def _versioned(
     return out
 
 
-def _spans(offsets: Iterable[int]) -> list[tuple[int, int]]:
-    """Character offsets as runs of consecutive offsets (start, end)."""
-    out: list[tuple[int, int]] = []
-    for i in sorted(offsets):
-        if out and out[-1][1] == i:
-            out[-1] = (out[-1][0], i + 1)
-        else:
-            out.append((i, i + 1))
-    return out
-
-
 # Between two items of one enumeration: a comma, semicolon, slash, "and"/"or". Anything else
 # ("(", "|", " - ", ":") joins a title to its details: "ChatBot (Python, Flask)".
 _ENUMERATION_GAP = re.compile(r"\s*(?:[,;/&+]|\band\b|\bor\b)?\s*", re.I)

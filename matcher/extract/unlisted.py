@@ -18,11 +18,15 @@ lines written downwards), each as its items' spans, and returns the items that a
 * not used as an organisation anywhere in the text: a possessive ("FanTank's product") names
   the company, not a tool.
 
+The extractor hands it no list from a section of schools, certificates, honours, languages or
+interests, nor one whose label says its items are organisations, people, places or fields
+("Clients:", "Industries:"; ``NOT_TOOL_SECTIONS``, ``label_may_list_tools``).
+
 The normaliser still tries the vocabulary first ("TensroFlow" is TensorFlow) and drops an item
 close to a known name ("PyTorh": a slip, not a tool); only what it cannot place at all becomes
-an unlisted skill (``models.unlisted_id``): listed among the
-skills found with its evidence, and asked for by a posting that names it, but never part of a
-role's fit, which only the taxonomy's own skills make.
+an unlisted skill (``models.unlisted_id``): listed among the skills found with its evidence,
+and asked for by a posting that names it, but never part of a role's fit, which only the
+taxonomy's own skills make.
 """
 
 from __future__ import annotations
