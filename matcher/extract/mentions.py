@@ -186,7 +186,7 @@ def _is_list_line(text: str) -> bool:
     body = _BULLET.sub("", text)
     body = _LABEL.sub("", body, count=1)
     parts = [p for p in _SEPARATORS.split(body) if p.strip()]
-    if len(parts) < 3 and not (len(parts) == 2 and _LABEL.match(text)):
+    if len(parts) < 3 and not (len(parts) == 2 and _LABEL.match(_BULLET.sub("", text))):
         return False
     words = sum(len(p.split()) for p in parts)
     return words / len(parts) <= 4.0

@@ -232,6 +232,15 @@ def test_a_posting_asks_for_the_unknown_name_and_a_resume_meets_it(matcher: Matc
     assert any("n8n" in s.message for s in gaps)
 
 
+def test_a_labelled_bullet_of_two_items_is_a_list(matcher: Matcher) -> None:
+    """ "- Workflow automation: n8n, Zapier and Python": a label and two items after a bullet
+    make a list, as they do without the bullet."""
+    posting = matcher.parse_job(
+        "Automation Engineer\nRequirements\n- Workflow automation: n8n, Zapier and Python\n"
+    )
+    assert unlisted_id("n8n") in {s.skill_id for s in posting.required}
+
+
 @pytest.mark.parametrize("doc_id", sorted(NON_TECHNICAL))
 def test_no_unlisted_name_on_non_technical_text(matcher: Matcher, doc_id: str) -> None:
     """A nurse's, a chef's or a reporter's lists hold no technology to stand beside."""
