@@ -18,6 +18,18 @@ def _error_of(response: httpx.Response) -> str:
     return response.text
 
 
+def _match_page(server: Server, resume: str, posting: str, **data: str) -> httpx.Response:
+    """The form sent as a browser sends it: a text resume file and a pasted posting."""
+    response = httpx.post(
+        server.url + "/",
+        files={"file": ("cv.txt", resume.encode()), "job": (None, posting)},
+        data=data,
+        timeout=120,
+    )
+    assert response.status_code == 200, response.text[:500]
+    return response
+
+
 def test_the_form_lists_the_top_level_roles(web_server: Server) -> None:
     page = httpx.get(web_server.url + "/", timeout=30)
     assert page.status_code == 200
@@ -52,13 +64,7 @@ def test_a_text_resume_against_a_pasted_posting(web_server: Server) -> None:
         "- Built churn models in Python with scikit-learn and pandas; A/B tests with statistics\n"
     )
     posting = "Data Scientist\nRequired: Python, SQL, statistics, Tableau\nPreferred: Spark"
-    response = httpx.post(
-        web_server.url + "/",
-        files={"file": ("cv.txt", resume.encode()), "job": (None, posting)},
-        data={"roles": "data-scientist"},
-        timeout=120,
-    )
-    assert response.status_code == 200, response.text[:500]
+    response = _match_page(web_server, resume, posting, roles="data-scientist")
     assert "Job posting:" in response.text
     assert 'id="role-data-scientist"' in response.text
     assert "Tableau" in response.text  # a missing required skill of the posting
@@ -72,12 +78,7 @@ def test_a_tool_the_vocabulary_lacks_is_marked_as_such(web_server: Server) -> No
         "- Built referral agents on n8n and Python\n"
     )
     posting = "AI Automation Engineer\nRequirements\n- n8n, Zapier, Python and REST APIs"
-    response = httpx.post(
-        web_server.url + "/",
-        files={"file": ("cv.txt", resume.encode()), "job": (None, posting)},
-        timeout=120,
-    )
-    assert response.status_code == 200, response.text[:500]
+    response = _match_page(web_server, resume, posting)
     marks = response.text.count('<mark data-skill="unlisted:n8n" class="unlisted"')
     assert marks == 2  # the list item and the bullet that says it was used
     assert "title=\"Not in rolefit's vocabulary" in response.text
